@@ -1,0 +1,119 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LedgerRow, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
+import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+
+/** Attributes a terminal update clears when it does not set them, so a retried row carries no stale reason. */
+const CLEARED_ON_FINISH = ['summary', 'reason', 'failedStage'] as const;
+
+/**
+ * The ledger on DynamoDB. The conditions below are the rules of core/ports.ts SummaryLedger, enforced
+ * by conditional writes so concurrent or repeated deliveries cannot corrupt a row.
+ */
+export class DynamoDbSummaryLedger implements SummaryLedger {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(articleId: string): Promise<LedgerRow | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { articleId }, ConsistentRead: true }));
+    return Item as LedgerRow | undefined;
+  }
+
+  async claim(row: LedgerRow): Promise<ClaimResult> {
+    const newerRevision = row.sequencer
+      ? '(attribute_not_exists(sequencer) OR sequencer < :seq)'
+      : 'attribute_not_exists(sequencer)';
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: row,
+          ConditionExpression: [
+            'attribute_not_exists(articleId)',
+            '(inferenceId = :id AND attribute_not_exists(submittedAt) AND #state IN (:queued, :failed, :rejected))',
+            `(inferenceId <> :id AND ${newerRevision})`,
+          ].join(' OR '),
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':id': row.inferenceId,
+            ':queued': 'QUEUED',
+            ':failed': 'FAILED',
+            ':rejected': 'REJECTED',
+            ...(row.sequencer ? { ':seq': row.sequencer } : {}),
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'taken';
+      throw error;
+    }
+  }
+
+  async markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate): Promise<void> {
+    const set = setExpression(update);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId },
+          UpdateExpression: set.UpdateExpression,
+          ConditionExpression: 'inferenceId = :inferenceId',
+          ExpressionAttributeNames: set.ExpressionAttributeNames,
+          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':inferenceId': inferenceId },
+        }),
+      );
+    } catch (error) {
+      // A newer revision of the article owns the row now; its own submission will fill these in.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult> {
+    const set = setExpression(update);
+    const cleared = CLEARED_ON_FINISH.filter((name) => update[name] === undefined);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId },
+          UpdateExpression: `${set.UpdateExpression}${cleared.length ? ` REMOVE ${cleared.map((n) => `#${n}`).join(', ')}` : ''}`,
+          ConditionExpression:
+            'inferenceId = :inferenceId AND (#state = :queued OR (#state = :failed AND #failedStage = :submit))',
+          ExpressionAttributeNames: {
+            ...set.ExpressionAttributeNames,
+            ...Object.fromEntries(cleared.map((n) => [`#${n}`, n])),
+            '#state': 'state',
+            '#failedStage': 'failedStage',
+          },
+          ExpressionAttributeValues: {
+            ...set.ExpressionAttributeValues,
+            ':inferenceId': inferenceId,
+            ':queued': 'QUEUED',
+            ':failed': 'FAILED',
+            ':submit': 'submit',
+          },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+}
+
+/** `SET #a = :a, ...` for every defined field; names are always aliased (`state` is a reserved word). */
+const setExpression = (fields: object) => {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return {
+    UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+  };
+};

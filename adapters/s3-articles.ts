@@ -1,0 +1,64 @@
+import { GetObjectCommand, NoSuchKey, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
+import { parseS3Url, s3Url } from '../core/ids';
+import type { ArticleStore, OpenedArticle, OutputReader } from '../core/ports';
+
+/** A missing object, or one whose ETag no longer matches (a newer upload replaced it). */
+const isGone = (error: unknown): boolean =>
+  error instanceof NoSuchKey ||
+  (error instanceof S3ServiceException &&
+    (error.name === 'NoSuchKey' || error.name === 'PreconditionFailed' || error.$metadata.httpStatusCode === 412));
+
+/** Articles under the input prefix, and the model requests written next to them, in one bucket. */
+export class S3ArticleStore implements ArticleStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly requestsBucket: string,
+  ) {}
+
+  async open(bucket: string, key: string, etag: string): Promise<OpenedArticle | undefined> {
+    try {
+      // IfMatch pins the revision the event announced: we never summarize content the event did not see.
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"` }));
+      return {
+        body: object.Body as Readable,
+        bytes: object.ContentLength ?? 0,
+        ...(object.ContentType ? { contentType: object.ContentType } : {}),
+      };
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async writeRequest(key: string, body: Readable, contentType: string): Promise<string> {
+    // lib-storage buffers parts of 5 MiB, so memory stays bounded for any article size.
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.requestsBucket, Key: key, Body: body, ContentType: contentType },
+    });
+    await upload.done();
+    return s3Url(this.requestsBucket, key);
+  }
+}
+
+/** Reads model outputs and failure objects from their `s3://` locations. */
+export class S3OutputReader implements OutputReader {
+  constructor(private readonly s3: S3Client) {}
+
+  async read(location: string, maxBytes: number): Promise<string | undefined> {
+    const { bucket, key } = parseS3Url(location);
+    try {
+      const object = await this.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${maxBytes - 1}` }),
+      );
+      return (await object.Body?.transformToString('utf-8')) ?? '';
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      // S3 answers a Range read of an empty object with 416 InvalidRange.
+      if (error instanceof S3ServiceException && error.name === 'InvalidRange') return '';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+
+const hash = (...parts: string[]): string =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+
+/** One ledger row per object location: the same key uploaded again is the same article. */
+export const articleIdFor = (bucket: string, key: string): string => hash('article', bucket, key);
+
+/**
+ * Deterministic per object *revision* (version id, else ETag), so a redelivered S3 event maps to the
+ * same inference and is not summarized twice, while new content under the same key gets a new one.
+ * 32 hex characters: within InvokeEndpointAsync's 1..64-character InferenceId limit.
+ */
+export const inferenceIdFor = (bucket: string, key: string, revision: string): string =>
+  hash('inference', bucket, key, revision);
+
+/**
+ * Model requests live at `<requestsPrefix><articleId>/<inferenceId>.json`: ASCII only (the SDK cannot
+ * send non-ASCII in the InputLocation header), and the notification's inputLocation alone tells
+ * record-result which article a result belongs to. A chunked article would add more inference ids
+ * under the same folder.
+ */
+export const requestKeyFor = (requestsPrefix: string, articleId: string, inferenceId: string): string =>
+  `${requestsPrefix}${articleId}/${inferenceId}.json`;
+
+export interface RequestRef {
+  articleId: string;
+  inferenceId: string;
+}
+
+const REQUEST_KEY = /(?:^|\/)([0-9a-f]{32})\/([0-9a-f]{32})\.json$/;
+
+/** The inverse of requestKeyFor, from an `s3://bucket/key` location; undefined when not one of ours. */
+export const parseRequestLocation = (location: string): RequestRef | undefined => {
+  const match = REQUEST_KEY.exec(location);
+  return match ? { articleId: match[1] as string, inferenceId: match[2] as string } : undefined;
+};
+
+export const s3Url = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
+
+export const parseS3Url = (url: string): { bucket: string; key: string } => {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  if (!match) throw new Error(`not an s3://bucket/key location: ${url}`);
+  return { bucket: match[1] as string, key: match[2] as string };
+};

@@ -1,0 +1,89 @@
+/**
+ * The ledger: one DynamoDB row per article, queried directly by users (README "Ledger schema").
+ * Attribute names here are a public interface: rename nothing without a migration.
+ */
+export const ArticleStates = ['QUEUED', 'COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'] as const;
+export type ArticleState = (typeof ArticleStates)[number];
+
+/** Which step a FAILED row failed in: before the endpoint accepted the request, or in the endpoint. */
+export type FailedStage = 'submit' | 'inference';
+
+export interface LedgerRow {
+  articleId: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  versionId?: string;
+  /**
+   * The S3 event's sequencer, left-padded to a fixed width so that string order is event order for
+   * one key (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+   */
+  sequencer?: string;
+  bytes: number;
+  contentType?: string;
+  state: ArticleState;
+  inferenceId: string;
+  /** Number of model requests this article was split into; always 1 until long articles are chunked. */
+  requestCount: number;
+  requestLocation?: string;
+  outputLocation?: string;
+  failureLocation?: string;
+  summary?: string;
+  modelId: string;
+  reason?: string;
+  failedStage?: FailedStage;
+  /** S3 event time of the upload. */
+  uploadedAt: string;
+  /** When submit-article first saw the upload. */
+  receivedAt: string;
+  /** When the endpoint accepted the request (InvokeEndpointAsync returned 202). */
+  submittedAt?: string;
+  /** When the row reached a terminal state. */
+  completedAt?: string;
+  /** Time the request spent in the endpoint: notification eventTime minus receivedTime. */
+  endpointMs?: number;
+  /** Upload to terminal state. */
+  totalMs?: number;
+  /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
+  day: string;
+}
+
+/** Fields written when an article reaches a terminal state. */
+export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
+  state: Exclude<ArticleState, 'QUEUED'>;
+} & Partial<
+    Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType'>
+  >;
+
+/** Fields written once the endpoint accepted the request. */
+export type SubmittedUpdate = Required<Pick<LedgerRow, 'submittedAt' | 'requestLocation' | 'outputLocation'>> &
+  Pick<LedgerRow, 'failureLocation' | 'contentType'>;
+
+/**
+ * Summaries and reasons are bounded so a row stays far below DynamoDB's 400 KB item limit
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html).
+ */
+export const MAX_SUMMARY_CHARS = 20_000;
+export const MAX_REASON_CHARS = 2_000;
+
+export const bounded = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+export const dayOf = (iso: string): string => iso.slice(0, 10);
+
+export const msBetween = (fromIso: string, toIso: string): number =>
+  Math.max(0, Date.parse(toIso) - Date.parse(fromIso));
+
+/**
+ * A row still waits for the outcome of `inferenceId` while QUEUED, or FAILED before the endpoint
+ * accepted it (the call may have reached SageMaker although the client saw an error). Any other
+ * state is terminal: the first outcome wins.
+ */
+export const awaitsOutcome = (row: Pick<LedgerRow, 'state' | 'inferenceId' | 'failedStage'>, inferenceId: string): boolean =>
+  row.inferenceId === inferenceId && (row.state === 'QUEUED' || (row.state === 'FAILED' && row.failedStage === 'submit'));
+
+const SEQUENCER_WIDTH = 32;
+
+/** S3 sequencers differ in length; left-padding with zeros makes lexicographic order event order. */
+export const normalizeSequencer = (sequencer: string | undefined): string | undefined =>
+  sequencer ? sequencer.toUpperCase().padStart(SEQUENCER_WIDTH, '0') : undefined;

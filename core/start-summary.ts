@@ -1,0 +1,180 @@
+import { pipeline } from 'node:stream/promises';
+import { PassThrough, type Readable } from 'node:stream';
+import { RejectedArticleError } from './errors';
+import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
+import { bounded, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
+import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
+import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
+
+/** One object-created record from S3, key already URL-decoded. */
+export interface Upload {
+  bucket: string;
+  key: string;
+  /** Size from the event; S3 always sends it for ObjectCreated. */
+  bytes: number;
+  etag: string;
+  versionId?: string;
+  sequencer?: string;
+  eventName: string;
+  eventTime: string;
+}
+
+export interface SubmitSettings {
+  inputPrefix: string;
+  requestsPrefix: string;
+  modelId: string;
+  maxArticleBytes: number;
+  requestTtlSeconds: number;
+  invocationTimeoutSeconds: number;
+}
+
+export interface SubmitDeps {
+  articles: ArticleStore;
+  ledger: SummaryLedger;
+  queue: InferenceQueue;
+  clock: Clock;
+  settings: SubmitSettings;
+}
+
+export type SubmitOutcome =
+  | { outcome: 'queued'; articleId: string; inferenceId: string; outputLocation: string }
+  | { outcome: 'rejected'; articleId: string; inferenceId: string; reason: string }
+  | { outcome: 'duplicate' | 'superseded'; articleId: string; inferenceId: string }
+  | { outcome: 'ignored'; reason: string };
+
+/** Why an upload is not an article at all (no ledger row), or undefined when it is one. */
+export const ignoreReason = (upload: Upload, inputPrefix: string): string | undefined => {
+  if (!upload.eventName.startsWith('ObjectCreated')) return `not an object-created event (${upload.eventName})`;
+  if (!upload.key.startsWith(inputPrefix)) return `outside the input prefix ${inputPrefix}`;
+  // The S3 console's "Create folder" writes a zero-byte object whose key ends in '/'.
+  if (upload.key.endsWith('/')) return 'folder marker';
+  return undefined;
+};
+
+/**
+ * Turns one uploaded object into a queued model request, or a REJECTED row with the reason.
+ * Throws when a dependency fails, so the trigger retries; a submission that fails for good leaves a
+ * FAILED row (stage `submit`) before the error propagates to the dead-letter queue.
+ */
+export const startSummary = async (upload: Upload, deps: SubmitDeps): Promise<SubmitOutcome> => {
+  const { settings, clock } = deps;
+  const ignored = ignoreReason(upload, settings.inputPrefix);
+  if (ignored) return { outcome: 'ignored', reason: ignored };
+
+  const row = queuedRow(upload, settings, clock.now().toISOString());
+  const { articleId, inferenceId } = row;
+  if ((await deps.ledger.claim(row)) === 'taken') {
+    const current = await deps.ledger.get(articleId);
+    const outcome = current?.inferenceId === inferenceId ? 'duplicate' : 'superseded';
+    return { outcome, articleId, inferenceId };
+  }
+
+  const reject = async (reason: string, contentType?: string): Promise<SubmitOutcome> => {
+    const completedAt = clock.now().toISOString();
+    await deps.ledger.finish(articleId, inferenceId, {
+      state: 'REJECTED',
+      ...(contentType ? { contentType } : {}),
+      reason: bounded(reason, MAX_REASON_CHARS),
+      completedAt,
+      totalMs: msBetween(upload.eventTime, completedAt),
+    });
+    return { outcome: 'rejected', articleId, inferenceId, reason };
+  };
+
+  const sizeProblem = checkSize(upload.bytes, settings.maxArticleBytes);
+  if (sizeProblem) return reject(sizeProblem);
+
+  const article = await deps.articles.open(upload.bucket, upload.key, upload.etag);
+  // A newer upload replaced this revision; its own event carries on with the article.
+  if (!article) return { outcome: 'superseded', articleId, inferenceId };
+  if (nonTextContentType(article.contentType)) {
+    article.body.destroy();
+    return reject(`content type ${article.contentType} is not text: upload the article as UTF-8 text`, article.contentType);
+  }
+
+  const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
+  let requestLocation: string;
+  try {
+    requestLocation = await writeRequest(deps.articles, requestKey, article.body);
+  } catch (error) {
+    if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
+    throw error;
+  }
+
+  let accepted;
+  try {
+    accepted = await deps.queue.submit({
+      inferenceId,
+      inputLocation: requestLocation,
+      contentType: MODEL_CONTENT_TYPE,
+      accept: MODEL_CONTENT_TYPE,
+      requestTtlSeconds: settings.requestTtlSeconds,
+      invocationTimeoutSeconds: settings.invocationTimeoutSeconds,
+    });
+  } catch (error) {
+    const completedAt = clock.now().toISOString();
+    await deps.ledger.finish(articleId, inferenceId, {
+      state: 'FAILED',
+      failedStage: 'submit',
+      reason: bounded(`the endpoint did not accept the request: ${describeError(error)}`, MAX_REASON_CHARS),
+      completedAt,
+      totalMs: msBetween(upload.eventTime, completedAt),
+    });
+    throw error;
+  }
+
+  await deps.ledger.markSubmitted(articleId, inferenceId, {
+    submittedAt: clock.now().toISOString(),
+    requestLocation,
+    ...(article.contentType ? { contentType: article.contentType } : {}),
+    outputLocation: accepted.outputLocation,
+    failureLocation: accepted.failureLocation,
+  });
+  return { outcome: 'queued', articleId, inferenceId, outputLocation: accepted.outputLocation };
+};
+
+export const checkSize = (bytes: number, maxBytes: number): string | undefined => {
+  if (bytes === 0) return 'empty article: the object has no content';
+  if (bytes > maxBytes) return `too large: ${bytes} bytes is over the ${maxBytes}-byte limit (MAX_ARTICLE_BYTES)`;
+  return undefined;
+};
+
+const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string): LedgerRow => {
+  const revision = upload.versionId ?? upload.etag;
+  return {
+    articleId: articleIdFor(upload.bucket, upload.key),
+    bucket: upload.bucket,
+    key: upload.key,
+    etag: upload.etag,
+    ...(upload.versionId ? { versionId: upload.versionId } : {}),
+    ...(upload.sequencer ? { sequencer: normalizeSequencer(upload.sequencer) } : {}),
+    bytes: upload.bytes,
+    state: 'QUEUED',
+    inferenceId: inferenceIdFor(upload.bucket, upload.key, revision),
+    requestCount: 1,
+    modelId: settings.modelId,
+    uploadedAt: upload.eventTime,
+    receivedAt,
+    day: dayOf(receivedAt),
+  };
+};
+
+/** Streams the article through the encoder into the requests prefix; rejects non-text on the way. */
+const writeRequest = async (articles: ArticleStore, key: string, body: Readable): Promise<string> => {
+  const encoder = new ModelRequestEncoder();
+  const out = new PassThrough();
+  // If the upload fails, stop the stream so the pipeline settles too.
+  const upload = articles.writeRequest(key, out, MODEL_CONTENT_TYPE).catch((error: unknown) => {
+    out.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  });
+  const [written, streamed] = await Promise.allSettled([upload, pipeline(body, encoder, out)]);
+  // The encoder's verdict on the content explains a failure better than the aborted upload does.
+  if (streamed.status === 'rejected' && streamed.reason instanceof RejectedArticleError) throw streamed.reason;
+  if (written.status === 'rejected') throw written.reason;
+  if (streamed.status === 'rejected') throw streamed.reason;
+  return written.value;
+};
+
+const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

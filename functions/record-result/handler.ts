@@ -1,0 +1,24 @@
+import type { Context } from 'aws-lambda';
+import { makeClients } from '../../adapters/clients';
+import { loadRecordConfig } from '../../adapters/config';
+import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { makeLogger } from '../../adapters/logger';
+import { S3OutputReader } from '../../adapters/s3-articles';
+import { systemClock } from '../../core/ports';
+import { makeOnNotification } from './on-notification';
+
+// Wiring only, once per cold start: a bad configuration fails here, naming the variable.
+const config = loadRecordConfig();
+const clients = makeClients();
+const logger = makeLogger();
+const onNotification = makeOnNotification({
+  outputs: new S3OutputReader(clients.s3),
+  ledger: new DynamoDbSummaryLedger(clients.dynamo, config.ledgerTable),
+  clock: systemClock,
+  logger,
+});
+
+export const handler = async (event: unknown, context: Context): Promise<void> => {
+  logger.addContext(context);
+  await onNotification(event);
+};

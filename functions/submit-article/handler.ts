@@ -1,0 +1,27 @@
+import type { Context } from 'aws-lambda';
+import { makeClients } from '../../adapters/clients';
+import { loadSubmitConfig } from '../../adapters/config';
+import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { makeLogger } from '../../adapters/logger';
+import { S3ArticleStore } from '../../adapters/s3-articles';
+import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { systemClock } from '../../core/ports';
+import { makeOnUpload } from './on-upload';
+
+// Wiring only, once per cold start: a bad configuration fails here, naming the variable.
+const config = loadSubmitConfig();
+const clients = makeClients();
+const logger = makeLogger();
+const onUpload = makeOnUpload({
+  articles: new S3ArticleStore(clients.s3, config.articlesBucket),
+  ledger: new DynamoDbSummaryLedger(clients.dynamo, config.ledgerTable),
+  queue: new SageMakerInferenceQueue(clients.sagemaker, config.endpointName),
+  clock: systemClock,
+  settings: config,
+  logger,
+});
+
+export const handler = async (event: unknown, context: Context): Promise<void> => {
+  logger.addContext(context);
+  await onUpload(event);
+};

@@ -1,0 +1,26 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { parseUploads } from '../../adapters/events';
+import { startSummary, type SubmitDeps } from '../../core/start-summary';
+
+export interface UploadDeps extends SubmitDeps {
+  logger: Logger;
+}
+
+/**
+ * S3 ObjectCreated under input/ -> one model request per article. Records are handled one by one;
+ * a throw makes Lambda retry the event (asynchronous invocation: two retries, then the dead-letter
+ * queue), and the ledger's conditional claim keeps the retry from queueing finished records twice.
+ */
+export const makeOnUpload =
+  (deps: UploadDeps) =>
+  async (event: unknown): Promise<void> => {
+    for (const upload of parseUploads(event)) {
+      deps.logger.appendKeys({ bucket: upload.bucket, key: upload.key, etag: upload.etag });
+      try {
+        const result = await startSummary(upload, deps);
+        deps.logger.info(`article ${result.outcome}`, { ...result });
+      } finally {
+        deps.logger.removeKeys(['bucket', 'key', 'etag']);
+      }
+    }
+  };

@@ -1,0 +1,172 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { makeOnNotification } from '../../functions/record-result/on-notification';
+import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { S3OutputReader } from '../../adapters/s3-articles';
+import { InvalidEventError } from '../../core/errors';
+import { articleIdFor } from '../../core/ids';
+import type { LedgerRow } from '../../core/ledger';
+import { startEmulators, type Emulators } from '../support/emulators';
+import { s3PutEvent, sagemakerMessage, snsEvent } from '../support/events';
+import { fixedClock, silentLogger } from '../support/fakes';
+import { uploadHandlerOn } from '../support/upload-handler';
+
+const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
+const SUMMARY = 'Floods arrive earlier each spring, a ten-year study of river levels found.';
+
+describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
+  let emu: Emulators;
+  let ledger: DynamoDbSummaryLedger;
+  let clock: ReturnType<typeof fixedClock>;
+  let onNotification: (event: unknown) => Promise<void>;
+  let onUpload: (event: unknown) => Promise<void>;
+  let n = 0;
+
+  beforeAll(async () => {
+    emu = await startEmulators();
+  });
+  afterAll(async () => emu.stop());
+
+  beforeEach(() => {
+    clock = fixedClock('2026-11-26T10:00:00.000Z');
+    ({ ledger, onUpload } = uploadHandlerOn(emu, clock));
+    onNotification = makeOnNotification({ outputs: new S3OutputReader(emu.s3), ledger, clock, logger: silentLogger() });
+  });
+
+  /** Uploads and submits an article; returns its queued row. */
+  const queuedArticle = async (): Promise<LedgerRow> => {
+    const key = `input/article-${++n}.txt`;
+    const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: ARTICLE }));
+    await onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') }));
+    const row = await ledger.get(articleIdFor(emu.bucket, key));
+    if (!row) throw new Error('article was not queued');
+    return row;
+  };
+
+  /** Writes what the model returned at the output location SageMaker chose, as the endpoint does. */
+  const writeOutput = async (location: string, body: string) => {
+    const key = location.replace(`s3://${emu.bucket}/`, '');
+    await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  };
+
+  const success = (row: LedgerRow) =>
+    sagemakerMessage('inference-success-doc.json', {
+      inferenceId: row.inferenceId,
+      inputLocation: row.requestLocation as string,
+      outputLocation: row.outputLocation as string,
+    });
+
+  const failure = (row: LedgerRow, failureReason?: string) =>
+    sagemakerMessage('inference-failure.json', {
+      inferenceId: row.inferenceId,
+      inputLocation: row.requestLocation as string,
+      ...(failureReason ? { failureReason } : {}),
+    });
+
+  it('records the summary from the output object and completes the row', async () => {
+    // Prepare
+    const queued = await queuedArticle();
+    await writeOutput(queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    clock.set('2026-11-26T10:00:07.000Z');
+    // Act
+    await onNotification(snsEvent(success(queued)));
+    // Assess
+    expect(await ledger.get(queued.articleId)).toMatchObject({
+      state: 'COMPLETED',
+      summary: SUMMARY,
+      outputLocation: queued.outputLocation,
+      completedAt: '2026-11-26T10:00:07.000Z',
+      endpointMs: 153, // the documented message: eventTime - receivedTime
+      modelId: 'google/pegasus-cnn_dailymail',
+    });
+  });
+
+  it('reads the inline response when the notification carries one', async () => {
+    const queued = await queuedArticle();
+    const message = sagemakerMessage('inference-success-captured.json', {
+      inferenceId: queued.inferenceId,
+      inputLocation: queued.requestLocation as string,
+    });
+    message.responseBody = {
+      content: Buffer.from(JSON.stringify([{ summary_text: SUMMARY }])).toString('base64'),
+      message: 'Check S3 path location(if configured) or Cloudwatch for additional details.',
+      encoding: 'BASE64',
+    };
+
+    await onNotification(snsEvent(message));
+
+    expect(await ledger.get(queued.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY });
+  });
+
+  it('records a model failure with SageMaker\'s reason and the detail from the failure object', async () => {
+    const queued = await queuedArticle();
+    const message = failure(queued);
+    message.responseParameters = { failureLocation: queued.failureLocation };
+    await writeOutput(queued.failureLocation as string, '{"code":400,"message":"index out of range in self"}');
+
+    await onNotification(snsEvent(message));
+
+    const row = await ledger.get(queued.articleId);
+    expect(row).toMatchObject({ state: 'FAILED', failedStage: 'inference', failureLocation: queued.failureLocation });
+    expect(row?.reason).toBe(
+      'ClientError: Received server error (500) from model. See the SageMaker Endpoint logs in your account for more information.' +
+        ' Model said: {"code":400,"message":"index out of range in self"}',
+    );
+    expect(row?.summary).toBeUndefined();
+  });
+
+  it('marks a request that outlived its TTL as EXPIRED', async () => {
+    const queued = await queuedArticle();
+
+    await onNotification(snsEvent(failure(queued, 'Request expired: RequestTTLSeconds elapsed before processing')));
+
+    expect((await ledger.get(queued.articleId))?.state).toBe('EXPIRED');
+  });
+
+  it('keeps the first outcome: a duplicate success and a later failure change nothing', async () => {
+    const queued = await queuedArticle();
+    await writeOutput(queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    await onNotification(snsEvent(success(queued)));
+    const completed = await ledger.get(queued.articleId);
+
+    clock.set('2026-11-26T11:00:00.000Z');
+    await onNotification(snsEvent(success(queued), failure(queued)));
+
+    expect(await ledger.get(queued.articleId)).toEqual(completed);
+  });
+
+  it('fails the row with a clear reason when the model output is not a summary', async () => {
+    const queued = await queuedArticle();
+    await writeOutput(queued.outputLocation as string, '[{"label":"POSITIVE","score":0.99}]');
+
+    await onNotification(snsEvent(success(queued)));
+
+    const row = await ledger.get(queued.articleId);
+    expect(row?.state).toBe('FAILED');
+    expect(row?.reason).toBe('the model output is not [{"summary_text": ...}]: [{"label":"POSITIVE","score":0.99}]');
+  });
+
+  it('fails the row when the output object is missing', async () => {
+    const queued = await queuedArticle();
+
+    await onNotification(snsEvent(success(queued)));
+
+    const row = await ledger.get(queued.articleId);
+    expect(row?.state).toBe('FAILED');
+    expect(row?.reason).toBe(`the model output is missing (${queued.outputLocation})`);
+  });
+
+  it('ignores notifications for requests this product did not make', async () => {
+    const foreign = sagemakerMessage('inference-success-captured.json', {
+      inferenceId: '03a98604-cf1f-44d1-b9c4-801dcbbe792b',
+      inputLocation: 's3://ecomragdev/models/embed/inputs/item.json',
+    });
+
+    await expect(onNotification(snsEvent(foreign))).resolves.toBeUndefined();
+  });
+
+  it('throws InvalidEventError for a message that is not a SageMaker notification, so it dead-letters', async () => {
+    const event = snsEvent({ hello: 'world' });
+
+    await expect(onNotification(event)).rejects.toBeInstanceOf(InvalidEventError);
+  });
+});

@@ -1,0 +1,590 @@
+// Packages the service exactly as `serverless deploy` would (offline, with no AWS credentials) and
+// checks the CloudFormation template it produces: the resources in resources/*.yml plus what the
+// framework generates from serverless.yml (functions, SNS subscriptions, event invoke configs).
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DependsOn?: string | string[];
+}
+
+interface Template {
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, { Value: unknown }>;
+}
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+interface PolicyDocument {
+  Statement: Statement | Statement[];
+}
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+const templatePath = path.join(projectRoot, '.serverless', 'cloudformation-template-update-stack.json');
+const bucketName = '${AWS::StackName}-${AWS::AccountId}-${AWS::Region}';
+
+let template: Template;
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : ([] as T[]).concat(value));
+
+const resource = (id: string): Resource => {
+  const found = template.Resources[id];
+  if (found === undefined) throw new Error(`no resource ${id} in the packaged template`);
+  return found;
+};
+
+const resourcesOfType = (type: string): [string, Resource][] =>
+  Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === type);
+
+// Every statement of every role's inline policies and of every standalone policy, with its owner.
+const policyStatements = (): { owner: string; statement: Statement }[] => {
+  const inline = resourcesOfType('AWS::IAM::Role').flatMap(([id, role]) =>
+    asList(role.Properties.Policies as { PolicyDocument: PolicyDocument }[]).map((policy) => [id, policy.PolicyDocument] as const),
+  );
+  const standalone = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+    resourcesOfType(type).map(([id, policy]) => [id, policy.Properties.PolicyDocument as PolicyDocument] as const),
+  );
+  return [...inline, ...standalone].flatMap(([owner, document]) =>
+    asList(document.Statement).map((statement) => ({ owner, statement })),
+  );
+};
+
+const allowStatements = () => policyStatements().filter(({ statement }) => statement.Effect === 'Allow');
+
+// Logical IDs (and GetAtt/Sub attribute owners) a piece of template refers to. Names defined in the
+// variable map of a two-argument Fn::Sub are local, not references.
+const references = (node: unknown): string[] => {
+  if (Array.isArray(node)) return node.flatMap(references);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    if (key === 'Ref') return [value as string];
+    if (key === 'Fn::GetAtt') return [asList(value as string | string[])[0] as string];
+    if (key === 'Fn::Sub') {
+      const [text, variables = {}] = asList(value as string | [string, Record<string, unknown>]) as [string, Record<string, unknown>?];
+      const named = [...text.matchAll(/\$\{([^!}][^}.]*)[^}]*\}/g)].map((match) => match[1] as string);
+      return [...named.filter((name) => !(name in variables)), ...references(variables)];
+    }
+    return references(value);
+  });
+};
+
+const dependencies = (id: string): string[] => {
+  const declared = resource(id);
+  const internal = references(declared.Properties).filter((name) => name in template.Resources);
+  return [...new Set([...internal, ...asList(declared.DependsOn)])];
+};
+
+beforeAll(async () => {
+  // Prepare: a stale template must not be mistaken for a fresh one.
+  await rm(path.join(projectRoot, '.serverless'), { recursive: true, force: true });
+  // Act: package with a minimal environment, so any credential or account lookup would fail here.
+  await promisify(execFile)(path.join(projectRoot, 'node_modules', '.bin', 'serverless'), ['package'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', CI: 'true' },
+    timeout: 120_000,
+  });
+  template = JSON.parse(await readFile(templatePath, 'utf8')) as Template;
+}, 150_000);
+
+describe('the asynchronous inference endpoint', () => {
+  it('writes results under outputs/ and failures/ of the articles bucket and notifies both topics', () => {
+    // Act
+    const config = resource('EndpointConfig').Properties.AsyncInferenceConfig;
+    // Assess
+    expect(config).toEqual({
+      ClientConfig: { MaxConcurrentInvocationsPerInstance: 2 },
+      OutputConfig: {
+        S3OutputPath: { 'Fn::Sub': 's3://${ArticlesBucket}/outputs' },
+        S3FailurePath: { 'Fn::Sub': 's3://${ArticlesBucket}/failures' },
+        NotificationConfig: { SuccessTopic: { Ref: 'SuccessTopic' }, ErrorTopic: { Ref: 'ErrorTopic' } },
+      },
+    });
+  });
+
+  it('serves PEGASUS CNN/DailyMail for summarization with model-server timeouts equal to the invocation timeout', () => {
+    // Prepare
+    const submitEnvironment = resource('SubmitArticleLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> };
+    const timeout = submitEnvironment.Variables.INVOCATION_TIMEOUT_SECONDS;
+    // Act
+    const model = resource('Model').Properties;
+    // Assess
+    expect(timeout).toBe('900');
+    expect(model).toMatchObject({
+      ExecutionRoleArn: { 'Fn::GetAtt': ['SageMakerExecutionRole', 'Arn'] },
+      PrimaryContainer: {
+        Environment: {
+          HF_MODEL_ID: 'google/pegasus-cnn_dailymail',
+          HF_TASK: 'summarization',
+          MMS_MAX_REQUEST_SIZE: '2000000000',
+          MMS_MAX_RESPONSE_SIZE: '2000000000',
+          MMS_DEFAULT_RESPONSE_TIMEOUT: timeout,
+          TS_DEFAULT_RESPONSE_TIMEOUT: timeout,
+          SAGEMAKER_MODEL_SERVER_TIMEOUT: timeout,
+        },
+      },
+    });
+  });
+
+  it('creates the named endpoint with one AllTraffic instance only after the role and topic policy exist', () => {
+    // Act
+    const endpoint = resource('Endpoint');
+    const variants = resource('EndpointConfig').Properties.ProductionVariants;
+    // Assess
+    expect(endpoint.Properties.EndpointName).toBe('research-summarizer-dev');
+    expect(asList(endpoint.DependsOn)).toEqual(expect.arrayContaining(['SageMakerExecutionRole', 'SnsTopicPolicy']));
+    expect(variants).toEqual([
+      expect.objectContaining({ VariantName: 'AllTraffic', InitialInstanceCount: 1, ModelName: { 'Fn::GetAtt': ['Model', 'ModelName'] } }),
+    ]);
+  });
+});
+
+describe('autoscaling', () => {
+  it('scales the AllTraffic variant between 0 and 5 instances and is registered after the endpoint', () => {
+    // Act
+    const target = resource('EndpointScalableTarget');
+    // Assess
+    expect(asList(target.DependsOn)).toContain('Endpoint');
+    expect(target.Properties).toEqual({
+      ServiceNamespace: 'sagemaker',
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      ResourceId: { 'Fn::Sub': 'endpoint/${Endpoint.EndpointName}/variant/AllTraffic' },
+      MinCapacity: 0,
+      MaxCapacity: 5,
+    });
+  });
+
+  it('tracks a backlog of 5 requests per instance with 120 s cooldowns', () => {
+    // Act
+    const policy = resource('BacklogTargetTrackingPolicy').Properties;
+    // Assess
+    expect(policy).toMatchObject({
+      PolicyType: 'TargetTrackingScaling',
+      ScalingTargetId: { Ref: 'EndpointScalableTarget' },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 5,
+        ScaleInCooldown: 120,
+        ScaleOutCooldown: 120,
+        CustomizedMetricSpecification: {
+          Namespace: 'AWS/SageMaker',
+          MetricName: 'ApproximateBacklogSizePerInstance',
+          Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } }],
+          Statistic: 'Average',
+        },
+      },
+    });
+  });
+
+  it('adds the first instance as soon as requests wait with no capacity', () => {
+    // Act
+    const policy = resource('ScaleOutFromZeroPolicy').Properties;
+    const alarm = resource('HasBacklogWithoutCapacityAlarm').Properties;
+    // Assess
+    expect(policy).toMatchObject({
+      PolicyType: 'StepScaling',
+      ScalingTargetId: { Ref: 'EndpointScalableTarget' },
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: 'ChangeInCapacity',
+        StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
+      },
+    });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      MetricName: 'HasBacklogWithoutCapacity',
+      Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } }],
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: 'ScaleOutFromZeroPolicy' }],
+    });
+  });
+});
+
+describe('event wiring', () => {
+  it('subscribes recordResult to the success and error topics', () => {
+    // Act
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties);
+    // Assess
+    expect(subscriptions).toEqual(
+      ['SuccessTopic', 'ErrorTopic'].map((topic) => ({
+        TopicArn: { Ref: topic },
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': ['RecordResultLambdaFunction', 'Arn'] },
+      })),
+    );
+  });
+
+  it('lets SNS invoke recordResult from each topic', () => {
+    // Act
+    const permissions = resourcesOfType('AWS::Lambda::Permission')
+      .map(([, permission]) => permission.Properties)
+      .filter((properties) => properties.Principal === 'sns.amazonaws.com');
+    // Assess
+    expect(permissions).toEqual(
+      ['SuccessTopic', 'ErrorTopic'].map((topic) => ({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'sns.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': ['RecordResultLambdaFunction', 'Arn'] },
+        SourceArn: { Ref: topic },
+      })),
+    );
+  });
+
+  it('starts submitArticle only for objects created under input/', () => {
+    // Act
+    const notified = resourcesOfType('AWS::S3::Bucket').filter(([, bucket]) => 'NotificationConfiguration' in bucket.Properties);
+    // Assess
+    expect(notified.map(([id]) => id)).toEqual(['ArticlesBucket']);
+    expect(resource('ArticlesBucket').Properties.NotificationConfiguration).toEqual({
+      LambdaConfigurations: [
+        {
+          Event: 's3:ObjectCreated:*',
+          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'input/' }] } },
+          Function: { 'Fn::GetAtt': ['SubmitArticleLambdaFunction', 'Arn'] },
+        },
+      ],
+    });
+  });
+
+  it('lets only the articles bucket of this account invoke submitArticle, before the notification is saved', () => {
+    // Act
+    const permission = resource('SubmitArticleS3Permission').Properties;
+    // Assess
+    expect(permission).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': ['SubmitArticleLambdaFunction', 'Arn'] },
+      Principal: 's3.amazonaws.com',
+      SourceArn: { 'Fn::Sub': `arn:aws:s3:::${bucketName}` },
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+    expect(resource('ArticlesBucket').Properties.BucketName).toEqual({ 'Fn::Sub': bucketName });
+    expect(asList(resource('ArticlesBucket').DependsOn)).toContain('SubmitArticleS3Permission');
+  });
+
+  it.each([
+    ['SubmitArticle', 'SubmitArticleDeadLetterQueue'],
+    ['RecordResult', 'RecordResultDeadLetterQueue'],
+  ])('retries %s twice, then sends the event to its own dead-letter queue', (name, queue) => {
+    // Act
+    const invokeConfig = resource(`${name}LambdaEvConf`).Properties;
+    // Assess
+    expect(invokeConfig).toMatchObject({
+      FunctionName: { Ref: `${name}LambdaFunction` },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    expect(resource(queue)).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1209600 } });
+  });
+});
+
+describe('the ledger table', () => {
+  it('is keyed by articleId with byState and byDay indexes, billed per request, with PITR and SSE', () => {
+    // Prepare
+    const index = (name: string, hash: string) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: hash, KeyType: 'HASH' },
+        { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    // Act
+    const table = resource('LedgerTable').Properties;
+    // Assess
+    expect(table).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'articleId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [index('byState', 'state'), index('byDay', 'day')],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(table.AttributeDefinitions).toEqual(
+      ['articleId', 'state', 'day', 'receivedAt'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    );
+  });
+});
+
+describe('encryption and public access', () => {
+  it('encrypts the articles bucket and blocks every form of public access', () => {
+    // Act
+    const bucket = resource('ArticlesBucket').Properties;
+    // Assess
+    expect(bucket).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+  });
+
+  it('denies every request to the articles bucket and its objects that does not use TLS', () => {
+    // Act
+    const policy = resource('ArticlesBucketPolicy').Properties;
+    // Assess
+    expect(policy.Bucket).toEqual({ Ref: 'ArticlesBucket' });
+    expect((policy.PolicyDocument as PolicyDocument).Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [{ 'Fn::GetAtt': ['ArticlesBucket', 'Arn'] }, { 'Fn::Sub': '${ArticlesBucket.Arn}/*' }],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('encrypts the notification topics with the SNS key and the dead-letter queues with SQS-managed keys', () => {
+    // Act
+    const topicKeys = ['SuccessTopic', 'ErrorTopic'].map((id) => resource(id).Properties.KmsMasterKeyId);
+    const queueEncryption = resourcesOfType('AWS::SQS::Queue').map(([, queue]) => queue.Properties.SqsManagedSseEnabled);
+    // Assess
+    expect(topicKeys).toEqual(['alias/aws/sns', 'alias/aws/sns']);
+    expect(queueEncryption).toEqual([true, true]);
+  });
+
+  it('leaves the alerts topic on no AWS-managed key, so CloudWatch alarms can publish to it', () => {
+    // Act
+    const alerts = resource('AlertsTopic').Properties;
+    // Assess
+    expect(alerts).not.toHaveProperty('KmsMasterKeyId');
+  });
+});
+
+describe('IAM', () => {
+  it('walks the inline policies of exactly the three roles this service defines', () => {
+    // Act
+    const owners = new Set(policyStatements().map(({ owner }) => owner));
+    // Assess
+    expect(owners).toEqual(new Set(['SageMakerExecutionRole', 'SubmitArticleRole', 'RecordResultRole']));
+    expect(template.Resources).not.toHaveProperty('IamRoleLambdaExecution');
+  });
+
+  it('allows no wildcard action', () => {
+    // Act
+    const wildcards = allowStatements().flatMap(({ owner, statement }) =>
+      asList(statement.Action).filter((action) => action.includes('*')).map((action) => `${owner} ${action}`),
+    );
+    // Assess
+    expect(wildcards).toEqual([]);
+  });
+
+  it('allows Resource "*" only for the actions IAM cannot scope to a resource', () => {
+    // Act
+    const unscoped = allowStatements()
+      .filter(({ statement }) => asList(statement.Resource).includes('*'))
+      .flatMap(({ owner, statement }) => asList(statement.Action).map((action) => `${owner} ${action}`));
+    // Assess
+    expect(unscoped.sort()).toEqual(['SageMakerExecutionRole cloudwatch:PutMetricData', 'SageMakerExecutionRole ecr:GetAuthorizationToken']);
+  });
+
+  it('limits the endpoint metrics permission to the SageMaker endpoint namespace', () => {
+    // Act
+    const putMetricData = allowStatements().find(({ statement }) => asList(statement.Action).includes('cloudwatch:PutMetricData'));
+    // Assess
+    expect(putMetricData?.statement.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/Endpoints' } });
+  });
+
+  it('attaches no managed policy to any role', () => {
+    // Act
+    const withManagedPolicies = resourcesOfType('AWS::IAM::Role').filter(([, role]) => 'ManagedPolicyArns' in role.Properties);
+    // Assess
+    expect(withManagedPolicies).toEqual([]);
+  });
+
+  it('runs each function with its own role', () => {
+    // Act
+    const roles = ['SubmitArticle', 'RecordResult'].map((name) => resource(`${name}LambdaFunction`).Properties.Role);
+    // Assess
+    expect(roles).toEqual([{ 'Fn::GetAtt': ['SubmitArticleRole', 'Arn'] }, { 'Fn::GetAtt': ['RecordResultRole', 'Arn'] }]);
+  });
+
+  it.each([
+    ['SubmitArticleRole', 's3:GetObject', ['input/*']],
+    ['SubmitArticleRole', 's3:PutObject', ['requests/*']],
+    ['SageMakerExecutionRole', 's3:GetObject', ['requests/*']],
+    ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
+    ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
+  ])('lets %s use %s on exactly the object prefixes %j', (owner, action, prefixes) => {
+    // Prepare
+    const bucket = owner === 'SageMakerExecutionRole' ? '${ArticlesBucket}' : bucketName;
+    // Act
+    const granted = allowStatements()
+      .filter((candidate) => candidate.owner === owner && asList(candidate.statement.Action).includes(action))
+      .flatMap(({ statement }) => asList(statement.Resource));
+    // Assess
+    expect(granted).toEqual(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:aws:s3:::${bucket}/${prefix}` })));
+  });
+
+  it('names the articles bucket with the same expression wherever an ARN cannot reference it', () => {
+    // Act
+    const literalBucketArns = JSON.stringify(template).match(/arn:aws:s3:::(?!\$\{ArticlesBucket)[^"]*/g) ?? [];
+    // Assess
+    expect(literalBucketArns.length).toBeGreaterThan(0);
+    for (const arn of literalBucketArns) expect(arn).toMatch(/^arn:aws:s3:::\$\{AWS::StackName\}-\$\{AWS::AccountId\}-\$\{AWS::Region\}(\/|$)/);
+  });
+
+  it('lets only the SageMaker execution role publish to the success and error topics', () => {
+    // Prepare
+    const topics = [{ Ref: 'SuccessTopic' }, { Ref: 'ErrorTopic' }];
+    const role = { 'Fn::GetAtt': ['SageMakerExecutionRole', 'Arn'] };
+    // Act
+    const policy = resource('SnsTopicPolicy').Properties;
+    // Assess
+    expect(policy.Topics).toEqual(topics);
+    expect((policy.PolicyDocument as PolicyDocument).Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { AWS: role }, Action: 'sns:Publish', Resource: topics }),
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Resource: topics,
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } },
+      }),
+    ]);
+  });
+});
+
+describe('template integrity', () => {
+  it('refers only to resources it declares and to pseudo parameters', () => {
+    // Act
+    const unknown = references(template).filter((name) => !(name in template.Resources) && !name.startsWith('AWS::'));
+    // Assess
+    expect(unknown).toEqual([]);
+  });
+
+  it('has no circular dependency between resources', () => {
+    // Prepare
+    const finished = new Set<string>();
+    const cycles: string[] = [];
+    const visit = (id: string, trail: string[]): void => {
+      if (trail.includes(id)) cycles.push([...trail.slice(trail.indexOf(id)), id].join(' -> '));
+      if (finished.has(id) || trail.includes(id)) return;
+      for (const next of dependencies(id)) visit(next, [...trail, id]);
+      finished.add(id);
+    };
+    // Act
+    for (const id of Object.keys(template.Resources)) visit(id, []);
+    // Assess
+    expect(cycles).toEqual([]);
+  });
+
+  it('leaves no serverless variable unresolved', () => {
+    // Act
+    const unresolved = JSON.stringify(template).match(/\$\{(aws|ssm|cf|self|param|sls|opt|env|file)[:(][^}]*\}/g);
+    // Assess
+    expect(unresolved).toBeNull();
+  });
+
+  it('runs both functions on nodejs22.x and arm64', () => {
+    // Act
+    const functions = resourcesOfType('AWS::Lambda::Function').map(([, fn]) => [fn.Properties.Runtime, fn.Properties.Architectures]);
+    // Assess
+    expect(functions).toEqual([
+      ['nodejs22.x', ['arm64']],
+      ['nodejs22.x', ['arm64']],
+    ]);
+  });
+});
+
+describe('monitoring', () => {
+  it.each([
+    ['OldestRequestAgeAlarm', 'AWS/SageMaker', 'ApproximateAgeOfOldestRequest', 'Maximum'],
+    ['InvocationFailuresAlarm', 'AWS/SageMaker', 'InvocationFailures', 'Sum'],
+    ['NotificationFailuresAlarm', 'AWS/SageMaker', 'NotificationFailures', 'Sum'],
+    ['SubmitArticleDeadLetterAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum'],
+    ['RecordResultDeadLetterAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum'],
+  ])('%s watches %s %s (%s) and notifies the alerts topic', (id, namespace, metric, statistic) => {
+    // Act
+    const alarm = resource(id).Properties;
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: namespace,
+      MetricName: metric,
+      Statistic: statistic,
+      AlarmActions: [{ Ref: 'AlertsTopic' }],
+      OKActions: [{ Ref: 'AlertsTopic' }],
+    });
+  });
+
+  it('alarms when the oldest request is older than 1800 s', () => {
+    // Act
+    const alarm = resource('OldestRequestAgeAlarm').Properties;
+    // Assess
+    expect(alarm).toMatchObject({ Threshold: 1800, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('charts the async-inference, dead-letter and function-error metrics on one dashboard', () => {
+    // Prepare
+    const body = resource('Dashboard').Properties.DashboardBody as { 'Fn::Sub': string };
+    // Act
+    const widgets = (JSON.parse(body['Fn::Sub']) as { widgets: { properties: { metrics: string[][] } }[] }).widgets;
+    const charted = widgets.flatMap((widget) => widget.properties.metrics.map((metric) => metric.join(' ')));
+    // Assess
+    expect(resource('Dashboard').Properties.DashboardName).toBe('research-summarizer-dev');
+    expect(charted.map((metric) => metric.split(' ')[1])).toEqual(
+      expect.arrayContaining([
+        'ApproximateBacklogSize',
+        'ApproximateBacklogSizePerInstance',
+        'ApproximateAgeOfOldestRequest',
+        'HasBacklogWithoutCapacity',
+        'InvocationsProcessed',
+        'InvocationsProcesssed',
+        'InvocationFailures',
+        'TotalProcessingTime',
+        'TimeInBacklog',
+        'NotificationFailures',
+      ]),
+    );
+    expect(charted).toEqual(
+      expect.arrayContaining([
+        'AWS/SQS ApproximateNumberOfMessagesVisible QueueName ${SubmitArticleDeadLetterQueue.QueueName}',
+        'AWS/SQS ApproximateNumberOfMessagesVisible QueueName ${RecordResultDeadLetterQueue.QueueName}',
+        'AWS/Lambda Errors FunctionName ${SubmitArticleLambdaFunction}',
+        'AWS/Lambda Errors FunctionName ${RecordResultLambdaFunction}',
+      ]),
+    );
+  });
+});
+
+describe('stack outputs', () => {
+  it('tell an operator where to upload and where to look', () => {
+    // Act
+    const outputs = Object.keys(template.Outputs);
+    // Assess
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'BucketName',
+        'InputPrefix',
+        'LedgerTableName',
+        'EndpointName',
+        'SuccessTopicArn',
+        'ErrorTopicArn',
+        'AlertsTopicArn',
+        'DashboardUrl',
+        'SubmitArticleDeadLetterQueueUrl',
+        'RecordResultDeadLetterQueueUrl',
+      ]),
+    );
+    expect(template.Outputs.InputPrefix?.Value).toBe('input/');
+    expect(template.Outputs.DashboardUrl?.Value).toEqual({
+      'Fn::Sub': 'https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}',
+    });
+  });
+});

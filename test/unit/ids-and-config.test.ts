@@ -1,0 +1,67 @@
+import { loadRecordConfig, loadSubmitConfig } from '../../adapters/config';
+import { ConfigError } from '../../core/errors';
+import { articleIdFor, inferenceIdFor, parseRequestLocation, requestKeyFor, s3Url } from '../../core/ids';
+import { normalizeSequencer } from '../../core/ledger';
+
+describe('ids', () => {
+  it('derives the same inference id for the same revision, and a new one for new content', () => {
+    const a = inferenceIdFor('bucket', 'input/a.txt', 'etag-1');
+
+    expect(inferenceIdFor('bucket', 'input/a.txt', 'etag-1')).toBe(a);
+    expect(inferenceIdFor('bucket', 'input/a.txt', 'etag-2')).not.toBe(a);
+    expect(inferenceIdFor('other', 'input/a.txt', 'etag-1')).not.toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('finds the article and inference again from a request location', () => {
+    const articleId = articleIdFor('bucket', 'input/日本 report.txt');
+    const inferenceId = inferenceIdFor('bucket', 'input/日本 report.txt', 'e');
+    const location = s3Url('bucket', requestKeyFor('requests/', articleId, inferenceId));
+
+    expect(location).toMatch(/^[\x20-\x7e]+$/); // ASCII: the SDK cannot send anything else in InputLocation
+    expect(parseRequestLocation(location)).toEqual({ articleId, inferenceId });
+    expect(parseRequestLocation('s3://bucket/input/data.csv')).toBeUndefined();
+  });
+
+  it('orders S3 sequencers of different lengths by left-padding', () => {
+    const shorter = normalizeSequencer('FF') as string;
+    const longer = normalizeSequencer('0100') as string;
+
+    expect(shorter < longer).toBe(true);
+  });
+});
+
+describe('configuration', () => {
+  const env = {
+    LEDGER_TABLE: 'ledger',
+    ARTICLES_BUCKET: 'articles',
+    INPUT_PREFIX: 'input/',
+    REQUESTS_PREFIX: 'requests/',
+    ENDPOINT_NAME: 'research-summarizer-dev',
+    MODEL_ID: 'google/pegasus-cnn_dailymail',
+    MAX_ARTICLE_BYTES: '1048576',
+  };
+
+  it('reads the submit settings with SageMaker defaults for TTL and timeout', () => {
+    expect(loadSubmitConfig(env)).toMatchObject({
+      maxArticleBytes: 1048576,
+      requestTtlSeconds: 21600,
+      invocationTimeoutSeconds: 900,
+      endpointName: 'research-summarizer-dev',
+    });
+  });
+
+  it('names every missing or invalid variable', () => {
+    const bad = { ...env, ENDPOINT_NAME: undefined, REQUEST_TTL_SECONDS: '30', INPUT_PREFIX: 'input' };
+
+    expect(() => loadSubmitConfig(bad)).toThrow(ConfigError);
+    expect(() => loadSubmitConfig(bad)).toThrow('ENDPOINT_NAME is not set');
+    expect(() => loadSubmitConfig(bad)).toThrow('REQUEST_TTL_SECONDS="30": Too small');
+    expect(() => loadSubmitConfig(bad)).toThrow('INPUT_PREFIX="input": must end with /');
+  });
+
+  it('needs only the table for record-result', () => {
+    expect(loadRecordConfig({ LEDGER_TABLE: 't' })).toEqual({ ledgerTable: 't' });
+    expect(() => loadRecordConfig({})).toThrow('invalid configuration: LEDGER_TABLE is not set');
+  });
+});
