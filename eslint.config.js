@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.local-cloud/', 'coverage/', 'bench-results/'] },
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.local-cloud/', 'coverage/', 'bench-results/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

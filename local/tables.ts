@@ -40,9 +40,9 @@ export const ledgerTableInput = (tableName: string, projectRoot = join(__dirname
   };
 };
 
-export const ensureLedgerTable = async (db: DynamoDBClient, tableName: string): Promise<void> => {
+export const ensureTable = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<void> => {
   try {
-    await db.send(new CreateTableCommand(ledgerTableInput(tableName)));
+    await db.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { ensureLedgerTable } from '../../local/tables';
+import { ensureTable, ledgerTableInput } from '../../local/tables';
 
 /**
  * Real S3 (s3rver) and DynamoDB (dynalite) emulators on free loopback ports, for adapter and handler
@@ -54,7 +54,7 @@ export const startEmulators = async (): Promise<Emulators> => {
   const bucket = 'articles';
   const table = 'ledger';
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await ensureLedgerTable(rawDynamo, table);
+  await ensureTable(rawDynamo, ledgerTableInput(table));
 
   return {
     s3Endpoint,

@@ -1,10 +1,8 @@
 // Packages the service exactly as `serverless deploy` would (offline, with no AWS credentials) and
 // checks the CloudFormation template it produces: the resources in resources/*.yml plus what the
 // framework generates from serverless.yml (functions, SNS subscriptions, event invoke configs).
-import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
 interface Resource {
   Type: string;
@@ -85,16 +83,11 @@ const dependencies = (id: string): string[] => {
 };
 
 beforeAll(async () => {
-  // Prepare: a stale template must not be mistaken for a fresh one.
-  await rm(path.join(projectRoot, '.serverless'), { recursive: true, force: true });
-  // Act: package with a minimal environment, so any credential or account lookup would fail here.
-  await promisify(execFile)(path.join(projectRoot, 'node_modules', '.bin', 'serverless'), ['package'], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', CI: 'true' },
-    timeout: 120_000,
-  });
+  // test/support/global-setup.ts packaged the stack for this run (scripts/build.js): it deletes any
+  // stale .serverless/ first and runs `serverless package` with a minimal environment, so any
+  // credential or account lookup would have failed the run.
   template = JSON.parse(await readFile(templatePath, 'utf8')) as Template;
-}, 150_000);
+});
 
 describe('the asynchronous inference endpoint', () => {
   it('writes results under outputs/ and failures/ of the articles bucket and notifies both topics', () => {

@@ -1,0 +1,107 @@
+// The SDK warns about Node 20 on every client; the local cloud runs on the machine's Node, on purpose.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runDemo } from './commands/demo';
+import { collectFiles, dropFiles } from './commands/drop';
+import { formatResults, parseSince, parseState, queryLedger } from './commands/results';
+import { runStart } from './commands/start';
+import { resolveTarget } from './commands/target';
+import { DEFAULTS } from './stack';
+
+/**
+ * The local cloud's command line: `npm start`, `npm run drop`, `npm run results`, `npm run demo`.
+ * Bundled to dist/local/cli.js by scripts/build.js; run from the project root.
+ */
+const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
+  start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]
+  drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
+  results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
+  demo    [--time-scale 30]`;
+
+const projectRoot = resolve(__dirname, '..', '..');
+
+const number = (value: string | undefined, name: string, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number; got ${JSON.stringify(value)}`);
+  return n;
+};
+
+const main = async (argv: string[]): Promise<number> => {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'time-scale': { type: 'string' },
+      'provisioning-delay': { type: 'string' },
+      model: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      prefix: { type: 'string' },
+      aws: { type: 'boolean' },
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      state: { type: 'string' },
+      since: { type: 'string' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const stateDir = resolve(values['state-dir'] ?? join(projectRoot, '.local-cloud'));
+  const target = () => resolveTarget({ aws: values.aws ?? false, ...(values.stage ? { stage: values.stage } : {}), ...(values.region ? { region: values.region } : {}), stateDir });
+
+  switch (command) {
+    case 'start': {
+      const model = values.model ?? 'summarize';
+      if (model !== 'summarize' && model !== 'fixed') throw new Error(`--model must be summarize or fixed; got ${JSON.stringify(model)}`);
+      const modelArgs = ['--mode', model, ...(values['latency-ms'] ? ['--latency-ms', values['latency-ms']] : [])];
+      await runStart({
+        projectRoot,
+        stateDir,
+        port: number(values.port, 'port', DEFAULTS.port),
+        timeScale: number(values['time-scale'], 'time-scale', DEFAULTS.timeScale),
+        provisioningDelayS: number(values['provisioning-delay'], 'provisioning-delay', DEFAULTS.provisioningDelayS),
+        modelArgs,
+      });
+      return 0;
+    }
+    case 'drop': {
+      if (positionals.length === 0) throw new Error('drop needs files or folders: npm run drop -- article.txt articles/');
+      const t = await target();
+      const files = collectFiles(positionals, t.inputPrefix, values.prefix);
+      if (files.length === 0) throw new Error('no files found in the given folders');
+      await dropFiles(t, files);
+      const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+      process.stdout.write(`uploaded ${files.length} file(s), ${bytes} bytes, to s3://${t.bucket}/${t.inputPrefix} (${t.description})\n`);
+      process.stdout.write('follow them with: npm run results\n');
+      return 0;
+    }
+    case 'results': {
+      const query = { state: parseState(values.state), since: parseSince(values.since) };
+      const t = await target();
+      const rows = await queryLedger(t, { ...(query.state ? { state: query.state } : {}), ...(query.since ? { since: query.since } : {}) });
+      process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatResults(rows, process.stdout.columns ?? 100)}\n`);
+      return 0;
+    }
+    case 'demo':
+      return (await runDemo({ projectRoot, timeScale: number(values['time-scale'], 'time-scale', 30) })) ? 0 : 1;
+    default:
+      throw new Error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+};
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+import { readdirSync, statSync, createReadStream } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { Upload } from '@aws-sdk/lib-storage';
+import { progressBar } from './progress';
+import type { Target } from './target';
+
+export interface DroppedFile {
+  path: string;
+  key: string;
+  bytes: number;
+}
+
+/** Files to upload: each file as itself, each folder's files under the folder's name. */
+export const collectFiles = (paths: string[], inputPrefix: string, subPrefix = ''): DroppedFile[] => {
+  const prefix = `${inputPrefix}${subPrefix && !subPrefix.endsWith('/') ? `${subPrefix}/` : subPrefix}`;
+  return paths.flatMap((given) => {
+    const path = resolve(given);
+    const stat = statSync(path); // throws ENOENT with the path: a clear error for a typo
+    if (stat.isFile()) return [{ path, key: `${prefix}${basename(path)}`, bytes: stat.size }];
+    return walk(path)
+      .filter((file) => !basename(file).startsWith('.'))
+      .map((file) => ({
+        path: file,
+        key: `${prefix}${basename(path)}/${relative(path, file).split(sep).join('/')}`,
+        bytes: statSync(file).size,
+      }));
+  });
+};
+
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    return entry.isDirectory() ? walk(full) : entry.isFile() ? [full] : [];
+  });
+
+const contentTypeOf = (key: string): string | undefined =>
+  ({ txt: 'text/plain; charset=utf-8', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8', json: 'application/json' })[
+    key.split('.').pop()?.toLowerCase() ?? ''
+  ];
+
+/** Uploads files to the input prefix, several at once, with progress for many files. */
+export const dropFiles = async (target: Target, files: DroppedFile[], concurrency = 8): Promise<void> => {
+  const bar = files.length > 1 ? progressBar(files.length, 'uploading') : undefined;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++] as DroppedFile;
+      const contentType = contentTypeOf(file.key);
+      // lib-storage switches to multipart above 5 MiB, as `aws s3 cp` does.
+      await new Upload({
+        client: target.s3,
+        params: { Bucket: target.bucket, Key: file.key, Body: createReadStream(file.path), ...(contentType ? { ContentType: contentType } : {}) },
+      }).done();
+      bar?.update(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  bar?.finish(done);
+};

@@ -1,0 +1,72 @@
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { ArticleStates, type ArticleState, type LedgerRow } from '../../core/ledger';
+import type { Target } from './target';
+
+export interface ResultsQuery {
+  state?: ArticleState;
+  /** ISO date or date-time: rows received at or after it. */
+  since?: string;
+}
+
+/** Ledger rows through the byState index, oldest first within each state. */
+export const queryLedger = async (target: Target, query: ResultsQuery): Promise<LedgerRow[]> => {
+  const states = query.state ? [query.state] : [...ArticleStates];
+  const rows: LedgerRow[] = [];
+  for (const state of states) {
+    const pages = paginateQuery(
+      { client: target.dynamo },
+      {
+        TableName: target.table,
+        IndexName: 'byState',
+        KeyConditionExpression: query.since ? '#s = :s AND receivedAt >= :since' : '#s = :s',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':s': state, ...(query.since ? { ':since': query.since } : {}) },
+      },
+    );
+    for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));
+  }
+  return rows;
+};
+
+export const parseState = (value: string | undefined): ArticleState | undefined => {
+  if (value === undefined) return undefined;
+  const state = value.toUpperCase();
+  if (!(ArticleStates as readonly string[]).includes(state)) {
+    throw new Error(`--state must be one of ${ArticleStates.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return state as ArticleState;
+};
+
+export const parseSince = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new Error(`--since must be a date like 2026-11-26 or 2026-11-26T10:00:00Z; got ${JSON.stringify(value)}`);
+  return new Date(time).toISOString();
+};
+
+/** A readable table: counts per state, then one block per article. */
+export const formatResults = (rows: LedgerRow[], width = 100): string => {
+  const counts = ArticleStates.map((s) => `${s} ${rows.filter((r) => r.state === s).length}`).join('  ');
+  const blocks = rows.map((row) => {
+    const head = `${row.state.padEnd(9)} ${row.key}`;
+    const body = row.state === 'COMPLETED' ? (row.summary ?? '') : (row.reason ?? (row.state === 'QUEUED' ? 'waiting for the endpoint' : ''));
+    const wrapped = wrap(body.replace(/\s*\n\s*/g, ' '), width - 10).map((line) => `          ${line}`);
+    return [head, ...wrapped].join('\n');
+  });
+  return [`${rows.length} articles: ${counts}`, ...blocks].join('\n\n');
+};
+
+const wrap = (text: string, width: number): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+};

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { localClients, type Endpoints } from '../stack';
+
+/** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
+export interface Target {
+  description: string;
+  bucket: string;
+  inputPrefix: string;
+  table: string;
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+}
+
+export interface TargetOptions {
+  aws?: boolean;
+  stage?: string;
+  region?: string;
+  stateDir: string;
+}
+
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+}
+
+export const resolveTarget = async (options: TargetOptions): Promise<Target> =>
+  options.aws ? awsTarget(options.stage ?? 'dev', options.region) : localTarget(options.stateDir);
+
+const localTarget = async (stateDir: string): Promise<Target> => {
+  const file = join(stateDir, 'endpoints.json');
+  if (!existsSync(file)) throw new TargetError('the local cloud has not run yet: start it with `npm start` (or add --aws for a deployed stage)');
+  const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
+  try {
+    const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`, { signal: AbortSignal.timeout(2000) });
+    if (!health.ok) throw new Error(`health check answered ${health.status}`);
+  } catch {
+    throw new TargetError(`the local cloud is not running at ${endpoints.edgeUrl}: start it with \`npm start\``);
+  }
+  const { s3, dynamo } = localClients(endpoints.edgeUrl, endpoints.region);
+  return { description: `local cloud ${endpoints.edgeUrl}`, bucket: endpoints.bucket, inputPrefix: endpoints.inputPrefix, table: endpoints.table, s3, dynamo };
+};
+
+/** Names from the deployed stack's outputs (resources/outputs.yml). */
+const awsTarget = async (stage: string, region?: string): Promise<Target> => {
+  const stackName = `research-summarizer-${stage}`;
+  const cfn = new CloudFormationClient(region ? { region } : {});
+  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+  const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  const need = (key: string) => {
+    const value = outputs[key];
+    if (!value) throw new TargetError(`stack ${stackName} has no output ${key}: is it deployed with this version?`);
+    return value;
+  };
+  const clientRegion = region ? { region } : {};
+  return {
+    description: `AWS stack ${stackName}`,
+    bucket: need('BucketName'),
+    inputPrefix: need('InputPrefix'),
+    table: need('LedgerTableName'),
+    s3: new S3Client(clientRegion),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(clientRegion)),
+  };
+};

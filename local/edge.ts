@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * One edge endpoint for every emulated service, in the LocalStack convention: a request is routed
+ * by the service in its SigV4 credential scope (`Credential=AKID/date/region/<service>/aws4_request`,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html), or by
+ * `X-Amz-Target` for DynamoDB's JSON protocol. So `AWS_ENDPOINT_URL=http://127.0.0.1:4566` and
+ * `aws --endpoint-url http://127.0.0.1:4566 s3|dynamodb|sagemaker-runtime ...` all work.
+ */
+export type Service = 's3' | 'dynamodb' | 'sagemaker' | 'internal';
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+const SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/;
+
+export const serviceOf = (req: IncomingMessage): Service => {
+  const url = req.url ?? '/';
+  if (url.startsWith('/_localcloud') || url.startsWith('/_dashboard')) return 'internal';
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string' && target.startsWith('DynamoDB_')) return 'dynamodb';
+  const scope = SCOPE.exec(req.headers.authorization ?? '') ?? SCOPE.exec(decodeURIComponent(url));
+  const service = scope?.[1];
+  if (service === 'dynamodb') return 'dynamodb';
+  if (service === 'sagemaker') return 'sagemaker';
+  if (service === 's3') return 's3';
+  // Unsigned requests (curl, a browser) to SageMaker's route go there; everything else is S3's.
+  return /^\/endpoints\/[^/]+\/async-invocations/.test(url) ? 'sagemaker' : 's3';
+};
+
+/**
+ * s3rver knows one access key (S3RVER) and never checks signatures (local-stack.md §1.3), so the edge
+ * presents every S3 request under that key: any credentials work, as the README promises.
+ */
+export const asS3rverRequest = (req: IncomingMessage): void => {
+  if (req.headers.authorization) {
+    req.headers.authorization = req.headers.authorization.replace(/Credential=[^/]+\//, 'Credential=S3RVER/');
+  }
+  if (req.url && /[?&]X-Amz-Credential=/i.test(req.url)) {
+    req.url = req.url.replace(/([?&]X-Amz-Credential=)[^%/&]+/i, '$1S3RVER');
+  }
+};
+
+export const errorReply = (res: ServerResponse, status: number, message: string): void => {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message }));
+};
+
+export const startEdge = async (
+  handlers: Record<Service, RequestHandler>,
+  port: number,
+): Promise<{ server: Server; url: string }> => {
+  const server = createServer((req, res) => {
+    const service = serviceOf(req);
+    if (service === 's3') asS3rverRequest(req);
+    Promise.resolve(handlers[service](req, res)).catch((error: unknown) =>
+      errorReply(res, 500, `local cloud ${service}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  });
+  // Many SDK clients keep connections alive; a burst opens many sockets at once.
+  server.keepAliveTimeout = 65_000;
+  server.maxRequestsPerSocket = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: the local cloud has no authentication.
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return { server, url: `http://127.0.0.1:${boundPort}` };
+};

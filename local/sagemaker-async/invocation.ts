@@ -1,0 +1,147 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { invokeModel, type ModelReply } from './model-client';
+import type { QueuedRequest } from './queue';
+import { parseS3Location } from './s3-location';
+
+/**
+ * One request on one instance: read the input, call the model, store what came back. The endpoint
+ * (endpoint.ts) owns everything around it: leases, retries, metrics, notifications, the journal.
+ * The worker steps follow shared/reference/sagemaker-async.md §9 item 4.
+ */
+
+/**
+ * failureReason texts. Only the first two are real (sagemaker-async.md §3, test/events/sagemaker/
+ * inference-failure.json; the 4xx form follows the same wording). The others are UNVERIFIED and
+ * written by the emulator: the queue expiry one contains "expired", the timeout one does not.
+ */
+export const failureReasons = {
+  modelServerError: (status: number) =>
+    `ClientError: Received server error (${status}) from model. See the SageMaker Endpoint logs in your account for more information.`,
+  modelClientError: (status: number) =>
+    `ClientError: Received client error (${status}) from model. See the SageMaker Endpoint logs in your account for more information.`,
+  modelOtherStatus: (status: number) =>
+    `ClientError: Received unexpected status (${status}) from model. See the SageMaker Endpoint logs in your account for more information.`,
+  timeout: (seconds: number) =>
+    `ClientError: The invocation timed out: the model did not respond within InvocationTimeoutSeconds (${seconds} s). See the SageMaker Endpoint logs in your account for more information.`,
+  unreachable: (code: string) =>
+    `ClientError: Failed to reach the model container (${code}). See the SageMaker Endpoint logs in your account for more information.`,
+  download: (location: string, code: string) =>
+    `ClientError: Failed to download the request payload from ${location} (${code}). Check that the object exists and that the execution role can read it (RequestDownloadFailures).`,
+  upload: (location: string, code: string) =>
+    `ServerError: Failed to upload the inference response to ${location} (${code}) (ResponseUploadFailures).`,
+  expired: (ttlSeconds: number) =>
+    `ClientError: Request expired in the queue: it waited longer than RequestTTLSeconds (${ttlSeconds} s) without being processed (ExpiredRequests).`,
+};
+
+export type InvocationOutcome =
+  | { kind: 'completed'; body: Buffer; contentType?: string }
+  | {
+      kind: 'failed';
+      reason: string;
+      /** What the failure object gets: the model's error body, or a description. */
+      detail: Buffer;
+      detailContentType: string;
+      /** The model's own response body, for IncludeInferenceResponseIn. */
+      modelBody?: Buffer;
+      metric?: 'RequestDownloadFailures';
+    }
+  /** The model process could not be reached at all; the endpoint decides whether the instance died. */
+  | { kind: 'unreachable'; code: string }
+  /** The endpoint is shutting down; the request stays in the journal. */
+  | { kind: 'aborted' };
+
+export interface InvocationDeps {
+  s3: S3Client;
+  readInlineBody(request: QueuedRequest): Buffer;
+  signal: AbortSignal;
+  onModelLatency(ms: number): void;
+}
+
+const errorCode = (error: unknown): string => {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: string; code?: string; Code?: string; message?: string };
+    return e.Code ?? e.code ?? e.name ?? e.message ?? 'Error';
+  }
+  return String(error);
+};
+
+const describe = (text: string) => ({ detail: Buffer.from(text), detailContentType: 'text/plain; charset=utf-8' });
+
+const readInput = async (request: QueuedRequest, deps: InvocationDeps): Promise<Buffer> => {
+  if (request.hasInlineBody || request.inputLocation === undefined) return deps.readInlineBody(request);
+  const location = parseS3Location(request.inputLocation);
+  if (!location) throw Object.assign(new Error('not an S3 object URL'), { code: 'InvalidInputLocation' });
+  const reply = await deps.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
+    abortSignal: deps.signal,
+  });
+  return Buffer.from((await reply.Body?.transformToByteArray()) ?? new Uint8Array());
+};
+
+/** Reads the input and calls the model; classifies the reply. Nothing is written yet. */
+export const invoke = async (request: QueuedRequest, modelUrl: string, deps: InvocationDeps): Promise<InvocationOutcome> => {
+  let input: Buffer;
+  try {
+    input = await readInput(request, deps);
+  } catch (error) {
+    if (deps.signal.aborted) return { kind: 'aborted' };
+    const reason = failureReasons.download(request.inputLocation ?? 'the inline body', errorCode(error));
+    return { kind: 'failed', reason, ...describe(reason), metric: 'RequestDownloadFailures' };
+  }
+  if (deps.signal.aborted) return { kind: 'aborted' };
+
+  // InvocationTimeoutSeconds runs in real time: the model is a real process doing real work.
+  const reply = await invokeModel(
+    modelUrl,
+    {
+      body: input,
+      ...(request.contentType !== undefined ? { contentType: request.contentType } : {}),
+      ...(request.accept !== undefined ? { accept: request.accept } : {}),
+      ...(request.customAttributes !== undefined ? { customAttributes: request.customAttributes } : {}),
+    },
+    request.invocationTimeoutSeconds * 1000,
+    deps.signal,
+  );
+  if (reply.kind !== 'aborted') deps.onModelLatency(reply.latencyMs);
+  return classify(reply, request);
+};
+
+export const classify = (reply: ModelReply, request: Pick<QueuedRequest, 'invocationTimeoutSeconds'>): InvocationOutcome => {
+  switch (reply.kind) {
+    case 'aborted':
+      return { kind: 'aborted' };
+    case 'unreachable':
+      return { kind: 'unreachable', code: reply.code };
+    case 'timeout': {
+      const reason = failureReasons.timeout(request.invocationTimeoutSeconds);
+      return { kind: 'failed', reason, ...describe(reason) };
+    }
+    case 'response': {
+      if (reply.status >= 200 && reply.status < 300) {
+        return { kind: 'completed', body: reply.body, ...(reply.contentType ? { contentType: reply.contentType } : {}) };
+      }
+      const reason =
+        reply.status >= 500
+          ? failureReasons.modelServerError(reply.status)
+          : reply.status >= 400
+            ? failureReasons.modelClientError(reply.status)
+            : failureReasons.modelOtherStatus(reply.status);
+      // The failure object holds what the model said; an empty error body is replaced by the reason.
+      const detail = reply.body.length > 0 ? { detail: reply.body, detailContentType: reply.contentType ?? 'application/octet-stream' } : describe(reason);
+      return { kind: 'failed', reason, ...detail, ...(reply.body.length > 0 ? { modelBody: reply.body } : {}) };
+    }
+  }
+};
+
+/** PutObject at an s3:// location; resolves to an error code on failure instead of throwing. */
+export const putObject = async (s3: S3Client, uri: string, body: Buffer, contentType?: string): Promise<string | undefined> => {
+  const location = parseS3Location(uri);
+  if (!location) return 'InvalidS3Location';
+  try {
+    await s3.send(
+      new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: body, ...(contentType ? { ContentType: contentType } : {}) }),
+    );
+    return undefined;
+  } catch (error) {
+    return errorCode(error);
+  }
+};

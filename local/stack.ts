@@ -1,0 +1,234 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { errorReply, startEdge, type RequestHandler } from './edge';
+import { LocalLambda } from './lambda-runtime';
+import { launchModelProcess } from './model-process';
+import { matches, sequencerSource, toS3Record, type S3rverRecord } from './s3-events';
+import { startAsyncEndpoint, type AsyncEndpoint } from './sagemaker-async';
+import { snsEvent } from './sns';
+import { readStackConfig, type StackConfig } from './stack-config';
+import { ensureTable } from './tables';
+
+/**
+ * The local cloud: S3 (s3rver) and DynamoDB (dynalite) from npm, our SageMaker async endpoint
+ * emulator with model-server processes, and the two Lambda bundles, behind one edge endpoint.
+ * Every name and setting comes from the packaged CloudFormation template (stack-config.ts).
+ */
+export interface LocalCloudOptions {
+  projectRoot: string;
+  /** State that survives a restart; default <projectRoot>/.local-cloud. */
+  stateDir?: string;
+  /** Edge port on 127.0.0.1; default 4566, 0 for a free one. */
+  port?: number;
+  /** Simulated seconds per real second for cooldowns, alarm periods, provisioning, TTL and retries. */
+  timeScale?: number;
+  /** Simulated seconds for a new instance to come into service. */
+  provisioningDelayS?: number;
+  /** Model server flags, e.g. ['--mode', 'fixed', '--latency-ms', '100']. */
+  modelArgs?: string[];
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export const DEFAULTS = {
+  port: 4566,
+  // 10×: a two-minute cooldown takes 12 s, the one-minute alarm period 6 s.
+  timeScale: 10,
+  // Simulated; an ml.m5.xlarge with a Hugging Face container takes minutes on AWS.
+  provisioningDelayS: 120,
+  region: 'us-east-1',
+  accountId: '000000000000',
+} as const;
+
+/** What `.local-cloud/endpoints.json` holds, for people and for the drop / results commands. */
+export interface Endpoints {
+  edgeUrl: string;
+  region: string;
+  bucket: string;
+  inputPrefix: string;
+  table: string;
+  endpointName: string;
+}
+
+export interface LocalCloud {
+  config: StackConfig;
+  endpoints: Endpoints;
+  endpoint: AsyncEndpoint;
+  functions: Record<string, LocalLambda>;
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+  /** No function invocation pending and nothing queued or running in the endpoint. */
+  idle(): boolean;
+  close(): Promise<void>;
+}
+
+/** The environment a function sees locally: the edge for every service, any credentials. */
+export const localFunctionEnv = (edgeUrl: string, region: string): Record<string, string> => ({
+  AWS_REGION: region,
+  AWS_DEFAULT_REGION: region,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_ENDPOINT_URL: edgeUrl,
+  // s3rver stores aws-chunked uploads framed unless checksums are only sent when required.
+  AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+  AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
+
+export const localClients = (edgeUrl: string, region: string) => {
+  const common = { endpoint: edgeUrl, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const s3 = new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const rawDynamo = new DynamoDBClient(common);
+  const dynamo = DynamoDBDocumentClient.from(rawDynamo, { marshallOptions: { removeUndefinedValues: true } });
+  return { s3, rawDynamo, dynamo };
+};
+
+export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
+  const log = options.log ?? (() => undefined);
+  const stateDir = options.stateDir ?? join(options.projectRoot, '.local-cloud');
+  const timeScale = options.timeScale ?? DEFAULTS.timeScale;
+  mkdirSync(stateDir, { recursive: true });
+  const config = readStackConfig({ projectRoot: options.projectRoot, region: DEFAULTS.region, accountId: DEFAULTS.accountId });
+
+  // S3: s3rver's request handler, mounted on the edge.
+  const s3rver = new S3rver({ directory: join(stateDir, 's3'), silent: true, configureBuckets: [{ name: config.bucket }] });
+  await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
+  const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
+
+  // DynamoDB: dynalite on disk; its handler is mounted on the edge too.
+  const dynamoServer: Server = dynalite({ path: join(stateDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
+  const dynamoHandler = dynamoServer.listeners('request')[0] as RequestHandler;
+
+  // Filled in below; the edge starts first because the endpoint and functions talk to it.
+  const live: { endpoint?: AsyncEndpoint; functions: Record<string, LocalLambda> } = { functions: {} };
+  const internal = (req: IncomingMessage, res: ServerResponse) => internalRoutes(req, res, () => status());
+  const edge = await startEdge(
+    {
+      s3: s3Handler,
+      dynamodb: dynamoHandler,
+      sagemaker: (req, res) => (live.endpoint ? live.endpoint.handle(req, res) : errorReply(res, 503, 'the endpoint is starting')),
+      internal,
+    },
+    options.port ?? DEFAULTS.port,
+  );
+  const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
+  await ensureTable(rawDynamo, config.table);
+
+  const env = localFunctionEnv(edge.url, config.region);
+  const functions: Record<string, LocalLambda> = Object.fromEntries(
+    Object.values(config.functions).map((fn) => [fn.logicalId, new LocalLambda({ fn, env, stateDir, timeScale, log })]),
+  );
+
+  // S3 → Lambda, as the bucket's NotificationConfiguration says.
+  const nextSequencer = sequencerSource();
+  s3rver.on('event', (event: { Records: S3rverRecord[] }) => {
+    for (const record of event.Records) {
+      const key = record.s3.object.key;
+      const targets = config.notifications.filter((n) => matches(n, record.s3.bucket.name, record.eventName, key));
+      if (targets.length === 0) continue;
+      const sequencer = nextSequencer();
+      const deliver = (eTag?: string, size?: number) => {
+        for (const n of targets) {
+          const s3Record = toS3Record(record, {
+            region: config.region,
+            sequencer,
+            configurationId: `${n.functionLogicalId}-notification`,
+            ...(eTag ? { eTag } : {}),
+            ...(size !== undefined ? { size } : {}),
+          });
+          functions[n.functionLogicalId]?.invokeAsync({ Records: [s3Record] });
+        }
+      };
+      if (record.s3.object.eTag) {
+        deliver();
+      } else {
+        // s3rver's Copy events carry no ETag; S3's do.
+        s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }))
+          .then((head) => deliver((head.ETag ?? '').replace(/"/g, ''), head.ContentLength))
+          .catch((error: unknown) => log('cannot complete S3 event', { key, error: String(error) }));
+      }
+    }
+  });
+
+  const modelBundle = join(options.projectRoot, 'dist', 'local', 'model-server.js');
+  const endpoint = await startAsyncEndpoint({
+    region: config.region,
+    accountId: config.accountId,
+    endpoint: config.endpoint,
+    scaling: config.scaling,
+    stateDir: join(stateDir, 'sagemaker'),
+    timeScale,
+    provisioningDelayS: options.provisioningDelayS ?? DEFAULTS.provisioningDelayS,
+    s3,
+    // SNS: deliver to every subscribed function, as an asynchronous invocation.
+    publish: async (topicArn, message) => {
+      for (const sub of config.subscriptions.filter((s) => s.topicArn === topicArn)) {
+        functions[sub.functionLogicalId]?.invokeAsync(snsEvent(topicArn, message, config.region));
+      }
+    },
+    launchInstance: launchModelProcess({ bundle: modelBundle, args: options.modelArgs ?? [] }),
+    // The endpoint already exists when the local cloud starts: its instances need no provisioning.
+    initialInstancesInService: true,
+    log,
+  });
+  live.endpoint = endpoint;
+  live.functions = functions;
+  // Like CreateEndpoint, start-up completes once the endpoint's instances answer /ping.
+  const ready = Date.now() + 60_000;
+  while (endpoint.status().instances.pending > 0) {
+    if (Date.now() > ready) throw new Error('the endpoint instances did not pass their health checks within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const endpoints: Endpoints = {
+    edgeUrl: edge.url,
+    region: config.region,
+    bucket: config.bucket,
+    inputPrefix: config.inputPrefix,
+    table: config.table.TableName,
+    endpointName: config.endpoint.endpointName,
+  };
+  writeFileSync(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+
+  const status = () => ({
+    endpoints,
+    endpoint: live.endpoint?.status(),
+    functions: Object.fromEntries(Object.values(functions).map((f) => [f.name, { pending: f.pending, ...f.counts }])),
+  });
+
+  return {
+    config,
+    endpoints,
+    endpoint,
+    functions,
+    s3,
+    dynamo,
+    idle: () => Object.values(functions).every((f) => f.idle()) && endpoint.drained(),
+    close: async () => {
+      await endpoint.close();
+      await Promise.all(Object.values(functions).map((f) => f.close()));
+      const closed = new Promise<void>((resolve) => edge.server.close(() => resolve()));
+      edge.server.closeAllConnections();
+      await closed;
+      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+      s3.destroy();
+      rawDynamo.destroy();
+    },
+  };
+};
+
+const internalRoutes = (req: IncomingMessage, res: ServerResponse, status: () => unknown): void => {
+  if (req.url === '/_localcloud/health' || req.url === '/_localcloud/status') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(req.url.endsWith('health') ? { ok: true } : status()));
+    return;
+  }
+  errorReply(res, 404, `no such local cloud page: ${req.url}`);
+};

@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalLambda } from '../../local/lambda-runtime';
+import type { LocalFunction } from '../../local/stack-config';
+import { eventually } from '../support/eventually';
+
+/**
+ * A stand-in bundle: records each call in a file named after the event, and fails while the event
+ * asks it to. Written as plain JS, as the real bundles are.
+ */
+const BUNDLE = `
+const fs = require('node:fs');
+exports.handler = async (event, context) => {
+  const file = event.dir + '/' + event.name;
+  const calls = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf-8')) + 1 : 1;
+  fs.writeFileSync(file, String(calls));
+  fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName }));
+  if (event.hangMs && calls === 1) await new Promise((r) => setTimeout(r, event.hangMs));
+  if (calls <= (event.failTimes || 0)) throw new TypeError('failing call ' + calls);
+};`;
+
+describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
+  let dir: string;
+  let runtime: LocalLambda | undefined;
+  const fn = (): LocalFunction => ({
+    logicalId: 'TestLambdaFunction',
+    name: 'test-fn',
+    arn: 'arn:aws:lambda:us-east-1:000000000000:function:test-fn',
+    bundle: join(dir, 'bundle.js'),
+    exportName: 'handler',
+    environment: { OWN_SETTING: 'from-template' },
+    timeoutS: 5,
+    maximumRetryAttempts: 2,
+    maximumEventAgeS: 21600,
+    onFailureQueue: 'test-dlq',
+  });
+  const start = (overrides: Partial<LocalFunction> = {}) =>
+    (runtime = new LocalLambda({ fn: { ...fn(), ...overrides }, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }, stateDir: join(dir, 'state'), timeScale: 600 }));
+  const calls = (name: string) => (existsSync(join(dir, name)) ? Number(readFileSync(join(dir, name), 'utf-8')) : 0);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rs-lambda-'));
+    writeFileSync(join(dir, 'bundle.js'), BUNDLE);
+  });
+  afterEach(async () => {
+    await runtime?.close();
+    runtime = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the bundle with the function environment plus the local endpoints', async () => {
+    const lambda = start();
+
+    lambda.invokeAsync({ dir, name: 'ok' });
+
+    await eventually(() => lambda.idle(), { what: 'the invocation to finish' });
+    expect(calls('ok')).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({ own: 'from-template', added: 'http://127.0.0.1:1', fn: 'test-fn' });
+  });
+
+  it('retries a failing invocation and succeeds on the second retry', async () => {
+    const lambda = start();
+
+    lambda.invokeAsync({ dir, name: 'flaky', failTimes: 2 });
+
+    await eventually(() => lambda.idle(), { what: 'the retries' });
+    expect(calls('flaky')).toBe(3);
+    expect(lambda.counts).toMatchObject({ invocations: 3, errors: 2, retries: 2, deadLettered: 0 });
+    expect(lambda.deadLetters()).toEqual([]);
+  });
+
+  it('sends an invocation that fails three times to the failure destination, with Lambda\'s record', async () => {
+    const lambda = start();
+    const event = { dir, name: 'broken', failTimes: 99 };
+
+    lambda.invokeAsync(event);
+
+    await eventually(() => lambda.idle(), { what: 'the retries to run out' });
+    const [record] = lambda.deadLetters();
+    expect(record).toMatchObject({
+      version: '1.0',
+      requestContext: { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test-fn:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: event,
+      responseContext: { functionError: 'Unhandled' },
+      responsePayload: { errorType: 'TypeError', errorMessage: 'failing call 3' },
+    });
+    expect(calls('broken')).toBe(3);
+  });
+
+  it('times out an invocation that runs past the function timeout, and retries it', async () => {
+    const lambda = start({ timeoutS: 0.2, maximumRetryAttempts: 0 });
+
+    lambda.invokeAsync({ dir, name: 'slow', hangMs: 2000 });
+
+    await eventually(() => lambda.idle(), { what: 'the timeout' });
+    expect(lambda.deadLetters()[0]).toMatchObject({ responsePayload: { errorType: 'Sandbox.Timedout' } });
+  });
+
+  it('keeps queued invocations across a restart', async () => {
+    const first = start();
+    first.invokeAsync({ dir, name: 'survivor', hangMs: 10_000 });
+    await eventually(() => calls('survivor') === 1, { what: 'the first attempt to start' });
+    await first.close();
+
+    const second = start();
+
+    await eventually(() => second.idle(), { timeoutMs: 15_000, what: 'the replayed invocation' });
+    expect(calls('survivor')).toBe(2);
+  }, 20_000);
+});

@@ -1,0 +1,58 @@
+import { parseCommandLine, UsageError } from '../../local/model-server/options';
+
+describe('parseCommandLine', () => {
+  it('defaults to the summarizer on the contract port 8080 with no faults', () => {
+    // Act
+    const options = parseCommandLine([], {});
+
+    // Assess
+    expect(options).toEqual({
+      mode: 'summarize',
+      latencyMs: 100,
+      port: 8080,
+      startupDelayMs: 0,
+      errorRate: 0,
+      crashAfter: undefined,
+      verbose: false,
+    });
+  });
+
+  it('reads every setting from flags', () => {
+    // Act
+    const options = parseCommandLine(
+      ['--mode', 'fixed', '--latency-ms', '250', '--port', '0', '--startup-delay-ms', '500', '--error-rate', '0.1', '--crash-after', '3', '--verbose'],
+      {},
+    );
+
+    // Assess
+    expect(options).toEqual({ mode: 'fixed', latencyMs: 250, port: 0, startupDelayMs: 500, errorRate: 0.1, crashAfter: 3, verbose: true });
+  });
+
+  it('reads the environment when a flag is absent, and lets a flag win', () => {
+    // Prepare
+    const env = { MODEL_SERVER_MODE: 'fixed', MODEL_SERVER_LATENCY_MS: '40', SAGEMAKER_BIND_TO_PORT: '9090', MODEL_SERVER_VERBOSE: 'true' };
+
+    // Act
+    const options = parseCommandLine(['--latency-ms', '60'], env);
+
+    // Assess
+    expect(options).toMatchObject({ mode: 'fixed', latencyMs: 60, port: 9090, verbose: true });
+  });
+
+  it('returns help for --help', () => {
+    // Act and Assess
+    expect(parseCommandLine(['--help'], {})).toBe('help');
+  });
+
+  it.each([
+    [['--mode', 'generate'], {}, /^--mode "generate"/],
+    [['--error-rate', '1.5'], {}, /^--error-rate "1.5"/],
+    [['--port', 'http'], {}, /^--port "http"/],
+    [[], { MODEL_SERVER_CRASH_AFTER: '-1' }, /^MODEL_SERVER_CRASH_AFTER "-1"/],
+    [['--unknown'], {}, /Unknown option '--unknown'/],
+  ])('rejects %j %j naming the setting', (argv, env, message) => {
+    // Act and Assess
+    expect(() => parseCommandLine(argv, env)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv, env)).toThrow(message);
+  });
+});

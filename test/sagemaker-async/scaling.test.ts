@@ -1,0 +1,76 @@
+import { until } from './deadline';
+import { echo, FakeModels } from './fake-models';
+import { endpointsOnRealS3 } from './harness';
+
+describe('an async endpoint scaling with its backlog (time 600× faster)', () => {
+  const { start } = endpointsOnRealS3();
+
+  it('goes 0 → 1 (step policy) → 3 (target tracking) under a burst, and back to 0 once idle', async () => {
+    // Prepare: autoscaling.yml's two policies, target 2 per instance, one invocation per instance.
+    const models = new FakeModels((call) => ({ ...echo(call), delayMs: 50 }));
+    const { endpoint, invoke } = await start({
+      models,
+      endpoint: { initialInstanceCount: 0, maxConcurrentInvocationsPerInstance: 1 },
+      provisioningDelayS: 120,
+      scaling: {
+        minCapacity: 0,
+        maxCapacity: 3,
+        targetTracking: { targetValue: 2, scaleInCooldownS: 120, scaleOutCooldownS: 60 },
+        stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+      },
+    });
+
+    // Act
+    await Promise.all(Array.from({ length: 30 }, (_, i) => invoke({ Body: Buffer.from(`{"n":${i}}`) })));
+    await until(() => endpoint.status().totals.completed === 30, 'the burst to complete', { timeoutMs: 20_000 });
+    await until(
+      () => endpoint.drained() && endpoint.status().desiredInstanceCount === 0 && endpoint.status().instances.inService === 0,
+      'the endpoint to scale back to zero',
+      { timeoutMs: 20_000 },
+    );
+
+    // Assess: the activities, in order, with their causes.
+    const activities = endpoint.scalingActivities();
+    expect(activities.map((a) => [a.policyName, a.from, a.to])).toEqual([
+      ['research-summarizer-test-scale-out-from-zero', 0, 1],
+      ['research-summarizer-test-backlog-per-instance', 1, 3],
+      ['research-summarizer-test-backlog-per-instance', 3, 0],
+    ]);
+    expect(activities[0]?.cause).toBe(
+      'monitor alarm research-summarizer-test-HasBacklogWithoutCapacity in state ALARM triggered policy research-summarizer-test-scale-out-from-zero',
+    );
+    expect(activities[1]?.cause).toMatch(/AlarmHigh in state ALARM/);
+    expect(activities[2]?.cause).toMatch(/AlarmLow in state ALARM/);
+    // HasBacklogWithoutCapacity was 1 before the first instance came into service, and only then.
+    const datapoints = endpoint.metrics();
+    const firstInService = datapoints.findIndex((d) => d.InstanceCount > 0);
+    expect(firstInService).toBeGreaterThan(0);
+    expect(datapoints.slice(0, firstInService).every((d) => d.HasBacklogWithoutCapacity === 1)).toBe(true);
+    expect(datapoints.slice(firstInService).every((d) => d.HasBacklogWithoutCapacity === 0)).toBe(true);
+    expect(Math.max(...datapoints.map((d) => d.InstanceCount))).toBe(3);
+    expect(models.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(models.stopped.sort()).toEqual([...models.launched].sort());
+  });
+
+  it('starts InitialInstanceCount instances and brings them inside [min, max] like RegisterScalableTarget', async () => {
+    const { endpoint } = await start({ endpoint: { initialInstanceCount: 2 }, scaling: { minCapacity: 0, maxCapacity: 1 } });
+
+    await until(() => endpoint.status().instances.inService === 1, 'one instance in service');
+
+    expect(endpoint.scalingActivities()).toEqual([
+      expect.objectContaining({ from: 2, to: 1, policyName: 'RegisterScalableTarget', description: 'Setting desired instance count to 1.' }),
+    ]);
+    expect(endpoint.status()).toMatchObject({ desiredInstanceCount: 1, instances: { pending: 0, inService: 1, terminating: 0 } });
+  });
+
+  it('keeps a Pending instance out of service for the provisioning delay in simulated time', async () => {
+    const { endpoint } = await start({ timeScale: 60, provisioningDelayS: 30, endpoint: { initialInstanceCount: 1 } });
+    const started = performance.now();
+
+    expect(endpoint.status().instances).toEqual({ pending: 1, inService: 0, terminating: 0 });
+    await until(() => endpoint.status().instances.inService === 1, 'the instance to come into service');
+
+    // 30 simulated seconds at 60× are 500 real milliseconds.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+  });
+});

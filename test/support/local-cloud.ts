@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/stack';
+import { rowsFor } from '../../local/commands/wait';
+import type { LedgerRow } from '../../core/ledger';
+import { eventually } from './eventually';
+
+export const projectRoot = join(__dirname, '..', '..');
+
+/** A local cloud on a free port with its own state folder; `stateDir` may be reused to restart. */
+export const startTestCloud = async (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud & { stateDir: string; dispose(): Promise<void> }> => {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'rs-cloud-'));
+  const cloud = await startLocalCloud({ projectRoot, port: 0, timeScale: 600, provisioningDelayS: 30, ...options, stateDir });
+  return Object.assign(cloud, {
+    stateDir,
+    dispose: async () => {
+      await cloud.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  });
+};
+
+export const putArticle = async (cloud: LocalCloud, key: string, body: string | Buffer, contentType = 'text/plain'): Promise<void> => {
+  await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body, ContentType: contentType }));
+};
+
+const TERMINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'];
+
+/** Waits until every key has a terminal ledger row; returns the rows by key. */
+export const terminalRows = async (cloud: LocalCloud, keys: string[], timeoutMs = 60_000): Promise<Map<string, LedgerRow>> => {
+  const rows = await eventually(
+    async () => {
+      const found = await rowsFor(cloud.dynamo, cloud.endpoints.table, cloud.endpoints.bucket, keys);
+      return found.length === keys.length && found.every((r) => TERMINAL.includes(r.state)) ? found : undefined;
+    },
+    { timeoutMs, everyMs: 200, what: `${keys.length} terminal ledger rows` },
+  );
+  return new Map(rows.map((r) => [r.key, r]));
+};
