@@ -6,7 +6,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { makeDashboardHandler } from './dashboard';
 import { errorReply, startEdge, type RequestHandler } from './edge';
+import { countsByState, latestInState } from './ledger-view';
 import { LocalLambda } from './lambda-runtime';
 import { launchModelProcess } from './model-process';
 import { matches, sequencerSource, toS3Record, type S3rverRecord } from './s3-events';
@@ -107,8 +109,15 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const dynamoHandler = dynamoServer.listeners('request')[0] as RequestHandler;
 
   // Filled in below; the edge starts first because the endpoint and functions talk to it.
-  const live: { endpoint?: AsyncEndpoint; functions: Record<string, LocalLambda> } = { functions: {} };
-  const internal = (req: IncomingMessage, res: ServerResponse) => internalRoutes(req, res, () => status());
+  const live: {
+    endpoint?: AsyncEndpoint;
+    functions: Record<string, LocalLambda>;
+    dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  } = { functions: {} };
+  const internal = async (req: IncomingMessage, res: ServerResponse) => {
+    if (live.dashboard && (await live.dashboard(req, res))) return;
+    internalRoutes(req, res, () => status());
+  };
   const edge = await startEdge(
     {
       s3: s3Handler,
@@ -180,6 +189,15 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   });
   live.endpoint = endpoint;
   live.functions = functions;
+  live.dashboard = makeDashboardHandler({
+    status: () => endpoint.status(),
+    metrics: () => endpoint.metrics(),
+    scalingActivities: () => endpoint.scalingActivities(),
+    ledger: {
+      countsByState: () => countsByState(dynamo, config.table.TableName),
+      latest: (limit) => latestInState(dynamo, config.table.TableName, 'COMPLETED', limit),
+    },
+  });
   // Like CreateEndpoint, start-up completes once the endpoint's instances answer /ping.
   const ready = Date.now() + 60_000;
   while (endpoint.status().instances.pending > 0) {
