@@ -75,7 +75,10 @@ const completion = async (n: InferenceNotification, outputs: OutputReader): Prom
 
 const failure = async (n: InferenceNotification, outputs: OutputReader): Promise<Outcome> => {
   const reason = n.failureReason?.trim() || 'the endpoint reported a failure without a reason';
-  const detail = n.failureLocation ? await outputs.read(n.failureLocation, MAX_FAILURE_DETAIL_BYTES) : undefined;
+  // The model's own error body: inline in the notification when configured, else the failure object.
+  const detail =
+    n.inlineResponse?.slice(0, MAX_FAILURE_DETAIL_BYTES) ??
+    (n.failureLocation ? await outputs.read(n.failureLocation, MAX_FAILURE_DETAIL_BYTES) : undefined);
   const full = detail?.trim() ? `${reason} Model said: ${detail.trim()}` : reason;
   return {
     // SageMaker drops requests that outlive RequestTTLSeconds in the queue (ExpiredRequests metric).

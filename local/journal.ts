@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
  */
 export class Journal<T> {
   private readonly pending = new Map<string, T>();
+  private fd: number | undefined;
 
   constructor(private readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -30,12 +31,24 @@ export class Journal<T> {
 
   add(id: string, item: T): void {
     this.pending.set(id, item);
-    appendFileSync(this.file, `${JSON.stringify({ op: 'add', id, item })}\n`);
+    this.append({ op: 'add', id, item });
   }
 
   done(id: string): void {
     if (!this.pending.delete(id)) return;
-    appendFileSync(this.file, `${JSON.stringify({ op: 'done', id })}\n`);
+    this.append({ op: 'done', id });
+  }
+
+  /** Releases the descriptor; a later add or done reopens it. */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  // One write(2) per entry on a descriptor kept open: durable across a kill, no open/close per entry.
+  private append(entry: object): void {
+    this.fd ??= openSync(this.file, 'a');
+    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
   }
 
   get(id: string): T | undefined {

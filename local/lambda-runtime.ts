@@ -124,6 +124,7 @@ export class LocalLambda {
       pending.resolve({ id, ok: false, error: { errorType: 'Runtime.Shutdown', errorMessage: 'the local cloud stopped', trace: [] } });
     }
     await this.worker.terminate();
+    this.journal.close();
     await new Promise<void>((resolve) => this.logFile.end(resolve));
   }
 
@@ -151,7 +152,7 @@ export class LocalLambda {
   }
 
   private pump(): void {
-    const limit = this.options.concurrency ?? 32;
+    const limit = this.options.concurrency ?? 64;
     while (!this.closed && this.inFlight.size < limit && this.waiting.length > 0) {
       const id = this.waiting.shift() as string;
       void this.attempt(id);

@@ -35,6 +35,10 @@ export interface LocalCloudOptions {
   /** Model server flags, e.g. ['--mode', 'fixed', '--latency-ms', '100']. */
   modelArgs?: string[];
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Changes the template's settings for this run only (benchmarks: scaling, initial instances). */
+  adjust?: (config: StackConfig) => StackConfig;
+  /** Per-request real-time timings from the endpoint (queue and model), for benchmarks. */
+  onRequestTiming?: (timing: { inferenceId: string; backlogMs: number; modelMs: number }) => void;
 }
 
 export const DEFAULTS = {
@@ -96,7 +100,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const stateDir = options.stateDir ?? join(options.projectRoot, '.local-cloud');
   const timeScale = options.timeScale ?? DEFAULTS.timeScale;
   mkdirSync(stateDir, { recursive: true });
-  const config = readStackConfig({ projectRoot: options.projectRoot, region: DEFAULTS.region, accountId: DEFAULTS.accountId });
+  const template = readStackConfig({ projectRoot: options.projectRoot, region: DEFAULTS.region, accountId: DEFAULTS.accountId });
+  const config = options.adjust ? options.adjust(template) : template;
 
   // S3: s3rver's request handler, mounted on the edge.
   const s3rver = new S3rver({ directory: join(stateDir, 's3'), silent: true, configureBuckets: [{ name: config.bucket }] });
@@ -185,6 +190,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     launchInstance: launchModelProcess({ bundle: modelBundle, args: options.modelArgs ?? [] }),
     // The endpoint already exists when the local cloud starts: its instances need no provisioning.
     initialInstancesInService: true,
+    ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
     log,
   });
   live.endpoint = endpoint;

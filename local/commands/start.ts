@@ -21,6 +21,7 @@ export const banner = (cloud: LocalCloud, options: { timeScale: number; stateDir
     `  aws --endpoint-url ${url} s3 cp article.txt s3://${e.bucket}/${e.inputPrefix}article.txt`,
     `  aws --endpoint-url ${url} dynamodb scan --table-name ${e.table}`,
     `  aws --endpoint-url ${url} dynamodb query --table-name ${e.table} --index-name byState --key-condition-expression "#s = :s" --expression-attribute-names '{"#s":"state"}' --expression-attribute-values '{":s":{"S":"COMPLETED"}}'`,
+    `  open ${url}/_dashboard in a browser: live graphs of the backlog, instances and ledger`,
     `  curl ${url}/_localcloud/status`,
     '',
   ].join('\n');

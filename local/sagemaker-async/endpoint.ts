@@ -144,6 +144,7 @@ export class EndpointRuntime {
     } catch (error) {
       this.deps.log('could not record the simulated time in the journal', { error: String(error) });
     } finally {
+      this.deps.queue.close();
       await this.fleet.close();
     }
   }
@@ -185,14 +186,21 @@ export class EndpointRuntime {
   private async process(request: QueuedRequest, instance: Instance, signal: AbortSignal): Promise<void> {
     const { options, queue } = this.deps;
     const url = instance.model?.url;
+    const dispatchedAt = Date.now();
+    let modelMs = 0;
     const outcome: InvocationOutcome = url
       ? await invoke(request, url, {
           s3: options.s3,
           readInlineBody: (r) => queue.readInlineBody(r),
           signal,
-          onModelLatency: (ms) => this.metrics.observe('ModelLatencyMs', ms),
+          onModelLatency: (ms) => {
+            modelMs = ms;
+            this.metrics.observe('ModelLatencyMs', ms);
+          },
         })
       : { kind: 'unreachable', code: 'NoProcess' };
+    // Per-request timings in real milliseconds, for benchmarks that separate queueing and model time.
+    options.onRequestTiming?.({ inferenceId: request.inferenceId, backlogMs: dispatchedAt - Date.parse(request.receivedTime), modelMs });
 
     if (outcome.kind === 'aborted' || (this.closing && outcome.kind !== 'completed' && outcome.kind !== 'failed')) {
       queue.abandon(request);

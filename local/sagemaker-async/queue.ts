@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -58,6 +58,7 @@ export class PersistentQueue {
   private readonly bodies: string;
   private readonly waiting: QueuedRequest[] = [];
   private readonly taken = new Map<string, QueuedRequest>();
+  private fd: number | undefined;
 
   private constructor(stateDir: string, pending: QueuedRequest[]) {
     this.journal = join(stateDir, JOURNAL);
@@ -150,8 +151,19 @@ export class PersistentQueue {
     return join(this.bodies, `${id}.bin`);
   }
 
+  /**
+   * One write(2) per record on a descriptor kept open: the kernel has the record when this returns,
+   * so a kill -9 of the process loses nothing, without an open/close per record.
+   */
   private append(record: JournalRecord): void {
-    appendFileSync(this.journal, `${JSON.stringify(record)}\n`);
+    this.fd ??= openSync(this.journal, 'a');
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+  }
+
+  /** Releases the journal's descriptor; the queue can still append afterwards (it reopens). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

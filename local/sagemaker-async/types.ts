@@ -82,6 +82,8 @@ export interface AsyncEndpointOptions {
    * provisioning delay. Default false: they provision as after CreateEndpoint.
    */
   initialInstancesInService?: boolean;
+  /** Called once per model invocation with real-time timings: time in the queue and in the model. */
+  onRequestTiming?: (timing: { inferenceId: string; backlogMs: number; modelMs: number }) => void;
 }
 
 export type InstanceState = 'Pending' | 'InService' | 'Terminating';

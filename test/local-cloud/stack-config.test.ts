@@ -29,6 +29,7 @@ describe('the local cloud reads its configuration from the packaged template', (
       s3FailurePath: 's3://research-summarizer-dev-000000000000-us-east-1/failures',
       successTopicArn: config.topics.SuccessTopic,
       errorTopicArn: config.topics.ErrorTopic,
+      includeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC'],
     });
     expect(config.scaling).toEqual({
       minCapacity: 0,

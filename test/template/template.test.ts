@@ -99,7 +99,11 @@ describe('the asynchronous inference endpoint', () => {
       OutputConfig: {
         S3OutputPath: { 'Fn::Sub': 's3://${ArticlesBucket}/outputs' },
         S3FailurePath: { 'Fn::Sub': 's3://${ArticlesBucket}/failures' },
-        NotificationConfig: { SuccessTopic: { Ref: 'SuccessTopic' }, ErrorTopic: { Ref: 'ErrorTopic' } },
+        NotificationConfig: {
+          SuccessTopic: { Ref: 'SuccessTopic' },
+          ErrorTopic: { Ref: 'ErrorTopic' },
+          IncludeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC'],
+        },
       },
     });
   });

@@ -1,0 +1,240 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { LedgerRow } from '../core/ledger';
+import { rowsFor } from '../local/commands/wait';
+import { startLocalCloud, type LocalCloud } from '../local/stack';
+import type { StackConfig } from '../local/stack-config';
+import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
+
+/**
+ * The seed experiment on the local cloud: N articles hit an endpoint at zero instances; measure what
+ * is lost, throughput at saturation against the model-bound limit, pipeline overhead, scale-out from
+ * zero, the way back to zero and the cost against an always-on endpoint.
+ */
+export interface BurstOptions {
+  projectRoot: string;
+  articles: number;
+  model: 'fixed' | 'summarize';
+  latencyMs: number;
+  maxInstances: number;
+  concurrencyPerInstance: number;
+  targetBacklogPerInstance: number;
+  timeScale: number;
+  provisioningDelayS: number;
+  /** Remove the step-scaling policy: target tracking alone, the configuration AWS's guide warns about. */
+  targetTrackingOnly: boolean;
+  dropConcurrency?: number;
+  timeoutMs?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface BurstFigures {
+  articles: number;
+  lost: number;
+  duplicates: number;
+  byState: Record<string, number>;
+  throughputRatio: number | null;
+  saturatedPerSecond: number | null;
+  saturatedSeconds: number;
+  modelBoundPerSecond: number;
+  overheadMs: { p50: number; p95: number; p99: number };
+  /** Medians of where an article's time goes outside the model queue, to show what limits the pipeline. */
+  stagesP50Ms: { s3EventToSubmit: number; submit: number; endpointOutsideModel: number; notificationToLedger: number };
+  scaleOutFromZeroS: number | null;
+  backToZeroS: number | null;
+  costRatio: number | null;
+  instanceSeconds: number;
+  alwaysOnInstanceSeconds: number;
+  peakInstances: number;
+  dropSeconds: number;
+  realSeconds: number;
+  scalingActivities: { time: string; from: number; to: number; policyName: string }[];
+}
+
+export interface BurstRun {
+  figures: BurstFigures;
+  samples: Sample[];
+}
+
+const SAMPLE_EVERY_MS = 100;
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
+
+/** The template's scaling, changed for this run: starts at zero instances. */
+export const adjustScaling = (options: BurstOptions) => (config: StackConfig): StackConfig => ({
+  ...config,
+  endpoint: { ...config.endpoint, initialInstanceCount: 0, maxConcurrentInvocationsPerInstance: options.concurrencyPerInstance },
+  scaling: {
+    ...config.scaling,
+    minCapacity: 0,
+    maxCapacity: options.maxInstances,
+    ...(config.scaling.targetTracking
+      ? { targetTracking: { ...config.scaling.targetTracking, targetValue: options.targetBacklogPerInstance } }
+      : {}),
+    ...(options.targetTrackingOnly ? { stepScaling: undefined } : {}),
+  },
+});
+
+const articleText = (projectRoot: string, model: BurstOptions['model']): ((i: number) => string) => {
+  if (model === 'fixed') return (i) => `Burst article ${i}. The stand-in model answers after a fixed delay. Its text does not matter.`;
+  const dir = join(projectRoot, 'samples');
+  const texts = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(join(dir, f), 'utf-8'));
+  return (i) => `${texts[i % texts.length] as string}\n\n(Copy ${i}.)`;
+};
+
+export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
+  const progress = options.onProgress ?? (() => undefined);
+  const stateDir = mkdtempSync(join(tmpdir(), 'rs-burst-'));
+  const timings = new Map<string, { backlogMs: number; modelMs: number }>();
+  const modelArgs = options.model === 'fixed' ? ['--mode', 'fixed', '--latency-ms', String(options.latencyMs)] : ['--mode', 'summarize'];
+  const cloud: LocalCloud = await startLocalCloud({
+    projectRoot: options.projectRoot,
+    stateDir,
+    port: 0,
+    timeScale: options.timeScale,
+    provisioningDelayS: options.provisioningDelayS,
+    modelArgs,
+    adjust: adjustScaling(options),
+    onRequestTiming: (t) => timings.set(t.inferenceId, { backlogMs: t.backlogMs, modelMs: t.modelMs }),
+  });
+  const samples: Sample[] = [];
+  const sample = () => {
+    const s = cloud.endpoint.status();
+    samples.push({
+      real: Date.now(),
+      sim: Date.parse(s.time),
+      inService: s.instances.inService,
+      pending: s.instances.pending,
+      terminating: s.instances.terminating,
+      desired: s.desiredInstanceCount,
+      backlog: s.backlog,
+      queued: s.queued,
+      completed: s.totals.completed + s.totals.failed + s.totals.expired,
+    });
+  };
+  const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+  const started = Date.now();
+  try {
+    sample();
+    const { bucket } = cloud.endpoints;
+    const keys = Array.from({ length: options.articles }, (_, i) => `input/burst/article-${String(i).padStart(6, '0')}.txt`);
+    const text = articleText(options.projectRoot, options.model);
+    const dropAt = new Map<string, number>();
+
+    // Act: the burst, as fast as the S3 emulator takes it.
+    let next = 0;
+    const dropper = async () => {
+      while (next < keys.length) {
+        const i = next++;
+        const key = keys[i] as string;
+        dropAt.set(key, Date.now());
+        await cloud.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text(i), ContentType: 'text/plain' }));
+      }
+    };
+    await Promise.all(Array.from({ length: options.dropConcurrency ?? 32 }, dropper));
+    const dropSeconds = (Date.now() - started) / 1000;
+    progress(`dropped ${keys.length} articles in ${dropSeconds.toFixed(1)} s`);
+
+    // Wait: every function and the endpoint idle, then back to zero instances.
+    const deadline = started + (options.timeoutMs ?? 3_600_000);
+    let lastReport = 0;
+    let quietSince: number | undefined;
+    for (;;) {
+      const idle = cloud.idle();
+      quietSince = idle ? (quietSince ?? Date.now()) : undefined;
+      const s = cloud.endpoint.status();
+      if (quietSince !== undefined && Date.now() - quietSince > 500 && s.instances.inService + s.instances.pending + s.instances.terminating === 0) break;
+      if (Date.now() > deadline) break;
+      if (Date.now() - lastReport > 5000) {
+        lastReport = Date.now();
+        progress(`t+${((Date.now() - started) / 1000).toFixed(0)} s: ${s.totals.completed} done, backlog ${s.backlog}, instances ${s.instances.inService} (+${s.instances.pending} starting), desired ${s.desiredInstanceCount}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    sample();
+
+    const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);
+    return { figures: figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds }), samples };
+  } finally {
+    clearInterval(sampler);
+    await cloud.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+};
+
+interface Observed {
+  keys: string[];
+  rows: LedgerRow[];
+  dropAt: Map<string, number>;
+  timings: Map<string, { backlogMs: number; modelMs: number }>;
+  samples: Sample[];
+  cloud: LocalCloud;
+  started: number;
+  dropSeconds: number;
+}
+
+const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
+  const terminal = o.rows.filter((r) => TERMINAL.has(r.state));
+  const byState: Record<string, number> = {};
+  for (const r of o.rows) byState[r.state] = (byState[r.state] ?? 0) + 1;
+  const totals = o.cloud.endpoint.status().totals;
+
+  // Pipeline overhead: drop to terminal ledger row, minus time queued in the endpoint and in the model.
+  const overheads = terminal.flatMap((r) => {
+    const t = o.timings.get(r.inferenceId);
+    const dropped = o.dropAt.get(r.key);
+    if (!t || dropped === undefined || !r.completedAt) return [];
+    return [Date.parse(r.completedAt) - dropped - t.backlogMs - t.modelMs];
+  });
+
+  const stage = (f: (r: LedgerRow, t: { backlogMs: number; modelMs: number }) => number) =>
+    round(percentile(terminal.flatMap((r) => { const t = o.timings.get(r.inferenceId); return t && r.submittedAt && r.completedAt ? [f(r, t)] : []; }), 50));
+  const ms = (iso: string | undefined) => Date.parse(iso ?? '');
+  const stagesP50Ms = {
+    s3EventToSubmit: stage((r) => ms(r.receivedAt) - (o.dropAt.get(r.key) ?? ms(r.receivedAt))),
+    submit: stage((r) => ms(r.submittedAt) - ms(r.receivedAt)),
+    endpointOutsideModel: stage((r, t) => (r.endpointMs ?? 0) - t.backlogMs - t.modelMs),
+    notificationToLedger: stage((r) => ms(r.completedAt) - ms(r.submittedAt) - (r.endpointMs ?? 0)),
+  };
+  const meanModelMs = o.timings.size > 0 ? [...o.timings.values()].reduce((sum, t) => sum + t.modelMs, 0) / o.timings.size : options.latencyMs;
+  const latencyForLimit = options.model === 'fixed' ? options.latencyMs : meanModelMs;
+  const modelBoundPerSecond = (options.maxInstances * options.concurrencyPerInstance * 1000) / latencyForLimit;
+  const saturated = saturatedThroughput(o.samples, options.maxInstances);
+
+  const firstDropSim = simAt(o.samples, o.started);
+  const firstInService = o.samples.find((s) => s.real >= o.started && s.inService > 0);
+  const lastDone = Math.max(...terminal.map((r) => Date.parse(r.completedAt ?? '')).filter(Number.isFinite));
+  const lastDoneSim = Number.isFinite(lastDone) ? simAt(o.samples, lastDone) : undefined;
+  const zeroAgain = lastDoneSim === undefined ? undefined : o.samples.find((s) => s.sim >= lastDoneSim && s.inService + s.pending + s.terminating === 0);
+  const windowEnd = zeroAgain?.sim ?? (o.samples[o.samples.length - 1] as Sample).sim;
+  const used = instanceSeconds(o.samples, firstDropSim, windowEnd);
+  const alwaysOn = (options.maxInstances * (windowEnd - firstDropSim)) / 1000;
+
+  return {
+    articles: o.keys.length,
+    lost: o.keys.length - terminal.length,
+    // Model requests beyond one per article: a summary paid for twice.
+    duplicates: Math.max(0, totals.accepted - terminal.filter((r) => r.state !== 'REJECTED').length),
+    byState,
+    throughputRatio: saturated ? round(saturated.perSecond / modelBoundPerSecond, 3) : null,
+    saturatedPerSecond: saturated ? round(saturated.perSecond, 1) : null,
+    saturatedSeconds: round(saturated?.seconds ?? 0, 1),
+    modelBoundPerSecond: round(modelBoundPerSecond, 1),
+    overheadMs: { p50: round(percentile(overheads, 50)), p95: round(percentile(overheads, 95)), p99: round(percentile(overheads, 99)) },
+    stagesP50Ms,
+    scaleOutFromZeroS: firstInService ? round((firstInService.sim - firstDropSim) / 1000, 1) : null,
+    backToZeroS: zeroAgain && lastDoneSim !== undefined ? round((zeroAgain.sim - lastDoneSim) / 1000, 1) : null,
+    costRatio: alwaysOn > 0 ? round(used / alwaysOn, 3) : null,
+    instanceSeconds: round(used),
+    alwaysOnInstanceSeconds: round(alwaysOn),
+    peakInstances: Math.max(...o.samples.map((s) => s.inService)),
+    dropSeconds: round(o.dropSeconds, 1),
+    realSeconds: round((Date.now() - o.started) / 1000, 1),
+    scalingActivities: o.cloud.endpoint.scalingActivities().map(({ time, from, to, policyName }) => ({ time, from, to, policyName })),
+  };
+};
+
+const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits;

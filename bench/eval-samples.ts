@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The two samples in shared/eval (see its README): CNN/DailyMail highlights and XSum one-liners. */
+export const DATASETS = ['cnndm', 'xsum'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export interface EvalSample {
+  id: string;
+  article: string;
+  /** One reference sentence a line (rougeLsum needs the breaks). */
+  reference: string;
+}
+
+export class EvalDataError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EvalDataError';
+  }
+}
+
+/**
+ * Where the samples are: `--eval-dir DIR` (or `--eval-dir=DIR`), else EVAL_DIR, else `../shared/eval` beside
+ * the project. They are read in place: their licence allows local benchmarking only, never a copy in the
+ * repository.
+ */
+export const resolveEvalDir = (argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): string => {
+  const index = argv.findIndex((arg) => arg === '--eval-dir' || arg.startsWith('--eval-dir='));
+  if (index >= 0) {
+    const arg = argv[index] as string;
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+    if (!value || value.startsWith('--')) throw new EvalDataError('--eval-dir needs a directory');
+    return resolve(value);
+  }
+  if (env.EVAL_DIR) return resolve(env.EVAL_DIR);
+  return resolve(projectRoot, '..', 'shared', 'eval');
+};
+
+/** The nearest folder at or above `start` that has a package.json. */
+export const findProjectRoot = (start: string): string => {
+  let dir = resolve(start);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new EvalDataError(`no package.json at or above ${start}`);
+    dir = parent;
+  }
+  return dir;
+};
+
+/** Reads `<evalDir>/<dataset>-sample.jsonl`: one `{"id", "article", "reference"}` object a line. */
+export const loadSamples = (evalDir: string, dataset: DatasetName): EvalSample[] => {
+  const file = join(evalDir, `${dataset}-sample.jsonl`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new EvalDataError(`cannot read ${file} (set --eval-dir or EVAL_DIR to the shared/eval folder)`, { cause });
+  }
+  return text
+    .split('\n')
+    .map((line, i) => [line, i + 1] as const)
+    .filter(([line]) => line.trim() !== '')
+    .map(([line, lineNumber]) => parseSample(line, `${file}:${lineNumber}`));
+};
+
+const parseSample = (line: string, where: string): EvalSample => {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch (cause) {
+    throw new EvalDataError(`${where}: not JSON`, { cause });
+  }
+  const { id, article, reference } = (row ?? {}) as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof article !== 'string' || typeof reference !== 'string') {
+    throw new EvalDataError(`${where}: needs string fields id, article and reference`);
+  }
+  return { id, article, reference };
+};

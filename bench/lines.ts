@@ -1,0 +1,30 @@
+/**
+ * The sentence split behind shared/eval/README.md's Lead-k reference numbers: a break after ".", "!" or "?"
+ * (plus any closing quotes or brackets) and whitespace, when the next sentence starts with an optional
+ * opening quote or bracket and then a capital letter or a digit.
+ */
+const SENTENCE_BREAK = /(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[A-Z0-9])/u;
+/** "...the story.The video..." (sentences glued without a space): a break only after a lower-case letter. */
+const GLUED_BREAK = /(?<=[a-z][.!?]["'”’)\]]*)(?=["'“‘([]?[A-Z])/u;
+
+export const splitSentences = (text: string): string[] =>
+  text
+    .trim()
+    .split(SENTENCE_BREAK)
+    .flatMap((sentence) => sentence.split(GLUED_BREAK))
+    .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+
+/** The first k sentences, one a line: the README's Lead-k. */
+export const lead = (text: string, k: number): string =>
+  text.trim().split(SENTENCE_BREAK).slice(0, k).join('\n');
+
+/**
+ * A summary as rougeLsum wants it, one sentence a line. Packages that return a list of sentences keep
+ * their sentences; packages that return one string get a break at each sentence end, so no system loses
+ * rougeLsum for its output format alone.
+ */
+export const asLines = (summary: string | readonly string[]): string =>
+  (typeof summary === 'string' ? splitSentences(summary) : summary.map((s) => s.replace(/\s+/g, ' ').trim()))
+    .filter(Boolean)
+    .join('\n');

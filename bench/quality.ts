@@ -1,0 +1,25 @@
+// `npm run bench:quality`: ROUGE and speed of the local summarizer, Lead-k and the npm summarization
+// packages on the shared/eval samples. Writes bench-results/quality.json and prints a table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProjectRoot, loadSamples, resolveEvalDir } from './eval-samples';
+import { loadPeers } from './peers';
+import { formatTable, runQuality } from './quality-report';
+import { systemsFor } from './systems';
+
+const main = async (): Promise<void> => {
+  const root = findProjectRoot(__dirname);
+  const evalDir = resolveEvalDir(process.argv.slice(2), process.env, root);
+  const samples = { cnndm: loadSamples(evalDir, 'cnndm'), xsum: loadSamples(evalDir, 'xsum') };
+  const { peers, skipped } = loadPeers();
+  const report = await runQuality({ samples, systemsFor: systemsFor(peers), skipped });
+  const out = join(root, 'bench-results', 'quality.json');
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${formatTable(report)}\nwrote ${out}\n`);
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:quality failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
