@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
 import { errorReply, startEdge, type RequestHandler } from './edge';
@@ -16,6 +15,7 @@ import { startAsyncEndpoint, type AsyncEndpoint } from './sagemaker-async';
 import { snsEvent } from './sns';
 import { readStackConfig, type StackConfig } from './stack-config';
 import { ensureTable } from './tables';
+import { startDynamoProcess } from './dynamodb-process';
 
 /**
  * The local cloud: S3 (s3rver) and DynamoDB (dynalite) from npm, our SageMaker async endpoint
@@ -108,10 +108,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
 
-  // DynamoDB: dynalite on disk; its handler is mounted on the edge too.
-  const dynamoServer: Server = dynalite({ path: join(stateDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
-  const dynamoHandler = dynamoServer.listeners('request')[0] as RequestHandler;
+  // DynamoDB: dynalite on disk, in its own process behind the edge.
+  const dynamoProcess = await startDynamoProcess(join(stateDir, 'dynamodb'), log);
 
   // Filled in below; the edge starts first because the endpoint and functions talk to it.
   const live: {
@@ -126,7 +124,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const edge = await startEdge(
     {
       s3: s3Handler,
-      dynamodb: dynamoHandler,
+      dynamodb: (req, res) => dynamoProcess.handle(req, res),
       sagemaker: (req, res) => (live.endpoint ? live.endpoint.handle(req, res) : errorReply(res, 503, 'the endpoint is starting')),
       internal,
     },
@@ -241,7 +239,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       const closed = new Promise<void>((resolve) => edge.server.close(() => resolve()));
       edge.server.closeAllConnections();
       await closed;
-      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+      await dynamoProcess.close();
       s3.destroy();
       rawDynamo.destroy();
     },

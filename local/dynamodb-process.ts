@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createInterface } from 'node:readline';
+
+/**
+ * dynalite in a process of its own: it gets its own event loop and thread pool, so DynamoDB work
+ * does not queue behind S3 and the endpoint in the edge's process (measured with bench:burst).
+ */
+const CHILD = `
+const dynalite = require(process.env.DYNALITE_PATH);
+const server = dynalite({ path: process.env.DYNALITE_DIR, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', () => undefined);
+process.on('disconnect', stop);
+`;
+
+export interface DynamoProcess {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): Promise<void>;
+}
+
+export const startDynamoProcess = async (dataDir: string, log: (message: string, fields?: Record<string, unknown>) => void): Promise<DynamoProcess> => {
+  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', (line) => {
+      lines.close();
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+    void exited.then((code) => reject(new Error(`dynalite exited with ${code} before listening`)));
+  });
+  let closing = false;
+  void exited.then((code) => {
+    if (!closing) log('dynalite process exited', { code });
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+  return {
+    handle: (req, res) => {
+      const upstream = request(
+        { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on('error', (error) => {
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: `local DynamoDB: ${error.message}` }));
+      });
+      req.pipe(upstream);
+    },
+    close: async () => {
+      closing = true;
+      agent.destroy();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};

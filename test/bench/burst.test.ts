@@ -1,0 +1,82 @@
+import { burstChart } from '../../bench/burst-chart';
+import { runBurst, type BurstOptions } from '../../bench/burst';
+import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from '../../bench/burst-stats';
+import { projectRoot } from '../support/local-cloud';
+
+const sample = (real: number, fields: Partial<Sample> = {}): Sample => ({
+  real,
+  sim: real * 10,
+  inService: 0,
+  pending: 0,
+  terminating: 0,
+  desired: 0,
+  backlog: 0,
+  queued: 0,
+  completed: 0,
+  ...fields,
+});
+
+describe('burst figures', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([percentile(values, 50), percentile(values, 95), percentile(values, 99), percentile([], 50)]).toEqual([50, 95, 99, 0]);
+  });
+
+  it('measures throughput only while every instance is busy and requests wait', () => {
+    const samples = [
+      sample(0, { inService: 1, queued: 5, completed: 0 }),
+      sample(1000, { inService: 2, queued: 5, completed: 10 }),
+      sample(2000, { inService: 2, queued: 4, completed: 30 }),
+      sample(3000, { inService: 2, queued: 0, completed: 50 }),
+    ];
+    expect(saturatedThroughput(samples, 2)).toEqual({ perSecond: 20, seconds: 1 });
+    expect(saturatedThroughput(samples, 3)).toBeUndefined();
+  });
+
+  it('counts instance-seconds in simulated time, and interpolates simulated time', () => {
+    const samples = [sample(0, { inService: 1 }), sample(1000, { inService: 3 }), sample(2000)];
+    expect(instanceSeconds(samples, 0, 20_000)).toBe(10 + 30);
+    expect(simAt(samples, 1500)).toBe(15_000);
+  });
+});
+
+describe('bench:burst, small', () => {
+  const options: Omit<BurstOptions, 'targetTrackingOnly'> = {
+    projectRoot,
+    articles: 200,
+    model: 'fixed',
+    latencyMs: 20,
+    maxInstances: 3,
+    concurrencyPerInstance: 2,
+    targetBacklogPerInstance: 5,
+    timeScale: 600,
+    provisioningDelayS: 30,
+    timeoutMs: 120_000,
+  };
+
+  it('loses nothing, summarizes nothing twice, and reports every figure, for both scaling configurations', async () => {
+    const ours = await runBurst({ ...options, targetTrackingOnly: false });
+    const trackingOnly = await runBurst({ ...options, targetTrackingOnly: true });
+
+    for (const { figures } of [ours, trackingOnly]) {
+      expect(figures).toMatchObject({ articles: 200, lost: 0, duplicates: 0, byState: { COMPLETED: 200 }, peakInstances: 3 });
+      expect(figures.overheadMs.p50).toBeGreaterThan(0);
+      expect(figures.overheadMs.p50).toBeLessThanOrEqual(figures.overheadMs.p95);
+      expect(figures.overheadMs.p95).toBeLessThanOrEqual(figures.overheadMs.p99);
+      expect(figures.backToZeroS).toBeGreaterThan(0);
+      expect(figures.costRatio).toBeGreaterThan(0);
+      expect(figures.costRatio).toBeLessThanOrEqual(1);
+      expect(figures.modelBoundPerSecond).toBe(300);
+    }
+    // From zero, the step policy on HasBacklogWithoutCapacity acts after one alarm period; target
+    // tracking alone needs three datapoints above target first.
+    expect(ours.figures.scaleOutFromZeroS).toBeLessThan(trackingOnly.figures.scaleOutFromZeroS as number);
+    expect(ours.figures.scalingActivities[0]).toMatchObject({ from: 0, to: 1, policyName: 'research-summarizer-dev-scale-out-from-zero' });
+    expect(trackingOnly.figures.scalingActivities[0]).toMatchObject({ from: 0, policyName: 'research-summarizer-dev-backlog-per-instance' });
+
+    const svg = burstChart([{ label: 'ours', samples: ours.samples, startReal: ours.samples[0]?.real ?? 0, color: '#000' }], 'burst <200>');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('burst &lt;200&gt;');
+    expect(svg.match(/<path /g)).toHaveLength(4);
+  }, 240_000);
+});
