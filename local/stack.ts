@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
+import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { errorReply, startEdge, type RequestHandler } from './edge';
 import { countsByState, latestInState } from './ledger-view';
 import { LocalLambda } from './lambda-runtime';
@@ -123,7 +124,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   };
   const edge = await startEdge(
     {
-      s3: s3Handler,
+      s3: (req, res) => s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req) : req, res),
       dynamodb: (req, res) => dynamoProcess.handle(req, res),
       sagemaker: (req, res) => (live.endpoint ? live.endpoint.handle(req, res) : errorReply(res, 503, 'the endpoint is starting')),
       internal,

@@ -49,7 +49,8 @@ describe('bench:burst, small', () => {
     maxInstances: 3,
     concurrencyPerInstance: 2,
     targetBacklogPerInstance: 5,
-    timeScale: 600,
+    // Slow enough that event-loop hiccups on a busy 2-core machine stay small in simulated time.
+    timeScale: 120,
     provisioningDelayS: 30,
     timeoutMs: 120_000,
   };
@@ -59,7 +60,9 @@ describe('bench:burst, small', () => {
     const trackingOnly = await runBurst({ ...options, targetTrackingOnly: true });
 
     for (const { figures } of [ours, trackingOnly]) {
-      expect(figures).toMatchObject({ articles: 200, lost: 0, duplicates: 0, byState: { COMPLETED: 200 }, peakInstances: 3 });
+      expect(figures).toMatchObject({ articles: 200, lost: 0, duplicates: 0, byState: { COMPLETED: 200 } });
+      expect(figures.peakInstances).toBeGreaterThanOrEqual(2);
+      expect(figures.peakInstances).toBeLessThanOrEqual(3);
       expect(figures.overheadMs.p50).toBeGreaterThan(0);
       expect(figures.overheadMs.p50).toBeLessThanOrEqual(figures.overheadMs.p95);
       expect(figures.overheadMs.p95).toBeLessThanOrEqual(figures.overheadMs.p99);
