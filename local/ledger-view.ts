@@ -2,6 +2,14 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { ArticleStates, type ArticleState, type LedgerRow } from '../core/ledger';
 
 /** Read-only views of the ledger for people (dashboard, commands), through the byState index. */
+const byState = (table: string, state: ArticleState) => ({
+  TableName: table,
+  IndexName: 'byState',
+  KeyConditionExpression: '#s = :s',
+  ExpressionAttributeNames: { '#s': 'state' },
+  ExpressionAttributeValues: { ':s': state },
+});
+
 export const countsByState = async (dynamo: DynamoDBDocumentClient, table: string): Promise<Record<ArticleState, number>> => {
   const entries = await Promise.all(
     ArticleStates.map(async (state) => {
@@ -10,11 +18,7 @@ export const countsByState = async (dynamo: DynamoDBDocumentClient, table: strin
       do {
         const page = await dynamo.send(
           new QueryCommand({
-            TableName: table,
-            IndexName: 'byState',
-            KeyConditionExpression: '#s = :s',
-            ExpressionAttributeNames: { '#s': 'state' },
-            ExpressionAttributeValues: { ':s': state },
+            ...byState(table, state),
             Select: 'COUNT',
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
@@ -32,11 +36,7 @@ export const countsByState = async (dynamo: DynamoDBDocumentClient, table: strin
 export const latestInState = async (dynamo: DynamoDBDocumentClient, table: string, state: ArticleState, limit: number): Promise<LedgerRow[]> => {
   const page = await dynamo.send(
     new QueryCommand({
-      TableName: table,
-      IndexName: 'byState',
-      KeyConditionExpression: '#s = :s',
-      ExpressionAttributeNames: { '#s': 'state' },
-      ExpressionAttributeValues: { ':s': state },
+      ...byState(table, state),
       ScanIndexForward: false,
       Limit: limit,
     }),

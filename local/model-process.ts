@@ -20,7 +20,8 @@ export const launchModelProcess =
   (instanceId: string): Promise<ModelInstance> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [options.bundle, '--port', '0', ...options.args], {
-        stdio: ['ignore', 'pipe', 'inherit'],
+        // The IPC channel only tells the child when this process is gone (see model-server/main.ts).
+        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
         env: { PATH: process.env.PATH ?? '', INSTANCE_ID: instanceId },
       });
       const timer = setTimeout(() => {
@@ -33,11 +34,12 @@ export const launchModelProcess =
         options.onExit?.(instanceId, code);
         reject(new Error(`model server ${instanceId} exited with ${code} before listening`));
       });
-      const lines = createInterface({ input: child.stdout });
+      const stdout = child.stdout as NodeJS.ReadableStream & { resume(): void };
+      const lines = createInterface({ input: stdout });
       lines.once('line', (line) => {
         clearTimeout(timer);
         lines.close();
-        child.stdout.resume();
+        stdout.resume();
         let port: number;
         try {
           port = (JSON.parse(line) as { port: number }).port;

@@ -4,24 +4,13 @@
 // Packages stay external: the npm summarizers are loaded (or reported missing) at run time.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const esbuild = require('esbuild');
+const { bundle } = require('./build.js');
 
 const root = path.resolve(__dirname, '..');
 const outfile = path.join(root, 'dist', 'bench', 'quality.js');
 
 const run = async () => {
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: ['bench/quality.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundle({ quality: 'bench/quality.ts' }, 'dist/bench');
   const result = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...process.argv.slice(2)], {
     cwd: root,
     stdio: 'inherit',

@@ -42,6 +42,9 @@ const main = async (): Promise<void> => {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Started by the local cloud with an IPC channel: if that process dies (even by kill -9), the
+  // channel closes and this instance goes with it instead of lingering as an orphan.
+  if (process.send) process.once('disconnect', stop);
 };
 
 main().catch((error: unknown) => {
