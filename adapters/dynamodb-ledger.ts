@@ -24,7 +24,7 @@ export class DynamoDbSummaryLedger implements SummaryLedger {
     return Item as LedgerRow | undefined;
   }
 
-  async claim(row: LedgerRow): Promise<ClaimResult> {
+  async claim(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {
     const newerRevision = row.sequencer
       ? '(attribute_not_exists(sequencer) OR sequencer < :seq)'
       : 'attribute_not_exists(sequencer)';
@@ -35,7 +35,8 @@ export class DynamoDbSummaryLedger implements SummaryLedger {
           Item: row,
           ConditionExpression: [
             'attribute_not_exists(articleId)',
-            '(inferenceId = :id AND attribute_not_exists(submittedAt) AND #state IN (:queued, :failed, :rejected))',
+            '(inferenceId = :id AND attribute_not_exists(submittedAt) AND #state IN (:queued, :failed, :rejected)' +
+              ' AND (attribute_not_exists(claimedBy) OR claimedBy = :me OR claimedAt < :stale))',
             `(inferenceId <> :id AND ${newerRevision})`,
           ].join(' OR '),
           ExpressionAttributeNames: { '#state': 'state' },
@@ -44,6 +45,8 @@ export class DynamoDbSummaryLedger implements SummaryLedger {
             ':queued': 'QUEUED',
             ':failed': 'FAILED',
             ':rejected': 'REJECTED',
+            ':me': row.claimedBy ?? '',
+            ':stale': staleBefore,
             ...(row.sequencer ? { ':seq': row.sequencer } : {}),
           },
         }),

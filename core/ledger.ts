@@ -32,6 +32,13 @@ export interface LedgerRow {
   modelId: string;
   reason?: string;
   failedStage?: FailedStage;
+  /**
+   * The invocation that is submitting this inference (Lambda's request id, which stays the same
+   * across the retries of one asynchronous invocation) and when it claimed it. Another delivery of
+   * the same S3 event cannot submit it too while the claim is fresh.
+   */
+  claimedBy?: string;
+  claimedAt?: string;
   /** S3 event time of the upload. */
   uploadedAt: string;
   /** When submit-article first saw the upload. */
@@ -87,3 +94,10 @@ const SEQUENCER_WIDTH = 32;
 /** S3 sequencers differ in length; left-padding with zeros makes lexicographic order event order. */
 export const normalizeSequencer = (sequencer: string | undefined): string | undefined =>
   sequencer ? sequencer.toUpperCase().padStart(SEQUENCER_WIDTH, '0') : undefined;
+
+/**
+ * How long a submission claim keeps other deliveries of the same event away. Far longer than the
+ * function's timeout, so a concurrent duplicate never submits twice; a retry of the same invocation
+ * carries the same claim and is never kept out.
+ */
+export const CLAIM_LEASE_MS = 15 * 60 * 1000;

@@ -50,11 +50,13 @@ export type FinishResult = 'recorded' | 'stale';
 export interface SummaryLedger {
   get(articleId: string): Promise<LedgerRow | undefined>;
   /**
-   * Writes the QUEUED row if there is none, if the row is for an older revision of the article
-   * (smaller sequencer), or if it is for this inference but was never accepted by the endpoint
-   * (a retried submission). Otherwise 'taken': a redelivered event, or one overtaken by a newer upload.
+   * Writes the QUEUED row (with row.claimedBy/claimedAt) if there is none, if the row is for an
+   * older revision of the article (smaller sequencer), or if it is for this inference, was never
+   * accepted by the endpoint, and is unclaimed, claimed by this same invocation (a retry) or claimed
+   * before `staleBefore`. Otherwise 'taken': a redelivered or concurrent duplicate event, or one
+   * overtaken by a newer upload.
    */
-  claim(row: LedgerRow): Promise<ClaimResult>;
+  claim(row: LedgerRow, staleBefore: string): Promise<ClaimResult>;
   /** Records that the endpoint accepted the request; state is left alone (a result may be in already). */
   markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate): Promise<void>;
   /**

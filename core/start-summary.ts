@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
-import { bounded, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
+import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
 
@@ -53,17 +53,20 @@ export const ignoreReason = (upload: Upload, inputPrefix: string): string | unde
 
 /**
  * Turns one uploaded object into a queued model request, or a REJECTED row with the reason.
+ * `invocationId` identifies the delivery (Lambda's request id, the same for its retries).
  * Throws when a dependency fails, so the trigger retries; a submission that fails for good leaves a
  * FAILED row (stage `submit`) before the error propagates to the dead-letter queue.
  */
-export const startSummary = async (upload: Upload, deps: SubmitDeps): Promise<SubmitOutcome> => {
+export const startSummary = async (upload: Upload, deps: SubmitDeps, invocationId: string): Promise<SubmitOutcome> => {
   const { settings, clock } = deps;
   const ignored = ignoreReason(upload, settings.inputPrefix);
   if (ignored) return { outcome: 'ignored', reason: ignored };
 
-  const row = queuedRow(upload, settings, clock.now().toISOString());
+  const now = clock.now();
+  const row = { ...queuedRow(upload, settings, now.toISOString()), claimedBy: invocationId, claimedAt: now.toISOString() };
   const { articleId, inferenceId } = row;
-  if ((await deps.ledger.claim(row)) === 'taken') {
+  const staleBefore = new Date(now.getTime() - CLAIM_LEASE_MS).toISOString();
+  if ((await deps.ledger.claim(row, staleBefore)) === 'taken') {
     const current = await deps.ledger.get(articleId);
     const outcome = current?.inferenceId === inferenceId ? 'duplicate' : 'superseded';
     return { outcome, articleId, inferenceId };

@@ -165,7 +165,8 @@ export class LocalLambda {
     invocation.attempts += 1;
     this.counts.invocations += 1;
     const { fn } = this.options;
-    const requestId = randomUUID();
+    // Lambda keeps an asynchronous invocation's request id across its retries.
+    const requestId = id;
     // One id per attempt: a reply that arrives after its attempt timed out must not settle a retry.
     const attemptId = `${id}#${invocation.attempts}`;
     const reply = await new Promise<WorkerReply>((resolve) => {

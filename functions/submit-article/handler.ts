@@ -23,5 +23,5 @@ const onUpload = makeOnUpload({
 
 export const handler = async (event: unknown, context: Context): Promise<void> => {
   logger.addContext(context);
-  await onUpload(event);
+  await onUpload(event, context);
 };

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { parseUploads } from '../../adapters/events';
 import { startSummary, type SubmitDeps } from '../../core/start-summary';
 
@@ -13,11 +14,12 @@ export interface UploadDeps extends SubmitDeps {
  */
 export const makeOnUpload =
   (deps: UploadDeps) =>
-  async (event: unknown): Promise<void> => {
+  async (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<void> => {
     for (const upload of parseUploads(event)) {
       deps.logger.appendKeys({ bucket: upload.bucket, key: upload.key, etag: upload.etag });
       try {
-        const result = await startSummary(upload, deps);
+        // Lambda keeps the request id across the retries of one asynchronous invocation.
+        const result = await startSummary(upload, deps, context.awsRequestId);
         deps.logger.info(`article ${result.outcome}`, { ...result });
       } finally {
         deps.logger.removeKeys(['bucket', 'key', 'etag']);

@@ -16,6 +16,7 @@ exports.handler = async (event, context) => {
   const calls = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf-8')) + 1 : 1;
   fs.writeFileSync(file, String(calls));
   fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName }));
+  fs.appendFileSync(file + '.ids', context.awsRequestId + '\\n');
   if (event.hangMs && calls === 1) await new Promise((r) => setTimeout(r, event.hangMs));
   if (calls <= (event.failTimes || 0)) throw new TypeError('failing call ' + calls);
 };`;
@@ -67,6 +68,10 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     await eventually(() => lambda.idle(), { what: 'the retries' });
     expect(calls('flaky')).toBe(3);
     expect(lambda.counts).toMatchObject({ invocations: 3, errors: 2, retries: 2, deadLettered: 0 });
+    // Lambda keeps the request id across the retries of one asynchronous invocation.
+    const ids = readFileSync(join(dir, 'flaky.ids'), 'utf-8').trim().split('\n');
+    expect(new Set(ids).size).toBe(1);
+    expect(ids).toHaveLength(3);
     expect(lambda.deadLetters()).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
   let ledger: DynamoDbSummaryLedger;
   let clock: ReturnType<typeof fixedClock>;
   let onNotification: (event: unknown) => Promise<void>;
-  let onUpload: (event: unknown) => Promise<void>;
+  let onUpload: (event: unknown, awsRequestId?: string) => Promise<void>;
   let n = 0;
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import { articleIdFor } from '../../core/ids';
 import type { LedgerRow } from '../../core/ledger';
 import { startEmulators, type Emulators } from '../support/emulators';
 import { s3PutEvent } from '../support/events';
-import type { RecordingInferenceQueue } from '../support/fakes';
+import { fixedClock, type RecordingInferenceQueue } from '../support/fakes';
 import { testSettings, uploadHandlerOn } from '../support/upload-handler';
 
 const settings = testSettings;
@@ -15,7 +15,7 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
   let emu: Emulators;
   let queue: RecordingInferenceQueue;
   let ledger: DynamoDbSummaryLedger;
-  let onUpload: (event: unknown) => Promise<void>;
+  let onUpload: (event: unknown, awsRequestId?: string) => Promise<void>;
 
   beforeAll(async () => {
     emu = await startEmulators();
@@ -70,6 +70,31 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
     const request = await emu.s3.send(new GetObjectCommand({ Bucket: emu.bucket, Key: requestKey }));
     expect(request.ContentType).toBe('application/json');
     expect(JSON.parse(await request.Body!.transformToString())).toEqual({ inputs: ARTICLE, parameters: { truncation: true } });
+  });
+
+  it('submits one model request when the same S3 event arrives twice at the same time', async () => {
+    const object = await put('input/concurrent.txt', ARTICLE);
+    const event = s3PutEvent(object);
+
+    await Promise.all([onUpload(event, 'delivery-1'), onUpload(event, 'delivery-2'), onUpload(event, 'delivery-3')]);
+
+    expect(queue.requests).toHaveLength(1);
+    expect((await row('input/concurrent.txt'))?.state).toBe('QUEUED');
+  });
+
+  it('lets a later delivery take over a claim that went stale, but not a fresh one', async () => {
+    const object = await put('input/stale-claim.txt', ARTICLE);
+    const event = s3PutEvent(object);
+    queue.failWith = new Error('boom');
+    await expect(onUpload(event, 'crashed')).rejects.toThrow('boom');
+    queue.failWith = undefined;
+
+    await onUpload(event, 'another-delivery');
+    expect(queue.requests).toHaveLength(0);
+
+    const later = uploadHandlerOn(emu, fixedClock('2026-11-26T10:16:00.000Z'));
+    await later.onUpload(event, 'much-later');
+    expect(later.queue.requests).toHaveLength(1);
   });
 
   it('handles every record of a multi-record event', async () => {
@@ -142,14 +167,14 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
     const event = s3PutEvent(object);
     queue.failWith = Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });
 
-    await expect(onUpload(event)).rejects.toThrow('Service Unavailable');
+    await expect(onUpload(event, 'request-1')).rejects.toThrow('Service Unavailable');
     const failed = await row('input/refused.txt');
     expect(failed).toMatchObject({ state: 'FAILED', failedStage: 'submit' });
     expect(failed?.reason).toBe('the endpoint did not accept the request: ServiceUnavailable: Service Unavailable');
 
-    // Lambda retries the same event: the row is claimed again and submitted.
+    // Lambda retries the same invocation (same request id): the row is claimed again and submitted.
     queue.failWith = undefined;
-    await onUpload(event);
+    await onUpload(event, 'request-1');
     const retried = await row('input/refused.txt');
     expect(retried?.state).toBe('QUEUED');
     expect(retried?.reason).toBeUndefined();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
 import type { Clock } from '../../core/ports';
@@ -19,7 +20,7 @@ export const testSettings: SubmitSettings = {
 export const uploadHandlerOn = (emu: Emulators, clock: Clock = fixedClock()) => {
   const queue = new RecordingInferenceQueue(emu.bucket);
   const ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
-  const onUpload = makeOnUpload({
+  const handle = makeOnUpload({
     articles: new S3ArticleStore(emu.s3, emu.bucket),
     ledger,
     queue,
@@ -27,5 +28,7 @@ export const uploadHandlerOn = (emu: Emulators, clock: Clock = fixedClock()) => 
     settings: testSettings,
     logger: silentLogger(),
   });
+  // Each call is a separate delivery unless a request id is given (Lambda's retries keep theirs).
+  const onUpload = (event: unknown, awsRequestId: string = randomUUID()) => handle(event, { awsRequestId });
   return { queue, ledger, onUpload };
 };
