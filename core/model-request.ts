@@ -28,6 +28,7 @@ export class ModelRequestEncoder extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private started = false;
   private sawText = false;
+  private sawLetter = false;
   private controlChars = 0;
   readonly stats: ArticleStats = { bytes: 0, chars: 0 };
 
@@ -52,6 +53,7 @@ export class ModelRequestEncoder extends Transform {
       if (!this.started) throw new RejectedArticleError('empty article: the object has no content');
       this.emitText(this.decoder.decode());
       if (!this.sawText) throw new RejectedArticleError('empty article: the text is only whitespace');
+      if (!this.sawLetter) throw new RejectedArticleError('no words to summarize: the text has no letters (only digits, punctuation or symbols)');
       if (this.controlChars > this.stats.chars * MAX_CONTROL_SHARE) {
         throw new RejectedArticleError(
           `binary content: ${this.controlChars} control characters in ${this.stats.chars}; not a text article`,
@@ -79,6 +81,7 @@ export class ModelRequestEncoder extends Transform {
     this.stats.chars += text.length;
     this.controlChars += text.match(CONTROL)?.length ?? 0;
     if (!this.sawText && /\S/.test(text)) this.sawText = true;
+    if (!this.sawLetter && /\p{L}/u.test(text)) this.sawLetter = true;
     // JSON.stringify of a string escapes quotes, backslashes, control and lone surrogate characters.
     this.push(JSON.stringify(text).slice(1, -1));
   }

@@ -16,6 +16,7 @@ import { DEFAULTS } from './stack';
  */
 const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
   start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]
+          [--model-error-rate 0.1] [--model-crash-after 50]   (fault injection, off by default)
   drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
   demo    [--time-scale 30]`;
@@ -40,6 +41,8 @@ const main = async (argv: string[]): Promise<number> => {
       'provisioning-delay': { type: 'string' },
       model: { type: 'string' },
       'latency-ms': { type: 'string' },
+      'model-error-rate': { type: 'string' },
+      'model-crash-after': { type: 'string' },
       prefix: { type: 'string' },
       aws: { type: 'boolean' },
       stage: { type: 'string' },
@@ -62,7 +65,13 @@ const main = async (argv: string[]): Promise<number> => {
     case 'start': {
       const model = values.model ?? 'summarize';
       if (model !== 'summarize' && model !== 'fixed') throw new Error(`--model must be summarize or fixed; got ${JSON.stringify(model)}`);
-      const modelArgs = ['--mode', model, ...(values['latency-ms'] ? ['--latency-ms', values['latency-ms']] : [])];
+      // Fault injection for trying failure handling by hand; off unless asked for.
+      const modelArgs = [
+        '--mode', model,
+        ...(values['latency-ms'] ? ['--latency-ms', values['latency-ms']] : []),
+        ...(values['model-error-rate'] ? ['--error-rate', values['model-error-rate']] : []),
+        ...(values['model-crash-after'] ? ['--crash-after', values['model-crash-after']] : []),
+      ];
       await runStart({
         projectRoot,
         stateDir,

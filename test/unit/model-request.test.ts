@@ -41,6 +41,7 @@ describe('ModelRequestEncoder', () => {
     ['a truncated UTF-8 sequence', [Buffer.from([0x61, 0xe6, 0x97])], /not valid UTF-8 text/],
     ['Latin-1 bytes', [Buffer.from('na\xefve', 'latin1')], /not valid UTF-8 text/],
     ['a UTF-16 BOM', [Buffer.from([0xfe, 0xff, 0x00, 0x61])], /UTF-16 text is not supported/],
+    ['no letters at all', [Buffer.from('12,345.67 -- 89 %% ### 2026-11-26\n')], /^no words to summarize/],
     ['mostly control characters', [Buffer.from('\u0001\u0002\u0003\u0004text\u0005\u0006')], /control characters/],
   ])('rejects %s with a reason', async (_case, chunks, reason) => {
     const result = encode(...(chunks as Buffer[]));
