@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LedgerRow } from '../core/ledger';
 import { rowsFor } from '../local/commands/wait';
 import { startLocalCloud, type LocalCloud } from '../local/stack';
 import type { StackConfig } from '../local/stack-config';
+import { uploadBurst } from './burst-uploader';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
 
 /**
@@ -76,13 +76,13 @@ export const adjustScaling = (options: BurstOptions) => (config: StackConfig): S
   },
 });
 
-const articleText = (projectRoot: string, model: BurstOptions['model']): ((i: number) => string) => {
-  if (model === 'fixed') return (i) => `Burst article ${i}. The stand-in model answers after a fixed delay. Its text does not matter.`;
+/** Article bodies, used in turn; `{i}` becomes the article's number so every upload is new content. */
+const articleTexts = (projectRoot: string, model: BurstOptions['model']): string[] => {
+  if (model === 'fixed') return ['Burst article {i}. The stand-in model answers after a fixed delay. Its text does not matter.'];
   const dir = join(projectRoot, 'samples');
-  const texts = readdirSync(dir)
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.txt'))
-    .map((f) => readFileSync(join(dir, f), 'utf-8'));
-  return (i) => `${texts[i % texts.length] as string}\n\n(Copy ${i}.)`;
+    .map((f) => `${readFileSync(join(dir, f), 'utf-8')}\n\n(Copy {i}.)`);
 };
 
 export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
@@ -121,20 +121,16 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     sample();
     const { bucket } = cloud.endpoints;
     const keys = Array.from({ length: options.articles }, (_, i) => `input/burst/article-${String(i).padStart(6, '0')}.txt`);
-    const text = articleText(options.projectRoot, options.model);
-    const dropAt = new Map<string, number>();
 
-    // Act: the burst, as fast as the S3 emulator takes it.
-    let next = 0;
-    const dropper = async () => {
-      while (next < keys.length) {
-        const i = next++;
-        const key = keys[i] as string;
-        dropAt.set(key, Date.now());
-        await cloud.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text(i), ContentType: 'text/plain' }));
-      }
-    };
-    await Promise.all(Array.from({ length: options.dropConcurrency ?? 32 }, dropper));
+    // Act: the burst, as fast as the S3 emulator takes it, from an uploader thread of its own.
+    const dropAt = await uploadBurst({
+      edgeUrl: cloud.endpoints.edgeUrl,
+      region: cloud.endpoints.region,
+      bucket,
+      keys,
+      texts: articleTexts(options.projectRoot, options.model),
+      concurrency: options.dropConcurrency ?? 32,
+    });
     const dropSeconds = (Date.now() - started) / 1000;
     progress(`dropped ${keys.length} articles in ${dropSeconds.toFixed(1)} s`);
 
