@@ -8,7 +8,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { ensureTable, ledgerTableInput } from '../../local/tables';
+import { readStackConfig } from '../../local/stack-config';
+import { ensureTable } from '../../local/tables';
 
 /**
  * Real S3 (s3rver) and DynamoDB (dynalite) emulators on free loopback ports, for adapter and handler
@@ -54,7 +55,8 @@ export const startEmulators = async (): Promise<Emulators> => {
   const bucket = 'articles';
   const table = 'ledger';
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await ensureTable(rawDynamo, ledgerTableInput(table));
+  // The ledger's keys and indexes from the packaged template (test/support/global-setup.ts builds it).
+  await ensureTable(rawDynamo, { ...readStackConfig({ projectRoot: join(__dirname, '..', '..') }).table, TableName: table });
 
   return {
     s3Endpoint,
