@@ -63,7 +63,13 @@ export const startEdge = async (
   server.keepAliveTimeout = 65_000;
   server.maxRequestsPerSocket = 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on 127.0.0.1 is already in use (is another local cloud running?): stop it, or choose another with --port`)
+          : error,
+      ),
+    );
     // Loopback only: the local cloud has no authentication.
     server.listen(port, '127.0.0.1', () => resolve());
   });
