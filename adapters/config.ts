@@ -23,6 +23,30 @@ const recordSchema = z.object({
   LEDGER_TABLE: z.string().min(1),
 });
 
+const reconcileSchema = z.object({
+  LEDGER_TABLE: z.string().min(1),
+  REQUEST_TTL_SECONDS: positiveInt(60, 21600).default(21600),
+  INVOCATION_TIMEOUT_SECONDS: positiveInt(1, 3600).default(900),
+  RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300),
+});
+
+export interface ReconcileConfig {
+  ledgerTable: string;
+  requestTtlSeconds: number;
+  invocationTimeoutSeconds: number;
+  graceSeconds: number;
+}
+
+export const loadReconcileConfig = (env: NodeJS.ProcessEnv = process.env): ReconcileConfig => {
+  const e = parseEnv(reconcileSchema, env);
+  return {
+    ledgerTable: e.LEDGER_TABLE,
+    requestTtlSeconds: e.REQUEST_TTL_SECONDS,
+    invocationTimeoutSeconds: e.INVOCATION_TIMEOUT_SECONDS,
+    graceSeconds: e.RECONCILE_GRACE_SECONDS,
+  };
+};
+
 export interface SubmitConfig extends SubmitSettings {
   ledgerTable: string;
   articlesBucket: string;

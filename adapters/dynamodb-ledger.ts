@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRow, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
 
@@ -22,6 +22,23 @@ export class DynamoDbSummaryLedger implements SummaryLedger {
   async get(articleId: string): Promise<LedgerRow | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { articleId }, ConsistentRead: true }));
     return Item as LedgerRow | undefined;
+  }
+
+  /** QUEUED rows received before a time, through the byState index (oldest first). */
+  async listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]> {
+    const rows: LedgerRow[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        IndexName: 'byState',
+        KeyConditionExpression: '#state = :queued AND receivedAt < :before',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':queued': 'QUEUED', ':before': receivedBefore },
+      },
+    );
+    for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));
+    return rows;
   }
 
   async claim(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {

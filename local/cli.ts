@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from './commands/demo';
 import { collectFiles, dropFiles } from './commands/drop';
+import { runReconcile } from './commands/reconcile';
 import { formatResults, parseSince, parseState, queryLedger } from './commands/results';
 import { runStart } from './commands/start';
 import { resolveTarget } from './commands/target';
@@ -19,6 +20,7 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
           [--model-error-rate 0.1] [--model-crash-after 50]   (fault injection, off by default)
   drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
+  reconcile [--ttl 21600] [--timeout 900] [--grace 300] [--aws ...]   repair rows stuck in QUEUED past ttl + timeout + grace seconds
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -51,6 +53,9 @@ const main = async (argv: string[]): Promise<number> => {
       since: { type: 'string' },
       json: { type: 'boolean' },
       'state-dir': { type: 'string' },
+      ttl: { type: 'string' },
+      timeout: { type: 'string' },
+      grace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,6 +103,18 @@ const main = async (argv: string[]): Promise<number> => {
       const t = await target();
       const rows = await queryLedger(t, { ...(query.state ? { state: query.state } : {}), ...(query.since ? { since: query.since } : {}) });
       process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatResults(rows, process.stdout.columns ?? 100)}\n`);
+      return 0;
+    }
+    case 'reconcile': {
+      const t = await target();
+      const repairs = await runReconcile(t, {
+        requestTtlSeconds: number(values.ttl, 'ttl', 21600),
+        invocationTimeoutSeconds: number(values.timeout, 'timeout', 900),
+        graceSeconds: number(values.grace, 'grace', 300),
+      });
+      const repaired = repairs.filter((r) => r.state !== 'skipped');
+      for (const r of repaired) process.stdout.write(`${r.state.padEnd(9)} ${r.key}\n`);
+      process.stdout.write(`looked at ${repairs.length} stuck row(s), repaired ${repaired.length} (${t.description})\n`);
       return 0;
     }
     case 'demo':

@@ -43,6 +43,8 @@ export interface StackConfig {
   functions: Record<string, LocalFunction>;
   topics: Record<string, string>;
   subscriptions: { topicArn: string; functionLogicalId: string }[];
+  /** EventBridge schedules: `rate(...)` rules invoking a function. */
+  schedules: { ruleName: string; everyS: number; functionLogicalId: string }[];
   endpoint: AsyncEndpointConfig;
   scaling: ScalingConfig;
 }
@@ -200,6 +202,16 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
       return { topicArn: s.TopicArn, functionLogicalId: fn.logicalId };
     });
 
+  const schedules = ofType('AWS::Events::Rule').flatMap(([id, r]) => {
+    const p = ev<{ ScheduleExpression?: string; State?: string; Targets?: { Arn: string }[] }>(r.Properties);
+    const everyS = rateSeconds(p.ScheduleExpression);
+    if (everyS === undefined || p.State === 'DISABLED') return [];
+    return (p.Targets ?? []).flatMap((target) => {
+      const fn = Object.values(functions).find((f) => f.arn === target.Arn);
+      return fn ? [{ ruleName: id, everyS, functionLogicalId: fn.logicalId }] : [];
+    });
+  });
+
   const [tableId, tableResource] = ofType('AWS::DynamoDB::Table')[0] ?? [];
   if (!tableId || !tableResource) throw new Error('the packaged template has no DynamoDB table');
   const t = ev<Record<string, unknown>>(tableResource.Properties);
@@ -253,6 +265,7 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
     functions,
     topics,
     subscriptions,
+    schedules,
     endpoint,
     scaling: scalingFrom(ofType, ev),
   };
@@ -294,6 +307,14 @@ const scalingFrom = (ofType: OfType, ev: <T>(node: unknown) => T): ScalingConfig
         }
       : {}),
   };
+};
+
+/** `rate(15 minutes)` → 900; cron expressions are not run locally. */
+const rateSeconds = (expression: string | undefined): number | undefined => {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression ?? '');
+  if (!match) return undefined;
+  const unit = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86400, days: 86400 }[match[2] as string] as number;
+  return Number(match[1]) * unit;
 };
 
 const stageOf = (functionName: string): string => /^research-summarizer-(.+)-[^-]+$/.exec(functionName)?.[1] ?? 'dev';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -139,6 +140,23 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     Object.values(config.functions).map((fn) => [fn.logicalId, new LocalLambda({ fn, env, stateDir, timeScale, log })]),
   );
 
+  // EventBridge schedules → Lambda, on the simulated clock (a 15-minute rate runs every 90 s at 10×).
+  const scheduleTimers = config.schedules.map((schedule) =>
+    setInterval(() => {
+      functions[schedule.functionLogicalId]?.invokeAsync({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: config.accountId,
+        time: new Date().toISOString(),
+        region: config.region,
+        resources: [`arn:aws:events:${config.region}:${config.accountId}:rule/${schedule.ruleName}`],
+        detail: {},
+      });
+    }, (schedule.everyS * 1000) / timeScale),
+  );
+
   // S3 → Lambda, as the bucket's NotificationConfiguration says.
   const nextSequencer = sequencerSource();
   s3rver.on('event', (event: { Records: S3rverRecord[] }) => {
@@ -235,6 +253,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     dynamo,
     idle: () => Object.values(functions).every((f) => f.idle()) && endpoint.drained(),
     close: async () => {
+      for (const timer of scheduleTimers) clearInterval(timer);
       await endpoint.close();
       await Promise.all(Object.values(functions).map((f) => f.close()));
       const closed = new Promise<void>((resolve) => edge.server.close(() => resolve()));

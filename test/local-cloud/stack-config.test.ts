@@ -49,6 +49,7 @@ describe('the local cloud reads its configuration from the packaged template', (
         { topicArn: config.topics.ErrorTopic, functionLogicalId: 'RecordResultLambdaFunction' },
       ]),
     );
+    expect(config.schedules).toEqual([{ ruleName: 'ReconcileEventsRuleSchedule1', everyS: 900, functionLogicalId: 'ReconcileLambdaFunction' }]);
     const submit = config.functions.SubmitArticleLambdaFunction;
     expect(submit).toMatchObject({
       name: 'research-summarizer-dev-submitArticle',

@@ -365,11 +365,11 @@ describe('encryption and public access', () => {
 });
 
 describe('IAM', () => {
-  it('walks the inline policies of exactly the three roles this service defines', () => {
+  it('walks the inline policies of exactly the four roles this service defines', () => {
     // Act
     const owners = new Set(policyStatements().map(({ owner }) => owner));
     // Assess
-    expect(owners).toEqual(new Set(['SageMakerExecutionRole', 'SubmitArticleRole', 'RecordResultRole']));
+    expect(owners).toEqual(new Set(['SageMakerExecutionRole', 'SubmitArticleRole', 'RecordResultRole', 'ReconcileRole']));
     expect(template.Resources).not.toHaveProperty('IamRoleLambdaExecution');
   });
 
@@ -407,9 +407,13 @@ describe('IAM', () => {
 
   it('runs each function with its own role', () => {
     // Act
-    const roles = ['SubmitArticle', 'RecordResult'].map((name) => resource(`${name}LambdaFunction`).Properties.Role);
+    const roles = ['SubmitArticle', 'RecordResult', 'Reconcile'].map((name) => resource(`${name}LambdaFunction`).Properties.Role);
     // Assess
-    expect(roles).toEqual([{ 'Fn::GetAtt': ['SubmitArticleRole', 'Arn'] }, { 'Fn::GetAtt': ['RecordResultRole', 'Arn'] }]);
+    expect(roles).toEqual([
+      { 'Fn::GetAtt': ['SubmitArticleRole', 'Arn'] },
+      { 'Fn::GetAtt': ['RecordResultRole', 'Arn'] },
+      { 'Fn::GetAtt': ['ReconcileRole', 'Arn'] },
+    ]);
   });
 
   it.each([
@@ -489,11 +493,12 @@ describe('template integrity', () => {
     expect(unresolved).toBeNull();
   });
 
-  it('runs both functions on nodejs22.x and arm64', () => {
+  it('runs every function on nodejs22.x and arm64', () => {
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, fn]) => [fn.Properties.Runtime, fn.Properties.Architectures]);
     // Assess
     expect(functions).toEqual([
+      ['nodejs22.x', ['arm64']],
       ['nodejs22.x', ['arm64']],
       ['nodejs22.x', ['arm64']],
     ]);
@@ -557,6 +562,19 @@ describe('monitoring', () => {
         'AWS/Lambda Errors FunctionName ${RecordResultLambdaFunction}',
       ]),
     );
+  });
+});
+
+describe('reconcile', () => {
+  it('runs every 15 minutes and may only query QUEUED rows, update them and read outcomes', () => {
+    // Act
+    const rules = resourcesOfType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const actions = allowStatements()
+      .filter(({ owner }) => owner === 'ReconcileRole')
+      .flatMap(({ statement }) => asList(statement.Action));
+    // Assess
+    expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
+    expect(actions.sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject']);
   });
 });
 

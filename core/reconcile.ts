@@ -1,0 +1,74 @@
+import { awaitsOutcome, bounded, CLAIM_LEASE_MS, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
+import type { Clock, OutputReader, SummaryLedger } from './ports';
+import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
+
+/**
+ * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
+ * function can leave a claim behind. SageMaker offers no status API, so the only evidence is in S3:
+ * the output object, the failure object, or neither (boto/boto3#3348).
+ */
+export interface ReconcileSettings {
+  requestTtlSeconds: number;
+  invocationTimeoutSeconds: number;
+  /** Extra wait past TTL + timeout before a row counts as stuck. */
+  graceSeconds: number;
+}
+
+export interface ReconcileDeps {
+  ledger: SummaryLedger & { listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]> };
+  outputs: OutputReader;
+  clock: Clock;
+  settings: ReconcileSettings;
+}
+
+export type Repair = { articleId: string; key: string; state: TerminalUpdate['state'] | 'skipped' };
+
+/** The oldest receivedAt a QUEUED row may have before it is looked at. */
+export const stuckBefore = (now: Date, s: ReconcileSettings): string =>
+  new Date(now.getTime() - (s.requestTtlSeconds + s.invocationTimeoutSeconds + s.graceSeconds) * 1000).toISOString();
+
+export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
+  const now = deps.clock.now();
+  const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
+  const repairs: Repair[] = [];
+  for (const row of rows) {
+    const update = await repairOf(row, deps, now);
+    if (!update || !awaitsOutcome(row, row.inferenceId)) {
+      repairs.push({ articleId: row.articleId, key: row.key, state: 'skipped' });
+      continue;
+    }
+    const completedAt = now.toISOString();
+    const result = await deps.ledger.finish(row.articleId, row.inferenceId, { ...update, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
+    repairs.push({ articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' });
+  }
+  return repairs;
+};
+
+const RECONCILED = '(found by reconcile: the notification never arrived)';
+
+const repairOf = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<Omit<TerminalUpdate, 'completedAt' | 'totalMs'> | undefined> => {
+  if (!row.submittedAt) {
+    // Claimed but never accepted by the endpoint: the submitting function stopped for good.
+    if (row.claimedAt && now.getTime() - Date.parse(row.claimedAt) < CLAIM_LEASE_MS) return undefined;
+    return { state: 'FAILED', failedStage: 'submit', reason: 'the submission never completed: the function stopped before the endpoint accepted the request; upload the article again' };
+  }
+  const output = row.outputLocation ? await deps.outputs.read(row.outputLocation, MAX_OUTPUT_BYTES) : undefined;
+  if (output !== undefined) {
+    const parsed = parseSummary(output);
+    return 'summary' in parsed
+      ? { state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS) }
+      : { state: 'FAILED', failedStage: 'inference', reason: bounded(`${parsed.problem} ${RECONCILED}`, MAX_REASON_CHARS) };
+  }
+  const failure = row.failureLocation ? await deps.outputs.read(row.failureLocation, 1000) : undefined;
+  if (failure !== undefined) {
+    return {
+      state: 'FAILED',
+      failedStage: 'inference',
+      reason: bounded(`the model failed ${RECONCILED}. Model said: ${failure.trim()}`, MAX_REASON_CHARS),
+    };
+  }
+  return {
+    state: 'EXPIRED',
+    reason: `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`,
+  };
+};

@@ -1,0 +1,77 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { S3OutputReader } from '../../adapters/s3-articles';
+import { articleIdFor } from '../../core/ids';
+import { reconcile } from '../../core/reconcile';
+import { startEmulators, type Emulators } from '../support/emulators';
+import { s3PutEvent } from '../support/events';
+import { fixedClock } from '../support/fakes';
+import { uploadHandlerOn } from '../support/upload-handler';
+
+const settings = { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 };
+const ARTICLE = 'The dam was finished in May. It holds water for two towns.';
+
+describe('reconcile: rows whose notification never arrived', () => {
+  let emu: Emulators;
+  let ledger: DynamoDbSummaryLedger;
+  beforeAll(async () => {
+    emu = await startEmulators();
+    ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
+  });
+  afterAll(async () => emu.stop());
+
+  /** Queues an article at `at`; returns its row. */
+  const queuedAt = async (key: string, at: string, failSubmit = false) => {
+    const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: ARTICLE }));
+    const handler = uploadHandlerOn(emu, fixedClock(at));
+    if (failSubmit) handler.queue.failWith = new Error('the function stopped');
+    await handler.onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') })).catch(() => undefined);
+    return (await ledger.get(articleIdFor(emu.bucket, key)))!;
+  };
+  const write = (location: string, body: string) =>
+    emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, ''), Body: body }));
+
+  it('completes, fails or expires stuck rows from what S3 holds, and leaves recent rows alone', async () => {
+    // Prepare: three rows queued two hours ago (past TTL 1 h + timeout 15 min + grace 5 min), one recent.
+    const old = '2026-11-26T08:00:00.000Z';
+    const done = await queuedAt('input/rec/done.txt', old);
+    const failed = await queuedAt('input/rec/failed.txt', old);
+    const lost = await queuedAt('input/rec/lost.txt', old);
+    const recent = await queuedAt('input/rec/recent.txt', '2026-11-26T09:50:00.000Z');
+    await write(done.outputLocation as string, '[{"summary_text":"The dam holds water for two towns."}]');
+    await write(failed.failureLocation as string, '{"code":500,"message":"CUDA out of memory"}');
+
+    // Act
+    const repairs = await reconcile({ ledger, outputs: new S3OutputReader(emu.s3), clock: fixedClock('2026-11-26T10:00:00.000Z'), settings });
+
+    // Assess
+    expect(repairs.map((r) => [r.key, r.state]).sort()).toEqual([
+      ['input/rec/done.txt', 'COMPLETED'],
+      ['input/rec/failed.txt', 'FAILED'],
+      ['input/rec/lost.txt', 'EXPIRED'],
+    ]);
+    expect(await ledger.get(done.articleId)).toMatchObject({ state: 'COMPLETED', summary: 'The dam holds water for two towns.' });
+    expect((await ledger.get(failed.articleId))?.reason).toMatch(/^the model failed \(found by reconcile.*Model said: \{"code":500,"message":"CUDA out of memory"\}$/);
+    expect((await ledger.get(lost.articleId))?.reason).toMatch(/^no output or failure after RequestTTLSeconds \+ InvocationTimeoutSeconds/);
+    expect((await ledger.get(recent.articleId))?.state).toBe('QUEUED');
+  });
+
+  it('fails a submission that a stopped function left claimed, once its claim is stale', async () => {
+    const row = await queuedAt('input/rec/stopped.txt', '2026-11-26T08:00:00.000Z', true);
+    // The submit failure recorded FAILED(submit); put it back to the QUEUED state a crash would leave.
+    await emu.dynamo.send(
+      new UpdateCommand({
+        TableName: emu.table,
+        Key: { articleId: row.articleId },
+        UpdateExpression: 'SET #s = :q REMOVE failedStage, reason, completedAt',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':q': 'QUEUED' },
+      }),
+    );
+
+    await reconcile({ ledger, outputs: new S3OutputReader(emu.s3), clock: fixedClock('2026-11-26T10:00:00.000Z'), settings });
+
+    expect(await ledger.get(row.articleId)).toMatchObject({ state: 'FAILED', failedStage: 'submit' });
+  });
+});
