@@ -1,4 +1,4 @@
-import { awaitsOutcome, bounded, CLAIM_LEASE_MS, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
+import { bounded, CLAIM_LEASE_MS, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
 
@@ -33,11 +33,12 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const repairs: Repair[] = [];
   for (const row of rows) {
     const update = await repairOf(row, deps, now);
-    if (!update || !awaitsOutcome(row, row.inferenceId)) {
+    if (!update) {
       repairs.push({ articleId: row.articleId, key: row.key, state: 'skipped' });
       continue;
     }
     const completedAt = now.toISOString();
+    // Conditional on the row still waiting for this inference: a late notification wins the race.
     const result = await deps.ledger.finish(row.articleId, row.inferenceId, { ...update, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
     repairs.push({ articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' });
   }

@@ -21,7 +21,7 @@ import { startDynamoProcess } from './dynamodb-process';
 
 /**
  * The local cloud: S3 (s3rver) and DynamoDB (dynalite) from npm, our SageMaker async endpoint
- * emulator with model-server processes, and the two Lambda bundles, behind one edge endpoint.
+ * emulator with model-server processes, and the Lambda bundles, behind one edge endpoint.
  * Every name and setting comes from the packaged CloudFormation template (stack-config.ts).
  */
 export interface LocalCloudOptions {

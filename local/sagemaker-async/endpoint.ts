@@ -91,7 +91,8 @@ export class EndpointRuntime {
         queue.enqueue(request, inlineBody);
         this.totals.accepted++;
         this.deps.log('inference queued', { inferenceId: request.inferenceId, outputLocation: request.outputLocation });
-        this.scheduleExpiry();
+        // Only the new request can move the next expiry earlier: no scan of the whole queue per request.
+        this.scheduleExpiry(request.expiresAt);
         queueMicrotask(() => this.pump());
       },
     };
@@ -329,9 +330,10 @@ export class EndpointRuntime {
     for (const request of this.deps.queue.takeExpired(this.deps.clock.now())) this.track(this.expire(request));
   }
 
-  private scheduleExpiry(): void {
+  /** Arms the TTL timer for the earliest expiry: `candidate` if given, else the queue's earliest. */
+  private scheduleExpiry(candidate?: number): void {
     if (this.closing) return;
-    const next = this.deps.queue.earliestExpiry();
+    const next = candidate ?? this.deps.queue.earliestExpiry();
     if (next === undefined || (this.expiry && this.expiry.at <= next)) return;
     this.expiry?.timer.cancel();
     const timer = this.deps.clock.setTimer(next - this.deps.clock.now(), () => {
