@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { clampCapacity, decideCapacity, type PolicyNames } from './autoscaler';
 import { isoTime, type Clock, type Timer } from './clock';
 import { InstanceFleet, type Instance } from './instances';
-import { failureReasons, invoke, putObject, type InvocationOutcome } from './invocation';
+import { callModel, download, failureReasons, putObject, type InvocationOutcome } from './invocation';
 import type { InvokeContext } from './invoke-endpoint-async';
 import { METRIC_PERIOD_MS, MetricsRecorder, type Gauges } from './metrics';
 import { buildNotification, includeResponseBody, topicFor, type NotificationFacts } from './notifier';
@@ -32,6 +32,10 @@ export class EndpointRuntime {
   /** One entry per dispatch (a retried request is dispatched twice). */
   private readonly inFlight = new Set<{ abort: AbortController; task: Promise<void> }>();
   private readonly background = new Set<Promise<void>>();
+  /** Requests taken from the queue whose model call has not started (payload downloading, or waiting for a slot). */
+  private staged = 0;
+  /** Requests with their payload in hand, waiting for a free slot at a model container, oldest first. */
+  private readonly slotWaiters: Array<(instance: Instance | undefined) => void> = [];
   /** Requests already retried once after their instance died. */
   private readonly retried = new Set<string>();
   private periodEnd: number;
@@ -150,28 +154,60 @@ export class EndpointRuntime {
     }
   }
 
-  /** Hands queued requests to free slots, oldest first. */
+  /**
+   * Moves requests along: free container slots go to requests whose payload is downloaded, oldest
+   * first; then more requests leave the queue, at most one staged per slot in service, so the next
+   * payload is ready when a slot frees and no request is taken while no instance is in service.
+   */
   private pump(): void {
     const { queue, clock } = this.deps;
     if (this.closing) return;
     if (queue.headExpired(clock.now())) this.expireDue();
-    while (queue.queued > 0) {
+    while (this.slotWaiters.length > 0) {
       const instance = this.fleet.lease();
-      if (!instance) return;
+      if (!instance) break;
+      this.slotWaiters.shift()?.(instance);
+    }
+    const depth = this.fleet.count('InService') * this.deps.options.endpoint.maxConcurrentInvocationsPerInstance;
+    while (queue.queued > 0 && this.staged < depth) {
       const request = queue.take();
-      if (!request) {
-        this.fleet.release(instance);
-        return;
-      }
-      this.dispatch(request, instance);
+      if (!request) return;
+      this.dispatch(request);
     }
   }
 
-  private dispatch(request: QueuedRequest, instance: Instance): void {
+  /** A free container slot, now or when one frees; undefined if the endpoint shuts down first. */
+  private acquireSlot(signal: AbortSignal): Promise<Instance | undefined> {
+    if (signal.aborted) return Promise.resolve(undefined);
+    const instance = this.slotWaiters.length === 0 ? this.fleet.lease() : undefined;
+    if (instance) return Promise.resolve(instance);
+    return new Promise((resolve) => {
+      const grant = (granted: Instance | undefined) => {
+        signal.removeEventListener('abort', abandon);
+        resolve(granted);
+      };
+      const abandon = () => {
+        const index = this.slotWaiters.indexOf(grant);
+        if (index >= 0) this.slotWaiters.splice(index, 1);
+        resolve(undefined);
+      };
+      signal.addEventListener('abort', abandon, { once: true });
+      this.slotWaiters.push(grant);
+    });
+  }
+
+  private dispatch(request: QueuedRequest): void {
     const abort = new AbortController();
     if (!this.retried.has(request.id)) this.metrics.observe('TimeInBacklogMs', this.deps.clock.now() - request.receivedAt);
     const dispatched = { abort, task: Promise.resolve() };
-    dispatched.task = this.process(request, instance, abort.signal)
+    this.staged++;
+    let staged = true;
+    const unstage = () => {
+      if (!staged) return;
+      staged = false;
+      this.staged--;
+    };
+    dispatched.task = this.process(request, abort.signal, unstage)
       .catch((error: unknown) => {
         // Not a model or S3 failure (those are outcomes): a bug. Keep the request for the next start.
         this.deps.log('request processing crashed; it stays queued for the next start', { inferenceId: request.inferenceId, error: String(error) });
@@ -179,20 +215,63 @@ export class EndpointRuntime {
       })
       .finally(() => {
         this.inFlight.delete(dispatched);
-        this.fleet.release(instance);
+        unstage();
+        this.pump();
       });
     this.inFlight.add(dispatched);
   }
 
-  private async process(request: QueuedRequest, instance: Instance, signal: AbortSignal): Promise<void> {
+  /**
+   * One request end to end. The payload is downloaded before a container slot is taken, and the slot
+   * is freed as soon as the container replies: MaxConcurrentInvocationsPerInstance bounds "concurrent
+   * requests sent by the SageMaker client to the model container" (API_AsyncInferenceClientConfig,
+   * SageMaker API reference), not S3 transfers or notifications.
+   */
+  private async process(request: QueuedRequest, signal: AbortSignal, unstage: () => void): Promise<void> {
+    const { options, queue } = this.deps;
+    const takenAt = Date.now();
+    const payload = await download(request, { s3: options.s3, readInlineBody: (r) => queue.readInlineBody(r), signal });
+    if (payload.kind !== 'input') {
+      unstage();
+      if (payload.kind === 'aborted') queue.abandon(request);
+      else await this.fail(request, payload);
+      return;
+    }
+    const downloadMs = Date.now() - takenAt;
+    const instance = await this.acquireSlot(signal);
+    unstage();
+    // Waiting for a slot with the payload in hand is time in the backlog; the download is not.
+    const backlogMs = Date.now() - Date.parse(request.receivedTime) - downloadMs;
+    if (!instance) {
+      queue.abandon(request);
+      return;
+    }
+    let leased = true;
+    const releaseSlot = () => {
+      if (!leased) return;
+      leased = false;
+      this.fleet.release(instance);
+    };
+    try {
+      await this.afterDownload(request, payload.input, instance, signal, backlogMs, releaseSlot);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  private async afterDownload(
+    request: QueuedRequest,
+    input: Buffer,
+    instance: Instance,
+    signal: AbortSignal,
+    backlogMs: number,
+    releaseSlot: () => void,
+  ): Promise<void> {
     const { options, queue } = this.deps;
     const url = instance.model?.url;
-    const dispatchedAt = Date.now();
     let modelMs = 0;
     const outcome: InvocationOutcome = url
-      ? await invoke(request, url, {
-          s3: options.s3,
-          readInlineBody: (r) => queue.readInlineBody(r),
+      ? await callModel(request, input, url, {
           signal,
           onModelLatency: (ms) => {
             modelMs = ms;
@@ -201,7 +280,7 @@ export class EndpointRuntime {
         })
       : { kind: 'unreachable', code: 'NoProcess' };
     // Per-request timings in real milliseconds, for benchmarks that separate queueing and model time.
-    options.onRequestTiming?.({ inferenceId: request.inferenceId, backlogMs: dispatchedAt - Date.parse(request.receivedTime), modelMs });
+    options.onRequestTiming?.({ inferenceId: request.inferenceId, backlogMs, modelMs });
 
     if (outcome.kind === 'aborted' || (this.closing && outcome.kind !== 'completed' && outcome.kind !== 'failed')) {
       queue.abandon(request);
@@ -212,6 +291,7 @@ export class EndpointRuntime {
       // retries the request once on another instance (UNVERIFIED: SageMaker documents no retry).
       if (!(await this.fleet.isAlive(instance))) {
         this.fleet.replaceDead(instance);
+        releaseSlot();
         if (!this.retried.has(request.id) && !this.closing) {
           this.retried.add(request.id);
           this.deps.log('instance died mid-request, retrying the request', { inferenceId: request.inferenceId, instanceId: instance.id });
@@ -223,6 +303,7 @@ export class EndpointRuntime {
       await this.fail(request, { kind: 'failed', reason, detail: Buffer.from(reason), detailContentType: 'text/plain; charset=utf-8' });
       return;
     }
+    releaseSlot();
     if (outcome.kind === 'failed') {
       await this.fail(request, outcome);
       return;

@@ -4,8 +4,8 @@ import type { QueuedRequest } from './queue';
 import { parseS3Location } from './s3-location';
 
 /**
- * One request on one instance: read the input, call the model, store what came back. The endpoint
- * (endpoint.ts) owns everything around it: leases, retries, metrics, notifications, the journal.
+ * One request: read the input, call the model on one instance, store what came back. The endpoint
+ * (endpoint.ts) owns everything around it: slots, retries, metrics, notifications, the journal.
  * The worker steps follow shared/reference/sagemaker-async.md §9 item 4.
  */
 
@@ -67,7 +67,7 @@ const errorCode = (error: unknown): string => {
 
 const describe = (text: string) => ({ detail: Buffer.from(text), detailContentType: 'text/plain; charset=utf-8' });
 
-const readInput = async (request: QueuedRequest, deps: InvocationDeps): Promise<Buffer> => {
+const readInput = async (request: QueuedRequest, deps: Pick<InvocationDeps, 's3' | 'readInlineBody' | 'signal'>): Promise<Buffer> => {
   if (request.hasInlineBody || request.inputLocation === undefined) return deps.readInlineBody(request);
   const location = parseS3Location(request.inputLocation);
   if (!location) throw Object.assign(new Error('not an S3 object URL'), { code: 'InvalidInputLocation' });
@@ -77,18 +77,28 @@ const readInput = async (request: QueuedRequest, deps: InvocationDeps): Promise<
   return Buffer.from((await reply.Body?.transformToByteArray()) ?? new Uint8Array());
 };
 
-/** Reads the input and calls the model; classifies the reply. Nothing is written yet. */
-export const invoke = async (request: QueuedRequest, modelUrl: string, deps: InvocationDeps): Promise<InvocationOutcome> => {
-  let input: Buffer;
+/** Reads the request payload (from S3, or the inline body); a failure is already an outcome. */
+export const download = async (
+  request: QueuedRequest,
+  deps: Pick<InvocationDeps, 's3' | 'readInlineBody' | 'signal'>,
+): Promise<{ kind: 'input'; input: Buffer } | Extract<InvocationOutcome, { kind: 'failed' | 'aborted' }>> => {
   try {
-    input = await readInput(request, deps);
+    const input = await readInput(request, deps);
+    return deps.signal.aborted ? { kind: 'aborted' } : { kind: 'input', input };
   } catch (error) {
     if (deps.signal.aborted) return { kind: 'aborted' };
     const reason = failureReasons.download(request.inputLocation ?? 'the inline body', errorCode(error));
     return { kind: 'failed', reason, ...describe(reason), metric: 'RequestDownloadFailures' };
   }
-  if (deps.signal.aborted) return { kind: 'aborted' };
+};
 
+/** Sends the payload to the model container and classifies the reply. Nothing is written yet. */
+export const callModel = async (
+  request: QueuedRequest,
+  input: Buffer,
+  modelUrl: string,
+  deps: Pick<InvocationDeps, 'signal' | 'onModelLatency'>,
+): Promise<InvocationOutcome> => {
   // InvocationTimeoutSeconds runs in real time: the model is a real process doing real work.
   const reply = await invokeModel(
     modelUrl,
