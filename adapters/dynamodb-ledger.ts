@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LedgerRow, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
+import type { ArticleState, LedgerRow, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
+import type { ReopenedRow, RetryLedger } from '../core/retry';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
@@ -9,11 +10,16 @@ const isConditionFailure = (error: unknown): boolean =>
 /** Attributes a terminal update clears when it does not set them, so a retried row carries no stale reason. */
 const CLEARED_ON_FINISH = ['summary', 'reason', 'failedStage'] as const;
 
+/** The old attempt's outcome and submission, cleared when a row is reopened for a retry. */
+const CLEARED_ON_REOPEN = [
+  'summary', 'reason', 'failedStage', 'submittedAt', 'completedAt', 'requestLocation', 'outputLocation', 'failureLocation', 'endpointMs', 'totalMs',
+] as const;
+
 /**
  * The ledger on DynamoDB. The conditions below are the rules of core/ports.ts SummaryLedger, enforced
  * by conditional writes so concurrent or repeated deliveries cannot corrupt a row.
  */
-export class DynamoDbSummaryLedger implements SummaryLedger {
+export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -25,20 +31,45 @@ export class DynamoDbSummaryLedger implements SummaryLedger {
   }
 
   /** QUEUED rows received before a time, through the byState index (oldest first). */
-  async listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]> {
+  listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]> {
+    return this.listInState('QUEUED', receivedBefore);
+  }
+
+  /** Rows in one state, received before a time if given, through the byState index (oldest first). */
+  async listInState(state: ArticleState, receivedBefore?: string): Promise<LedgerRow[]> {
     const rows: LedgerRow[] = [];
     const pages = paginateQuery(
       { client: this.db },
       {
         TableName: this.table,
         IndexName: 'byState',
-        KeyConditionExpression: '#state = :queued AND receivedAt < :before',
+        KeyConditionExpression: receivedBefore ? '#state = :state AND receivedAt < :before' : '#state = :state',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':queued': 'QUEUED', ':before': receivedBefore },
+        ExpressionAttributeValues: { ':state': state, ...(receivedBefore ? { ':before': receivedBefore } : {}) },
       },
     );
     for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));
     return rows;
+  }
+
+  async reopen(articleId: string, from: Pick<LedgerRow, 'inferenceId' | 'state'>, next: ReopenedRow): Promise<'reopened' | 'stale'> {
+    const set = setExpression({ ...next, state: 'QUEUED' });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId },
+          UpdateExpression: `${set.UpdateExpression} REMOVE ${CLEARED_ON_REOPEN.map((n) => `#${n}`).join(', ')}`,
+          ConditionExpression: 'inferenceId = :from AND #state = :fromState',
+          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, ...Object.fromEntries(CLEARED_ON_REOPEN.map((n) => [`#${n}`, n])) },
+          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':from': from.inferenceId, ':fromState': from.state },
+        }),
+      );
+      return 'reopened';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
   }
 
   async claim(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {

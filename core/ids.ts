@@ -14,6 +14,10 @@ export const articleIdFor = (bucket: string, key: string): string => hash('artic
 export const inferenceIdFor = (bucket: string, key: string, revision: string): string =>
   hash('inference', bucket, key, revision);
 
+/** Attempt 1 is the upload's own inference; a retry (`npm run retry`) gets a new one per attempt. */
+export const attemptInferenceIdFor = (bucket: string, key: string, revision: string, attempt: number): string =>
+  attempt <= 1 ? inferenceIdFor(bucket, key, revision) : hash('inference', bucket, key, revision, `attempt ${attempt}`);
+
 /**
  * Model requests live at `<requestsPrefix><articleId>/<inferenceId>.json`: ASCII only (the SDK cannot
  * send non-ASCII in the InputLocation header), and the notification's inputLocation alone tells

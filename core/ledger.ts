@@ -41,7 +41,7 @@ export interface LedgerRow {
   claimedAt?: string;
   /** S3 event time of the upload. */
   uploadedAt: string;
-  /** When submit-article first saw the upload. */
+  /** When submit-article first saw the upload; after a retry, when the retry began (reconcile counts from it). */
   receivedAt: string;
   /** When the endpoint accepted the request (InvokeEndpointAsync returned 202). */
   submittedAt?: string;
@@ -53,7 +53,29 @@ export interface LedgerRow {
   totalMs?: number;
   /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
   day: string;
+  /** 1 for the upload's own inference; each retry adds one. Absent means 1. */
+  attempt?: number;
+  /** Earlier attempts of this revision, oldest first, at most MAX_HISTORY (a retry appends one). */
+  history?: AttemptRecord[];
 }
+
+/** What an earlier attempt ended in, kept in the row when the article is retried. */
+export interface AttemptRecord {
+  attempt: number;
+  inferenceId: string;
+  state: ArticleState;
+  reason?: string;
+  failedStage?: FailedStage;
+  receivedAt: string;
+  completedAt?: string;
+  retriedAt: string;
+}
+
+/** States `npm run retry` may send to the endpoint again. REJECTED input needs a new upload instead. */
+export const RetryableStates = ['FAILED', 'EXPIRED'] as const;
+export type RetryableState = (typeof RetryableStates)[number];
+export const MAX_HISTORY = 20;
+export const MAX_HISTORY_REASON_CHARS = 500;
 
 /** Fields written when an article reaches a terminal state. */
 export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {

@@ -71,8 +71,21 @@ export const startSummary = async (upload: Upload, deps: SubmitDeps, invocationI
     const outcome = current?.inferenceId === inferenceId ? 'duplicate' : 'superseded';
     return { outcome, articleId, inferenceId };
   }
+  return sendToEndpoint(upload, { articleId, inferenceId }, deps);
+};
 
-  const reject = async (reason: string, contentType?: string): Promise<SubmitOutcome> => {
+/**
+ * The rest of a submission, for a row this caller has claimed (an upload, or a retry): checks the
+ * article, writes the model request under the inference's own key, and queues it at the endpoint.
+ */
+export const sendToEndpoint = async (
+  upload: Upload,
+  ids: { articleId: string; inferenceId: string },
+  deps: SubmitDeps,
+): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
+  const { settings, clock } = deps;
+  const { articleId, inferenceId } = ids;
+  const reject = async (reason: string, contentType?: string) => {
     const completedAt = clock.now().toISOString();
     await deps.ledger.finish(articleId, inferenceId, {
       state: 'REJECTED',
@@ -81,7 +94,7 @@ export const startSummary = async (upload: Upload, deps: SubmitDeps, invocationI
       completedAt,
       totalMs: msBetween(upload.eventTime, completedAt),
     });
-    return { outcome: 'rejected', articleId, inferenceId, reason };
+    return { outcome: 'rejected' as const, articleId, inferenceId, reason };
   };
 
   const sizeProblem = checkSize(upload.bytes, settings.maxArticleBytes);

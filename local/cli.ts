@@ -7,6 +7,7 @@ import { runDemo } from './commands/demo';
 import { collectFiles, dropFiles } from './commands/drop';
 import { runReconcile } from './commands/reconcile';
 import { formatResults, parseSince, parseState, queryLedger } from './commands/results';
+import { formatRetry, parseRetryStates, runRetry } from './commands/retry';
 import { runStart } from './commands/start';
 import { resolveTarget } from './commands/target';
 import { DEFAULTS } from './stack';
@@ -21,6 +22,7 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
   drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
   reconcile [--ttl 21600] [--timeout 900] [--grace 300] [--aws ...]   repair rows stuck in QUEUED past ttl + timeout + grace seconds
+  retry   [--state FAILED|EXPIRED] [--aws ...]   send failed and expired articles to the endpoint again (history kept in the row)
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -64,7 +66,7 @@ const main = async (argv: string[]): Promise<number> => {
     return command ? 0 : 2;
   }
   const stateDir = resolve(values['state-dir'] ?? join(projectRoot, '.local-cloud'));
-  const target = () => resolveTarget({ aws: values.aws ?? false, ...(values.stage ? { stage: values.stage } : {}), ...(values.region ? { region: values.region } : {}), stateDir });
+  const target = () => resolveTarget({ aws: values.aws ?? false, ...(values.stage ? { stage: values.stage } : {}), ...(values.region ? { region: values.region } : {}), stateDir, projectRoot });
 
   switch (command) {
     case 'start': {
@@ -115,6 +117,12 @@ const main = async (argv: string[]): Promise<number> => {
       const repaired = repairs.filter((r) => r.state !== 'skipped');
       for (const r of repaired) process.stdout.write(`${r.state.padEnd(9)} ${r.key}\n`);
       process.stdout.write(`looked at ${repairs.length} stuck row(s), repaired ${repaired.length} (${t.description})\n`);
+      return 0;
+    }
+    case 'retry': {
+      const states = parseRetryStates(values.state);
+      const t = await target();
+      process.stdout.write(`${formatRetry(await runRetry(t, states), t.description)}\n`);
       return 0;
     }
     case 'demo':

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { sagemakerRetryOptions } from '../adapters/clients';
 import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
@@ -94,7 +96,8 @@ export const localClients = (edgeUrl: string, region: string) => {
   const s3 = new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   const rawDynamo = new DynamoDBClient(common);
   const dynamo = DynamoDBDocumentClient.from(rawDynamo, { marshallOptions: { removeUndefinedValues: true } });
-  return { s3, rawDynamo, dynamo };
+  const sagemaker = new SageMakerRuntimeClient({ ...common, ...sagemakerRetryOptions });
+  return { s3, rawDynamo, dynamo, sagemaker };
 };
 
 export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {

@@ -21,7 +21,7 @@ export const runDemo = async (options: { projectRoot: string; timeScale: number 
     const instances = cloud.endpoint.status().instances.inService;
     out(`local cloud up at ${endpoints.edgeUrl} (time scale ${options.timeScale}×); the endpoint has ${instances} instance(s) in service`);
     const files = collectFiles([join(options.projectRoot, 'samples')], endpoints.inputPrefix, 'demo').filter((f) => f.key.endsWith('.txt'));
-    await dropFiles({ description: 'demo', bucket: endpoints.bucket, inputPrefix: endpoints.inputPrefix, table: endpoints.table, s3: cloud.s3, dynamo: cloud.dynamo }, files);
+    await dropFiles({ bucket: endpoints.bucket, s3: cloud.s3 }, files);
     out(`dropped ${files.length} sample articles into s3://${endpoints.bucket}/${endpoints.inputPrefix}demo/`);
 
     const bar = progressBar(files.length, 'summarizing');

@@ -39,7 +39,7 @@ const contentTypeOf = (key: string): string | undefined =>
   ];
 
 /** Uploads files to the input prefix, several at once, with progress for many files. */
-export const dropFiles = async (target: Target, files: DroppedFile[], concurrency = 8): Promise<void> => {
+export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: DroppedFile[], concurrency = 8): Promise<void> => {
   const bar = files.length > 1 ? progressBar(files.length, 'uploading') : undefined;
   let next = 0;
   let done = 0;

@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { localClients, type Endpoints } from '../stack';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { sagemakerRetryOptions } from '../../adapters/clients';
+import { loadSubmitConfig, type SubmitConfig } from '../../adapters/config';
+import { DEFAULTS, localClients, type Endpoints } from '../stack';
+import { readStackConfig } from '../stack-config';
 
 /** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
 export interface Target {
@@ -14,6 +19,9 @@ export interface Target {
   table: string;
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
+  sagemaker: SageMakerRuntimeClient;
+  /** The submit function's own configuration, for commands that submit articles (retry). */
+  submitConfig(): Promise<SubmitConfig>;
 }
 
 export interface TargetOptions {
@@ -21,16 +29,20 @@ export interface TargetOptions {
   stage?: string;
   region?: string;
   stateDir: string;
+  projectRoot: string;
 }
+
+/** serverless.yml's function key and the name the Serverless Framework gives it. */
+const SUBMIT_FUNCTION = { logicalId: 'SubmitArticleLambdaFunction', name: (stage: string) => `research-summarizer-${stage}-submitArticle` };
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';
 }
 
 export const resolveTarget = async (options: TargetOptions): Promise<Target> =>
-  options.aws ? awsTarget(options.stage ?? 'dev', options.region) : localTarget(options.stateDir);
+  options.aws ? awsTarget(options.stage ?? 'dev', options.region) : localTarget(options.stateDir, options.projectRoot);
 
-const localTarget = async (stateDir: string): Promise<Target> => {
+const localTarget = async (stateDir: string, projectRoot: string): Promise<Target> => {
   const file = join(stateDir, 'endpoints.json');
   if (!existsSync(file)) throw new TargetError('the local cloud has not run yet: start it with `npm start` (or add --aws for a deployed stage)');
   const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
@@ -40,8 +52,23 @@ const localTarget = async (stateDir: string): Promise<Target> => {
   } catch {
     throw new TargetError(`the local cloud is not running at ${endpoints.edgeUrl}: start it with \`npm start\``);
   }
-  const { s3, dynamo } = localClients(endpoints.edgeUrl, endpoints.region);
-  return { description: `local cloud ${endpoints.edgeUrl}`, bucket: endpoints.bucket, inputPrefix: endpoints.inputPrefix, table: endpoints.table, s3, dynamo };
+  const { s3, dynamo, sagemaker } = localClients(endpoints.edgeUrl, endpoints.region);
+  return {
+    description: `local cloud ${endpoints.edgeUrl}`,
+    bucket: endpoints.bucket,
+    inputPrefix: endpoints.inputPrefix,
+    table: endpoints.table,
+    s3,
+    dynamo,
+    sagemaker,
+    // The local cloud runs the packaged template: the function's environment is in it.
+    submitConfig: async () => {
+      const config = readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId });
+      const fn = config.functions[SUBMIT_FUNCTION.logicalId];
+      if (!fn) throw new TargetError(`the packaged template has no ${SUBMIT_FUNCTION.logicalId}: run npm run build`);
+      return loadSubmitConfig(fn.environment);
+    },
+  };
 };
 
 /** Names from the deployed stack's outputs (resources/outputs.yml). */
@@ -62,6 +89,12 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     inputPrefix: need('InputPrefix'),
     table: need('LedgerTableName'),
     s3: new S3Client(clientRegion),
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(clientRegion)),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(clientRegion), { marshallOptions: { removeUndefinedValues: true } }),
+    sagemaker: new SageMakerRuntimeClient({ ...clientRegion, ...sagemakerRetryOptions }),
+    submitConfig: async () => {
+      const lambda = new LambdaClient(clientRegion);
+      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: SUBMIT_FUNCTION.name(stage) }));
+      return loadSubmitConfig(fn.Environment?.Variables ?? {});
+    },
   };
 };

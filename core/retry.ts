@@ -1,0 +1,137 @@
+import { attemptInferenceIdFor } from './ids';
+import {
+  bounded,
+  dayOf,
+  MAX_HISTORY,
+  MAX_HISTORY_REASON_CHARS,
+  MAX_REASON_CHARS,
+  msBetween,
+  type AttemptRecord,
+  type LedgerRow,
+  type RetryableState,
+} from './ledger';
+import { sendToEndpoint, type SubmitDeps, type Upload } from './start-summary';
+
+/**
+ * `npm run retry`: sends FAILED or EXPIRED articles to the endpoint again. Each retry is a new
+ * attempt with its own inference id, so a late notification for the old attempt can no longer touch
+ * the row; what the old attempt ended in moves to the row's `history`.
+ */
+export interface ReopenedRow {
+  inferenceId: string;
+  attempt: number;
+  history: AttemptRecord[];
+  claimedBy: string;
+  claimedAt: string;
+  receivedAt: string;
+  day: string;
+}
+
+export interface RetryLedger {
+  /** Rows in a state through the byState index, oldest first. */
+  listInState(state: RetryableState): Promise<LedgerRow[]>;
+  /**
+   * Puts a row back to QUEUED as `next` if it is still in `from` (same inference, same state), and
+   * clears the old attempt's outcome. 'stale' when something else changed the row first.
+   */
+  reopen(articleId: string, from: Pick<LedgerRow, 'inferenceId' | 'state'>, next: ReopenedRow): Promise<'reopened' | 'stale'>;
+}
+
+export type RetryDeps = SubmitDeps & { ledger: SubmitDeps['ledger'] & RetryLedger };
+
+export type RetryResult = {
+  articleId: string;
+  key: string;
+  /** queued: back at the endpoint; failed: it refused again (the row says why); skipped: changed meanwhile. */
+  outcome: 'queued' | 'rejected' | 'gone' | 'failed' | 'skipped';
+  attempt: number;
+  reason?: string;
+};
+
+/** The row an attempt turns into when it is retried: pure, for tests and for the ledger adapter. */
+export const reopenedRow = (row: LedgerRow, now: Date, invocationId: string): ReopenedRow => {
+  const previous = row.attempt ?? 1;
+  const attempt = previous + 1;
+  const at = now.toISOString();
+  const record: AttemptRecord = {
+    attempt: previous,
+    inferenceId: row.inferenceId,
+    state: row.state,
+    ...(row.reason ? { reason: bounded(row.reason, MAX_HISTORY_REASON_CHARS) } : {}),
+    ...(row.failedStage ? { failedStage: row.failedStage } : {}),
+    receivedAt: row.receivedAt,
+    ...(row.completedAt ? { completedAt: row.completedAt } : {}),
+    retriedAt: at,
+  };
+  return {
+    inferenceId: attemptInferenceIdFor(row.bucket, row.key, row.versionId ?? row.etag, attempt),
+    attempt,
+    history: [...(row.history ?? []), record].slice(-MAX_HISTORY),
+    claimedBy: invocationId,
+    claimedAt: at,
+    receivedAt: at,
+    day: dayOf(at),
+  };
+};
+
+const uploadOf = (row: LedgerRow): Upload => ({
+  bucket: row.bucket,
+  key: row.key,
+  bytes: row.bytes,
+  etag: row.etag,
+  ...(row.versionId ? { versionId: row.versionId } : {}),
+  ...(row.sequencer ? { sequencer: row.sequencer } : {}),
+  eventName: 'ObjectCreated:Put',
+  eventTime: row.uploadedAt,
+});
+
+/** Retries one row; never throws for a refusal of the endpoint (the row records it as FAILED). */
+export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: string): Promise<RetryResult> => {
+  const next = reopenedRow(row, deps.clock.now(), invocationId);
+  const result = { articleId: row.articleId, key: row.key, attempt: next.attempt };
+  if ((await deps.ledger.reopen(row.articleId, row, next)) === 'stale') return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
+  const ids = { articleId: row.articleId, inferenceId: next.inferenceId };
+  try {
+    const sent = await sendToEndpoint(uploadOf(row), ids, deps);
+    if (sent.outcome === 'queued') return { ...result, outcome: 'queued' };
+    if (sent.outcome === 'rejected') return { ...result, outcome: 'rejected', reason: sent.reason };
+    // The revision that failed is no longer in S3 (deleted, or replaced by a newer upload).
+    const reason = 'the article is no longer in S3 as it was (deleted or replaced): upload it again';
+    const completedAt = deps.clock.now().toISOString();
+    await deps.ledger.finish(row.articleId, next.inferenceId, {
+      state: 'FAILED',
+      failedStage: 'submit',
+      reason,
+      completedAt,
+      totalMs: msBetween(row.uploadedAt, completedAt),
+    });
+    return { ...result, outcome: 'gone', reason };
+  } catch (error) {
+    const reason = bounded(`the retry could not submit the article: ${error instanceof Error ? error.message : String(error)}`, MAX_REASON_CHARS);
+    // An endpoint refusal is recorded already (FAILED, stage submit); any other error left the row QUEUED.
+    const current = await deps.ledger.get(row.articleId);
+    if (current?.state === 'QUEUED' && current.inferenceId === next.inferenceId) {
+      const completedAt = deps.clock.now().toISOString();
+      await deps.ledger.finish(row.articleId, next.inferenceId, { state: 'FAILED', failedStage: 'submit', reason, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
+    }
+    return { ...result, outcome: 'failed', reason: current?.reason ?? reason };
+  }
+};
+
+/** Retries every row in the given states, one at a time, reporting each. */
+export const retryArticles = async (
+  deps: RetryDeps,
+  states: readonly RetryableState[],
+  invocationId: string,
+  onResult: (result: RetryResult, done: number, total: number) => void = () => undefined,
+): Promise<RetryResult[]> => {
+  const rows: LedgerRow[] = [];
+  for (const state of states) rows.push(...(await deps.ledger.listInState(state)));
+  const results: RetryResult[] = [];
+  for (const row of rows) {
+    const result = await retryRow(row, deps, invocationId);
+    results.push(result);
+    onResult(result, results.length, rows.length);
+  }
+  return results;
+};

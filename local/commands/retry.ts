@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { S3ArticleStore } from '../../adapters/s3-articles';
+import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { RetryableStates, type RetryableState } from '../../core/ledger';
+import { systemClock } from '../../core/ports';
+import { retryArticles, type RetryResult } from '../../core/retry';
+import { progressBar } from './progress';
+import type { Target } from './target';
+
+/** `npm run retry`: FAILED and EXPIRED articles (or one of the two) go to the endpoint again. */
+export const runRetry = async (target: Target, states: readonly RetryableState[]): Promise<RetryResult[]> => {
+  const config = await target.submitConfig();
+  const deps = {
+    articles: new S3ArticleStore(target.s3, config.articlesBucket),
+    ledger: new DynamoDbSummaryLedger(target.dynamo, config.ledgerTable),
+    queue: new SageMakerInferenceQueue(target.sagemaker, config.endpointName),
+    clock: systemClock,
+    settings: config,
+  };
+  let bar: ReturnType<typeof progressBar> | undefined;
+  const results = await retryArticles(deps, states, `retry-${randomUUID()}`, (_result, done, total) => {
+    bar ??= progressBar(total, 'retrying');
+    bar.update(done);
+  });
+  bar?.finish(results.length);
+  return results;
+};
+
+export const parseRetryStates = (value: string | undefined): readonly RetryableState[] => {
+  if (value === undefined) return RetryableStates;
+  const state = value.toUpperCase();
+  if (!(RetryableStates as readonly string[]).includes(state)) {
+    throw new Error(`--state must be ${RetryableStates.join(' or ')} (REJECTED input needs a new upload); got ${JSON.stringify(value)}`);
+  }
+  return [state as RetryableState];
+};
+
+export const formatRetry = (results: RetryResult[], description: string): string => {
+  const lines = results.map((r) => `${r.outcome.padEnd(8)} ${r.key} (attempt ${r.attempt})${r.reason ? `: ${r.reason}` : ''}`);
+  const queued = results.filter((r) => r.outcome === 'queued').length;
+  lines.push(`retried ${queued} of ${results.length} article(s) (${description}); follow them with: npm run results`);
+  return lines.join('\n');
+};

@@ -1,0 +1,141 @@
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { S3OutputReader, S3ArticleStore } from '../../adapters/s3-articles';
+import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { articleIdFor, parseRequestLocation } from '../../core/ids';
+import type { LedgerRow } from '../../core/ledger';
+import { retryArticles, retryRow, type RetryDeps } from '../../core/retry';
+import { makeOnNotification } from '../../functions/record-result/on-notification';
+import { startEmulators, type Emulators } from '../support/emulators';
+import { s3PutEvent, sagemakerMessage, snsEvent } from '../support/events';
+import { fixedClock, RecordingInferenceQueue, silentLogger } from '../support/fakes';
+import { testSettings, uploadHandlerOn } from '../support/upload-handler';
+
+const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
+const SUMMARY = 'Floods arrive earlier each spring.';
+
+describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s3rver + dynalite)', () => {
+  let emu: Emulators;
+  let ledger: DynamoDbSummaryLedger;
+  let clock: ReturnType<typeof fixedClock>;
+  let queue: RecordingInferenceQueue;
+  let deps: RetryDeps;
+  let onNotification: (event: unknown) => Promise<void>;
+  let n = 0;
+
+  beforeAll(async () => {
+    emu = await startEmulators();
+  });
+  afterAll(async () => emu.stop());
+
+  beforeEach(() => {
+    clock = fixedClock('2026-11-26T10:00:00.000Z');
+    ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
+    queue = new RecordingInferenceQueue(emu.bucket);
+    deps = { articles: new S3ArticleStore(emu.s3, emu.bucket), ledger, queue, clock, settings: testSettings };
+    onNotification = makeOnNotification({ outputs: new S3OutputReader(emu.s3), ledger, clock, logger: silentLogger() });
+  });
+
+  /** Uploads, submits and fails an article in the endpoint; returns its FAILED row. */
+  const failedArticle = async (): Promise<LedgerRow> => {
+    const key = `input/retry/article-${++n}.txt`;
+    const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: ARTICLE }));
+    await uploadHandlerOn(emu, clock).onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') }));
+    const queued = (await ledger.get(articleIdFor(emu.bucket, key)))!;
+    await onNotification(snsEvent(failure(queued)));
+    const failed = (await ledger.get(queued.articleId))!;
+    expect(failed.state).toBe('FAILED');
+    return failed;
+  };
+  const failure = (row: LedgerRow) =>
+    sagemakerMessage('inference-failure.json', { inferenceId: row.inferenceId, inputLocation: row.requestLocation as string });
+  const success = (row: LedgerRow) =>
+    sagemakerMessage('inference-success-doc.json', {
+      inferenceId: row.inferenceId,
+      inputLocation: row.requestLocation as string,
+      outputLocation: row.outputLocation as string,
+    });
+  const writeOutput = (location: string, body: string) =>
+    emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, ''), Body: body }));
+
+  it('queues a new attempt with its own request, keeps the failure in history, and completes on its notification', async () => {
+    // Prepare
+    const failed = await failedArticle();
+    clock.set('2026-11-26T11:00:00.000Z');
+
+    // Act
+    const result = await retryRow(failed, deps, 'retry-1');
+
+    // Assess: a new inference under its own request key; the old attempt is history.
+    expect(result).toMatchObject({ outcome: 'queued', attempt: 2 });
+    const queued = (await ledger.get(failed.articleId))!;
+    expect(queued).toMatchObject({ state: 'QUEUED', attempt: 2, receivedAt: '2026-11-26T11:00:00.000Z', submittedAt: '2026-11-26T11:00:00.000Z' });
+    expect(queued.inferenceId).not.toBe(failed.inferenceId);
+    expect(queued.reason).toBeUndefined();
+    expect(queued.history).toEqual([
+      {
+        attempt: 1,
+        inferenceId: failed.inferenceId,
+        state: 'FAILED',
+        failedStage: 'inference',
+        reason: failed.reason,
+        receivedAt: failed.receivedAt,
+        completedAt: failed.completedAt,
+        retriedAt: '2026-11-26T11:00:00.000Z',
+      },
+    ]);
+    expect(parseRequestLocation(queued.requestLocation as string)).toEqual({ articleId: failed.articleId, inferenceId: queued.inferenceId });
+    expect(queue.requests.map((r) => r.inferenceId)).toEqual([queued.inferenceId]);
+    const request = await emu.s3.send(new GetObjectCommand({ Bucket: emu.bucket, Key: (queued.requestLocation as string).replace(`s3://${emu.bucket}/`, '') }));
+    expect(JSON.parse(await request.Body!.transformToString())).toMatchObject({ inputs: ARTICLE });
+
+    // A late duplicate of the old failure changes nothing; the new attempt's success completes the row.
+    await onNotification(snsEvent(failure(failed)));
+    expect((await ledger.get(failed.articleId))?.state).toBe('QUEUED');
+    await writeOutput(queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    await onNotification(snsEvent(success(queued)));
+    expect(await ledger.get(failed.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY, attempt: 2, history: [expect.objectContaining({ state: 'FAILED' })] });
+  });
+
+  it('retries each listed row once: a row retried meanwhile is skipped, completed rows are never listed', async () => {
+    const failed = await failedArticle();
+    await retryRow(failed, deps, 'retry-a');
+
+    // The same (now stale) FAILED row again, as a second retry run that listed it earlier would see it.
+    const again = await retryRow(failed, deps, 'retry-b');
+
+    expect(again).toMatchObject({ outcome: 'skipped' });
+    expect(queue.requests).toHaveLength(1);
+    expect((await ledger.get(failed.articleId))?.attempt).toBe(2);
+  });
+
+  it('selects rows by state, and records an article that is gone from S3 as FAILED with the reason', async () => {
+    const gone = await failedArticle();
+    await emu.s3.send(new DeleteObjectCommand({ Bucket: emu.bucket, Key: gone.key }));
+
+    const results = await retryArticles(deps, ['FAILED'], 'retry-c');
+
+    expect(results.find((r) => r.key === gone.key)).toMatchObject({ outcome: 'gone', attempt: 2 });
+    expect(await ledger.get(gone.articleId)).toMatchObject({
+      state: 'FAILED',
+      failedStage: 'submit',
+      reason: 'the article is no longer in S3 as it was (deleted or replaced): upload it again',
+      history: [expect.objectContaining({ attempt: 1, state: 'FAILED' })],
+    });
+    expect(await retryArticles(deps, ['EXPIRED'], 'retry-d')).toEqual([]);
+  });
+
+  it('records the endpoint refusing the retry as FAILED (submit) and goes on', async () => {
+    const failed = await failedArticle();
+    queue.failWith = Object.assign(new Error('Endpoint research-summarizer-dev not found.'), { name: 'ValidationError' });
+
+    const result = await retryRow(failed, deps, 'retry-e');
+
+    expect(result).toMatchObject({ outcome: 'failed', attempt: 2 });
+    expect(await ledger.get(failed.articleId)).toMatchObject({
+      state: 'FAILED',
+      failedStage: 'submit',
+      reason: 'the endpoint did not accept the request: ValidationError: Endpoint research-summarizer-dev not found.',
+      attempt: 2,
+    });
+  });
+});
