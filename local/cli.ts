@@ -10,6 +10,7 @@ import { formatResults, parseSince, parseState, queryLedger } from './commands/r
 import { formatRetry, parseRetryStates, runRetry } from './commands/retry';
 import { runStart } from './commands/start';
 import { resolveTarget } from './commands/target';
+import { parseFaultRates } from './faults';
 import { DEFAULTS } from './stack';
 
 /**
@@ -18,7 +19,8 @@ import { DEFAULTS } from './stack';
  */
 const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
   start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]
-          [--model-error-rate 0.1] [--model-crash-after 50]   (fault injection, off by default)
+          [--model-error-rate 0.1] [--model-crash-after 50] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05]
+          (fault injection, off by default; S3/DynamoDB rates can change while running: PUT /_localcloud/faults)
   drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
   reconcile [--ttl 21600] [--timeout 900] [--grace 300] [--aws ...]   repair rows stuck in QUEUED past ttl + timeout + grace seconds
@@ -47,6 +49,8 @@ const main = async (argv: string[]): Promise<number> => {
       'latency-ms': { type: 'string' },
       'model-error-rate': { type: 'string' },
       'model-crash-after': { type: 'string' },
+      's3-error-rate': { type: 'string' },
+      'dynamodb-error-rate': { type: 'string' },
       prefix: { type: 'string' },
       aws: { type: 'boolean' },
       stage: { type: 'string' },
@@ -86,6 +90,7 @@ const main = async (argv: string[]): Promise<number> => {
         timeScale: number(values['time-scale'], 'time-scale', DEFAULTS.timeScale),
         provisioningDelayS: number(values['provisioning-delay'], 'provisioning-delay', DEFAULTS.provisioningDelayS),
         modelArgs,
+        faults: parseFaultRates({ s3: values['s3-error-rate'] ?? 0, dynamodb: values['dynamodb-error-rate'] ?? 0 }),
       });
       return 0;
     }

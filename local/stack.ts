@@ -11,6 +11,7 @@ import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { errorReply, startEdge, type RequestHandler } from './edge';
+import { FaultInjector, parseFaultRates, type FaultRates } from './faults';
 import { countsByState, latestInState } from './ledger-view';
 import { LocalLambda } from './lambda-runtime';
 import { launchModelProcess } from './model-process';
@@ -41,6 +42,8 @@ export interface LocalCloudOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Changes the template's settings for this run only (benchmarks: scaling, initial instances). */
   adjust?: (config: StackConfig) => StackConfig;
+  /** S3 and DynamoDB error rates injected at the edge (faults.ts); none by default. */
+  faults?: FaultRates;
   /** Per-request real-time timings from the endpoint (queue and model), for benchmarks. */
   onRequestTiming?: (timing: { inferenceId: string; backlogMs: number; modelMs: number }) => void;
 }
@@ -72,6 +75,8 @@ export interface LocalCloud {
   functions: Record<string, LocalLambda>;
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
+  /** The edge's fault injection, to switch on and off while running. */
+  faults: FaultInjector;
   /** No function invocation pending and nothing queued or running in the endpoint. */
   idle(): boolean;
   close(): Promise<void>;
@@ -122,14 +127,21 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     functions: Record<string, LocalLambda>;
     dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   } = { functions: {} };
+  // Faults start once the local cloud is up, so its own start-up (table, health checks) is not refused.
+  const faults = new FaultInjector();
   const internal = async (req: IncomingMessage, res: ServerResponse) => {
     if (live.dashboard && (await live.dashboard(req, res))) return;
+    if (req.url === '/_localcloud/faults') return faultsRoute(req, res, faults);
     internalRoutes(req, res, () => status());
   };
   const edge = await startEdge(
     {
-      s3: (req, res) => s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req) : req, res),
-      dynamodb: (req, res) => dynamoProcess.handle(req, res),
+      s3: (req, res) => {
+        if (!faults.refuse('s3', req, res)) return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req) : req, res);
+      },
+      dynamodb: (req, res) => {
+        if (!faults.refuse('dynamodb', req, res)) dynamoProcess.handle(req, res);
+      },
       sagemaker: (req, res) => (live.endpoint ? live.endpoint.handle(req, res) : errorReply(res, 503, 'the endpoint is starting')),
       internal,
     },
@@ -240,11 +252,13 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     endpointName: config.endpoint.endpointName,
   };
   writeFileSync(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+  if (options.faults) faults.set(options.faults);
 
   const status = () => ({
     endpoints,
     endpoint: live.endpoint?.status(),
     functions: Object.fromEntries(Object.values(functions).map((f) => [f.name, { pending: f.pending, ...f.counts }])),
+    faults: { rates: faults.rates, injected: { ...faults.injected } },
   });
 
   return {
@@ -254,6 +268,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     functions,
     s3,
     dynamo,
+    faults,
     idle: () => Object.values(functions).every((f) => f.idle()) && endpoint.drained(),
     close: async () => {
       for (const timer of scheduleTimers) clearInterval(timer);
@@ -267,6 +282,22 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       rawDynamo.destroy();
     },
   };
+};
+
+/** GET shows the fault rates and how many faults were injected; PUT `{"s3":0.05,"dynamodb":0}` sets them. */
+const faultsRoute = async (req: IncomingMessage, res: ServerResponse, faults: FaultInjector): Promise<void> => {
+  if (req.method === 'PUT' || req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      faults.set(parseFaultRates(JSON.parse(Buffer.concat(chunks).toString('utf-8') || '{}')));
+    } catch (error) {
+      errorReply(res, 400, error instanceof Error ? error.message : String(error));
+      return;
+    }
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ rates: faults.rates, injected: faults.injected }));
 };
 
 const internalRoutes = (req: IncomingMessage, res: ServerResponse, status: () => unknown): void => {

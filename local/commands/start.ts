@@ -48,6 +48,8 @@ export const runStart = async (options: LocalCloudOptions & { timeScale: number;
     log: (message, fields) => logFile.write(`${new Date().toISOString()} ${message} ${fields ? JSON.stringify(fields) : ''}\n`),
   });
   out(banner(cloud, options));
+  const { rates } = cloud.faults;
+  if (rates.s3 > 0 || rates.dynamodb > 0) out(`fault injection ON: S3 refuses ${rates.s3 * 100}% and DynamoDB ${rates.dynamodb * 100}% of requests (throttling or 5xx)\n`);
 
   let seenActivities = 0;
   let lastLine = '';
