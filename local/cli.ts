@@ -19,7 +19,8 @@ import { DEFAULTS } from './stack';
  */
 const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
   start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]
-          [--model-error-rate 0.1] [--model-crash-after 50] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05]
+          [--model-error-rate 0.1] [--model-crash-after 50] [--model-slow-rate 0.01 --model-slow-ms 2000000]
+          [--model-fail-start-rate 0.3] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05]
           (fault injection, off by default; S3/DynamoDB rates can change while running: PUT /_localcloud/faults)
   drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
@@ -49,6 +50,9 @@ const main = async (argv: string[]): Promise<number> => {
       'latency-ms': { type: 'string' },
       'model-error-rate': { type: 'string' },
       'model-crash-after': { type: 'string' },
+      'model-slow-rate': { type: 'string' },
+      'model-slow-ms': { type: 'string' },
+      'model-fail-start-rate': { type: 'string' },
       's3-error-rate': { type: 'string' },
       'dynamodb-error-rate': { type: 'string' },
       prefix: { type: 'string' },
@@ -82,6 +86,8 @@ const main = async (argv: string[]): Promise<number> => {
         ...(values['latency-ms'] ? ['--latency-ms', values['latency-ms']] : []),
         ...(values['model-error-rate'] ? ['--error-rate', values['model-error-rate']] : []),
         ...(values['model-crash-after'] ? ['--crash-after', values['model-crash-after']] : []),
+        ...(values['model-slow-rate'] ? ['--slow-rate', values['model-slow-rate'], '--slow-ms', values['model-slow-ms'] ?? '1000000'] : []),
+        ...(values['model-fail-start-rate'] ? ['--fail-start-rate', values['model-fail-start-rate']] : []),
       ];
       await runStart({
         projectRoot,

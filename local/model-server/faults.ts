@@ -7,11 +7,14 @@ export interface FaultOptions {
   errorRate: number;
   /** Invocations served normally before the next one takes the process down; unset = never. */
   crashAfter?: number;
+  /** Share of invocations that take `slowMs` longer (to exceed InvocationTimeoutSeconds). */
+  slowRate: number;
+  slowMs: number;
   /** Source of randomness for `errorRate`; injectable so tests are deterministic. */
   random: () => number;
 }
 
-export type Fault = 'crash' | 'error';
+export type Fault = 'crash' | 'error' | 'slow';
 
 /** Decides, invocation by invocation, whether to crash, fail, or serve normally (undefined). */
 export const makeFaults = (options: FaultOptions): (() => Fault | undefined) => {
@@ -20,6 +23,7 @@ export const makeFaults = (options: FaultOptions): (() => Fault | undefined) => 
     if (options.crashAfter !== undefined && served >= options.crashAfter) return 'crash';
     served++;
     if (options.errorRate > 0 && options.random() < options.errorRate) return 'error';
+    if (options.slowRate > 0 && options.random() < options.slowRate) return 'slow';
     return undefined;
   };
 };

@@ -20,6 +20,11 @@ const main = async (): Promise<void> => {
     process.stdout.write(USAGE);
     return;
   }
+  // --fail-start-rate: an instance whose container dies before it listens (a bad image, no memory).
+  if (options.failStartRate > 0 && Math.random() < options.failStartRate) {
+    writeError({ event: 'crash', reason: `--fail-start-rate ${options.failStartRate}: failing at start-up` });
+    process.exit(EXIT_CRASH);
+  }
   const server = await startModelServer({
     ...options,
     log: options.verbose ? writeError : undefined,

@@ -14,6 +14,9 @@ Options (each also read from the environment variable shown; a flag wins):
   --startup-delay-ms N      answer 503 for N ms, as if loading a model        MODEL_SERVER_STARTUP_DELAY_MS
   --error-rate X            share of invocations answered 500 (0 to 1)        MODEL_SERVER_ERROR_RATE
   --crash-after N           serve N invocations, then exit abruptly on the next  MODEL_SERVER_CRASH_AFTER
+  --slow-rate X             share of invocations delayed by --slow-ms (0 to 1) MODEL_SERVER_SLOW_RATE
+  --slow-ms N               the delay of a slow invocation (default 0)        MODEL_SERVER_SLOW_MS
+  --fail-start-rate X       chance that the process exits at start-up (0 to 1) MODEL_SERVER_FAIL_START_RATE
   --verbose                 log each request to stderr as a JSON line         MODEL_SERVER_VERBOSE=true
   --help                    print this text
 `;
@@ -31,6 +34,9 @@ const settings = {
   startupDelayMs: { flag: 'startup-delay-ms', env: ['MODEL_SERVER_STARTUP_DELAY_MS'], schema: z.coerce.number().int().min(0).default(0) },
   errorRate: { flag: 'error-rate', env: ['MODEL_SERVER_ERROR_RATE'], schema: z.coerce.number().min(0).max(1).default(0) },
   crashAfter: { flag: 'crash-after', env: ['MODEL_SERVER_CRASH_AFTER'], schema: z.coerce.number().int().min(0).optional() },
+  slowRate: { flag: 'slow-rate', env: ['MODEL_SERVER_SLOW_RATE'], schema: z.coerce.number().min(0).max(1).default(0) },
+  slowMs: { flag: 'slow-ms', env: ['MODEL_SERVER_SLOW_MS'], schema: z.coerce.number().int().min(0).default(0) },
+  failStartRate: { flag: 'fail-start-rate', env: ['MODEL_SERVER_FAIL_START_RATE'], schema: z.coerce.number().min(0).max(1).default(0) },
   verbose: { flag: 'verbose', env: ['MODEL_SERVER_VERBOSE'], schema: z.stringbool().default(false) },
 } as const;
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeFaults, type FaultOptions } from './faults';
@@ -46,6 +47,8 @@ export const defaults: ModelServerOptions = {
   maxBodyBytes: 64 * 1024 * 1024,
   shutdownGraceMs: 5_000,
   errorRate: 0,
+  slowRate: 0,
+  slowMs: 0,
   random: Math.random,
 };
 
@@ -98,6 +101,7 @@ export const startModelServer = async (overrides: Partial<ModelServerOptions> = 
     const fault = nextFault();
     if (fault === 'crash') return crash(); // never answers: the caller sees its connection drop
     if (fault === 'error') throw new ModelServerError(500, 'InternalServerException', 'Prediction failed (injected by --error-rate)');
+    if (fault === 'slow') await sleep(options.slowMs);
     checkContentType(req.headers['content-type']);
     const accept = responseType(req.headers.accept);
     const invocation = parseInvocation(body);

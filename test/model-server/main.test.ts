@@ -106,6 +106,10 @@ describe('model-server process (bundled main.ts)', () => {
     expect(code).toBe(1);
   });
 
+  it('exits with 1 before listening when --fail-start-rate says so', async () => {
+    await expect(launch('--port', '0', '--fail-start-rate', '1')).rejects.toThrow(/^model server exited before listening: .*--fail-start-rate 1: failing at start-up/);
+  });
+
   it('rejects an unknown flag with exit code 2 and the usage on stderr', async () => {
     // Act
     const child = spawn(process.execPath, [bundle, '--colour', 'blue']);

@@ -13,6 +13,9 @@ describe('parseCommandLine', () => {
       startupDelayMs: 0,
       errorRate: 0,
       crashAfter: undefined,
+      slowRate: 0,
+      slowMs: 0,
+      failStartRate: 0,
       verbose: false,
     });
   });
@@ -20,12 +23,15 @@ describe('parseCommandLine', () => {
   it('reads every setting from flags', () => {
     // Act
     const options = parseCommandLine(
-      ['--mode', 'fixed', '--latency-ms', '250', '--port', '0', '--startup-delay-ms', '500', '--error-rate', '0.1', '--crash-after', '3', '--verbose'],
+      ['--mode', 'fixed', '--latency-ms', '250', '--port', '0', '--startup-delay-ms', '500', '--error-rate', '0.1', '--crash-after', '3',
+        '--slow-rate', '0.2', '--slow-ms', '5000', '--fail-start-rate', '0.3', '--verbose'],
       {},
     );
 
     // Assess
-    expect(options).toEqual({ mode: 'fixed', latencyMs: 250, port: 0, startupDelayMs: 500, errorRate: 0.1, crashAfter: 3, verbose: true });
+    expect(options).toEqual({
+      mode: 'fixed', latencyMs: 250, port: 0, startupDelayMs: 500, errorRate: 0.1, crashAfter: 3, slowRate: 0.2, slowMs: 5000, failStartRate: 0.3, verbose: true,
+    });
   });
 
   it('reads the environment when a flag is absent, and lets a flag win', () => {

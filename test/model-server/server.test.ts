@@ -306,4 +306,23 @@ describe('model server fault injection', () => {
       await server.close();
     }
   });
+
+  it('delays a --slow-rate share of invocations by --slow-ms', async () => {
+    // Prepare: the first invocation is slow, the second is not.
+    const draws = [0.1, 0.9];
+    const server = await startModelServer({ mode: 'fixed', latencyMs: 0, slowRate: 0.5, slowMs: 400, random: () => draws.shift() ?? 0.9 });
+    try {
+      // Act
+      const started = performance.now();
+      const slow = await invoke(server.url, { inputs: short });
+      const slowMs = performance.now() - started;
+      const fast = await invoke(server.url, { inputs: short });
+
+      // Assess
+      expect([slow.status, fast.status]).toEqual([200, 200]);
+      expect(slowMs).toBeGreaterThanOrEqual(400);
+    } finally {
+      await server.close();
+    }
+  });
 });
