@@ -29,7 +29,9 @@ const endpointsOf = async (stateDir: string): Promise<Endpoints> =>
     { timeoutMs: 60_000, everyMs: 200, what: 'the local cloud to answer' },
   );
 
-describe('kill -9 of the whole local cloud in the middle of a burst', () => {
+const ARTICLES = 2000;
+
+describe('kill -9 of the whole local cloud in the middle of a 2,000-article burst', () => {
   let stateDir: string;
   let cloud: ChildProcess | undefined;
   beforeAll(() => {
@@ -48,18 +50,18 @@ describe('kill -9 of the whole local cloud in the middle of a burst', () => {
     cloud = startCloud(stateDir);
     const first = await endpointsOf(stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
-    const keys = Array.from({ length: 300 }, (_, i) => `input/kill/article-${String(i).padStart(3, '0')}.txt`);
-    for (let i = 0; i < keys.length; i += 25) {
+    const keys = Array.from({ length: ARTICLES }, (_, i) => `input/kill/article-${String(i).padStart(4, '0')}.txt`);
+    for (let i = 0; i < keys.length; i += 50) {
       await Promise.all(
-        keys.slice(i, i + 25).map((Key, j) => s3.send(new PutObjectCommand({ Bucket: first.bucket, Key, Body: `Article ${i + j}. It states a fact. It adds another.` }))),
+        keys.slice(i, i + 50).map((Key, j) => s3.send(new PutObjectCommand({ Bucket: first.bucket, Key, Body: `Article ${i + j}. It states a fact. It adds another.` }))),
       );
     }
     const doneBeforeKill = await eventually(
       async () => {
         const done = (await rowsFor(dynamo, first.table, first.bucket, keys)).filter((r) => r.state === 'COMPLETED').length;
-        return done >= 30 ? done : undefined;
+        return done >= ARTICLES / 10 ? done : undefined;
       },
-      { timeoutMs: 60_000, everyMs: 200, what: 'some articles to complete before the kill' },
+      { timeoutMs: 120_000, everyMs: 200, what: 'some articles to complete before the kill' },
     );
 
     // Act: kill everything at once, mid-burst, then start again on the same state.
@@ -78,12 +80,12 @@ describe('kill -9 of the whole local cloud in the middle of a burst', () => {
         const found = await rowsFor(after.dynamo, second.table, second.bucket, keys);
         return found.length === keys.length && found.every((r) => r.state === 'COMPLETED') ? found : undefined;
       },
-      { timeoutMs: 120_000, everyMs: 500, what: 'all 300 articles to complete after the restart' },
+      { timeoutMs: 300_000, everyMs: 1000, what: `all ${ARTICLES} articles to complete after the restart` },
     );
-    expect(doneBeforeKill).toBeLessThan(300); // the kill did land mid-burst
-    expect(new Set(rows.map((r) => r.key)).size).toBe(300);
+    expect(doneBeforeKill).toBeLessThan(ARTICLES); // the kill did land mid-burst
+    expect(new Set(rows.map((r) => r.key)).size).toBe(ARTICLES);
     expect(rows.every((r) => (r.summary ?? '').length > 0)).toBe(true);
     after.s3.destroy();
     after.rawDynamo.destroy();
-  }, 240_000);
+  }, 600_000);
 });
