@@ -20,7 +20,7 @@ import { DEFAULTS } from './stack';
 const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
   start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]
           [--model-error-rate 0.1] [--model-crash-after 50] [--model-slow-rate 0.01 --model-slow-ms 5000]
-          [--model-fail-start-rate 0.3] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05]
+          [--model-fail-start-rate 0.3] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05] [--duplicate-rate 0.05]
           (fault injection, off by default; S3/DynamoDB rates can change while running: PUT /_localcloud/faults)
   drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
@@ -55,6 +55,7 @@ const main = async (argv: string[]): Promise<number> => {
       'model-fail-start-rate': { type: 'string' },
       's3-error-rate': { type: 'string' },
       'dynamodb-error-rate': { type: 'string' },
+      'duplicate-rate': { type: 'string' },
       prefix: { type: 'string' },
       aws: { type: 'boolean' },
       stage: { type: 'string' },
@@ -96,7 +97,7 @@ const main = async (argv: string[]): Promise<number> => {
         timeScale: number(values['time-scale'], 'time-scale', DEFAULTS.timeScale),
         provisioningDelayS: number(values['provisioning-delay'], 'provisioning-delay', DEFAULTS.provisioningDelayS),
         modelArgs,
-        faults: parseFaultRates({ s3: values['s3-error-rate'] ?? 0, dynamodb: values['dynamodb-error-rate'] ?? 0 }),
+        faults: parseFaultRates({ s3: values['s3-error-rate'] ?? 0, dynamodb: values['dynamodb-error-rate'] ?? 0, duplicates: values['duplicate-rate'] ?? 0 }),
       });
       return 0;
     }

@@ -189,7 +189,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
             ...(eTag ? { eTag } : {}),
             ...(size !== undefined ? { size } : {}),
           });
-          functions[n.functionLogicalId]?.invokeAsync({ Records: [s3Record] });
+          for (let i = faults.deliveries(); i > 0; i--) functions[n.functionLogicalId]?.invokeAsync({ Records: [s3Record] });
         }
       };
       if (record.s3.object.eTag) {
@@ -216,7 +216,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     // SNS: deliver to every subscribed function, as an asynchronous invocation.
     publish: async (topicArn, message) => {
       for (const sub of config.subscriptions.filter((s) => s.topicArn === topicArn)) {
-        functions[sub.functionLogicalId]?.invokeAsync(snsEvent(topicArn, message, config.region));
+        const event = snsEvent(topicArn, message, config.region);
+        for (let i = faults.deliveries(); i > 0; i--) functions[sub.functionLogicalId]?.invokeAsync(event);
       }
     },
     launchInstance: launchModelProcess({ bundle: modelBundle, args: options.modelArgs ?? [] }),

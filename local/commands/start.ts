@@ -49,7 +49,9 @@ export const runStart = async (options: LocalCloudOptions & { timeScale: number;
   });
   out(banner(cloud, options));
   const { rates } = cloud.faults;
-  if (rates.s3 > 0 || rates.dynamodb > 0) out(`fault injection ON: S3 refuses ${rates.s3 * 100}% and DynamoDB ${rates.dynamodb * 100}% of requests (throttling or 5xx)\n`);
+  if (rates.s3 > 0 || rates.dynamodb > 0 || rates.duplicates > 0) {
+    out(`fault injection ON: S3 refuses ${rates.s3 * 100}% and DynamoDB ${rates.dynamodb * 100}% of requests (throttling or 5xx); ${rates.duplicates * 100}% of events delivered twice\n`);
+  }
 
   let seenActivities = 0;
   let lastLine = '';

@@ -12,7 +12,7 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
     const s3 = new S3Client(clientOptions(cloud.endpoints.edgeUrl));
     try {
       const off = await (await fetch(`${cloud.endpoints.edgeUrl}/_localcloud/faults`)).json();
-      expect(off).toEqual({ rates: { s3: 0, dynamodb: 0 }, injected: { s3: 0, dynamodb: 0 } });
+      expect(off).toEqual({ rates: { s3: 0, dynamodb: 0, duplicates: 0 }, injected: { s3: 0, dynamodb: 0, duplicates: 0 } });
 
       // Act: every S3 request refused.
       const set = await fetch(`${cloud.endpoints.edgeUrl}/_localcloud/faults`, { method: 'PUT', body: JSON.stringify({ s3: 1 }) });
@@ -37,12 +37,12 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
     }
   }, 60_000);
 
-  it('loses nothing while a fifth of S3 and DynamoDB requests are refused: one terminal row per article', async () => {
+  it('loses nothing and summarizes nothing twice while a fifth of S3 and DynamoDB requests are refused and events come twice', async () => {
     // Prepare
     const cloud = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '10'] });
     try {
       const keys = Array.from({ length: 40 }, (_, i) => `input/faults/article-${i}.txt`);
-      cloud.faults.set(parseFaultRates({ s3: 0.2, dynamodb: 0.2 }));
+      cloud.faults.set(parseFaultRates({ s3: 0.2, dynamodb: 0.2, duplicates: 0.3 }));
       // The uploader retries harder than the default: its puts are not what is under test.
       const uploader = new S3Client({ ...clientOptions(cloud.endpoints.edgeUrl), maxAttempts: 20 });
       await Promise.all(keys.map((key, i) => uploader.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: article(i) }))));
@@ -58,6 +58,9 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
       expect(notCompleted.filter((r) => !r.reason)).toEqual([]);
       expect(cloud.faults.injected.s3).toBeGreaterThan(0);
       expect(cloud.faults.injected.dynamodb).toBeGreaterThan(0);
+      expect(cloud.faults.injected.duplicates).toBeGreaterThan(0);
+      // One model request per article, however often its events came.
+      expect(cloud.endpoint.status().totals.accepted).toBe([...rows.values()].filter((r) => r.submittedAt).length);
     } finally {
       await cloud.dispose();
     }
@@ -68,7 +71,7 @@ describe('FaultInjector', () => {
   it('refuses the given share of requests and never one when the rate is 0', () => {
     let n = 0;
     const values = [0.05, 0.0, 0.5, 0.9, 0.1, 0.99];
-    const injector = new FaultInjector({ s3: 0.1, dynamodb: 0 }, () => values[n++ % values.length] as number);
+    const injector = new FaultInjector({ s3: 0.1, dynamodb: 0, duplicates: 0 }, () => values[n++ % values.length] as number);
     const req = { resume: () => undefined, once: () => undefined } as never;
     const res = {} as never;
 
@@ -77,11 +80,11 @@ describe('FaultInjector', () => {
 
     expect(s3).toEqual([true, false, false]);
     expect(dynamodb).toBe(false);
-    expect(injector.injected).toEqual({ s3: 1, dynamodb: 0 });
+    expect(injector.injected).toEqual({ s3: 1, dynamodb: 0, duplicates: 0 });
   });
 
   it('rejects settings it does not know', () => {
-    expect(() => parseFaultRates({ sqs: 0.1 })).toThrow('unknown fault setting(s) sqs: use s3 and dynamodb');
+    expect(() => parseFaultRates({ sqs: 0.1 })).toThrow('unknown fault setting(s) sqs: use s3, dynamodb, duplicates');
     expect(() => parseFaultRates({ dynamodb: 'often' })).toThrow('the dynamodb error rate must be a number from 0 to 1; got "often"');
   });
 });
