@@ -59,8 +59,14 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
       expect(cloud.faults.injected.s3).toBeGreaterThan(0);
       expect(cloud.faults.injected.dynamodb).toBeGreaterThan(0);
       expect(cloud.faults.injected.duplicates).toBeGreaterThan(0);
-      // One model request per article, however often its events came.
-      expect(cloud.endpoint.status().totals.accepted).toBe([...rows.values()].filter((r) => r.submittedAt).length);
+      // One model request per article however often its events came. The one exception: a submit
+      // invocation that failed after the endpoint accepted (its ledger write refused every attempt, or
+      // it timed out) is retried and submits again, so each submit retry may add one request, no more.
+      const submitted = [...rows.values()].filter((r) => r.submittedAt).length;
+      const submitRetries = cloud.functions.SubmitArticleLambdaFunction?.counts.retries ?? 0;
+      const accepted = cloud.endpoint.status().totals.accepted;
+      expect(accepted).toBeGreaterThanOrEqual(submitted);
+      expect(accepted - submitted).toBeLessThanOrEqual(submitRetries);
     } finally {
       await cloud.dispose();
     }
