@@ -32,20 +32,21 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
 
   /** QUEUED rows received before a time, through the byState index (oldest first). */
   listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]> {
-    return this.listInState('QUEUED', receivedBefore);
+    return this.listInState('QUEUED', { before: receivedBefore });
   }
 
-  /** Rows in one state, received before a time if given, through the byState index (oldest first). */
-  async listInState(state: ArticleState, receivedBefore?: string): Promise<LedgerRow[]> {
+  /** Rows in one state, received since or before a time if given, through the byState index (oldest first). */
+  async listInState(state: ArticleState, received?: { since: string } | { before: string }): Promise<LedgerRow[]> {
+    const bound = received && ('since' in received ? { op: '>=', value: received.since } : { op: '<', value: received.before });
     const rows: LedgerRow[] = [];
     const pages = paginateQuery(
       { client: this.db },
       {
         TableName: this.table,
         IndexName: 'byState',
-        KeyConditionExpression: receivedBefore ? '#state = :state AND receivedAt < :before' : '#state = :state',
+        KeyConditionExpression: bound ? `#state = :state AND receivedAt ${bound.op} :time` : '#state = :state',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':state': state, ...(receivedBefore ? { ':before': receivedBefore } : {}) },
+        ExpressionAttributeValues: { ':state': state, ...(bound ? { ':time': bound.value } : {}) },
       },
     );
     for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));

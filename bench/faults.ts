@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -6,7 +6,7 @@ import type { LedgerRow } from '../core/ledger';
 import { rowsFor } from '../local/commands/wait';
 import type { FaultRates } from '../local/faults';
 import { startLocalCloud } from '../local/stack';
-import type { StackConfig } from '../local/stack-config';
+import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment } from '../local/stack-config';
 
 /**
  * The soak: a burst with every fault on at once (bad input, model errors, crashes, slow calls past
@@ -56,18 +56,6 @@ const BAD_INPUT: Array<() => Buffer> = [
 const goodArticle = (i: number) =>
   Buffer.from(`Soak article ${i}. The council met on Tuesday. It approved a new library. Building starts next year.`);
 
-/** The submit function's limits changed for this run, as a redeploy with other parameters would. */
-const adjust = (options: FaultsOptions) => (config: StackConfig): StackConfig => {
-  const submit = config.functions.SubmitArticleLambdaFunction;
-  if (!submit) throw new Error('no SubmitArticleLambdaFunction in the packaged template');
-  const environment = {
-    ...submit.environment,
-    INVOCATION_TIMEOUT_SECONDS: String(options.invocationTimeoutSeconds),
-    REQUEST_TTL_SECONDS: String(options.requestTtlSeconds),
-  };
-  return { ...config, functions: { ...config.functions, SubmitArticleLambdaFunction: { ...submit, environment } } };
-};
-
 export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> => {
   const progress = options.onProgress ?? (() => undefined);
   const stateDir = mkdtempSync(join(tmpdir(), 'rs-faults-'));
@@ -87,7 +75,11 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
       '--mode', 'fixed', '--latency-ms', String(m.latencyMs), '--error-rate', String(m.errorRate), '--crash-after', String(m.crashAfter),
       '--slow-rate', String(m.slowRate), '--slow-ms', String((options.invocationTimeoutSeconds + 2) * 1000), '--fail-start-rate', String(m.failStartRate),
     ],
-    adjust: adjust(options),
+    adjust: (config) =>
+      withFunctionEnvironment(config, SUBMIT_ARTICLE_FUNCTION, {
+        INVOCATION_TIMEOUT_SECONDS: String(options.invocationTimeoutSeconds),
+        REQUEST_TTL_SECONDS: String(options.requestTtlSeconds),
+      }),
     faults: options.edge,
   });
   // The uploads themselves are not under test: their client retries past the injected refusals.
@@ -150,20 +142,12 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
       injected: { ...cloud.faults.injected },
       instanceEvents,
       endpoint: { accepted: totals.accepted, completed: totals.completed, failed: totals.failed, expired: totals.expired },
-      deadLetters: countDeadLetters(stateDir),
+      deadLetters: Object.values(cloud.functions).reduce((sum, f) => sum + f.counts.deadLettered, 0),
       realSeconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
     uploader.destroy();
     await cloud.close();
     rmSync(stateDir, { recursive: true, force: true });
-  }
-};
-
-const countDeadLetters = (stateDir: string): number => {
-  try {
-    return readdirSync(join(stateDir, 'dead-letter'), { recursive: true }).filter((f) => String(f).endsWith('.json')).length;
-  } catch {
-    return 0;
   }
 };

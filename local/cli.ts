@@ -80,6 +80,7 @@ const main = async (argv: string[]): Promise<number> => {
   switch (command) {
     case 'start': {
       const model = values.model ?? 'summarize';
+      if (values['model-slow-rate'] && !values['model-slow-ms']) throw new Error('--model-slow-rate needs --model-slow-ms: how much longer a slow call takes');
       if (model !== 'summarize' && model !== 'fixed') throw new Error(`--model must be summarize or fixed; got ${JSON.stringify(model)}`);
       // Fault injection for trying failure handling by hand; off unless asked for.
       const modelArgs = [
@@ -87,7 +88,8 @@ const main = async (argv: string[]): Promise<number> => {
         ...(values['latency-ms'] ? ['--latency-ms', values['latency-ms']] : []),
         ...(values['model-error-rate'] ? ['--error-rate', values['model-error-rate']] : []),
         ...(values['model-crash-after'] ? ['--crash-after', values['model-crash-after']] : []),
-        ...(values['model-slow-rate'] ? ['--slow-rate', values['model-slow-rate'], '--slow-ms', values['model-slow-ms'] ?? '1000000'] : []),
+        ...(values['model-slow-rate'] ? ['--slow-rate', values['model-slow-rate']] : []),
+        ...(values['model-slow-ms'] ? ['--slow-ms', values['model-slow-ms']] : []),
         ...(values['model-fail-start-rate'] ? ['--fail-start-rate', values['model-fail-start-rate']] : []),
       ];
       await runStart({

@@ -58,6 +58,16 @@ interface Template {
 }
 
 export const TEMPLATE_PATH = join('.serverless', 'cloudformation-template-update-stack.json');
+
+/** serverless.yml's `submitArticle` in the packaged template. */
+export const SUBMIT_ARTICLE_FUNCTION = 'SubmitArticleLambdaFunction';
+
+/** The config with one function's environment changed, as a redeploy with other parameters would (tests, benchmarks). */
+export const withFunctionEnvironment = (config: StackConfig, logicalId: string, vars: Record<string, string>): StackConfig => {
+  const fn = config.functions[logicalId];
+  if (!fn) throw new Error(`the packaged template has no ${logicalId}: run npm run build`);
+  return { ...config, functions: { ...config.functions, [logicalId]: { ...fn, environment: { ...fn.environment, ...vars } } } };
+};
 export const BUNDLE_DIR = join('.esbuild', '.build');
 
 export interface StackConfigOptions {

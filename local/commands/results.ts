@@ -1,4 +1,4 @@
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { ArticleStates, type ArticleState, type LedgerRow } from '../../core/ledger';
 import type { Target } from './target';
 
@@ -10,21 +10,10 @@ export interface ResultsQuery {
 
 /** Ledger rows through the byState index, oldest first within each state. */
 export const queryLedger = async (target: Target, query: ResultsQuery): Promise<LedgerRow[]> => {
+  const ledger = new DynamoDbSummaryLedger(target.dynamo, target.table);
   const states = query.state ? [query.state] : [...ArticleStates];
   const rows: LedgerRow[] = [];
-  for (const state of states) {
-    const pages = paginateQuery(
-      { client: target.dynamo },
-      {
-        TableName: target.table,
-        IndexName: 'byState',
-        KeyConditionExpression: query.since ? '#s = :s AND receivedAt >= :since' : '#s = :s',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':s': state, ...(query.since ? { ':since': query.since } : {}) },
-      },
-    );
-    for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));
-  }
+  for (const state of states) rows.push(...(await ledger.listInState(state, query.since ? { since: query.since } : undefined)));
   return rows;
 };
 

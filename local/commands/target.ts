@@ -9,7 +9,7 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { sagemakerRetryOptions } from '../../adapters/clients';
 import { loadSubmitConfig, type SubmitConfig } from '../../adapters/config';
 import { DEFAULTS, localClients, type Endpoints } from '../stack';
-import { readStackConfig } from '../stack-config';
+import { readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../stack-config';
 
 /** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
 export interface Target {
@@ -32,8 +32,8 @@ export interface TargetOptions {
   projectRoot: string;
 }
 
-/** serverless.yml's function key and the name the Serverless Framework gives it. */
-const SUBMIT_FUNCTION = { logicalId: 'SubmitArticleLambdaFunction', name: (stage: string) => `research-summarizer-${stage}-submitArticle` };
+/** The name the Serverless Framework gives serverless.yml's `submitArticle` on AWS. */
+const submitFunctionName = (stage: string) => `research-summarizer-${stage}-submitArticle`;
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';
@@ -64,8 +64,8 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
     // The local cloud runs the packaged template: the function's environment is in it.
     submitConfig: async () => {
       const config = readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId });
-      const fn = config.functions[SUBMIT_FUNCTION.logicalId];
-      if (!fn) throw new TargetError(`the packaged template has no ${SUBMIT_FUNCTION.logicalId}: run npm run build`);
+      const fn = config.functions[SUBMIT_ARTICLE_FUNCTION];
+      if (!fn) throw new TargetError(`the packaged template has no ${SUBMIT_ARTICLE_FUNCTION}: run npm run build`);
       return loadSubmitConfig(fn.environment);
     },
   };
@@ -93,7 +93,7 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     sagemaker: new SageMakerRuntimeClient({ ...clientRegion, ...sagemakerRetryOptions }),
     submitConfig: async () => {
       const lambda = new LambdaClient(clientRegion);
-      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: SUBMIT_FUNCTION.name(stage) }));
+      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) }));
       return loadSubmitConfig(fn.Environment?.Variables ?? {});
     },
   };

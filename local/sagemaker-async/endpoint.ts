@@ -200,14 +200,7 @@ export class EndpointRuntime {
     const abort = new AbortController();
     if (!this.retried.has(request.id)) this.metrics.observe('TimeInBacklogMs', this.deps.clock.now() - request.receivedAt);
     const dispatched = { abort, task: Promise.resolve() };
-    this.staged++;
-    let staged = true;
-    const unstage = () => {
-      if (!staged) return;
-      staged = false;
-      this.staged--;
-    };
-    dispatched.task = this.process(request, abort.signal, unstage)
+    dispatched.task = this.process(request, abort.signal)
       .catch((error: unknown) => {
         // Not a model or S3 failure (those are outcomes): a bug. Keep the request for the next start.
         this.deps.log('request processing crashed; it stays queued for the next start', { inferenceId: request.inferenceId, error: String(error) });
@@ -215,7 +208,6 @@ export class EndpointRuntime {
       })
       .finally(() => {
         this.inFlight.delete(dispatched);
-        unstage();
         this.pump();
       });
     this.inFlight.add(dispatched);
@@ -227,44 +219,54 @@ export class EndpointRuntime {
    * requests sent by the SageMaker client to the model container" (API_AsyncInferenceClientConfig,
    * SageMaker API reference), not S3 transfers or notifications.
    */
-  private async process(request: QueuedRequest, signal: AbortSignal, unstage: () => void): Promise<void> {
-    const { options, queue } = this.deps;
-    const takenAt = Date.now();
-    const payload = await download(request, { s3: options.s3, readInlineBody: (r) => queue.readInlineBody(r), signal });
-    if (payload.kind !== 'input') {
-      unstage();
-      if (payload.kind === 'aborted') queue.abandon(request);
-      else await this.fail(request, payload);
-      return;
-    }
-    const downloadMs = Date.now() - takenAt;
-    const instance = await this.acquireSlot(signal);
-    unstage();
-    // Waiting for a slot with the payload in hand is time in the backlog; the download is not.
-    const backlogMs = Date.now() - Date.parse(request.receivedTime) - downloadMs;
-    if (!instance) {
-      queue.abandon(request);
-      return;
-    }
+  private async process(request: QueuedRequest, signal: AbortSignal): Promise<void> {
+    const staged = await this.stage(request, signal);
+    if (staged.kind === 'failed') return this.fail(request, staged.outcome);
+    if (staged.kind === 'aborted') return this.deps.queue.abandon(request);
     let leased = true;
     const releaseSlot = () => {
       if (!leased) return;
       leased = false;
-      this.fleet.release(instance);
+      this.fleet.release(staged.instance);
     };
     try {
-      await this.afterDownload(request, payload.input, instance, signal, backlogMs, releaseSlot);
+      await this.runOnInstance(request, staged, signal, releaseSlot);
     } finally {
       releaseSlot();
     }
   }
 
-  private async afterDownload(
+  /** Downloads the payload, then waits for a container slot; counted in `staged` throughout. */
+  private async stage(
     request: QueuedRequest,
-    input: Buffer,
-    instance: Instance,
     signal: AbortSignal,
-    backlogMs: number,
+  ): Promise<
+    | { kind: 'ready'; input: Buffer; instance: Instance; backlogMs: number }
+    | { kind: 'failed'; outcome: Extract<InvocationOutcome, { kind: 'failed' }> }
+    | { kind: 'aborted' }
+  > {
+    const { options, queue } = this.deps;
+    // Synchronous up to the first await, so pump() sees the count before it takes the next request.
+    this.staged++;
+    try {
+      const takenAt = Date.now();
+      const payload = await download(request, { s3: options.s3, readInlineBody: (r) => queue.readInlineBody(r), signal });
+      if (payload.kind !== 'input') return payload.kind === 'failed' ? { kind: 'failed', outcome: payload } : payload;
+      const downloadMs = Date.now() - takenAt;
+      const instance = await this.acquireSlot(signal);
+      if (!instance) return { kind: 'aborted' };
+      // Waiting for a slot with the payload in hand is time in the backlog; the download is not.
+      return { kind: 'ready', input: payload.input, instance, backlogMs: Date.now() - Date.parse(request.receivedTime) - downloadMs };
+    } finally {
+      this.staged--;
+    }
+  }
+
+  /** The model call on the granted instance, then the outcome: output or failure, notification, journal. */
+  private async runOnInstance(
+    request: QueuedRequest,
+    { input, instance, backlogMs }: { input: Buffer; instance: Instance; backlogMs: number },
+    signal: AbortSignal,
     releaseSlot: () => void,
   ): Promise<void> {
     const { options, queue } = this.deps;

@@ -1,14 +1,10 @@
-import type { StackConfig } from '../../local/stack-config';
+import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment, type StackConfig } from '../../local/stack-config';
 import { putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
 
 const article = (i: number) => `Study ${i} tracked sea ice for a decade. The ice thinned every year. Shipping routes opened.`;
 
 /** The submit function's environment changed for one run, as a redeploy with other parameters would. */
-const submitEnv = (vars: Record<string, string>) => (config: StackConfig): StackConfig => {
-  const submit = config.functions.SubmitArticleLambdaFunction;
-  if (!submit) throw new Error('no SubmitArticleLambdaFunction in the template');
-  return { ...config, functions: { ...config.functions, SubmitArticleLambdaFunction: { ...submit, environment: { ...submit.environment, ...vars } } } };
-};
+const submitEnv = (vars: Record<string, string>) => (config: StackConfig): StackConfig => withFunctionEnvironment(config, SUBMIT_ARTICLE_FUNCTION, vars);
 
 describe('endpoint faults through the whole pipeline', () => {
   it('an invocation that outlives InvocationTimeoutSeconds ends FAILED with the timeout reason', async () => {
