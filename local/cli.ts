@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from './commands/demo';
 import { collectFiles, dropFiles } from './commands/drop';
+import { printable } from './commands/printable';
 import { runReconcile } from './commands/reconcile';
 import { formatResults, parseSince, parseState, queryLedger } from './commands/results';
 import { formatRetry, parseRetryStates, runRetry } from './commands/retry';
@@ -108,11 +109,13 @@ const main = async (argv: string[]): Promise<number> => {
       const t = await target();
       const files = collectFiles(positionals, t.inputPrefix, values.prefix);
       if (files.length === 0) throw new Error('no files found in the given folders');
-      await dropFiles(t, files);
-      const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-      process.stdout.write(`uploaded ${files.length} file(s), ${bytes} bytes, to s3://${t.bucket}/${t.inputPrefix} (${t.description})\n`);
-      process.stdout.write('follow them with: npm run results\n');
-      return 0;
+      const failures = await dropFiles(t, files);
+      const uploaded = files.filter((f) => !failures.some((x) => x.file === f));
+      const bytes = uploaded.reduce((sum, f) => sum + f.bytes, 0);
+      process.stdout.write(`uploaded ${uploaded.length} file(s), ${bytes} bytes, to s3://${t.bucket}/${t.inputPrefix} (${t.description})\n`);
+      for (const { file, reason } of failures) process.stderr.write(`not uploaded: ${printable(file.path)}: ${printable(reason)}\n`);
+      if (uploaded.length > 0) process.stdout.write('follow them with: npm run results\n');
+      return failures.length > 0 ? 1 : 0;
     }
     case 'results': {
       const query = { state: parseState(values.state), since: parseSince(values.since) };
@@ -129,7 +132,7 @@ const main = async (argv: string[]): Promise<number> => {
         graceSeconds: number(values.grace, 'grace', 300),
       });
       const repaired = repairs.filter((r) => r.state !== 'skipped');
-      for (const r of repaired) process.stdout.write(`${r.state.padEnd(9)} ${r.key}\n`);
+      for (const r of repaired) process.stdout.write(`${r.state.padEnd(9)} ${printable(r.key)}\n`);
       process.stdout.write(`looked at ${repairs.length} stuck row(s), repaired ${repaired.length} (${t.description})\n`);
       return 0;
     }

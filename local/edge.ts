@@ -39,6 +39,15 @@ export const asS3rverRequest = (req: IncomingMessage): void => {
   }
 };
 
+/**
+ * The edge has no authentication and listens on loopback only. A request that names another host is
+ * what a web page sends after DNS rebinding (a name that resolves to 127.0.0.1), so it is refused.
+ */
+export const isLoopbackHost = (host: string | undefined): boolean => {
+  const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
+  return name === '' || name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+};
+
 export const errorReply = (res: ServerResponse, status: number, message: string): void => {
   if (res.headersSent) {
     res.destroy();
@@ -53,6 +62,10 @@ export const startEdge = async (
   port: number,
 ): Promise<{ server: Server; url: string }> => {
   const server = createServer((req, res) => {
+    if (!isLoopbackHost(req.headers.host)) {
+      req.resume();
+      return errorReply(res, 403, `the local cloud answers only requests addressed to 127.0.0.1 or localhost, not ${JSON.stringify(req.headers.host)}`);
+    }
     const service = serviceOf(req);
     if (service === 's3') asS3rverRequest(req);
     Promise.resolve(handlers[service](req, res)).catch((error: unknown) =>

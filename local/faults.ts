@@ -36,7 +36,8 @@ const REPLIES: Record<FaultService, Array<{ status: number; contentType: string;
   ],
 };
 
-const s3Error = (code: string, message: string) =>
+/** An S3 REST-XML error body (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
+export const s3Error = (code: string, message: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
 const dynamoError = (type: string, message: string) => JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
 

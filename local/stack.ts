@@ -11,6 +11,7 @@ import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { errorReply, startEdge, type RequestHandler } from './edge';
+import { refuseUnstorableKey } from './s3-key-guard';
 import { FaultInjector, parseFaultRates, type FaultRates } from './faults';
 import { countsByState, latestInState } from './ledger-view';
 import { LocalLambda } from './lambda-runtime';
@@ -137,7 +138,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const edge = await startEdge(
     {
       s3: (req, res) => {
-        if (!faults.refuse('s3', req, res)) return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req) : req, res);
+        if (!refuseUnstorableKey(req, res) && !faults.refuse('s3', req, res)) return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req) : req, res);
       },
       dynamodb: (req, res) => {
         if (!faults.refuse('dynamodb', req, res)) dynamoProcess.handle(req, res);

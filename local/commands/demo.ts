@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCloud } from '../stack';
 import { collectFiles, dropFiles } from './drop';
+import { printable } from './printable';
 import { progressBar } from './progress';
 import { waitForTerminal } from './wait';
 
@@ -21,7 +22,8 @@ export const runDemo = async (options: { projectRoot: string; timeScale: number 
     const instances = cloud.endpoint.status().instances.inService;
     out(`local cloud up at ${endpoints.edgeUrl} (time scale ${options.timeScale}×); the endpoint has ${instances} instance(s) in service`);
     const files = collectFiles([join(options.projectRoot, 'samples')], endpoints.inputPrefix, 'demo').filter((f) => f.key.endsWith('.txt'));
-    await dropFiles({ bucket: endpoints.bucket, s3: cloud.s3 }, files);
+    const failures = await dropFiles({ bucket: endpoints.bucket, s3: cloud.s3 }, files);
+    if (failures.length > 0) throw new Error(`could not upload ${failures.map((f) => `${f.file.key} (${f.reason})`).join(', ')}`);
     out(`dropped ${files.length} sample articles into s3://${endpoints.bucket}/${endpoints.inputPrefix}demo/`);
 
     const bar = progressBar(files.length, 'summarizing');
@@ -33,7 +35,7 @@ export const runDemo = async (options: { projectRoot: string; timeScale: number 
 
     out();
     for (const row of rows.sort((a, b) => a.key.localeCompare(b.key))) {
-      out(`${row.state}  ${row.key}  (${row.bytes} bytes, ${((row.totalMs ?? 0) / 1000).toFixed(1)} s)`);
+      out(`${row.state}  ${printable(row.key)}  (${row.bytes} bytes, ${((row.totalMs ?? 0) / 1000).toFixed(1)} s)`);
       out(row.state === 'COMPLETED' ? indent(row.summary ?? '') : indent(`reason: ${row.reason ?? ''}`));
       out();
     }
@@ -50,5 +52,5 @@ export const runDemo = async (options: { projectRoot: string; timeScale: number 
 const indent = (text: string) =>
   text
     .split('\n')
-    .map((line) => `    ${line}`)
+    .map((line) => `    ${printable(line)}`)
     .join('\n');

@@ -38,23 +38,37 @@ const contentTypeOf = (key: string): string | undefined =>
     key.split('.').pop()?.toLowerCase() ?? ''
   ];
 
-/** Uploads files to the input prefix, several at once, with progress for many files. */
-export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: DroppedFile[], concurrency = 8): Promise<void> => {
+export interface DropFailure {
+  file: DroppedFile;
+  reason: string;
+}
+
+/**
+ * Uploads files to the input prefix, several at once, with progress for many files. A file S3 refuses
+ * (a key too long, say) does not stop the others: each refusal comes back with S3's reason.
+ */
+export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: DroppedFile[], concurrency = 8): Promise<DropFailure[]> => {
   const bar = files.length > 1 ? progressBar(files.length, 'uploading') : undefined;
+  const failures: DropFailure[] = [];
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < files.length) {
       const file = files[next++] as DroppedFile;
       const contentType = contentTypeOf(file.key);
-      // lib-storage switches to multipart above 5 MiB, as `aws s3 cp` does.
-      await new Upload({
-        client: target.s3,
-        params: { Bucket: target.bucket, Key: file.key, Body: createReadStream(file.path), ...(contentType ? { ContentType: contentType } : {}) },
-      }).done();
+      try {
+        // lib-storage switches to multipart above 5 MiB, as `aws s3 cp` does.
+        await new Upload({
+          client: target.s3,
+          params: { Bucket: target.bucket, Key: file.key, Body: createReadStream(file.path), ...(contentType ? { ContentType: contentType } : {}) },
+        }).done();
+      } catch (error) {
+        failures.push({ file, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      }
       bar?.update(++done);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
   bar?.finish(done);
+  return failures;
 };

@@ -1,5 +1,6 @@
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { ArticleStates, type ArticleState, type LedgerRow } from '../../core/ledger';
+import { printable } from './printable';
 import type { Target } from './target';
 
 export interface ResultsQuery {
@@ -37,9 +38,9 @@ export const parseSince = (value: string | undefined): string | undefined => {
 export const formatResults = (rows: LedgerRow[], width = 100): string => {
   const counts = ArticleStates.map((s) => `${s} ${rows.filter((r) => r.state === s).length}`).join('  ');
   const blocks = rows.map((row) => {
-    const head = `${row.state.padEnd(9)} ${row.key}`;
+    const head = `${row.state.padEnd(9)} ${printable(row.key)}`;
     const body = row.state === 'COMPLETED' ? (row.summary ?? '') : (row.reason ?? (row.state === 'QUEUED' ? 'waiting for the endpoint' : ''));
-    const wrapped = wrap(body.replace(/\s*\n\s*/g, ' '), width - 10).map((line) => `          ${line}`);
+    const wrapped = wrap(printable(body.replace(/\s*\n\s*/g, ' ')), width - 10).map((line) => `          ${line}`);
     return [head, ...wrapped].join('\n');
   });
   return [`${rows.length} articles: ${counts}`, ...blocks].join('\n\n');

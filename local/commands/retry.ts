@@ -6,6 +6,7 @@ import { RetryableStates, type RetryableState } from '../../core/ledger';
 import { systemClock } from '../../core/ports';
 import { retryArticles, type RetryResult } from '../../core/retry';
 import { progressBar } from './progress';
+import { printable } from './printable';
 import type { Target } from './target';
 
 /** `npm run retry`: FAILED and EXPIRED articles (or one of the two) go to the endpoint again. */
@@ -37,7 +38,7 @@ export const parseRetryStates = (value: string | undefined): readonly RetryableS
 };
 
 export const formatRetry = (results: RetryResult[], description: string): string => {
-  const lines = results.map((r) => `${r.outcome.padEnd(8)} ${r.key} (attempt ${r.attempt})${r.reason ? `: ${r.reason}` : ''}`);
+  const lines = results.map((r) => `${r.outcome.padEnd(8)} ${printable(r.key)} (attempt ${r.attempt})${r.reason ? `: ${printable(r.reason)}` : ''}`);
   const queued = results.filter((r) => r.outcome === 'queued').length;
   lines.push(`retried ${queued} of ${results.length} article(s) (${description}); follow them with: npm run results`);
   return lines.join('\n');

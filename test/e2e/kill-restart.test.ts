@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LedgerRow } from '../../core/ledger';
 import { localClients, type Endpoints } from '../../local/stack';
 import { rowsFor } from '../../local/commands/wait';
 import { eventually } from '../support/eventually';
@@ -30,18 +32,49 @@ const endpointsOf = async (stateDir: string): Promise<Endpoints> =>
   );
 
 const ARTICLES = 2000;
+const body = (i: number) => `Article ${i}. It states a fact. It adds another.`;
+const keysFor = (run: string) => Array.from({ length: ARTICLES }, (_, i) => `input/${run}/article-${String(i).padStart(4, '0')}.txt`);
+
+/** Uploads with a few requests in flight, as `npm run drop` does; fills `acked` with the keys S3 acknowledged. */
+const upload = async (s3: S3Client, bucket: string, keys: string[], stop: () => boolean, acked = new Set<string>()): Promise<Set<string>> => {
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length && !stop()) {
+      const i = next++;
+      const Key = keys[i] as string;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: body(i) })).then(
+        () => acked.add(Key),
+        () => undefined, // the cloud died under this request: the client uploads it again later
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return acked;
+};
+
+const allCompleted = async (dynamo: DynamoDBDocumentClient, endpoints: Endpoints, keys: string[]): Promise<LedgerRow[]> =>
+  eventually(
+    async () => {
+      const found = await rowsFor(dynamo, endpoints.table, endpoints.bucket, keys);
+      return found.length === keys.length && found.every((r) => r.state === 'COMPLETED') ? found : undefined;
+    },
+    { timeoutMs: 300_000, everyMs: 1000, what: `all ${keys.length} articles to complete after the restart` },
+  );
+
+const kill = async (cloud: ChildProcess): Promise<void> => {
+  const exited = new Promise((resolve) => cloud.once('exit', resolve));
+  cloud.kill('SIGKILL');
+  await exited;
+};
 
 describe('kill -9 of the whole local cloud in the middle of a 2,000-article burst', () => {
   let stateDir: string;
   let cloud: ChildProcess | undefined;
-  beforeAll(() => {
+  beforeEach(() => {
     stateDir = mkdtempSync(join(tmpdir(), 'rs-kill-'));
   });
-  afterAll(async () => {
-    if (cloud && cloud.exitCode === null) {
-      cloud.kill('SIGKILL');
-      await new Promise((resolve) => cloud?.once('exit', resolve));
-    }
+  afterEach(async () => {
+    if (cloud && cloud.exitCode === null) await kill(cloud);
     rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -50,12 +83,8 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     cloud = startCloud(stateDir);
     const first = await endpointsOf(stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
-    const keys = Array.from({ length: ARTICLES }, (_, i) => `input/kill/article-${String(i).padStart(4, '0')}.txt`);
-    for (let i = 0; i < keys.length; i += 50) {
-      await Promise.all(
-        keys.slice(i, i + 50).map((Key, j) => s3.send(new PutObjectCommand({ Bucket: first.bucket, Key, Body: `Article ${i + j}. It states a fact. It adds another.` }))),
-      );
-    }
+    const keys = keysFor('kill');
+    expect((await upload(s3, first.bucket, keys, () => false)).size).toBe(ARTICLES);
     const doneBeforeKill = await eventually(
       async () => {
         const done = (await rowsFor(dynamo, first.table, first.bucket, keys)).filter((r) => r.state === 'COMPLETED').length;
@@ -65,9 +94,7 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     );
 
     // Act: kill everything at once, mid-burst, then start again on the same state.
-    const killed = new Promise((resolve) => cloud?.once('exit', resolve));
-    cloud.kill('SIGKILL');
-    await killed;
+    await kill(cloud);
     s3.destroy();
     rmSync(join(stateDir, 'endpoints.json'));
     cloud = startCloud(stateDir);
@@ -75,14 +102,40 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     const after = localClients(second.edgeUrl, second.region);
 
     // Assess
-    const rows = await eventually(
-      async () => {
-        const found = await rowsFor(after.dynamo, second.table, second.bucket, keys);
-        return found.length === keys.length && found.every((r) => r.state === 'COMPLETED') ? found : undefined;
-      },
-      { timeoutMs: 300_000, everyMs: 1000, what: `all ${ARTICLES} articles to complete after the restart` },
-    );
+    const rows = await allCompleted(after.dynamo, second, keys);
     expect(doneBeforeKill).toBeLessThan(ARTICLES); // the kill did land mid-burst
+    expect(new Set(rows.map((r) => r.key)).size).toBe(ARTICLES);
+    expect(rows.every((r) => (r.summary ?? '').length > 0)).toBe(true);
+    after.s3.destroy();
+    after.rawDynamo.destroy();
+  }, 600_000);
+
+  it('loses nothing when killed while the uploads are still arriving: every article completes, once', async () => {
+    // Prepare: the uploads running when the kill lands.
+    cloud = startCloud(stateDir);
+    const first = await endpointsOf(stateDir);
+    const { s3 } = localClients(first.edgeUrl, first.region);
+    const keys = keysFor('kill-uploads');
+    let killing = false;
+    const acked = new Set<string>();
+    const uploading = upload(s3, first.bucket, keys, () => killing, acked);
+
+    // Act: kill when about half the uploads are in, start again, and upload what was not acknowledged.
+    await eventually(async () => (acked.size >= ARTICLES / 2 ? true : undefined), { timeoutMs: 120_000, everyMs: 20, what: 'half the uploads' });
+    killing = true;
+    await kill(cloud);
+    await uploading;
+    s3.destroy();
+    rmSync(join(stateDir, 'endpoints.json'));
+    cloud = startCloud(stateDir);
+    const second = await endpointsOf(stateDir);
+    const after = localClients(second.edgeUrl, second.region);
+    const rest = keys.filter((k) => !acked.has(k));
+    expect((await upload(after.s3, second.bucket, rest, () => false)).size).toBe(rest.length);
+
+    // Assess
+    const rows = await allCompleted(after.dynamo, second, keys);
+    expect(rest.length).toBeGreaterThan(0); // the kill did land mid-upload
     expect(new Set(rows.map((r) => r.key)).size).toBe(ARTICLES);
     expect(rows.every((r) => (r.summary ?? '').length > 0)).toBe(true);
     after.s3.destroy();

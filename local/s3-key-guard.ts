@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { s3Error } from './faults';
+
+/**
+ * s3rver stores each object as a file at `<state>/s3/<bucket>/<key segments...>` with `path.join`, so
+ * a key with a `..` segment would write outside the state directory, `.` and empty segments would
+ * make two keys share one file, and a segment longer than the file system's 255-byte name limit
+ * crashes s3rver with an unhandled ENAMETOOLONG. AWS S3 stores such keys; the local cloud refuses
+ * them with a clear S3 error before s3rver sees them, and enforces S3's own 1,024-byte key limit
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+ */
+export interface KeyRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export const MAX_KEY_BYTES = 1024;
+/** s3rver appends `._S3rver_object.md5` (20 bytes) to the last segment; 200 leaves room under 255. */
+export const MAX_SEGMENT_BYTES = 200;
+
+const decode = (path: string): string => {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path; // koa-router keeps a malformed escape as it is, and so does s3rver
+  }
+};
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf-8');
+
+/** Why the object key of this path-style request (`/bucket/key`) cannot be stored locally, if it cannot. */
+export const keyRefusal = (url: string): KeyRefusal | undefined => {
+  const path = decode((url.split('?')[0] ?? '/').slice(1));
+  const slash = path.indexOf('/');
+  if (slash < 0) return undefined; // a bucket-level request
+  const key = path.slice(slash + 1);
+  if (key === '') return undefined;
+  if (bytes(key) > MAX_KEY_BYTES) {
+    return { status: 400, code: 'KeyTooLongError', message: `Your key is too long: ${bytes(key)} bytes, S3 allows ${MAX_KEY_BYTES}.` };
+  }
+  const segments = key.split('/');
+  if (segments[segments.length - 1] === '') segments.pop(); // `folder/` is a folder marker, stored as one
+  const bad = segments.find((s) => s === '' || s === '.' || s === '..' || s.includes('\u0000') || bytes(s) > MAX_SEGMENT_BYTES);
+  if (bad === undefined) return undefined;
+  const what =
+    bad === '' ? 'an empty segment (//)' : bad === '.' || bad === '..' ? `a "${bad}" segment` : bad.includes('\u0000') ? 'a NUL character' : `a segment of ${bytes(bad)} bytes`;
+  return {
+    status: 400,
+    code: 'InvalidArgument',
+    message:
+      `The local cloud stores each object as a file and cannot store a key with ${what}; ` +
+      `segments must be 1 to ${MAX_SEGMENT_BYTES} bytes, not "." or "..". AWS S3 accepts it: rename the object to use it locally.`,
+  };
+};
+
+/** Answers an S3 request whose key cannot be stored locally with the S3 error and returns true. */
+export const refuseUnstorableKey = (req: IncomingMessage, res: ServerResponse): boolean => {
+  const refusal = keyRefusal(req.url ?? '/');
+  if (!refusal) return false;
+  req.resume(); // drain the body so the client reads the error instead of a reset
+  res.writeHead(refusal.status, { 'content-type': 'application/xml' });
+  res.end(s3Error(refusal.code, refusal.message));
+  return true;
+};

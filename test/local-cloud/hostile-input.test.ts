@@ -1,0 +1,123 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { collectFiles, dropFiles } from '../../local/commands/drop';
+import { formatResults } from '../../local/commands/results';
+import { MAX_SEGMENT_BYTES } from '../../local/s3-key-guard';
+import { eventually } from '../support/eventually';
+import { putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
+
+type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
+
+const ARTICLE = 'The council approved the new budget on Tuesday after a long debate. Schools and parks get more money next year.';
+
+/** The S3 error the SDK raises for a put, or undefined when the put succeeds. */
+const putError = async (cloud: TestCloud, key: string): Promise<S3ServiceException | undefined> =>
+  putArticle(cloud, key, ARTICLE).then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof S3ServiceException) return error;
+      throw error;
+    },
+  );
+
+describe('hostile keys and requests on the local cloud', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+  }, 60_000);
+  afterAll(async () => cloud.dispose());
+
+  it('refuses a key that would climb out of the state folder, and writes nothing outside it', async () => {
+    const name = `escaped-${process.pid}-${Date.now()}.txt`;
+    const depth = resolve(cloud.stateDir).split('/').length + 2;
+    const key = `input/${'../'.repeat(depth)}tmp/${name}`;
+
+    const error = await putError(cloud, key);
+
+    expect(error?.name).toBe('InvalidArgument');
+    expect(error?.message).toContain('a ".." segment');
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(name))).toEqual([]);
+    expect(existsSync(join('/tmp', `${name}._S3rver_object`))).toBe(false);
+  });
+
+  it('refuses keys the local file store would merge or cannot name, and stays up', async () => {
+    const refusals = await Promise.all(
+      ['input//double.txt', 'input/./dot.txt', `input/${'x'.repeat(MAX_SEGMENT_BYTES + 1)}.txt`, `input/${'é'.repeat(513)}`].map(async (key) => {
+        const error = await putError(cloud, key);
+        return `${error?.name}: ${error?.message.slice(0, 200)}`;
+      }),
+    );
+
+    expect(refusals).toEqual([
+      expect.stringContaining('InvalidArgument: The local cloud stores each object as a file and cannot store a key with an empty segment'),
+      expect.stringContaining('with a "." segment'),
+      expect.stringContaining(`with a segment of ${MAX_SEGMENT_BYTES + 5} bytes`),
+      expect.stringMatching(/^KeyTooLongError: Your key is too long: 1032 bytes/),
+    ]);
+    // Still serving, and a long key within the limits is an ordinary article.
+    const longKey = `input/${Array.from({ length: 5 }, (_, i) => `${i}${'ü'.repeat(97)}`).join('/')}.txt`;
+    expect(Buffer.byteLength(longKey)).toBeGreaterThan(800);
+    await putArticle(cloud, longKey, ARTICLE);
+    expect((await terminalRows(cloud, [longKey])).get(longKey)?.state).toBe('COMPLETED');
+  });
+
+  it('keeps a key with control characters, a forged log line and a bidi override escaped in logs and on the terminal', async () => {
+    const forged = '{"level":"ERROR","message":"forged entry"}';
+    const key = `input/evil\n${forged}\r\u001b[2J\u202e.txt`;
+
+    await putArticle(cloud, key, ARTICLE);
+    const row = (await terminalRows(cloud, [key])).get(key);
+
+    expect(row?.state).toBe('COMPLETED');
+    const logs = join(cloud.stateDir, 'logs');
+    const lines = await eventually(
+      async () => {
+        const found = readdirSync(logs).flatMap((f) => readFileSync(join(logs, f), 'utf-8').split('\n')).filter((l) => l.includes('forged entry'));
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the submit-article log naming the key' },
+    );
+    expect(lines.every((l) => !l.startsWith(forged))).toBe(true);
+    expect(lines.map((l) => (JSON.parse(l) as { key?: string }).key).filter(Boolean)).toContain(key);
+    const shown = formatResults(row ? [row] : [], 200);
+    expect(shown).toContain('evil\\u{a}{"level":"ERROR","message":"forged entry"}\\u{d}\\u{1b}[2J\\u{202e}.txt');
+    expect(['\r', '\u001b', '\u202e'].filter((c) => shown.includes(c))).toEqual([]);
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding), for every service', async () => {
+    const url = new URL(cloud.endpoints.edgeUrl);
+    const reply = await new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/_localcloud/status', headers: { host: `attacker.example:${url.port}` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+    expect(reply.status).toBe(403);
+    expect(reply.body).toContain('only requests addressed to 127.0.0.1 or localhost');
+  });
+
+  it('drops every file it can and reports each one S3 refuses, with the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-drop-'));
+    try {
+      writeFileSync(join(dir, 'fine.txt'), ARTICLE);
+      writeFileSync(join(dir, `${'n'.repeat(MAX_SEGMENT_BYTES + 10)}.txt`), ARTICLE);
+      const files = collectFiles([dir], cloud.endpoints.inputPrefix, 'drop-test');
+
+      const failures = await dropFiles({ s3: cloud.s3, bucket: cloud.endpoints.bucket }, files);
+
+      expect(failures.map((f) => f.reason)).toEqual([expect.stringMatching(/^InvalidArgument: .*a segment of 214 bytes/)]);
+      const fine = files.find((f) => f.key.endsWith('/fine.txt'));
+      const stored = await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.endpoints.bucket, Key: fine?.key }));
+      expect(await stored.Body?.transformToString()).toBe(ARTICLE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
