@@ -9,7 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `npm run bench:burst -- [--articles 10000] [--model fixed|summarize] [--latency-ms 100]
   [--max-instances 5] [--concurrency 2] [--target 5] [--time-scale 20] [--provisioning-delay 120]
-  [--only ours|target-tracking-only] [--out bench-results]`;
+  [--upload-rate 80 (articles/s; default: as fast as S3 takes them)] [--only ours|target-tracking-only] [--out bench-results]`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -25,6 +25,7 @@ const main = async (): Promise<number> => {
       'time-scale': { type: 'string' },
       'provisioning-delay': { type: 'string' },
       only: { type: 'string' },
+      'upload-rate': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,6 +55,7 @@ const main = async (): Promise<number> => {
     targetBacklogPerInstance: num('target', 5),
     timeScale: num('time-scale', 20),
     provisioningDelayS: num('provisioning-delay', 120),
+    ...(values['upload-rate'] ? { uploadRate: num('upload-rate', 0) } : {}),
     onProgress: (line) => say(`  ${line}`),
   };
   const configs = [

@@ -8,14 +8,17 @@ import { Worker } from 'node:worker_threads';
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { S3Client, PutObjectCommand } = require(workerData.s3Module);
-const { edgeUrl, region, bucket, keys, texts, concurrency } = workerData;
+const { edgeUrl, region, bucket, keys, texts, concurrency, rate } = workerData;
 const s3 = new S3Client({ endpoint: edgeUrl, region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
 const startedAt = new Array(keys.length);
+const t0 = Date.now();
 let next = 0;
 const upload = async () => {
   while (next < keys.length) {
     const i = next++;
+    const wait = rate ? t0 + (i * 1000) / rate - Date.now() : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     startedAt[i] = Date.now();
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys[i], Body: texts[i % texts.length].replace('{i}', String(i)), ContentType: 'text/plain' }));
   }
@@ -34,6 +37,8 @@ export interface UploadBurst {
   /** Bodies used in turn; `{i}` is replaced by the article's index. */
   texts: string[];
   concurrency: number;
+  /** Uploads started per second at most; unset: as fast as they go. */
+  rate?: number;
 }
 
 export const uploadBurst = (burst: UploadBurst): Promise<Map<string, number>> =>

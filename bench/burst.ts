@@ -26,6 +26,8 @@ export interface BurstOptions {
   /** Remove the step-scaling policy: target tracking alone, the configuration AWS's guide warns about. */
   targetTrackingOnly: boolean;
   dropConcurrency?: number;
+  /** Uploads started per second; default as fast as the S3 emulator takes them (the burst). */
+  uploadRate?: number;
   timeoutMs?: number;
   onProgress?: (line: string) => void;
 }
@@ -130,6 +132,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
       keys,
       texts: articleTexts(options.projectRoot, options.model),
       concurrency: options.dropConcurrency ?? 32,
+      ...(options.uploadRate ? { rate: options.uploadRate } : {}),
     });
     const dropSeconds = (Date.now() - started) / 1000;
     progress(`dropped ${keys.length} articles in ${dropSeconds.toFixed(1)} s`);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
  */
 const CHILD = `
 const dynalite = require(process.env.DYNALITE_PATH);
+require('node:os').setPriority(Number(process.env.NICENESS));
 const server = dynalite({ path: process.env.DYNALITE_DIR, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
 const stop = () => server.close(() => process.exit(0));
@@ -21,10 +22,14 @@ export interface DynamoProcess {
   close(): Promise<void>;
 }
 
-export const startDynamoProcess = async (dataDir: string, log: (message: string, fields?: Record<string, unknown>) => void): Promise<DynamoProcess> => {
+export const startDynamoProcess = async (
+  dataDir: string,
+  log: (message: string, fields?: Record<string, unknown>) => void,
+  nice = 0,
+): Promise<DynamoProcess> => {
   const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir },
+    env: { PATH: process.env.PATH ?? '', NICENESS: String(nice), DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {

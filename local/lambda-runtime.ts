@@ -22,6 +22,8 @@ export interface LambdaRuntimeOptions {
   timeScale: number;
   /** Concurrent invocations at most (Lambda scales out; one machine should not). */
   concurrency?: number;
+  /** Scheduling niceness of the function's thread (Linux; elsewhere ignored): see LOCAL_SERVICE_NICENESS. */
+  nice?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -43,6 +45,12 @@ const RETRY_WAITS_S = [60, 120];
 // The worker only loads the bundle and calls its handler; everything else stays in this thread.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+if (workerData.nice) {
+  try {
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    require('node:os').setPriority(tid, workerData.nice);
+  } catch {}
+}
 const handler = require(workerData.bundle)[workerData.exportName];
 parentPort.on('message', async ({ id, event, deadline, requestId }) => {
   const context = {
@@ -133,7 +141,7 @@ export class LocalLambda {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn },
+      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, nice: this.options.nice ?? 0 },
       stdout: true,
       stderr: true,
     });

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { burstChart } from '../../bench/burst-chart';
+import { uploadBurst } from '../../bench/burst-uploader';
 import { runBurst, type BurstOptions } from '../../bench/burst';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from '../../bench/burst-stats';
 import { projectRoot } from '../support/local-cloud';
@@ -37,6 +40,31 @@ describe('burst figures', () => {
     const samples = [sample(0, { inService: 1 }), sample(1000, { inService: 3 }), sample(2000)];
     expect(instanceSeconds(samples, 0, 20_000)).toBe(10 + 30);
     expect(simAt(samples, 1500)).toBe(15_000);
+  });
+});
+
+describe('the burst uploader', () => {
+  it('starts no upload before its turn when an upload rate is set', async () => {
+    const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(200, { etag: '"0"' }).end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const keys = Array.from({ length: 20 }, (_, i) => `input/k${i}.txt`);
+      const started = await uploadBurst({
+        edgeUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        region: 'us-east-1',
+        bucket: 'b',
+        keys,
+        texts: ['Text {i}.'],
+        concurrency: 8,
+        rate: 100,
+      });
+
+      const first = started.get('input/k0.txt') as number;
+      const early = keys.filter((key, i) => (started.get(key) as number) - first < i * 10 - 2);
+      expect(early).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalLambda } from '../../local/lambda-runtime';
 import type { LocalFunction } from '../../local/stack-config';
@@ -17,6 +17,8 @@ exports.handler = async (event, context) => {
   fs.writeFileSync(file, String(calls));
   fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName }));
   fs.appendFileSync(file + '.ids', context.awsRequestId + '\\n');
+  const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+  fs.writeFileSync(file + '.nice', String(require('node:os').getPriority(tid)));
   if (event.hangMs && calls === 1) await new Promise((r) => setTimeout(r, event.hangMs));
   if (calls <= (event.failTimes || 0)) throw new TypeError('failing call ' + calls);
 };`;
@@ -36,8 +38,14 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     maximumEventAgeS: 21600,
     onFailureQueue: 'test-dlq',
   });
-  const start = (overrides: Partial<LocalFunction> = {}) =>
-    (runtime = new LocalLambda({ fn: { ...fn(), ...overrides }, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }, stateDir: join(dir, 'state'), timeScale: 600 }));
+  const start = (overrides: Partial<LocalFunction> = {}, nice?: number) =>
+    (runtime = new LocalLambda({
+      fn: { ...fn(), ...overrides },
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
+      stateDir: join(dir, 'state'),
+      timeScale: 600,
+      ...(nice === undefined ? {} : { nice }),
+    }));
   const calls = (name: string) => (existsSync(join(dir, name)) ? Number(readFileSync(join(dir, name), 'utf-8')) : 0);
 
   beforeEach(() => {
@@ -48,6 +56,16 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     await runtime?.close();
     runtime = undefined;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the function thread at the niceness asked for, leaving the rest of the process alone', async () => {
+    const lambda = start({}, 10);
+
+    lambda.invokeAsync({ dir, name: 'niced' });
+
+    await eventually(() => lambda.idle(), { what: 'the invocation to finish' });
+    expect(readFileSync(join(dir, 'niced.nice'), 'utf-8')).toBe('10');
+    expect(getPriority()).toBe(0);
   });
 
   it('runs the bundle with the function environment plus the local endpoints', async () => {
