@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { collectFiles, dropFiles } from '../../local/commands/drop';
 import { formatResults } from '../../local/commands/results';
 import { MAX_SEGMENT_BYTES } from '../../local/s3-key-guard';
@@ -85,6 +91,28 @@ describe('hostile keys and requests on the local cloud', () => {
     const shown = formatResults(row ? [row] : [], 200);
     expect(shown).toContain('evil\\u{a}{"level":"ERROR","message":"forged entry"}\\u{d}\\u{1b}[2J\\u{202e}.txt');
     expect(['\r', '\u001b', '\u202e'].filter((c) => shown.includes(c))).toEqual([]);
+  });
+
+  it('summarizes odd but valid input: a multipart upload, one very long line, the same text under two keys', async () => {
+    const { bucket } = cloud.endpoints;
+    const multipart = 'input/odd/multipart.txt';
+    const { UploadId } = await cloud.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: multipart, ContentType: 'text/plain' }));
+    const { ETag } = await cloud.s3.send(new UploadPartCommand({ Bucket: bucket, Key: multipart, UploadId, PartNumber: 1, Body: ARTICLE }));
+    await cloud.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: multipart, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
+    const oneLine = Array.from({ length: 3000 }, (_, i) => `Sentence number ${i} reports that the harbour handled more ships than last year.`).join(' ');
+    await putArticle(cloud, 'input/odd/one-line.txt', oneLine);
+    await putArticle(cloud, 'input/odd/copy-a.txt', ARTICLE);
+    await putArticle(cloud, 'input/odd/copy-b.txt', ARTICLE);
+    const keys = [multipart, 'input/odd/one-line.txt', 'input/odd/copy-a.txt', 'input/odd/copy-b.txt'];
+
+    const rows = await terminalRows(cloud, keys);
+
+    expect(Buffer.byteLength(oneLine)).toBeGreaterThan(200_000);
+    expect(keys.map((k) => rows.get(k)?.state)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(rows.get('input/odd/one-line.txt')?.summary).toContain('harbour');
+    // A key is an article: the same text under two keys is two rows, each with its own summary.
+    expect(rows.get('input/odd/copy-a.txt')?.articleId).not.toBe(rows.get('input/odd/copy-b.txt')?.articleId);
+    expect(rows.get('input/odd/copy-a.txt')?.summary).toBe(rows.get('input/odd/copy-b.txt')?.summary);
   });
 
   it('refuses requests addressed to another host name (DNS rebinding), for every service', async () => {
