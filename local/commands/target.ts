@@ -71,11 +71,26 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
   };
 };
 
+/** The errors an operator meets first with --aws, said in terms of what to do about them. */
+const explained = (error: unknown, stackName: string, what: string): unknown => {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'CredentialsProviderError' || /Could not load credentials/.test(message)) {
+    return new TargetError(`no AWS credentials for --aws: configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID) (${message})`);
+  }
+  if ((name === 'ValidationError' && /does not exist/.test(message)) || name === 'ResourceNotFoundException') {
+    return new TargetError(`${what} not found: deploy stack ${stackName} first (npx serverless deploy), or pass the --stage and --region it was deployed with (${message})`);
+  }
+  return error;
+};
+
 /** Names from the deployed stack's outputs (resources/outputs.yml). */
 const awsTarget = async (stage: string, region?: string): Promise<Target> => {
   const stackName = `research-summarizer-${stage}`;
   const cfn = new CloudFormationClient(region ? { region } : {});
-  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName })).catch((error: unknown) => {
+    throw explained(error, stackName, `stack ${stackName}`);
+  });
   const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
   const need = (key: string) => {
     const value = outputs[key];
@@ -93,7 +108,9 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     sagemaker: new SageMakerRuntimeClient({ ...clientRegion, ...sagemakerRetryOptions }),
     submitConfig: async () => {
       const lambda = new LambdaClient(clientRegion);
-      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) }));
+      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) })).catch((error: unknown) => {
+        throw explained(error, stackName, `function ${submitFunctionName(stage)}`);
+      });
       return loadSubmitConfig(fn.Environment?.Variables ?? {});
     },
   };
