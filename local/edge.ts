@@ -48,6 +48,20 @@ export const isLoopbackHost = (host: string | undefined): boolean => {
   return name === '' || name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 };
 
+/**
+ * SDKs and the CLI send no Origin; a browser does, and a page of any site may send a form POST to
+ * 127.0.0.1 without asking first. Only the local cloud's own pages (the dashboard) may send one.
+ */
+export const isForeignOrigin = (origin: string | undefined): boolean => {
+  if (origin === undefined) return false;
+  try {
+    const url = new URL(origin);
+    return url.protocol !== 'http:' || !isLoopbackHost(url.host);
+  } catch {
+    return true; // "null" (a sandboxed page or a file) and anything unparsable
+  }
+};
+
 export const errorReply = (res: ServerResponse, status: number, message: string): void => {
   if (res.headersSent) {
     res.destroy();
@@ -65,6 +79,10 @@ export const startEdge = async (
     if (!isLoopbackHost(req.headers.host)) {
       req.resume();
       return errorReply(res, 403, `the local cloud answers only requests addressed to 127.0.0.1 or localhost, not ${JSON.stringify(req.headers.host)}`);
+    }
+    if (isForeignOrigin(req.headers.origin)) {
+      req.resume();
+      return errorReply(res, 403, `the local cloud refuses requests sent by web pages of other sites (Origin ${JSON.stringify(req.headers.origin)})`);
     }
     const service = serviceOf(req);
     if (service === 's3') asS3rverRequest(req);

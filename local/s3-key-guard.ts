@@ -5,7 +5,8 @@ import { s3Error } from './faults';
  * s3rver stores each object as a file at `<state>/s3/<bucket>/<key segments...>` with `path.join`, so
  * a key with a `..` segment would write outside the state directory, `.` and empty segments would
  * make two keys share one file, and a segment longer than the file system's 255-byte name limit
- * crashes s3rver with an unhandled ENAMETOOLONG. AWS S3 stores such keys; the local cloud refuses
+ * crashes s3rver with an unhandled ENAMETOOLONG; the bucket part is joined the same way, so
+ * `/..%2F../x` would climb out too. AWS S3 stores such keys; the local cloud refuses
  * them with a clear S3 error before s3rver sees them, and enforces S3's own 1,024-byte key limit
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
  */
@@ -29,9 +30,20 @@ const decode = (path: string): string => {
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf-8');
 
+/** S3's bucket naming rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 /** Why the object key of this path-style request (`/bucket/key`) cannot be stored locally, if it cannot. */
 export const keyRefusal = (url: string): KeyRefusal | undefined => {
-  const path = decode((url.split('?')[0] ?? '/').slice(1));
+  // koa-router splits the path at `/` and then decodes each part, so an encoded `%2F` stays inside
+  // the bucket name: check the bucket part as s3rver will see it, then the key decoded whole.
+  const raw = (url.split('?')[0] ?? '/').slice(1);
+  const rawSlash = raw.indexOf('/');
+  const bucket = decode(rawSlash < 0 ? raw : raw.slice(0, rawSlash));
+  if (bucket !== '' && (!BUCKET_NAME.test(bucket) || bucket.includes('..'))) {
+    return { status: 400, code: 'InvalidBucketName', message: 'The specified bucket is not valid.' };
+  }
+  const path = decode(raw);
   const slash = path.indexOf('/');
   if (slash < 0) return undefined; // a bucket-level request
   const key = path.slice(slash + 1);

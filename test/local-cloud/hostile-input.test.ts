@@ -115,20 +115,42 @@ describe('hostile keys and requests on the local cloud', () => {
     expect(rows.get('input/odd/copy-a.txt')?.summary).toBe(rows.get('input/odd/copy-b.txt')?.summary);
   });
 
-  it('refuses requests addressed to another host name (DNS rebinding), for every service', async () => {
-    const url = new URL(cloud.endpoints.edgeUrl);
-    const reply = await new Promise<{ status: number; body: string }>((done, fail) => {
-      const req = request({ host: url.hostname, port: url.port, path: '/_localcloud/status', headers: { host: `attacker.example:${url.port}` } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+  /** A raw request, as a browser or a hand-written client could send it (no SDK path normalization). */
+  const raw = (method: string, path: string, headers: Record<string, string> = {}, body = '') =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const url = new URL(cloud.endpoints.edgeUrl);
+      const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
       });
       req.on('error', fail);
-      req.end();
+      req.end(body);
     });
+
+  it('refuses a bucket part that climbs out of the S3 folder, and writes nothing there', async () => {
+    const name = `bucket-escape-${process.pid}-${Date.now()}`;
+
+    // s3rver would take `..` for a bucket that exists (the folder above its own) and write there.
+    const reply = await raw('PUT', `/%2E%2E/${name}`, { 'content-type': 'text/plain' }, ARTICLE);
+
+    expect(reply.status).toBe(400);
+    expect(reply.body).toContain('<Code>InvalidBucketName</Code>');
+    expect(readdirSync(cloud.stateDir).filter((f) => f.startsWith(name))).toEqual([]);
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding), for every service', async () => {
+    const reply = await raw('GET', '/_localcloud/status', { host: `attacker.example:${new URL(cloud.endpoints.edgeUrl).port}` });
 
     expect(reply.status).toBe(403);
     expect(reply.body).toContain('only requests addressed to 127.0.0.1 or localhost');
+  });
+
+  it('refuses a form POST from a web page of another site (cross-site request forgery)', async () => {
+    const reply = await raw('POST', `/${cloud.endpoints.bucket}`, { origin: 'https://attacker.example', 'content-type': 'multipart/form-data; boundary=x' }, '--x--');
+
+    expect(reply.status).toBe(403);
+    expect(reply.body).toContain('refuses requests sent by web pages of other sites');
   });
 
   it('drops every file it can and reports each one S3 refuses, with the reason', async () => {

@@ -1,30 +1,49 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { printable } from '../../local/commands/printable';
-import { isLoopbackHost } from '../../local/edge';
+import { isForeignOrigin, isLoopbackHost } from '../../local/edge';
 import { keyRefusal } from '../../local/s3-key-guard';
 
 const root = join(__dirname, '..', '..');
 
 describe('keys the local S3 store refuses', () => {
   it('refuses ".." and "." segments however they are escaped, before s3rver decodes them', () => {
-    for (const url of ['/b/input/../../etc/x', '/b/input/%2E%2E/%2e%2e/x', '/b/input%2F..%2F..%2Fx', '/b/input/./x?x-id=PutObject']) {
+    for (const url of ['/bkt/input/../../etc/x', '/bkt/input/%2E%2E/%2e%2e/x', '/bkt/input%2F..%2F..%2Fx', '/bkt/input/./x?x-id=PutObject']) {
       expect(keyRefusal(url)).toMatchObject({ status: 400, code: 'InvalidArgument' });
     }
   });
 
   it('refuses empty segments, NUL and segments over 200 bytes, and keys over S3\'s 1,024 bytes', () => {
-    expect(keyRefusal('/b/input//x')?.message).toContain('an empty segment (//)');
-    expect(keyRefusal('/b/input/a%00b')?.message).toContain('a NUL character');
-    expect(keyRefusal(`/b/input/${'%C3%A9'.repeat(101)}`)?.message).toContain('a segment of 202 bytes');
-    expect(keyRefusal(`/b/${'a/'.repeat(512)}x`)).toMatchObject({ code: 'KeyTooLongError' });
+    expect(keyRefusal('/bkt/input//x')?.message).toContain('an empty segment (//)');
+    expect(keyRefusal('/bkt/input/a%00b')?.message).toContain('a NUL character');
+    expect(keyRefusal(`/bkt/input/${'%C3%A9'.repeat(101)}`)?.message).toContain('a segment of 202 bytes');
+    expect(keyRefusal(`/bkt/${'a/'.repeat(512)}x`)).toMatchObject({ code: 'KeyTooLongError' });
   });
 
   it('lets ordinary odd keys, folder markers and bucket requests through', () => {
-    for (const url of ['/b', '/b/', '/b?list-type=2&prefix=input/', '/b/input/', '/b/input/Q3%20report%20%2B%20notes%20%C3%BC%25.txt', '/b/input/...txt', '/b/input/a%zz']) {
+    for (const url of ['/bkt', '/bkt/', '/bkt?list-type=2&prefix=input/', '/bkt/input/', '/bkt/input/Q3%20report%20%2B%20notes%20%C3%BC%25.txt', '/bkt/input/...txt', '/bkt/input/a%zz']) {
       expect(keyRefusal(url)).toBeUndefined();
     }
-    expect(keyRefusal(`/b/input/${'x'.repeat(200)}`)).toBeUndefined();
+    expect(keyRefusal(`/bkt/input/${'x'.repeat(200)}`)).toBeUndefined();
+  });
+});
+
+describe('bucket names the local S3 store refuses', () => {
+  it('refuses a bucket part that is not a bucket name, however escaped, as s3rver would join it to a path', () => {
+    for (const url of ['/../tmp/x', '/..%2F..%2Ftmp/x', '/%2E%2E/x', '/a..b/x', '/UPPER/x', '/ab', '/..']) {
+      expect(keyRefusal(url)).toMatchObject({ status: 400, code: 'InvalidBucketName' });
+    }
+    expect(keyRefusal('/research-summarizer-dev-000000000000-us-east-1/input/a.txt')).toBeUndefined();
+    expect(keyRefusal('/')).toBeUndefined();
+  });
+});
+
+describe('the edge origin check', () => {
+  it('lets SDK requests (no Origin) and the local pages through, and refuses pages of other sites', () => {
+    for (const origin of [undefined, 'http://127.0.0.1:4566', 'http://localhost:4566']) expect(isForeignOrigin(origin)).toBe(false);
+    for (const origin of ['https://attacker.example', 'http://attacker.example', 'null', 'https://127.0.0.1:4566', 'file://']) {
+      expect(isForeignOrigin(origin)).toBe(true);
+    }
   });
 });
 
