@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 
 /**
@@ -13,16 +13,24 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 export interface Clients {
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
+  /** The client under `dynamo`, for table-level calls (CreateTable) and for destroy(). */
+  rawDynamo: DynamoDBClient;
   sagemaker: SageMakerRuntimeClient;
 }
+
+/** What every client shares: a region, and for the local cloud its endpoint and credentials. */
+export type ClientBase = Pick<S3ClientConfig, 'region' | 'endpoint' | 'credentials'>;
 
 export const sagemakerRetryOptions = { maxAttempts: 6, retryMode: 'standard' } as const;
 export const dynamoRetryOptions = { maxAttempts: 6, retryMode: 'standard' } as const;
 
-export const makeClients = (): Clients => ({
-  s3: new S3Client({}),
-  dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ ...dynamoRetryOptions }), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
-  sagemaker: new SageMakerRuntimeClient({ ...sagemakerRetryOptions }),
-});
+/** The functions call it with nothing; the CLI's targets pass a region, or the local cloud's endpoint. */
+export const makeClients = (base: ClientBase = {}, s3Options: S3ClientConfig = {}): Clients => {
+  const rawDynamo = new DynamoDBClient({ ...base, ...dynamoRetryOptions });
+  return {
+    s3: new S3Client({ ...base, ...s3Options }),
+    dynamo: DynamoDBDocumentClient.from(rawDynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    rawDynamo,
+    sagemaker: new SageMakerRuntimeClient({ ...base, ...sagemakerRetryOptions }),
+  };
+};

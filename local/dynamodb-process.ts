@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 
 /**
@@ -8,7 +9,6 @@ import { createInterface } from 'node:readline';
  */
 const CHILD = `
 const dynalite = require(process.env.DYNALITE_PATH);
-require('node:os').setPriority(Number(process.env.NICENESS));
 const server = dynalite({ path: process.env.DYNALITE_DIR, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
 const stop = () => server.close(() => process.exit(0));
@@ -29,8 +29,9 @@ export const startDynamoProcess = async (
 ): Promise<DynamoProcess> => {
   const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { PATH: process.env.PATH ?? '', NICENESS: String(nice), DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir },
+    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir },
   });
+  if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });

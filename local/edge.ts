@@ -62,6 +62,26 @@ export const isForeignOrigin = (origin: string | undefined): boolean => {
   }
 };
 
+/** Why the edge will not answer this request at all, if it will not. */
+const refusalOf = (req: IncomingMessage): string | undefined => {
+  if (!isLoopbackHost(req.headers.host)) {
+    return `the local cloud answers only requests addressed to 127.0.0.1 or localhost, not ${JSON.stringify(req.headers.host)}`;
+  }
+  if (isForeignOrigin(req.headers.origin)) {
+    return `the local cloud refuses requests sent by web pages of other sites (Origin ${JSON.stringify(req.headers.origin)})`;
+  }
+  return undefined;
+};
+
+/** Reads and drops the request body, then answers: the client's connection stays usable for its retry. */
+export const replyAfterBody = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
+  req.resume();
+  req.once('end', () => {
+    res.writeHead(status, headers);
+    res.end(body);
+  });
+};
+
 export const errorReply = (res: ServerResponse, status: number, message: string): void => {
   if (res.headersSent) {
     res.destroy();
@@ -76,14 +96,8 @@ export const startEdge = async (
   port: number,
 ): Promise<{ server: Server; url: string }> => {
   const server = createServer((req, res) => {
-    if (!isLoopbackHost(req.headers.host)) {
-      req.resume();
-      return errorReply(res, 403, `the local cloud answers only requests addressed to 127.0.0.1 or localhost, not ${JSON.stringify(req.headers.host)}`);
-    }
-    if (isForeignOrigin(req.headers.origin)) {
-      req.resume();
-      return errorReply(res, 403, `the local cloud refuses requests sent by web pages of other sites (Origin ${JSON.stringify(req.headers.origin)})`);
-    }
+    const refusal = refusalOf(req);
+    if (refusal) return replyAfterBody(req, res, 403, { 'content-type': 'application/json' }, JSON.stringify({ message: refusal }));
     const service = serviceOf(req);
     if (service === 's3') asS3rverRequest(req);
     Promise.resolve(handlers[service](req, res)).catch((error: unknown) =>

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { replyAfterBody } from './edge';
 
 /**
  * Fault injection for S3 and DynamoDB at the edge, off by default: a share of requests is refused
@@ -83,12 +84,7 @@ export class FaultInjector {
     this.injected[service]++;
     const choices = REPLIES[service];
     const reply = choices[Math.floor(this.random() * choices.length)] ?? choices[0]!;
-    // Read and drop the body so the client's connection stays usable for its retry.
-    req.resume();
-    req.once('end', () => {
-      res.writeHead(reply.status, { 'content-type': reply.contentType, 'x-amzn-requestid': randomUUID() });
-      res.end(reply.body());
-    });
+    replyAfterBody(req, res, reply.status, { 'content-type': reply.contentType, 'x-amzn-requestid': randomUUID() }, reply.body());
     return true;
   }
 }

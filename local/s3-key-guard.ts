@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { replyAfterBody } from './edge';
 import { s3Error } from './faults';
 
 /**
@@ -70,8 +71,6 @@ export const keyRefusal = (url: string): KeyRefusal | undefined => {
 export const refuseUnstorableKey = (req: IncomingMessage, res: ServerResponse): boolean => {
   const refusal = keyRefusal(req.url ?? '/');
   if (!refusal) return false;
-  req.resume(); // drain the body so the client reads the error instead of a reset
-  res.writeHead(refusal.status, { 'content-type': 'application/xml' });
-  res.end(s3Error(refusal.code, refusal.message));
+  replyAfterBody(req, res, refusal.status, { 'content-type': 'application/xml' }, s3Error(refusal.code, refusal.message));
   return true;
 };

@@ -58,17 +58,23 @@ interface Template {
 }
 
 export const TEMPLATE_PATH = join('.serverless', 'cloudformation-template-update-stack.json');
+export const BUNDLE_DIR = join('.esbuild', '.build');
 
 /** serverless.yml's `submitArticle` in the packaged template. */
 export const SUBMIT_ARTICLE_FUNCTION = 'SubmitArticleLambdaFunction';
 
-/** The config with one function's environment changed, as a redeploy with other parameters would (tests, benchmarks). */
-export const withFunctionEnvironment = (config: StackConfig, logicalId: string, vars: Record<string, string>): StackConfig => {
+/** One function of the packaged template, or a clear error naming it. */
+export const functionOf = (config: StackConfig, logicalId: string): LocalFunction => {
   const fn = config.functions[logicalId];
   if (!fn) throw new Error(`the packaged template has no ${logicalId}: run npm run build`);
+  return fn;
+};
+
+/** The config with one function's environment changed, as a redeploy with other parameters would (tests, benchmarks). */
+export const withFunctionEnvironment = (config: StackConfig, logicalId: string, vars: Record<string, string>): StackConfig => {
+  const fn = functionOf(config, logicalId);
   return { ...config, functions: { ...config.functions, [logicalId]: { ...fn, environment: { ...fn.environment, ...vars } } } };
 };
-export const BUNDLE_DIR = join('.esbuild', '.build');
 
 export interface StackConfigOptions {
   projectRoot: string;

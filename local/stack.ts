@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { sagemakerRetryOptions } from '../adapters/clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { makeClients, type Clients } from '../adapters/clients';
 import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
@@ -107,14 +105,11 @@ export const localFunctionEnv = (edgeUrl: string, region: string): Record<string
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
-export const localClients = (edgeUrl: string, region: string) => {
-  const common = { endpoint: edgeUrl, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-  const s3 = new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
-  const rawDynamo = new DynamoDBClient(common);
-  const dynamo = DynamoDBDocumentClient.from(rawDynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const sagemaker = new SageMakerRuntimeClient({ ...common, ...sagemakerRetryOptions });
-  return { s3, rawDynamo, dynamo, sagemaker };
-};
+export const localClients = (edgeUrl: string, region: string): Clients =>
+  makeClients(
+    { endpoint: edgeUrl, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' },
+  );
 
 export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
   const log = options.log ?? (() => undefined);

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { sagemakerRetryOptions } from '../../adapters/clients';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { makeClients } from '../../adapters/clients';
 import { loadSubmitConfig, type SubmitConfig } from '../../adapters/config';
 import { DEFAULTS, localClients, type Endpoints } from '../stack';
-import { readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../stack-config';
+import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../stack-config';
 
 /** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
 export interface Target {
@@ -64,9 +63,7 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
     // The local cloud runs the packaged template: the function's environment is in it.
     submitConfig: async () => {
       const config = readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId });
-      const fn = config.functions[SUBMIT_ARTICLE_FUNCTION];
-      if (!fn) throw new TargetError(`the packaged template has no ${SUBMIT_ARTICLE_FUNCTION}: run npm run build`);
-      return loadSubmitConfig(fn.environment);
+      return loadSubmitConfig(functionOf(config, SUBMIT_ARTICLE_FUNCTION).environment);
     },
   };
 };
@@ -103,9 +100,8 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     bucket: need('BucketName'),
     inputPrefix: need('InputPrefix'),
     table: need('LedgerTableName'),
-    s3: new S3Client(clientRegion),
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(clientRegion), { marshallOptions: { removeUndefinedValues: true } }),
-    sagemaker: new SageMakerRuntimeClient({ ...clientRegion, ...sagemakerRetryOptions }),
+    // The functions' own clients and retry settings: a retry from here writes what submit-article writes.
+    ...makeClients(clientRegion),
     submitConfig: async () => {
       const lambda = new LambdaClient(clientRegion);
       const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) })).catch((error: unknown) => {

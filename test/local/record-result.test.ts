@@ -1,14 +1,12 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { makeOnNotification } from '../../functions/record-result/on-notification';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3OutputReader } from '../../adapters/s3-articles';
 import { InvalidEventError } from '../../core/errors';
-import { articleIdFor } from '../../core/ids';
 import type { LedgerRow } from '../../core/ledger';
 import { startEmulators, type Emulators } from '../support/emulators';
-import { s3PutEvent, sagemakerMessage, snsEvent } from '../support/events';
+import { failureFor, sagemakerMessage, snsEvent, successFor } from '../support/events';
 import { fixedClock, silentLogger } from '../support/fakes';
-import { uploadHandlerOn } from '../support/upload-handler';
+import { submitArticle, uploadHandlerOn, writeOutput } from '../support/upload-handler';
 
 const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
 const SUMMARY = 'Floods arrive earlier each spring, a ten-year study of river levels found.';
@@ -32,43 +30,15 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     onNotification = makeOnNotification({ outputs: new S3OutputReader(emu.s3), ledger, clock, logger: silentLogger() });
   });
 
-  /** Uploads and submits an article; returns its queued row. */
-  const queuedArticle = async (): Promise<LedgerRow> => {
-    const key = `input/article-${++n}.txt`;
-    const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: ARTICLE }));
-    await onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') }));
-    const row = await ledger.get(articleIdFor(emu.bucket, key));
-    if (!row) throw new Error('article was not queued');
-    return row;
-  };
-
-  /** Writes what the model returned at the output location SageMaker chose, as the endpoint does. */
-  const writeOutput = async (location: string, body: string) => {
-    const key = location.replace(`s3://${emu.bucket}/`, '');
-    await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: body, ContentType: 'application/json' }));
-  };
-
-  const success = (row: LedgerRow) =>
-    sagemakerMessage('inference-success-doc.json', {
-      inferenceId: row.inferenceId,
-      inputLocation: row.requestLocation as string,
-      outputLocation: row.outputLocation as string,
-    });
-
-  const failure = (row: LedgerRow, failureReason?: string) =>
-    sagemakerMessage('inference-failure.json', {
-      inferenceId: row.inferenceId,
-      inputLocation: row.requestLocation as string,
-      ...(failureReason ? { failureReason } : {}),
-    });
+  const queuedArticle = (): Promise<LedgerRow> => submitArticle(emu, onUpload, `input/article-${++n}.txt`, ARTICLE);
 
   it('records the summary from the output object and completes the row', async () => {
     // Prepare
     const queued = await queuedArticle();
-    await writeOutput(queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
     clock.set('2026-11-26T10:00:07.000Z');
     // Act
-    await onNotification(snsEvent(success(queued)));
+    await onNotification(snsEvent(successFor(queued)));
     // Assess
     expect(await ledger.get(queued.articleId)).toMatchObject({
       state: 'COMPLETED',
@@ -99,9 +69,9 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
 
   it('records a model failure with SageMaker\'s reason and the detail from the failure object', async () => {
     const queued = await queuedArticle();
-    const message = failure(queued);
+    const message = failureFor(queued);
     message.responseParameters = { failureLocation: queued.failureLocation };
-    await writeOutput(queued.failureLocation as string, '{"code":400,"message":"index out of range in self"}');
+    await writeOutput(emu, queued.failureLocation as string, '{"code":400,"message":"index out of range in self"}');
 
     await onNotification(snsEvent(message));
 
@@ -117,28 +87,28 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
   it('marks a request that outlived its TTL as EXPIRED', async () => {
     const queued = await queuedArticle();
 
-    await onNotification(snsEvent(failure(queued, 'Request expired: RequestTTLSeconds elapsed before processing')));
+    await onNotification(snsEvent(failureFor(queued, 'Request expired: RequestTTLSeconds elapsed before processing')));
 
     expect((await ledger.get(queued.articleId))?.state).toBe('EXPIRED');
   });
 
   it('keeps the first outcome: a duplicate success and a later failure change nothing', async () => {
     const queued = await queuedArticle();
-    await writeOutput(queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
-    await onNotification(snsEvent(success(queued)));
+    await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    await onNotification(snsEvent(successFor(queued)));
     const completed = await ledger.get(queued.articleId);
 
     clock.set('2026-11-26T11:00:00.000Z');
-    await onNotification(snsEvent(success(queued), failure(queued)));
+    await onNotification(snsEvent(successFor(queued), failureFor(queued)));
 
     expect(await ledger.get(queued.articleId)).toEqual(completed);
   });
 
   it('fails the row with a clear reason when the model output is not a summary', async () => {
     const queued = await queuedArticle();
-    await writeOutput(queued.outputLocation as string, '[{"label":"POSITIVE","score":0.99}]');
+    await writeOutput(emu, queued.outputLocation as string, '[{"label":"POSITIVE","score":0.99}]');
 
-    await onNotification(snsEvent(success(queued)));
+    await onNotification(snsEvent(successFor(queued)));
 
     const row = await ledger.get(queued.articleId);
     expect(row?.state).toBe('FAILED');
@@ -148,7 +118,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
   it('fails the row when the output object is missing', async () => {
     const queued = await queuedArticle();
 
-    await onNotification(snsEvent(success(queued)));
+    await onNotification(snsEvent(successFor(queued)));
 
     const row = await ledger.get(queued.articleId);
     expect(row?.state).toBe('FAILED');

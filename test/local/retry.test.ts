@@ -1,14 +1,14 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3OutputReader, S3ArticleStore } from '../../adapters/s3-articles';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { articleIdFor, parseRequestLocation } from '../../core/ids';
+import { parseRequestLocation } from '../../core/ids';
 import type { LedgerRow } from '../../core/ledger';
 import { retryArticles, retryRow, type RetryDeps } from '../../core/retry';
 import { makeOnNotification } from '../../functions/record-result/on-notification';
 import { startEmulators, type Emulators } from '../support/emulators';
-import { s3PutEvent, sagemakerMessage, snsEvent } from '../support/events';
+import { failureFor, snsEvent, successFor } from '../support/events';
 import { fixedClock, RecordingInferenceQueue, silentLogger } from '../support/fakes';
-import { testSettings, uploadHandlerOn } from '../support/upload-handler';
+import { submitArticle, testSettings, uploadHandlerOn, writeOutput } from '../support/upload-handler';
 
 const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
 const SUMMARY = 'Floods arrive earlier each spring.';
@@ -37,25 +37,12 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
 
   /** Uploads, submits and fails an article in the endpoint; returns its FAILED row. */
   const failedArticle = async (): Promise<LedgerRow> => {
-    const key = `input/retry/article-${++n}.txt`;
-    const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: ARTICLE }));
-    await uploadHandlerOn(emu, clock).onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') }));
-    const queued = (await ledger.get(articleIdFor(emu.bucket, key)))!;
-    await onNotification(snsEvent(failure(queued)));
+    const queued = await submitArticle(emu, uploadHandlerOn(emu, clock).onUpload, `input/retry/article-${++n}.txt`, ARTICLE);
+    await onNotification(snsEvent(failureFor(queued)));
     const failed = (await ledger.get(queued.articleId))!;
     expect(failed.state).toBe('FAILED');
     return failed;
   };
-  const failure = (row: LedgerRow) =>
-    sagemakerMessage('inference-failure.json', { inferenceId: row.inferenceId, inputLocation: row.requestLocation as string });
-  const success = (row: LedgerRow) =>
-    sagemakerMessage('inference-success-doc.json', {
-      inferenceId: row.inferenceId,
-      inputLocation: row.requestLocation as string,
-      outputLocation: row.outputLocation as string,
-    });
-  const writeOutput = (location: string, body: string) =>
-    emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, ''), Body: body }));
 
   it('queues a new attempt with its own request, keeps the failure in history, and completes on its notification', async () => {
     // Prepare
@@ -89,10 +76,10 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
     expect(JSON.parse(await request.Body!.transformToString())).toMatchObject({ inputs: ARTICLE });
 
     // A late duplicate of the old failure changes nothing; the new attempt's success completes the row.
-    await onNotification(snsEvent(failure(failed)));
+    await onNotification(snsEvent(failureFor(failed)));
     expect((await ledger.get(failed.articleId))?.state).toBe('QUEUED');
-    await writeOutput(queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
-    await onNotification(snsEvent(success(queued)));
+    await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    await onNotification(snsEvent(successFor(queued)));
     expect(await ledger.get(failed.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY, attempt: 2, history: [expect.objectContaining({ state: 'FAILED' })] });
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LedgerRow } from '../../core/ledger';
 
 /** A fresh deep copy of a fixture from test/events/, so tests never share mutations. */
 export const loadEvent = <T = Record<string, unknown>>(name: string): T =>
@@ -71,3 +72,21 @@ export const sagemakerMessage = (
   if (fields.failureReason) message.failureReason = fields.failureReason;
   return message;
 };
+
+type Queued = Pick<LedgerRow, 'inferenceId' | 'requestLocation' | 'outputLocation'>;
+
+/** The endpoint's success notification for a queued row's inference. */
+export const successFor = (row: Queued): SageMakerMessage =>
+  sagemakerMessage('inference-success-doc.json', {
+    inferenceId: row.inferenceId,
+    inputLocation: row.requestLocation as string,
+    outputLocation: row.outputLocation as string,
+  });
+
+/** The endpoint's failure notification for a queued row's inference, with SageMaker's reason or another. */
+export const failureFor = (row: Queued, failureReason?: string): SageMakerMessage =>
+  sagemakerMessage('inference-failure.json', {
+    inferenceId: row.inferenceId,
+    inputLocation: row.requestLocation as string,
+    ...(failureReason ? { failureReason } : {}),
+  });

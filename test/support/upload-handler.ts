@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
+import { articleIdFor } from '../../core/ids';
+import type { LedgerRow } from '../../core/ledger';
 import type { Clock } from '../../core/ports';
 import type { SubmitSettings } from '../../core/start-summary';
 import { makeOnUpload } from '../../functions/submit-article/on-upload';
 import type { Emulators } from './emulators';
+import { s3PutEvent } from './events';
 import { fixedClock, RecordingInferenceQueue, silentLogger } from './fakes';
 
 export const testSettings: SubmitSettings = {
@@ -31,4 +35,18 @@ export const uploadHandlerOn = (emu: Emulators, clock: Clock = fixedClock()) => 
   // Each call is a separate delivery unless a request id is given (Lambda's retries keep theirs).
   const onUpload = (event: unknown, awsRequestId: string = randomUUID()) => handle(event, { awsRequestId });
   return { queue, ledger, onUpload };
+};
+
+/** Puts an article in S3 and delivers its S3 event to `onUpload`; returns the row it queued. */
+export const submitArticle = async (emu: Emulators, onUpload: (event: unknown) => Promise<void>, key: string, body: string): Promise<LedgerRow> => {
+  const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: body }));
+  await onUpload(s3PutEvent({ bucket: emu.bucket, key, size: Buffer.byteLength(body), eTag: (reply.ETag ?? '').replace(/"/g, '') }));
+  const row = await new DynamoDbSummaryLedger(emu.dynamo, emu.table).get(articleIdFor(emu.bucket, key));
+  if (!row) throw new Error(`${key} was not queued`);
+  return row;
+};
+
+/** Writes what the model returned at the location SageMaker chose, as the endpoint does. */
+export const writeOutput = async (emu: Emulators, location: string, body: string): Promise<void> => {
+  await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, ''), Body: body, ContentType: 'application/json' }));
 };
