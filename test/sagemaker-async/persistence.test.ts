@@ -62,8 +62,9 @@ describe('an async endpoint across restarts and the request TTL', () => {
     const successor = await start({ published });
     await until(() => successor.endpoint.drained() && published.length === 3, 'the orphaned requests to finish');
 
-    // Assess
-    expect(published.map((p) => p.message.inferenceId)).toEqual(['orphan-0', 'orphan-1', 'orphan-2']);
+    // Assess: the model sees the journal's order; notifications may overtake one another, as SageMaker
+    // promises no order for them (a slot is free again before its output upload and publish end).
+    expect(published.map((p) => p.message.inferenceId).sort()).toEqual(['orphan-0', 'orphan-1', 'orphan-2']);
     expect(successor.models.calls.map((c) => c.body.toString())).toEqual(['{"n":0}', '{"n":1}', '{"n":2}']);
   });
 
