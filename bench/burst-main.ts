@@ -96,6 +96,11 @@ const main = async (): Promise<number> => {
   return runs.every((r) => r.figures.lost === 0) ? 0 : 1;
 };
 
+const stages = (s: BurstFigures['stagesP50Ms']): string => `${s.s3EventToSubmit} / ${s.submit} / ${s.endpointOutsideModel} / ${s.notificationToLedger}`;
+
+const cpu = (c: BurstFigures['cpuMsPerArticle']): string =>
+  c ? `${c.mainThread} / ${c.functions} / ${c.otherThreads} / ${c.dynamodb} / ${c.models} = ${c.total}` : 'not on Linux';
+
 const table = (rows: [string, BurstFigures][]): string => {
   const lines: [string, (f: BurstFigures) => string][] = [
     ['articles', (f) => String(f.articles)],
@@ -103,7 +108,9 @@ const table = (rows: [string, BurstFigures][]): string => {
     ['duplicates', (f) => String(f.duplicates)],
     ['throughput / model-bound limit', (f) => (f.throughputRatio === null ? 'never saturated' : `${f.throughputRatio} (${f.saturatedPerSecond}/s of ${f.modelBoundPerSecond}/s)`)],
     ['overhead p50 / p95 / p99 ms', (f) => `${f.overheadMs.p50} / ${f.overheadMs.p95} / ${f.overheadMs.p99}`],
-    ['p50 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => `${f.stagesP50Ms.s3EventToSubmit} / ${f.stagesP50Ms.submit} / ${f.stagesP50Ms.endpointOutsideModel} / ${f.stagesP50Ms.notificationToLedger}`],
+    ['p50 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP50Ms)],
+    ['p99 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP99Ms)],
+    ['CPU ms/article: main thread, functions, other threads, DynamoDB, models = total', (f) => cpu(f.cpuMsPerArticle)],
     ['scale-out from zero (sim s)', (f) => String(f.scaleOutFromZeroS ?? 'never')],
     ['back to zero (sim s)', (f) => String(f.backToZeroS ?? 'never')],
     ['cost vs always-on max', (f) => String(f.costRatio ?? '-')],

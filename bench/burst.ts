@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerRow } from '../core/ledger';
 import { rowsFor } from '../local/commands/wait';
-import { startLocalCloud, type LocalCloud } from '../local/stack';
+import { LOCAL_SERVICE_NICENESS, startLocalCloud, type LocalCloud } from '../local/stack';
 import type { StackConfig } from '../local/stack-config';
 import { uploadBurst } from './burst-uploader';
+import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
 
 /**
@@ -43,7 +44,11 @@ export interface BurstFigures {
   modelBoundPerSecond: number;
   overheadMs: { p50: number; p95: number; p99: number };
   /** Medians of where an article's time goes outside the model queue, to show what limits the pipeline. */
-  stagesP50Ms: { s3EventToSubmit: number; submit: number; endpointOutsideModel: number; notificationToLedger: number };
+  stagesP50Ms: Stages;
+  /** The same at p99: which stage makes the tail. */
+  stagesP99Ms: Stages;
+  /** CPU milliseconds per article by part of the local cloud, from drop to the last row (Linux; else null). */
+  cpuMsPerArticle: (CpuUsage & { total: number }) | null;
   scaleOutFromZeroS: number | null;
   backToZeroS: number | null;
   costRatio: number | null;
@@ -53,6 +58,13 @@ export interface BurstFigures {
   dropSeconds: number;
   realSeconds: number;
   scalingActivities: { time: string; from: number; to: number; policyName: string }[];
+}
+
+interface Stages {
+  s3EventToSubmit: number;
+  submit: number;
+  endpointOutsideModel: number;
+  notificationToLedger: number;
 }
 
 export interface BurstRun {
@@ -119,6 +131,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
   };
   const sampler = setInterval(sample, SAMPLE_EVERY_MS);
   const started = Date.now();
+  const cpuBefore = cpuUsage(LOCAL_SERVICE_NICENESS);
   try {
     sample();
     const { bucket } = cloud.endpoints;
@@ -154,9 +167,11 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     sample();
+    const cpuAfter = cpuUsage(LOCAL_SERVICE_NICENESS);
+    const cpu = cpuBefore && cpuAfter ? perArticle(cpuBefore, cpuAfter, keys.length) : null;
 
     const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);
-    return { figures: figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds }), samples };
+    return { figures: figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu }), samples };
   } finally {
     clearInterval(sampler);
     await cloud.close();
@@ -173,6 +188,7 @@ interface Observed {
   cloud: LocalCloud;
   started: number;
   dropSeconds: number;
+  cpu: BurstFigures['cpuMsPerArticle'];
 }
 
 const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
@@ -189,14 +205,16 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     return [Date.parse(r.completedAt) - dropped - t.backlogMs - t.modelMs];
   });
 
-  const stage = (f: (r: LedgerRow, t: { backlogMs: number; modelMs: number }) => number) =>
-    round(percentile(terminal.flatMap((r) => { const t = o.timings.get(r.inferenceId); return t && r.submittedAt && r.completedAt ? [f(r, t)] : []; }), 50));
   const ms = (iso: string | undefined) => Date.parse(iso ?? '');
-  const stagesP50Ms = {
-    s3EventToSubmit: stage((r) => ms(r.receivedAt) - (o.dropAt.get(r.key) ?? ms(r.receivedAt))),
-    submit: stage((r) => ms(r.submittedAt) - ms(r.receivedAt)),
-    endpointOutsideModel: stage((r, t) => (r.endpointMs ?? 0) - t.backlogMs - t.modelMs),
-    notificationToLedger: stage((r) => ms(r.completedAt) - ms(r.submittedAt) - (r.endpointMs ?? 0)),
+  const stages = (p: number): Stages => {
+    const at = (f: (r: LedgerRow, t: { backlogMs: number; modelMs: number }) => number) =>
+      round(percentile(terminal.flatMap((r) => { const t = o.timings.get(r.inferenceId); return t && r.submittedAt && r.completedAt ? [f(r, t)] : []; }), p));
+    return {
+      s3EventToSubmit: at((r) => ms(r.receivedAt) - (o.dropAt.get(r.key) ?? ms(r.receivedAt))),
+      submit: at((r) => ms(r.submittedAt) - ms(r.receivedAt)),
+      endpointOutsideModel: at((r, t) => (r.endpointMs ?? 0) - t.backlogMs - t.modelMs),
+      notificationToLedger: at((r) => ms(r.completedAt) - ms(r.submittedAt) - (r.endpointMs ?? 0)),
+    };
   };
   const meanModelMs = o.timings.size > 0 ? [...o.timings.values()].reduce((sum, t) => sum + t.modelMs, 0) / o.timings.size : options.latencyMs;
   const latencyForLimit = options.model === 'fixed' ? options.latencyMs : meanModelMs;
@@ -223,7 +241,9 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     saturatedSeconds: round(saturated?.seconds ?? 0, 1),
     modelBoundPerSecond: round(modelBoundPerSecond, 1),
     overheadMs: { p50: round(percentile(overheads, 50)), p95: round(percentile(overheads, 95)), p99: round(percentile(overheads, 99)) },
-    stagesP50Ms,
+    stagesP50Ms: stages(50),
+    stagesP99Ms: stages(99),
+    cpuMsPerArticle: o.cpu,
     scaleOutFromZeroS: firstInService ? round((firstInService.sim - firstDropSim) / 1000, 1) : null,
     backToZeroS: zeroAgain && lastDoneSim !== undefined ? round((zeroAgain.sim - lastDoneSim) / 1000, 1) : null,
     costRatio: alwaysOn > 0 ? round(used / alwaysOn, 3) : null,

@@ -10,6 +10,7 @@ import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { errorReply, startEdge, type RequestHandler } from './edge';
 import { refuseUnstorableKey } from './s3-key-guard';
+import { cacheBucketState, type S3rverStore } from './s3rver-bucket-cache';
 import { FaultInjector, parseFaultRates, type FaultRates } from './faults';
 import { countsByState, latestInState } from './ledger-view';
 import { LocalLambda } from './lambda-runtime';
@@ -121,6 +122,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
 
   // S3: s3rver's request handler, mounted on the edge.
   const s3rver = new S3rver({ directory: join(stateDir, 's3'), silent: true, configureBuckets: [{ name: config.bucket }] });
+  cacheBucketState((s3rver as unknown as { store: S3rverStore }).store);
   await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
 

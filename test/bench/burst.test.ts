@@ -98,6 +98,12 @@ describe('bench:burst, small', () => {
       expect(figures.costRatio).toBeGreaterThan(0);
       expect(figures.costRatio).toBeLessThanOrEqual(1);
       expect(figures.modelBoundPerSecond).toBe(300);
+      // CI and this machine run Linux, where the CPU of every part is read from /proc.
+      const cpu = figures.cpuMsPerArticle;
+      expect(cpu?.mainThread).toBeGreaterThan(0);
+      expect(cpu?.functions).toBeGreaterThan(0);
+      expect(cpu?.dynamodb).toBeGreaterThan(0);
+      expect(cpu?.models).toBeGreaterThan(0);
     }
     // From zero, the step policy on HasBacklogWithoutCapacity acts after one alarm period; target
     // tracking alone needs three datapoints above target first.

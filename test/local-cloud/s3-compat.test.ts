@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCorsCommand,
+  GetBucketCorsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  S3Client,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { AwsChunkedDecoder } from '../../local/aws-chunked';
 import { startTestCloud } from '../support/local-cloud';
@@ -85,4 +96,22 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
     expect(first.IsTruncated).toBe(true);
     expect(listed).toEqual(keys);
   }, 60_000);
+
+  it('answers bucket configuration changes at once, though s3rver\'s bucket state is cached', async () => {
+    // Prepare: a new bucket, read (and so cached) before it exists and before it has a CORS rule.
+    const Bucket = 'cache-check';
+    await expect(client.send(new HeadBucketCommand({ Bucket }))).rejects.toMatchObject({ name: 'NotFound' });
+    await client.send(new CreateBucketCommand({ Bucket }));
+    await expect(client.send(new GetBucketCorsCommand({ Bucket }))).rejects.toMatchObject({ name: 'NoSuchCORSConfiguration' });
+
+    // Act
+    await client.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['https://example.org'] }] } }));
+    const afterPut = await client.send(new GetBucketCorsCommand({ Bucket }));
+    await client.send(new DeleteBucketCorsCommand({ Bucket }));
+
+    // Assess
+    await expect(client.send(new HeadBucketCommand({ Bucket }))).resolves.toBeDefined();
+    expect(afterPut.CORSRules).toEqual([expect.objectContaining({ AllowedMethods: ['GET'], AllowedOrigins: ['https://example.org'] })]);
+    await expect(client.send(new GetBucketCorsCommand({ Bucket }))).rejects.toMatchObject({ name: 'NoSuchCORSConfiguration' });
+  });
 });

@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuUsage, parseStat, perArticle } from '../../bench/cpu-usage';
+
+/** A /proc/<pid>/stat line: utime, stime, cutime, cstime and nice where Linux puts them. */
+const statLine = (pid: number, comm: string, { ppid = 1, utime = 0, stime = 0, cutime = 0, cstime = 0, nice = 0 } = {}) =>
+  `${pid} (${comm}) S ${ppid} 0 0 0 -1 0 0 0 0 0 ${utime} ${stime} ${cutime} ${cstime} 20 ${nice} 1 0 0\n`;
+
+describe('CPU usage by part of the local cloud', () => {
+  let proc: string;
+  const write = (path: string, text: string) => {
+    mkdirSync(join(proc, path, '..'), { recursive: true });
+    writeFileSync(join(proc, path), text);
+  };
+  beforeEach(() => {
+    proc = mkdtempSync(join(tmpdir(), 'fake-proc-'));
+  });
+  afterEach(() => rmSync(proc, { recursive: true, force: true }));
+
+  it('reads a stat line whose command name holds spaces and parentheses', () => {
+    expect(parseStat(statLine(7, 'a) (b c', { ppid: 3, utime: 5, stime: 6, cutime: 7, cstime: 8, nice: 10 }))).toEqual({
+      ppid: 3,
+      ticks: 11,
+      childTicks: 15,
+      nice: 10,
+    });
+  });
+
+  it('splits threads by role and children by command, counting ended children as models', () => {
+    // Prepare: process 100 with a main thread, a function thread (nice 10) and a GC thread; a dynalite
+    // child, a model child, an unrelated process; and 3 ticks of children already reaped.
+    write('100/stat', statLine(100, 'node', { utime: 50, cutime: 2, cstime: 1 }));
+    write('100/task/100/stat', statLine(100, 'node', { utime: 40, stime: 2 }));
+    write('100/task/101/stat', statLine(101, 'node', { utime: 20, nice: 10 }));
+    write('100/task/102/stat', statLine(102, 'node', { stime: 4 }));
+    write('200/stat', statLine(200, 'node', { ppid: 100, utime: 30 }));
+    write('200/cmdline', 'node\0-e\0const dynalite = require(process.env.DYNALITE_PATH);');
+    write('201/stat', statLine(201, 'node', { ppid: 100, utime: 7 }));
+    write('201/cmdline', 'node\0model-server.js\0--mode\0fixed');
+    write('300/stat', statLine(300, 'bash', { ppid: 1, utime: 999 }));
+    write('300/cmdline', 'bash');
+
+    // Act
+    const usage = cpuUsage(10, proc, 100);
+
+    // Assess: 10 ms per tick.
+    expect(usage).toEqual({ mainThread: 420, functions: 200, otherThreads: 40, dynamodb: 300, models: 100 });
+    expect(cpuUsage(10, join(proc, 'missing'), 100)).toBeUndefined();
+  });
+
+  it('gives milliseconds per article between two readings, with their total', () => {
+    const before = { mainThread: 100, functions: 0, otherThreads: 0, dynamodb: 50, models: 0 };
+    const after = { mainThread: 300, functions: 100, otherThreads: 30, dynamodb: 150, models: 20 };
+    expect(perArticle(before, after, 20)).toEqual({ mainThread: 10, functions: 5, otherThreads: 1.5, dynamodb: 5, models: 1, total: 22.5 });
+  });
+});
