@@ -7,11 +7,14 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
 
   it('goes 0 → 1 (step policy) → 3 (target tracking) under a burst, and back to 0 once idle', async () => {
     // Prepare: autoscaling.yml's two policies, target 2 per instance, one invocation per instance.
+    // Provisioning (60 s) ends well inside the step policy's 120 s cooldown: with the two equal, the
+    // step alarm may still be in ALARM when the cooldown ends and add a second instance, on AWS too;
+    // at 600× a 50 ms pause of the event loop is 30 simulated seconds.
     const models = new FakeModels((call) => ({ ...echo(call), delayMs: 50 }));
     const { endpoint, invoke } = await start({
       models,
       endpoint: { initialInstanceCount: 0, maxConcurrentInvocationsPerInstance: 1 },
-      provisioningDelayS: 120,
+      provisioningDelayS: 60,
       scaling: {
         minCapacity: 0,
         maxCapacity: 3,
