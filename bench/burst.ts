@@ -213,6 +213,8 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
       s3EventToSubmit: at((r) => ms(r.receivedAt) - (o.dropAt.get(r.key) ?? ms(r.receivedAt))),
       submit: at((r) => ms(r.submittedAt) - ms(r.receivedAt)),
       endpointOutsideModel: at((r, t) => (r.endpointMs ?? 0) - t.backlogMs - t.modelMs),
+      // Approximate: submittedAt is stamped after the endpoint's receivedTime, so when the endpoint
+      // answers quickly this can dip below zero.
       notificationToLedger: at((r) => ms(r.completedAt) - ms(r.submittedAt) - (r.endpointMs ?? 0)),
     };
   };

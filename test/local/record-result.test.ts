@@ -104,6 +104,23 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     expect(await ledger.get(queued.articleId)).toEqual(completed);
   });
 
+  it('records the outcome on a row failed at submission (the endpoint had accepted it after all), not on one failed by the model', async () => {
+    // Prepare: one row failed at submit, as submit-article leaves it when InvokeEndpointAsync errors;
+    // another already failed by the model.
+    const [acceptedAfterAll, failedByModel] = [await queuedArticle(), await queuedArticle()];
+    const failed = { state: 'FAILED', completedAt: '2026-11-26T10:00:01.000Z', totalMs: 1000 } as const;
+    await ledger.finish(acceptedAfterAll.articleId, acceptedAfterAll.inferenceId, { ...failed, failedStage: 'submit', reason: 'the endpoint did not accept the request: timeout' });
+    await ledger.finish(failedByModel.articleId, failedByModel.inferenceId, { ...failed, failedStage: 'inference', reason: 'model error' });
+    for (const row of [acceptedAfterAll, failedByModel]) await writeOutput(emu, row.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+
+    // Act
+    await onNotification(snsEvent(successFor(acceptedAfterAll), successFor(failedByModel)));
+
+    // Assess
+    expect(await ledger.get(acceptedAfterAll.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY });
+    expect(await ledger.get(failedByModel.articleId)).toMatchObject({ state: 'FAILED', failedStage: 'inference', reason: 'model error' });
+  });
+
   it('fails the row with a clear reason when the model output is not a summary', async () => {
     const queued = await queuedArticle();
     await writeOutput(emu, queued.outputLocation as string, '[{"label":"POSITIVE","score":0.99}]');
