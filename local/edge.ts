@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
@@ -81,6 +82,10 @@ export const replyAfterBody = (req: IncomingMessage, res: ServerResponse, status
     res.end(body);
   });
 };
+
+/** An S3 REST-XML error body (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
+export const s3Error = (code: string, message: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
 
 export const errorReply = (res: ServerResponse, status: number, message: string): void => {
   if (res.headersSent) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { replyAfterBody } from './edge';
+import { replyAfterBody, s3Error } from './edge';
 
 /**
  * Fault injection for S3 and DynamoDB at the edge, off by default: a share of requests is refused
@@ -37,9 +37,6 @@ const REPLIES: Record<FaultService, Array<{ status: number; contentType: string;
   ],
 };
 
-/** An S3 REST-XML error body (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
-export const s3Error = (code: string, message: string): string =>
-  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
 const dynamoError = (type: string, message: string) => JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
 
 export const parseFaultRates = (value: unknown): FaultRates => {

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { replyAfterBody } from './edge';
-import { s3Error } from './faults';
+import { replyAfterBody, s3Error } from './edge';
 
 /**
  * s3rver stores each object as a file at `<state>/s3/<bucket>/<key segments...>` with `path.join`, so

@@ -38,35 +38,24 @@ export const cacheBucketState = (store: S3rverStore): void => {
     return loading;
   };
 
-  store.getBucket = (bucket) => remember(buckets, bucket, () => getBucket.call(store, bucket), (found) => Boolean(found));
-  store.putBucket = async (bucket) => {
-    forget(bucket);
-    return putBucket.call(store, bucket);
-  };
-  store.deleteBucket = async (bucket) => {
-    forget(bucket);
+  /** A write through the store, then its cached answers dropped: a read meanwhile cannot outlive it. */
+  const thenForget = async <T>(write: Promise<T>, drop: () => void): Promise<T> => {
     try {
-      return await deleteBucket.call(store, bucket);
+      return await write;
     } finally {
-      forget(bucket);
+      drop();
     }
   };
+
+  store.getBucket = (bucket) => remember(buckets, bucket, () => getBucket.call(store, bucket), (found) => Boolean(found));
+  store.putBucket = (bucket) => thenForget(putBucket.call(store, bucket), () => forget(bucket));
+  store.deleteBucket = (bucket) => thenForget(deleteBucket.call(store, bucket), () => forget(bucket));
   store.getSubresource = (bucket, key, type) =>
     key === undefined
       ? remember(subresources, `${bucket}/${type}`, () => getSubresource.call(store, bucket, key, type), () => true)
       : getSubresource.call(store, bucket, key, type);
-  store.putSubresource = async (bucket, key, resource) => {
-    try {
-      return await putSubresource.call(store, bucket, key, resource);
-    } finally {
-      subresources.delete(`${bucket}/${resource.type}`);
-    }
-  };
-  store.deleteSubresource = async (bucket, key, type) => {
-    try {
-      return await deleteSubresource.call(store, bucket, key, type);
-    } finally {
-      subresources.delete(`${bucket}/${type}`);
-    }
-  };
+  store.putSubresource = (bucket, key, resource) =>
+    thenForget(putSubresource.call(store, bucket, key, resource), () => subresources.delete(`${bucket}/${resource.type}`));
+  store.deleteSubresource = (bucket, key, type) =>
+    thenForget(deleteSubresource.call(store, bucket, key, type), () => subresources.delete(`${bucket}/${type}`));
 };

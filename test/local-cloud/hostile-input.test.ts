@@ -13,9 +13,7 @@ import { collectFiles, dropFiles } from '../../local/commands/drop';
 import { formatResults } from '../../local/commands/results';
 import { MAX_SEGMENT_BYTES } from '../../local/s3-key-guard';
 import { eventually } from '../support/eventually';
-import { putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
-
-type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
+import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
 const ARTICLE = 'The council approved the new budget on Tuesday after a long debate. Schools and parks get more money next year.';
 

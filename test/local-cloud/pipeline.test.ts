@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { SageMakerRuntimeClient, InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { eventually } from '../support/eventually';
-import { projectRoot, putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
-
-type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
+import { projectRoot, putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
 const samples = readdirSync(join(projectRoot, 'samples')).filter((f) => f.endsWith('.txt'));
 const sample = (name: string) => readFileSync(join(projectRoot, 'samples', name), 'utf-8');

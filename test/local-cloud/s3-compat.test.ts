@@ -15,9 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { AwsChunkedDecoder } from '../../local/aws-chunked';
-import { startTestCloud } from '../support/local-cloud';
-
-type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
+import { startTestCloud, type TestCloud } from '../support/local-cloud';
 
 describe('aws-chunked decoding', () => {
   const frame = (parts: Buffer[], trailer = 'x-amz-checksum-crc32:AAAAAA==') =>

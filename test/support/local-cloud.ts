@@ -9,8 +9,11 @@ import { eventually } from './eventually';
 
 export const projectRoot = join(__dirname, '..', '..');
 
+/** A local cloud for one test file, with the state folder it runs on and a way to remove both. */
+export type TestCloud = LocalCloud & { stateDir: string; dispose(): Promise<void> };
+
 /** A local cloud on a free port with its own state folder; `stateDir` may be reused to restart. */
-export const startTestCloud = async (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud & { stateDir: string; dispose(): Promise<void> }> => {
+export const startTestCloud = async (options: Partial<LocalCloudOptions> = {}): Promise<TestCloud> => {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'rs-cloud-'));
   const cloud = await startLocalCloud({ projectRoot, port: 0, timeScale: 600, provisioningDelayS: 30, ...options, stateDir });
   return Object.assign(cloud, {
