@@ -66,8 +66,11 @@ export const SageMakerNotificationSchema = z.object({
       failureLocation: z.string().optional(),
     })
     .optional(),
+  // SageMaker inlines the response only up to 128 KB; a larger one leaves responseBody without
+  // content, and the output is read from outputLocation instead.
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html
   responseBody: z
-    .object({ content: z.string(), encoding: z.string().optional(), message: z.string().optional() })
+    .object({ content: z.string().optional(), encoding: z.string().optional(), message: z.string().optional() })
     .optional(),
   inferenceId: z.string().min(1),
   eventVersion: z.string(),
@@ -86,11 +89,11 @@ export const toInferenceNotification = (n: SageMakerNotification): InferenceNoti
   ...(n.responseParameters?.outputLocation ? { outputLocation: n.responseParameters.outputLocation } : {}),
   ...(n.responseParameters?.failureLocation ? { failureLocation: n.responseParameters.failureLocation } : {}),
   ...(n.failureReason !== undefined ? { failureReason: n.failureReason } : {}),
-  ...(n.responseBody ? { inlineResponse: decodeBody(n.responseBody) } : {}),
+  ...(n.responseBody?.content !== undefined ? { inlineResponse: decodeBody(n.responseBody.content, n.responseBody.encoding) } : {}),
 });
 
-const decodeBody = (body: { content: string; encoding?: string | undefined }): string =>
-  body.encoding === 'BASE64' ? Buffer.from(body.content, 'base64').toString('utf-8') : body.content;
+const decodeBody = (content: string, encoding: string | undefined): string =>
+  encoding === 'BASE64' ? Buffer.from(content, 'base64').toString('utf-8') : content;
 
 /** SNS records whose Message is a SageMaker notification -> notifications. */
 export const parseNotifications = (event: unknown): InferenceNotification[] => {

@@ -48,7 +48,7 @@ export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps):
   const row = await deps.ledger.get(articleId);
   if (!row || !awaitsOutcome(row, n.inferenceId)) return { outcome: 'stale', articleId };
 
-  const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs);
+  const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.failureLocation);
   const completedAt = deps.clock.now().toISOString();
   const result = await deps.ledger.finish(articleId, n.inferenceId, {
     ...update,
@@ -73,19 +73,22 @@ const completion = async (n: InferenceNotification, outputs: OutputReader): Prom
   return { ...base, state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS) };
 };
 
-const failure = async (n: InferenceNotification, outputs: OutputReader): Promise<Outcome> => {
+const failure = async (n: InferenceNotification, outputs: OutputReader, storedFailureLocation: string | undefined): Promise<Outcome> => {
   const reason = n.failureReason?.trim() || 'the endpoint reported a failure without a reason';
+  // The documented failure message has no responseParameters: the row keeps the FailureLocation
+  // InvokeEndpointAsync answered with, which is where the failure object lands.
+  const failureLocation = n.failureLocation ?? storedFailureLocation;
   // The model's own error body: inline in the notification when configured, else the failure object.
   const detail =
     n.inlineResponse?.slice(0, MAX_FAILURE_DETAIL_BYTES) ??
-    (n.failureLocation ? await outputs.read(n.failureLocation, MAX_FAILURE_DETAIL_BYTES) : undefined);
+    (failureLocation ? await outputs.read(failureLocation, MAX_FAILURE_DETAIL_BYTES) : undefined);
   const full = detail?.trim() ? `${reason} Model said: ${detail.trim()}` : reason;
   return {
     // SageMaker drops requests that outlive RequestTTLSeconds in the queue (ExpiredRequests metric).
     state: /expired|\bttl\b|time.to.live/i.test(reason) ? 'EXPIRED' : 'FAILED',
     failedStage: 'inference',
     reason: bounded(full, MAX_REASON_CHARS),
-    ...(n.failureLocation ? { failureLocation: n.failureLocation } : {}),
+    ...(failureLocation ? { failureLocation } : {}),
   };
 };
 

@@ -84,6 +84,34 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     expect(row?.summary).toBeUndefined();
   });
 
+  it('reads the failure object at the row\'s stored failure location when the notification names none', async () => {
+    // Prepare: the documented failure message has no responseParameters at all.
+    const queued = await queuedArticle();
+    const message = failureFor(queued);
+    expect(message.responseParameters).toBeUndefined();
+    await writeOutput(emu, queued.failureLocation as string, '{"code":400,"message":"index out of range in self"}');
+    // Act
+    await onNotification(snsEvent(message));
+    // Assess
+    const row = await ledger.get(queued.articleId);
+    expect(row).toMatchObject({ state: 'FAILED', failedStage: 'inference', failureLocation: queued.failureLocation });
+    expect(row?.reason).toMatch(/ Model said: \{"code":400,"message":"index out of range in self"\}$/);
+  });
+
+  it('reads the output object when the notification\'s responseBody has no content (a response over 128 KB)', async () => {
+    // Prepare: SageMaker inlines a response only up to 128 KB; above that responseBody keeps its
+    // message but carries no content.
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html
+    const queued = await queuedArticle();
+    await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    const message = successFor(queued);
+    message.responseBody = { message: 'Check S3 path location(if configured) or Cloudwatch for additional details.' };
+    // Act
+    await onNotification(snsEvent(message));
+    // Assess
+    expect(await ledger.get(queued.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY });
+  });
+
   it('marks a request that outlived its TTL as EXPIRED', async () => {
     const queued = await queuedArticle();
 

@@ -1,6 +1,6 @@
 import { decodeS3Key, parseNotifications, parseUploads } from '../../adapters/events';
 import { InvalidEventError } from '../../core/errors';
-import { loadEvent, s3PutEvent, sagemakerMessage, snsEvent } from '../support/events';
+import { loadEvent, s3PutEvent, sagemakerMessage, snsEvent, type SageMakerMessage } from '../support/events';
 
 describe('parseUploads (S3 event notifications)', () => {
   it('reads the documented put event', () => {
@@ -79,6 +79,16 @@ describe('parseNotifications (SNS-wrapped SageMaker async notifications)', () =>
     message.responseBody = { content: Buffer.from('[{"summary_text":"s"}]').toString('base64'), encoding: 'BASE64' };
 
     expect(parseNotifications(snsEvent(message))[0]?.inlineResponse).toBe('[{"summary_text":"s"}]');
+  });
+
+  it('reads a success message whose responseBody has no content (over 128 KB) as one without an inline response', () => {
+    const message = loadEvent<SageMakerMessage>('sagemaker/inference-success-captured.json');
+    message.responseBody = { message: 'Check S3 path location(if configured) or Cloudwatch for additional details.' };
+
+    const [n] = parseNotifications(snsEvent(message));
+
+    expect(n?.inlineResponse).toBeUndefined();
+    expect(n?.outputLocation).toBe('s3://ecomragdev/models/embed/outputs/dd334eb2-0276-4107-972a-280e0eecfd30.out');
   });
 
   it('reports which record is malformed', () => {
