@@ -10,6 +10,20 @@ const isGone = (error: unknown): boolean =>
   (error instanceof S3ServiceException &&
     (error.name === 'NoSuchKey' || error.name === 'PreconditionFailed' || error.$metadata.httpStatusCode === 412));
 
+/**
+ * S3 answers a GET of a missing key with 403 AccessDenied to a caller without s3:ListBucket
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions). The roles have
+ * it for the prefixes they read, so a 403 is a real refusal: never taken for "gone" (that would
+ * expire a row whose summary exists), rethrown with what to check.
+ */
+const explainDenied = (error: unknown, bucket: string, key: string): unknown =>
+  error instanceof S3ServiceException && error.name === 'AccessDenied'
+    ? new Error(
+        `S3 denied reading ${s3Url(bucket, key)} (AccessDenied). Without s3:ListBucket on the bucket for this prefix S3 answers a missing object with 403; check the function role's ListBucket statement and s3:prefix condition`,
+        { cause: error },
+      )
+    : error;
+
 /** Articles under the input prefix, and the model requests written next to them, in one bucket. */
 export class S3ArticleStore implements ArticleStore {
   constructor(
@@ -28,7 +42,7 @@ export class S3ArticleStore implements ArticleStore {
       };
     } catch (error) {
       if (isGone(error)) return undefined;
-      throw error;
+      throw explainDenied(error, bucket, key);
     }
   }
 
@@ -58,7 +72,7 @@ export class S3OutputReader implements OutputReader {
       if (isGone(error)) return undefined;
       // S3 answers a Range read of an empty object with 416 InvalidRange.
       if (error instanceof S3ServiceException && error.name === 'InvalidRange') return '';
-      throw error;
+      throw explainDenied(error, bucket, key);
     }
   }
 }

@@ -21,7 +21,9 @@ export interface ReconcileDeps {
   settings: ReconcileSettings;
 }
 
-export type Repair = { articleId: string; key: string; state: TerminalUpdate['state'] | 'skipped' };
+export type Repair =
+  | { articleId: string; key: string; state: TerminalUpdate['state'] | 'skipped' }
+  | { articleId: string; key: string; state: 'error'; error: string };
 
 /** The oldest receivedAt a QUEUED row may have before it is looked at. */
 export const stuckBefore = (now: Date, s: ReconcileSettings): string =>
@@ -32,17 +34,24 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
   const repairs: Repair[] = [];
   for (const row of rows) {
-    const update = await repairOf(row, deps, now);
-    if (!update) {
-      repairs.push({ articleId: row.articleId, key: row.key, state: 'skipped' });
-      continue;
+    // One row whose read or write fails (an S3 403, a throttled update) must not stop the others:
+    // rows come back oldest first, so a throw would end every later run on the same row.
+    try {
+      repairs.push(await repairRow(row, deps, now));
+    } catch (error) {
+      repairs.push({ articleId: row.articleId, key: row.key, state: 'error', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
-    const completedAt = now.toISOString();
-    // Conditional on the row still waiting for this inference: a late notification wins the race.
-    const result = await deps.ledger.finish(row.articleId, row.inferenceId, { ...update, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
-    repairs.push({ articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' });
   }
   return repairs;
+};
+
+const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<Repair> => {
+  const update = await repairOf(row, deps, now);
+  if (!update) return { articleId: row.articleId, key: row.key, state: 'skipped' };
+  const completedAt = now.toISOString();
+  // Conditional on the row still waiting for this inference: a late notification wins the race.
+  const result = await deps.ledger.finish(row.articleId, row.inferenceId, { ...update, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
+  return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' };
 };
 
 const RECONCILED = '(found by reconcile: the notification never arrived)';

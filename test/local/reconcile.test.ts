@@ -57,6 +57,36 @@ describe('reconcile: rows whose notification never arrived', () => {
     expect((await ledger.get(recent.articleId))?.state).toBe('QUEUED');
   });
 
+  it('repairs the other rows when reading one row\'s outcome fails, and reports that row', async () => {
+    // Prepare: S3 refuses one row's read (on AWS a 403 from a missing permission looks the same); a
+    // run that threw on it would stop at the same row every 15 minutes.
+    const old = '2026-11-26T07:00:00.000Z';
+    const unreadable = await queuedAt('input/rec-err/unreadable.txt', old);
+    const done = await queuedAt('input/rec-err/done.txt', old);
+    await write(done.outputLocation as string, '[{"summary_text":"The dam holds water for two towns."}]');
+    await emu.dynamo.send(
+      new UpdateCommand({
+        TableName: emu.table,
+        Key: { articleId: unreadable.articleId },
+        UpdateExpression: 'SET outputLocation = :o',
+        ExpressionAttributeValues: { ':o': 's3://no-such-bucket-here/outputs/x.out' },
+      }),
+    );
+
+    // Act
+    const repairs = await reconcile({ ledger, outputs: new S3OutputReader(emu.s3), clock: fixedClock('2026-11-26T10:00:00.000Z'), settings });
+
+    // Assess
+    expect(repairs.find((r) => r.key === 'input/rec-err/done.txt')?.state).toBe('COMPLETED');
+    expect(repairs.find((r) => r.key === 'input/rec-err/unreadable.txt')).toEqual({
+      articleId: unreadable.articleId,
+      key: 'input/rec-err/unreadable.txt',
+      state: 'error',
+      error: expect.stringMatching(/NoSuchBucket|bucket does not exist/i),
+    });
+    expect((await ledger.get(unreadable.articleId))?.state).toBe('QUEUED');
+  });
+
   it('fails a submission that a stopped function left claimed, once its claim is stale', async () => {
     const row = await queuedAt('input/rec/stopped.txt', '2026-11-26T08:00:00.000Z', true);
     // The submit failure recorded FAILED(submit); put it back to the QUEUED state a crash would leave.

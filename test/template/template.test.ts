@@ -422,6 +422,7 @@ describe('IAM', () => {
     ['SageMakerExecutionRole', 's3:GetObject', ['requests/*']],
     ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
     ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
+    ['ReconcileRole', 's3:GetObject', ['outputs/*', 'failures/*']],
   ])('lets %s use %s on exactly the object prefixes %j', (owner, action, prefixes) => {
     // Prepare
     const bucket = owner === 'SageMakerExecutionRole' ? '${ArticlesBucket}' : bucketName;
@@ -431,6 +432,27 @@ describe('IAM', () => {
       .flatMap(({ statement }) => asList(statement.Resource));
     // Assess
     expect(granted).toEqual(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:aws:s3:::${bucket}/${prefix}` })));
+  });
+
+  // Without s3:ListBucket S3 answers a GET of a missing key with 403 AccessDenied, not 404 NoSuchKey
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
+  it.each([
+    ['SubmitArticleRole', ['input/*']],
+    ['RecordResultRole', ['outputs/*', 'failures/*']],
+    ['ReconcileRole', ['outputs/*', 'failures/*']],
+  ])('lets %s list the articles bucket only under the prefixes it reads, %j, so a missing object answers 404', (owner, prefixes) => {
+    // Act
+    const listing = allowStatements()
+      .filter((candidate) => candidate.owner === owner && asList(candidate.statement.Action).includes('s3:ListBucket'))
+      .map(({ statement }) => statement);
+    // Assess
+    expect(listing).toEqual([
+      expect.objectContaining({
+        Action: 's3:ListBucket',
+        Resource: { 'Fn::Sub': `arn:aws:s3:::${bucketName}` },
+        Condition: { StringLike: { 's3:prefix': prefixes } },
+      }),
+    ]);
   });
 
   it('names the articles bucket with the same expression wherever an ARN cannot reference it', () => {
@@ -512,6 +534,7 @@ describe('monitoring', () => {
     ['NotificationFailuresAlarm', 'AWS/SageMaker', 'NotificationFailures', 'Sum'],
     ['SubmitArticleDeadLetterAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum'],
     ['RecordResultDeadLetterAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum'],
+    ['ReconcileErrorsAlarm', 'AWS/Lambda', 'Errors', 'Sum'],
   ])('%s watches %s %s (%s) and notifies the alerts topic', (id, namespace, metric, statistic) => {
     // Act
     const alarm = resource(id).Properties;
@@ -522,6 +545,18 @@ describe('monitoring', () => {
       Statistic: statistic,
       AlarmActions: [{ Ref: 'AlertsTopic' }],
       OKActions: [{ Ref: 'AlertsTopic' }],
+    });
+  });
+
+  it('alarms on any failed reconcile run: it has no retry and no dead-letter queue to show it', () => {
+    // Act
+    const alarm = resource('ReconcileErrorsAlarm').Properties;
+    // Assess
+    expect(alarm).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -560,6 +595,7 @@ describe('monitoring', () => {
         'AWS/SQS ApproximateNumberOfMessagesVisible QueueName ${RecordResultDeadLetterQueue.QueueName}',
         'AWS/Lambda Errors FunctionName ${SubmitArticleLambdaFunction}',
         'AWS/Lambda Errors FunctionName ${RecordResultLambdaFunction}',
+        'AWS/Lambda Errors FunctionName ${ReconcileLambdaFunction}',
       ]),
     );
   });
@@ -574,7 +610,7 @@ describe('reconcile', () => {
       .flatMap(({ statement }) => asList(statement.Action));
     // Assess
     expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
-    expect(actions.sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject']);
+    expect(actions.sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket']);
   });
 });
 
