@@ -260,7 +260,7 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
     variantName: variant?.VariantName ?? 'AllTraffic',
     initialInstanceCount: variant?.InitialInstanceCount ?? 1,
     // Unset means SageMaker chooses; 1 is the conservative local stand-in.
-    maxConcurrentInvocationsPerInstance: ec.AsyncInferenceConfig.ClientConfig?.MaxConcurrentInvocationsPerInstance ?? 1,
+    maxConcurrentInvocationsPerInstance: Number(ec.AsyncInferenceConfig.ClientConfig?.MaxConcurrentInvocationsPerInstance ?? 1),
     s3OutputPath: output.S3OutputPath,
     ...(output.S3FailurePath ? { s3FailurePath: output.S3FailurePath } : {}),
     ...(output.NotificationConfig?.SuccessTopic ? { successTopicArn: output.NotificationConfig.SuccessTopic } : {}),

@@ -13,6 +13,7 @@ interface Resource {
 interface Template {
   Resources: Record<string, Resource>;
   Outputs: Record<string, { Value: unknown }>;
+  Mappings?: Record<string, Record<string, Record<string, string>>>;
 }
 
 interface Statement {
@@ -95,7 +96,7 @@ describe('the asynchronous inference endpoint', () => {
     const config = resource('EndpointConfig').Properties.AsyncInferenceConfig;
     // Assess
     expect(config).toEqual({
-      ClientConfig: { MaxConcurrentInvocationsPerInstance: 2 },
+      ClientConfig: { MaxConcurrentInvocationsPerInstance: '2' },
       OutputConfig: {
         S3OutputPath: { 'Fn::Sub': 's3://${ArticlesBucket}/outputs' },
         S3FailurePath: { 'Fn::Sub': 's3://${ArticlesBucket}/failures' },
@@ -130,6 +131,73 @@ describe('the asynchronous inference endpoint', () => {
         },
       },
     });
+  });
+
+  // The model image: the Hugging Face PyTorch inference DLC from the region's DLC registry account
+  // (sagemaker-python-sdk image_uri_config/huggingface.json), pulled by a role scoped to that repository.
+  const modelImage = () => {
+    const [text, variables] = (resource('Model').Properties.PrimaryContainer as { Image: { 'Fn::Sub': [string, Record<string, unknown>] } }).Image['Fn::Sub'];
+    const tag = text.split(':').pop() as string;
+    return { text, variables, tag };
+  };
+
+  it.each([
+    ['us-east-1', '763104351884'],
+    ['eu-west-1', '763104351884'],
+    ['af-south-1', '626614931356'],
+    ['ap-east-1', '871362719292'],
+    ['ap-northeast-3', '364406365360'],
+    ['ap-southeast-3', '907027046896'],
+    ['eu-south-1', '692866216735'],
+    ['me-central-1', '914824155844'],
+    ['il-central-1', '780543022126'],
+    ['cn-north-1', '727897471807'],
+    ['us-gov-west-1', '442386744353'],
+  ])('pulls the model image in %s from DLC registry account %s', (region, account) => {
+    // Act
+    const { text, variables } = modelImage();
+    // Assess
+    expect(text).toMatch(/^\$\{RegistryAccount\}\.dkr\.ecr\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/huggingface-pytorch-inference:/);
+    expect(variables.RegistryAccount).toEqual({ 'Fn::FindInMap': ['DlcRegistryAccounts', { Ref: 'AWS::Region' }, 'account'] });
+    expect(template.Mappings?.DlcRegistryAccounts?.[region]).toEqual({ account });
+  });
+
+  it('lets the endpoint role pull only the model image repository of the mapped registry account', () => {
+    // Act
+    const pull = allowStatements().find(({ statement }) => asList(statement.Action).includes('ecr:BatchGetImage'));
+    // Assess
+    expect(pull?.owner).toBe('SageMakerExecutionRole');
+    expect(pull?.statement.Resource).toEqual({
+      'Fn::Sub': [
+        'arn:${AWS::Partition}:ecr:${AWS::Region}:${RegistryAccount}:repository/huggingface-pytorch-inference',
+        { RegistryAccount: { 'Fn::FindInMap': ['DlcRegistryAccounts', { Ref: 'AWS::Region' }, 'account'] } },
+      ],
+    });
+  });
+
+  it('serves summarization from a transformers 4.x image on a patched PyTorch (transformers 5 has no summarization pipeline)', () => {
+    // Prepare
+    const environment = (resource('Model').Properties.PrimaryContainer as { Environment: Record<string, string> }).Environment;
+    // Act
+    const { tag } = modelImage();
+    const [, pytorch, transformers] = /^(\d+\.\d+)\.\d+-transformers(\d+)\./.exec(tag) ?? [];
+    // Assess
+    expect(environment.HF_TASK).toBe('summarization');
+    expect(transformers).toBe('4');
+    expect(Number(pytorch)).toBeGreaterThanOrEqual(2.6);
+    expect(tag).toBe('2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04');
+  });
+
+  it('runs one model server worker per concurrent invocation and pins the model revision', () => {
+    // Prepare
+    const concurrency = (resource('EndpointConfig').Properties.AsyncInferenceConfig as { ClientConfig: { MaxConcurrentInvocationsPerInstance: string } }).ClientConfig
+      .MaxConcurrentInvocationsPerInstance;
+    // Act
+    const environment = (resource('Model').Properties.PrimaryContainer as { Environment: Record<string, string> }).Environment;
+    // Assess
+    expect(environment.SAGEMAKER_MODEL_SERVER_WORKERS).toBe(concurrency);
+    expect(concurrency).toBe('2');
+    expect(environment.HF_MODEL_REVISION).toBe('main');
   });
 
   it('creates the named endpoint with one AllTraffic instance only after the role and topic policy exist', () => {
