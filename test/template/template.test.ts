@@ -8,12 +8,14 @@ interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
   DependsOn?: string | string[];
+  Condition?: string;
 }
 
 interface Template {
   Resources: Record<string, Resource>;
   Outputs: Record<string, { Value: unknown }>;
   Mappings?: Record<string, Record<string, Record<string, string>>>;
+  Conditions?: Record<string, unknown>;
 }
 
 interface Statement {
@@ -273,6 +275,31 @@ describe('autoscaling', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: 'ScaleOutFromZeroPolicy' }],
     });
+  });
+});
+
+describe('updating the endpoint', () => {
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html
+  it('keeps the instance count autoscaling reached when the endpoint is updated', () => {
+    expect(resource('Endpoint').Properties.RetainAllVariantProperties).toBe(true);
+  });
+
+  it('can leave autoscaling out (autoscaling=off), the first of two deploys that change the instance type', () => {
+    // Act
+    const scaling = Object.entries(template.Resources).filter(([, r]) => r.Type.startsWith('AWS::ApplicationAutoScaling::'));
+    const stepAlarm = resource('HasBacklogWithoutCapacityAlarm');
+    // Assess
+    expect(scaling.map(([id]) => id).sort()).toEqual(['BacklogTargetTrackingPolicy', 'EndpointScalableTarget', 'ScaleOutFromZeroPolicy']);
+    for (const [, r] of scaling) expect(r.Condition).toBe('AutoscalingOn');
+    expect(stepAlarm.Condition).toBe('AutoscalingOn');
+    expect(template.Conditions?.AutoscalingOn).toEqual({ 'Fn::Equals': ['on', 'on'] });
+  });
+
+  it('stops a deploy that would change the instance type of an autoscaled variant (deploy/endpoint-update-guard.js)', async () => {
+    // Act
+    const service = await readFile(path.join(projectRoot, 'serverless.yml'), 'utf8');
+    // Assess
+    expect(service).toMatch(/^plugins:\n(?: {2}(?:- |#).*\n)* {2}- \.\/deploy\/endpoint-update-guard\.js$/m);
   });
 });
 
