@@ -131,10 +131,13 @@ const main = async (argv: string[]): Promise<number> => {
         invocationTimeoutSeconds: number(values.timeout, 'timeout', 900),
         graceSeconds: number(values.grace, 'grace', 300),
       });
-      const repaired = repairs.filter((r) => r.state !== 'skipped');
+      const repaired = repairs.filter((r) => r.state !== 'skipped' && r.state !== 'error');
       for (const r of repaired) process.stdout.write(`${r.state.padEnd(9)} ${printable(r.key)}\n`);
-      process.stdout.write(`looked at ${repairs.length} stuck row(s), repaired ${repaired.length} (${t.description})\n`);
-      return 0;
+      // A row reconcile could not repair stays QUEUED for the next run; say why and fail the command.
+      const failed = repairs.flatMap((r) => (r.state === 'error' ? [r] : []));
+      for (const r of failed) process.stdout.write(`${'error'.padEnd(9)} ${printable(r.key)}: ${printable(r.error)}\n`);
+      process.stdout.write(`looked at ${repairs.length} stuck row(s), repaired ${repaired.length}${failed.length ? `, could not repair ${failed.length}` : ''} (${t.description})\n`);
+      return failed.length ? 1 : 0;
     }
     case 'retry': {
       const states = parseRetryStates(values.state);
