@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { s3Error } from './edge';
+import { requestWithBody } from './s3-xml-guard';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 
 /**
@@ -113,20 +114,5 @@ export const decodedS3Request = (req: IncomingMessage, res: ServerResponse): Inc
   });
   req.pipe(decoder).pipe(body);
   // Koa and s3rver read the request's fields and stream its body: give them both.
-  return Object.assign(body, {
-    headers,
-    rawHeaders: Object.entries(headers).flatMap(([k, v]) => [k, String(v)]),
-    method: req.method,
-    url: req.url,
-    httpVersion: req.httpVersion,
-    httpVersionMajor: req.httpVersionMajor,
-    httpVersionMinor: req.httpVersionMinor,
-    socket: req.socket,
-    connection: req.socket,
-    complete: false,
-    aborted: false,
-    trailers: {},
-    rawTrailers: [],
-    setTimeout: (ms: number, cb?: () => void) => req.setTimeout(ms, cb),
-  }) as unknown as IncomingMessage;
+  return requestWithBody(req, body, headers);
 };

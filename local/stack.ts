@@ -10,6 +10,7 @@ import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { errorReply, startEdge, type RequestHandler } from './edge';
 import { refuseUnstorableKey } from './s3-key-guard';
+import { carriesXml, guardXmlBody } from './s3-xml-guard';
 import { cacheBucketState, type S3rverStore } from './s3rver-bucket-cache';
 import { guardStore, type S3rverFilesystemStore } from './s3rver-store-guard';
 import { FaultInjector, parseFaultRates, type FaultRates } from './faults';
@@ -150,8 +151,14 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   };
   const edge = await startEdge(
     {
-      s3: (req, res) => {
-        if (!refuseUnstorableKey(req, res) && !faults.refuse('s3', req, res)) return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
+      s3: async (req, res) => {
+        if (refuseUnstorableKey(req, res) || faults.refuse('s3', req, res)) return;
+        if (carriesXml(req.method, req.url ?? '/')) {
+          const checked = await guardXmlBody(req, res);
+          if (checked) await s3Handler(checked, res);
+          return;
+        }
+        return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
       },
       dynamodb: (req, res) => {
         if (!faults.refuse('dynamodb', req, res)) dynamoProcess.handle(req, res);

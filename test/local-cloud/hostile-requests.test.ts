@@ -1,9 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CreateMultipartUploadCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
 /**
@@ -149,6 +150,28 @@ describe('a running local cloud under hostile requests', () => {
     expect(traversal.body).toContain('<Code>MethodNotAllowed</Code>');
     expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
     expect(existsSync(join(cloud.stateDir, 'form.txt'))).toBe(false);
+    expect(await health()).toBe(200);
+  });
+
+  it('refuses XML bodies s3rver\'s old XML parser should not see, and still deletes objects with DeleteObjects', async () => {
+    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0', 'content-type': 'application/xml' };
+    await putArticle(cloud, 'input/xml/a.txt', ARTICLE);
+    const bodies = [
+      '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><Delete><Object><Key>input/xml/a.txt</Key></Object></Delete>',
+      '<Delete><__proto__><polluted>yes</polluted></__proto__><Object><Key>input/xml/a.txt</Key></Object></Delete>',
+      '<Delete><Object constructor="x"><Key>input/xml/a.txt</Key></Object></Delete>',
+      `<Delete>${'<Object><Key>k</Key></Object>'.repeat(200_000)}</Delete>`,
+    ];
+
+    const replies = [];
+    // With the Content-MD5 DeleteObjects requires, so each body would reach s3rver's XML parser.
+    for (const body of bodies) replies.push(await raw('POST', `/${bucket()}?delete`, { ...signed, 'content-md5': createHash('md5').update(body).digest('base64') }, body));
+
+    expect(replies.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+    expect(replies.map((r) => /<Code>(\w+)<\/Code>/.exec(r.body)?.[1])).toEqual(['MalformedXML', 'MalformedXML', 'MalformedXML', 'MaxMessageLengthExceeded']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const { Deleted } = await cloud.s3.send(new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: [{ Key: 'input/xml/a.txt' }] } }));
+    expect(Deleted?.map((d) => d.Key)).toEqual(['input/xml/a.txt']);
     expect(await health()).toBe(200);
   });
 
