@@ -5,7 +5,8 @@ import { isForeignOrigin, isLoopbackHost } from '../../local/edge';
 import { EventEmitter } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AwsChunkedDecoder, MAX_LINE_BYTES } from '../../local/aws-chunked';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsChunkedDecoder, decodedS3Request, MAX_LINE_BYTES } from '../../local/aws-chunked';
 import { number, port, timeScale } from '../../local/commands/options';
 import { keepServingOnUncaughtErrors } from '../../local/commands/start';
 import { formUploadRefusal, keyRefusal, queryRefusal } from '../../local/s3-key-guard';
@@ -150,6 +151,18 @@ describe('the aws-chunked decoder', () => {
     const decoding = pipeline(Readable.from([Buffer.alloc(MAX_LINE_BYTES, 'f'), Buffer.alloc(MAX_LINE_BYTES, 'f')]), decoder, new PassThrough().resume());
 
     await expect(decoding).rejects.toThrow(`a line longer than ${MAX_LINE_BYTES} bytes`);
+  });
+
+  it('releases the decoded body when the client goes away mid-upload', () => {
+    const req = Object.assign(new PassThrough(), { headers: { 'content-encoding': 'aws-chunked' }, complete: false, socket: undefined, setTimeout: () => undefined });
+    const res = { headersSent: false, writeHead: jest.fn(), end: jest.fn() };
+    const body = decodedS3Request(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    req.write('5\r\nhel');
+
+    req.emit('close');
+
+    expect(body.destroyed).toBe(true);
+    expect(res.writeHead).not.toHaveBeenCalled();
   });
 });
 
