@@ -1,4 +1,6 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { s3Error } from './edge';
+import { requestWithBody } from './s3-xml-guard';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 
 /**
@@ -13,6 +15,12 @@ export const isAwsChunked = (headers: IncomingHttpHeaders): boolean =>
   String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
 
 type State = 'size' | 'data' | 'data-end' | 'trailers';
+
+/**
+ * A size line is a hex size and a 64-hex-digit signature (about 90 bytes); a trailer line a checksum
+ * header. Anything longer is not aws-chunked, and is refused before it fills memory.
+ */
+export const MAX_LINE_BYTES = 4096;
 
 export class AwsChunkedDecoder extends Transform {
   private state: State = 'size';
@@ -29,6 +37,7 @@ export class AwsChunkedDecoder extends Transform {
           const end = newline === -1 ? chunk.length : newline + 1;
           this.line += chunk.subarray(at, end).toString('latin1');
           at = end;
+          if (this.line.length > MAX_LINE_BYTES) throw new Error(`malformed aws-chunked body: a line longer than ${MAX_LINE_BYTES} bytes`);
           if (newline === -1) break;
           const line = this.line.replace(/\r?\n$/, '');
           this.line = '';
@@ -64,8 +73,12 @@ export class AwsChunkedDecoder extends Transform {
   }
 }
 
-/** The request as s3rver should see it: decoded body, plain headers. */
-export const decodedS3Request = (req: IncomingMessage): IncomingMessage => {
+/**
+ * The request as s3rver should see it: decoded body, plain headers. A malformed body is answered
+ * here with 400 (s3rver would leave the error unhandled), and a client that goes away releases the
+ * decoder and the body at once.
+ */
+export const decodedS3Request = (req: IncomingMessage, res: ServerResponse): IncomingMessage => {
   const headers: IncomingHttpHeaders = { ...req.headers };
   const encodings = String(headers['content-encoding'] ?? '')
     .split(',')
@@ -81,22 +94,25 @@ export const decodedS3Request = (req: IncomingMessage): IncomingMessage => {
   headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
 
   const body = new PassThrough();
-  req.pipe(new AwsChunkedDecoder()).on('error', (error) => body.destroy(error)).pipe(body);
+  const decoder = new AwsChunkedDecoder();
+  // s3rver pipes the body without an error listener: it only ever sees the body end or be destroyed.
+  body.on('error', () => undefined);
+  decoder.on('error', (error) => {
+    if (!res.headersSent) {
+      res.writeHead(400, { 'content-type': 'application/xml', connection: 'close' });
+      res.end(s3Error('IncompleteBody', error.message));
+    }
+    req.unpipe(decoder);
+    req.resume();
+    body.destroy();
+  });
+  req.on('close', () => {
+    if (!req.complete) {
+      decoder.destroy();
+      body.destroy();
+    }
+  });
+  req.pipe(decoder).pipe(body);
   // Koa and s3rver read the request's fields and stream its body: give them both.
-  return Object.assign(body, {
-    headers,
-    rawHeaders: Object.entries(headers).flatMap(([k, v]) => [k, String(v)]),
-    method: req.method,
-    url: req.url,
-    httpVersion: req.httpVersion,
-    httpVersionMajor: req.httpVersionMajor,
-    httpVersionMinor: req.httpVersionMinor,
-    socket: req.socket,
-    connection: req.socket,
-    complete: false,
-    aborted: false,
-    trailers: {},
-    rawTrailers: [],
-    setTimeout: (ms: number, cb?: () => void) => req.setTimeout(ms, cb),
-  }) as unknown as IncomingMessage;
+  return requestWithBody(req, body, headers);
 };

@@ -12,6 +12,7 @@ import { formatRetry, parseRetryStates, runRetry } from './commands/retry';
 import { runStart } from './commands/start';
 import { resolveTarget } from './commands/target';
 import { parseFaultRates } from './faults';
+import { number, port, timeScale } from './commands/options';
 import { DEFAULTS } from './stack';
 
 /**
@@ -30,13 +31,6 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
-
-const number = (value: string | undefined, name: string, fallback: number): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number; got ${JSON.stringify(value)}`);
-  return n;
-};
 
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;
@@ -80,6 +74,7 @@ const main = async (argv: string[]): Promise<number> => {
 
   switch (command) {
     case 'start': {
+      if (positionals.length > 0) throw new Error(`start takes no arguments; got ${JSON.stringify(positionals)}\n${USAGE}`);
       const model = values.model ?? 'summarize';
       if (values['model-slow-rate'] && !values['model-slow-ms']) throw new Error('--model-slow-rate needs --model-slow-ms: how much longer a slow call takes');
       if (model !== 'summarize' && model !== 'fixed') throw new Error(`--model must be summarize or fixed; got ${JSON.stringify(model)}`);
@@ -96,8 +91,8 @@ const main = async (argv: string[]): Promise<number> => {
       await runStart({
         projectRoot,
         stateDir,
-        port: number(values.port, 'port', DEFAULTS.port),
-        timeScale: number(values['time-scale'], 'time-scale', DEFAULTS.timeScale),
+        port: port(values.port, DEFAULTS.port),
+        timeScale: timeScale(values['time-scale'], DEFAULTS.timeScale),
         provisioningDelayS: number(values['provisioning-delay'], 'provisioning-delay', DEFAULTS.provisioningDelayS),
         modelArgs,
         faults: parseFaultRates({ s3: values['s3-error-rate'] ?? 0, dynamodb: values['dynamodb-error-rate'] ?? 0, duplicates: values['duplicate-rate'] ?? 0 }),
@@ -146,7 +141,7 @@ const main = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'demo':
-      return (await runDemo({ projectRoot, timeScale: number(values['time-scale'], 'time-scale', 30) })) ? 0 : 1;
+      return (await runDemo({ projectRoot, timeScale: timeScale(values['time-scale'], 30) })) ? 0 : 1;
     default:
       throw new Error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }

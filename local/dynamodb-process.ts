@@ -1,16 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { setPriority } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /**
  * dynalite in a process of its own: it gets its own event loop and thread pool, so DynamoDB work
  * does not queue behind S3 and the endpoint in the edge's process (measured with bench:burst).
+ * It listens on a Unix socket in a folder only this user can enter, not on a TCP port: a web page
+ * that found its port could read and change the ledger (dynalite answers any Origin with
+ * `Access-Control-Allow-Origin: *`). Only the edge, with its host and origin checks, reaches it.
  */
 const CHILD = `
 const dynalite = require(process.env.DYNALITE_PATH);
 const server = dynalite({ path: process.env.DYNALITE_DIR, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+server.listen(process.env.DYNALITE_SOCKET, () => process.stdout.write('listening\\n'));
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', () => undefined);
@@ -27,17 +32,20 @@ export const startDynamoProcess = async (
   log: (message: string, fields?: Record<string, unknown>) => void,
   nice = 0,
 ): Promise<DynamoProcess> => {
+  // A socket path must fit sockaddr_un (108 bytes on Linux), so it lives in a short private folder.
+  const socketDir = mkdtempSync(join(tmpdir(), 'rs-dynalite-'));
+  const socketPath = join(socketDir, 'dynamodb.sock');
   const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir },
+    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir, DYNALITE_SOCKET: socketPath },
   });
   if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', (line) => {
+    lines.once('line', () => {
       lines.close();
-      resolve((JSON.parse(line) as { port: number }).port);
+      resolve();
     });
     void exited.then((code) => reject(new Error(`dynalite exited with ${code} before listening`)));
   });
@@ -50,9 +58,11 @@ export const startDynamoProcess = async (
   return {
     handle: (req, res) => {
       const upstream = request(
-        { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+        { socketPath, method: req.method, path: req.url, headers: req.headers, agent },
         (reply) => {
-          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          // No CORS headers: SDKs need none, and a wildcard would let any web page read the ledger.
+          const headers = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => !name.startsWith('access-control-')));
+          res.writeHead(reply.statusCode ?? 502, headers);
           reply.pipe(res);
         },
       );
@@ -67,6 +77,7 @@ export const startDynamoProcess = async (
       agent.destroy();
       child.kill('SIGTERM');
       await exited;
+      rmSync(socketDir, { recursive: true, force: true });
     },
   };
 };

@@ -13,12 +13,21 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 const SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/;
 
+/** The URL decoded, or as it is when it holds a malformed escape (`%E0%A4%A`): a request, not a crash. */
+const decodedOrRaw = (url: string): string => {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+};
+
 export const serviceOf = (req: IncomingMessage): Service => {
   const url = req.url ?? '/';
   if (url.startsWith('/_localcloud') || url.startsWith('/_dashboard')) return 'internal';
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('DynamoDB_')) return 'dynamodb';
-  const scope = SCOPE.exec(req.headers.authorization ?? '') ?? SCOPE.exec(decodeURIComponent(url));
+  const scope = SCOPE.exec(req.headers.authorization ?? '') ?? SCOPE.exec(decodedOrRaw(url));
   const service = scope?.[1];
   if (service === 'dynamodb') return 'dynamodb';
   if (service === 'sagemaker') return 'sagemaker';
@@ -43,10 +52,12 @@ export const asS3rverRequest = (req: IncomingMessage): void => {
 /**
  * The edge has no authentication and listens on loopback only. A request that names another host is
  * what a web page sends after DNS rebinding (a name that resolves to 127.0.0.1), so it is refused.
+ * Only the exact loopback names pass: s3rver would take any other name (`bucket.localhost`, or one
+ * holding `/..`) for a virtual-host bucket and build a file path from it.
  */
 export const isLoopbackHost = (host: string | undefined): boolean => {
   const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
-  return name === '' || name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+  return name === '' || name === 'localhost' || name === '127.0.0.1' || name === '[::1]';
 };
 
 /**
@@ -101,13 +112,19 @@ export const startEdge = async (
   port: number,
 ): Promise<{ server: Server; url: string }> => {
   const server = createServer((req, res) => {
-    const refusal = refusalOf(req);
-    if (refusal) return replyAfterBody(req, res, 403, { 'content-type': 'application/json' }, JSON.stringify({ message: refusal }));
-    const service = serviceOf(req);
-    if (service === 's3') asS3rverRequest(req);
-    Promise.resolve(handlers[service](req, res)).catch((error: unknown) =>
-      errorReply(res, 500, `local cloud ${service}: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    // A request that makes a handler throw is answered, never the end of the process.
+    let service: Service | undefined;
+    const fail = (error: unknown) =>
+      errorReply(res, error instanceof URIError ? 400 : 500, `local cloud ${service ?? 'edge'}: ${error instanceof Error ? error.message : String(error)}`);
+    try {
+      const refusal = refusalOf(req);
+      if (refusal) return replyAfterBody(req, res, 403, { 'content-type': 'application/json' }, JSON.stringify({ message: refusal }));
+      service = serviceOf(req);
+      if (service === 's3') asS3rverRequest(req);
+      Promise.resolve(handlers[service](req, res)).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   });
   // Many SDK clients keep connections alive; a burst opens many sockets at once.
   server.keepAliveTimeout = 65_000;

@@ -20,6 +20,7 @@ declare module 's3rver' {
     silent?: boolean;
     directory?: string;
     resetOnClose?: boolean;
+    vhostBuckets?: boolean;
     configureBuckets?: { name: string; configs?: unknown[] }[];
   }
   class S3rver extends EventEmitter {

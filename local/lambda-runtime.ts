@@ -12,6 +12,11 @@ import type { LocalFunction } from './stack-config';
  * destination as a destination record (kept as JSON files under the state folder).
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ *
+ * A timed-out invocation's worker is retired: new invocations go to a fresh worker, the old one is
+ * stopped once its other invocations have settled, and the retry waits until it has stopped. Lambda
+ * stops a timed-out invocation's execution environment, so a retry (same request id) never runs
+ * beside it: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
@@ -75,6 +80,11 @@ export class LocalLambda {
   private readonly waiting: string[] = [];
   private readonly inFlight = new Map<string, { resolve: (reply: WorkerReply) => void }>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Attempt ids running in each live worker (the current one and retired ones not yet stopped). */
+  private readonly running = new Map<Worker, Set<string>>();
+  private readonly retired = new Set<Worker>();
+  /** Settles once the worker of an invocation's timed-out attempt has stopped: its retry waits for it. */
+  private readonly stopping = new Map<string, Promise<void>>();
   private readonly logFile: WriteStream;
   private readonly deadLetterDir: string;
   private closed = false;
@@ -131,32 +141,55 @@ export class LocalLambda {
     for (const [id, pending] of this.inFlight) {
       pending.resolve({ id, ok: false, error: { errorType: 'Runtime.Shutdown', errorMessage: 'the local cloud stopped', trace: [] } });
     }
-    await this.worker.terminate();
+    await Promise.all([...this.running.keys()].map((worker) => worker.terminate()));
     this.journal.close();
     await new Promise<void>((resolve) => this.logFile.end(resolve));
   }
 
   private startWorker(): void {
     const { fn, env } = this.options;
-    this.worker = new Worker(WORKER_SOURCE, {
+    const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
       workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, nice: this.options.nice ?? 0 },
       stdout: true,
       stderr: true,
     });
-    this.worker.stdout.pipe(this.logFile, { end: false });
-    this.worker.stderr.pipe(this.logFile, { end: false });
-    this.worker.on('message', (reply: WorkerReply) => this.inFlight.get(reply.id)?.resolve(reply));
-    this.worker.on('error', (error) => this.log('function worker crashed', { error: error.message }));
-    this.worker.on('exit', () => {
+    this.worker = worker;
+    this.running.set(worker, new Set());
+    worker.stdout.pipe(this.logFile, { end: false });
+    worker.stderr.pipe(this.logFile, { end: false });
+    worker.on('message', (reply: WorkerReply) => this.inFlight.get(reply.id)?.resolve(reply));
+    worker.on('error', (error) => this.log('function worker crashed', { error: error.message }));
+    worker.on('exit', () => {
+      const attempts = this.running.get(worker) ?? new Set<string>();
+      this.running.delete(worker);
+      this.retired.delete(worker);
       if (this.closed) return;
       // Like a crashed sandbox: every invocation in it fails and is retried; a fresh worker takes over.
-      for (const [id, pending] of this.inFlight) {
-        pending.resolve({ id, ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'the function process exited', trace: [] } });
+      for (const id of attempts) {
+        this.inFlight.get(id)?.resolve({ id, ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'the function process exited', trace: [] } });
       }
-      this.startWorker();
+      if (worker === this.worker) this.startWorker();
     });
+  }
+
+  /** Sends new work to a fresh worker and stops this one once nothing else runs in it. */
+  private retire(worker: Worker, invocationId: string): void {
+    const stopped = new Promise<void>((resolve) => {
+      if (!this.running.has(worker)) resolve();
+      else worker.once('exit', () => resolve());
+    });
+    this.stopping.set(invocationId, stopped);
+    void stopped.then(() => {
+      if (this.stopping.get(invocationId) === stopped) this.stopping.delete(invocationId);
+    });
+    this.retired.add(worker);
+    if (worker === this.worker && !this.closed) this.startWorker();
+  }
+
+  private stopIfRetiredAndIdle(worker: Worker): void {
+    if (this.retired.has(worker) && (this.running.get(worker)?.size ?? 0) === 0) void worker.terminate();
   }
 
   private pump(): void {
@@ -170,6 +203,8 @@ export class LocalLambda {
   private async attempt(id: string): Promise<void> {
     const invocation = this.journal.get(id);
     if (!invocation) return;
+    await this.stopping.get(id);
+    if (this.closed) return;
     invocation.attempts += 1;
     this.counts.invocations += 1;
     const { fn } = this.options;
@@ -177,20 +212,26 @@ export class LocalLambda {
     const requestId = id;
     // One id per attempt: a reply that arrives after its attempt timed out must not settle a retry.
     const attemptId = `${id}#${invocation.attempts}`;
+    const worker = this.worker;
+    this.running.get(worker)?.add(attemptId);
+    let timedOut = false;
     const reply = await new Promise<WorkerReply>((resolve) => {
-      const timer = setTimeout(
-        () => resolve({ id: attemptId, ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutS}.00 seconds`, trace: [] } }),
-        fn.timeoutS * 1000,
-      );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve({ id: attemptId, ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutS}.00 seconds`, trace: [] } });
+      }, fn.timeoutS * 1000);
       this.inFlight.set(attemptId, {
         resolve: (r) => {
           clearTimeout(timer);
           resolve(r);
         },
       });
-      this.worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId });
+      worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId });
     });
     this.inFlight.delete(attemptId);
+    this.running.get(worker)?.delete(attemptId);
+    if (timedOut && !this.closed) this.retire(worker, id);
+    this.stopIfRetiredAndIdle(worker);
     if (this.closed) return;
 
     if (reply.ok) {

@@ -66,9 +66,53 @@ export const keyRefusal = (url: string): KeyRefusal | undefined => {
   };
 };
 
+/** s3rver's upload ids (`crypto.randomBytes(16).toString('hex')`): the only ones an upload can have locally. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html: "a positive integer between 1 and 10,000". */
+const PART_NUMBER = /^[1-9]\d{0,4}$/;
+const MAX_PART_NUMBER = 10_000;
+
+/**
+ * Why the query of this request cannot be served locally, if it cannot. s3rver joins the `uploadId`
+ * and `partNumber` parameters to its uploads folder (so `uploadId=../../x` wrote and removed files
+ * outside it); an upload id s3rver did not issue names no upload (NoSuchUpload, as S3 answers), and a
+ * part number is 1 to 10,000.
+ */
+export const queryRefusal = (url: string): KeyRefusal | undefined => {
+  const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  if (query.has('uploadId')) {
+    const ids = query.getAll('uploadId');
+    if (ids.length !== 1 || !UPLOAD_ID.test(ids[0] ?? '')) {
+      return { status: 404, code: 'NoSuchUpload', message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.' };
+    }
+  }
+  if (query.has('partNumber')) {
+    const parts = query.getAll('partNumber');
+    if (parts.length !== 1 || !PART_NUMBER.test(parts[0] ?? '') || Number(parts[0]) > MAX_PART_NUMBER) {
+      return { status: 400, code: 'InvalidArgument', message: `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive.` };
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Browser form uploads (POST Object, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html)
+ * take the key from a form field the path guard never sees, and s3rver parses them with busboy 0.3.1
+ * (GHSA-wm7h-9275-46v2: a malformed body ends the process). Nothing in the product or its tools
+ * uploads by form, so the local cloud refuses them all: a POST to a bucket must be DeleteObjects.
+ */
+export const formUploadRefusal = (method: string | undefined, url: string): KeyRefusal | undefined => {
+  if (method !== 'POST') return undefined;
+  const [path = '/', query = ''] = url.split('?');
+  const isBucket = path.replace(/\/+$/, '').indexOf('/', 1) < 0;
+  if (!isBucket || new URLSearchParams(query).has('delete')) return undefined;
+  return { status: 405, code: 'MethodNotAllowed', message: 'The local cloud does not accept browser form uploads (POST Object); use PutObject.' };
+};
+
 /** Answers an S3 request whose key cannot be stored locally with the S3 error and returns true. */
 export const refuseUnstorableKey = (req: IncomingMessage, res: ServerResponse): boolean => {
-  const refusal = keyRefusal(req.url ?? '/');
+  const url = req.url ?? '/';
+  const refusal = formUploadRefusal(req.method, url) ?? keyRefusal(url) ?? queryRefusal(url);
   if (!refusal) return false;
   replyAfterBody(req, res, refusal.status, { 'content-type': 'application/xml' }, s3Error(refusal.code, refusal.message));
   return true;

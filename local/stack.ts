@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +10,9 @@ import { makeDashboardHandler } from './dashboard';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { errorReply, startEdge, type RequestHandler } from './edge';
 import { refuseUnstorableKey } from './s3-key-guard';
+import { carriesXml, guardXmlBody } from './s3-xml-guard';
 import { cacheBucketState, type S3rverStore } from './s3rver-bucket-cache';
+import { guardStore, type S3rverFilesystemStore } from './s3rver-store-guard';
 import { FaultInjector, parseFaultRates, type FaultRates } from './faults';
 import { countsByState, latestInState } from './ledger-view';
 import { LocalLambda } from './lambda-runtime';
@@ -116,12 +118,17 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const log = options.log ?? (() => undefined);
   const stateDir = options.stateDir ?? join(options.projectRoot, '.local-cloud');
   const timeScale = options.timeScale ?? DEFAULTS.timeScale;
-  mkdirSync(stateDir, { recursive: true });
+  // Private: it holds every article, the ledger and the logs.
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(stateDir, 0o700);
   const template = readStackConfig({ projectRoot: options.projectRoot, region: DEFAULTS.region, accountId: DEFAULTS.accountId });
   const config = options.adjust ? options.adjust(template) : template;
 
   // S3: s3rver's request handler, mounted on the edge.
-  const s3rver = new S3rver({ directory: join(stateDir, 's3'), silent: true, configureBuckets: [{ name: config.bucket }] });
+  // No virtual-host buckets: s3rver would take the bucket from the Host header (the edge answers only
+  // exact loopback names as well).
+  const s3rver = new S3rver({ directory: join(stateDir, 's3'), silent: true, vhostBuckets: false, configureBuckets: [{ name: config.bucket }] });
+  guardStore((s3rver as unknown as { store: S3rverFilesystemStore }).store);
   cacheBucketState((s3rver as unknown as { store: S3rverStore }).store);
   await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
@@ -144,8 +151,14 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   };
   const edge = await startEdge(
     {
-      s3: (req, res) => {
-        if (!refuseUnstorableKey(req, res) && !faults.refuse('s3', req, res)) return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req) : req, res);
+      s3: async (req, res) => {
+        if (refuseUnstorableKey(req, res) || faults.refuse('s3', req, res)) return;
+        if (carriesXml(req.method, req.url ?? '/')) {
+          const checked = await guardXmlBody(req, res);
+          if (checked) await s3Handler(checked, res);
+          return;
+        }
+        return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
       },
       dynamodb: (req, res) => {
         if (!faults.refuse('dynamodb', req, res)) dynamoProcess.handle(req, res);

@@ -38,15 +38,32 @@ export const statusLine = (cloud: LocalCloud): string => {
   ].join(' | ');
 };
 
+/**
+ * The last resort behind every request handler's own: an error that escapes one request is logged
+ * and the local cloud keeps serving the others. Installed by `npm start` only, so tests (which start
+ * the cloud in Jest's process) still fail on any such error.
+ */
+export const keepServingOnUncaughtErrors = (
+  proc: Pick<NodeJS.Process, 'on'>,
+  log: (message: string, fields?: Record<string, unknown>) => void,
+): void => {
+  const report = (kind: string) => (error: unknown) => {
+    const fields = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    log(`${kind}: the local cloud keeps serving`, fields);
+    process.stderr.write(`${new Date().toISOString()} ${kind} (logged; still serving): ${error instanceof Error ? error.message : String(error)}\n`);
+  };
+  proc.on('uncaughtException', report('uncaught exception'));
+  proc.on('unhandledRejection', report('unhandled rejection'));
+};
+
 /** `npm start`: runs in the foreground until Ctrl-C, reporting scaling and progress as it happens. */
 export const runStart = async (options: LocalCloudOptions & { timeScale: number; stateDir: string }): Promise<void> => {
   // Per-request detail goes to a file; the terminal gets scaling and a status line when it changes.
-  mkdirSync(join(options.stateDir, 'logs'), { recursive: true });
+  mkdirSync(join(options.stateDir, 'logs'), { recursive: true, mode: 0o700 });
   const logFile = createWriteStream(join(options.stateDir, 'logs', 'local-cloud.log'), { flags: 'a' });
-  const cloud = await startLocalCloud({
-    ...options,
-    log: (message, fields) => logFile.write(`${new Date().toISOString()} ${message} ${fields ? JSON.stringify(fields) : ''}\n`),
-  });
+  const log = (message: string, fields?: Record<string, unknown>) => logFile.write(`${new Date().toISOString()} ${message} ${fields ? JSON.stringify(fields) : ''}\n`);
+  const cloud = await startLocalCloud({ ...options, log });
+  keepServingOnUncaughtErrors(process, log);
   out(banner(cloud, options));
   const { rates } = cloud.faults;
   if (rates.s3 > 0 || rates.dynamodb > 0 || rates.duplicates > 0) {

@@ -250,7 +250,12 @@ export class EndpointRuntime {
     this.staged++;
     try {
       const takenAt = Date.now();
-      const payload = await download(request, { s3: options.s3, readInlineBody: (r) => queue.readInlineBody(r), signal });
+      const payload = await download(request, {
+        s3: options.s3,
+        readInlineBody: (r) => queue.readInlineBody(r),
+        signal,
+        ...(options.maxInputBytes !== undefined ? { maxInputBytes: options.maxInputBytes } : {}),
+      });
       if (payload.kind !== 'input') return payload.kind === 'failed' ? { kind: 'failed', outcome: payload } : payload;
       const downloadMs = Date.now() - takenAt;
       const instance = await this.acquireSlot(signal);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeModel, type ModelReply } from './model-client';
 import type { QueuedRequest } from './queue';
@@ -29,6 +30,8 @@ export const failureReasons = {
     `ClientError: Failed to download the request payload from ${location} (${code}). Check that the object exists and that the execution role can read it (RequestDownloadFailures).`,
   upload: (location: string, code: string) =>
     `ServerError: Failed to upload the inference response to ${location} (${code}) (ResponseUploadFailures).`,
+  inputTooLarge: (location: string, bytes: number, limit: number) =>
+    `ClientError: The request payload at ${location} is ${bytes} bytes or more; asynchronous inference accepts payloads up to 1 GB (${limit} bytes) (RequestDownloadFailures).`,
   expired: (ttlSeconds: number) =>
     `ClientError: Request expired in the queue: it waited longer than RequestTTLSeconds (${ttlSeconds} s) without being processed (ExpiredRequests).`,
 };
@@ -50,10 +53,19 @@ export type InvocationOutcome =
   /** The endpoint is shutting down; the request stays in the journal. */
   | { kind: 'aborted' };
 
+/**
+ * "Payloads up to 1 GB" through InputLocation (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html).
+ * Taken as 1 GiB, so nothing AWS accepts is refused here. What AWS reports for a larger object is
+ * UNVERIFIED: the emulator fails the request with inputTooLarge before reading more than the limit.
+ */
+export const MAX_INPUT_BYTES = 1024 ** 3;
+
 export interface InvocationDeps {
   s3: S3Client;
   readInlineBody(request: QueuedRequest): Buffer;
   signal: AbortSignal;
+  /** Largest InputLocation object read (default MAX_INPUT_BYTES). */
+  maxInputBytes?: number;
   onModelLatency(ms: number): void;
 }
 
@@ -67,27 +79,62 @@ const errorCode = (error: unknown): string => {
 
 const describe = (text: string) => ({ detail: Buffer.from(text), detailContentType: 'text/plain; charset=utf-8' });
 
-const readInput = async (request: QueuedRequest, deps: Pick<InvocationDeps, 's3' | 'readInlineBody' | 'signal'>): Promise<Buffer> => {
+type DownloadDeps = Pick<InvocationDeps, 's3' | 'readInlineBody' | 'signal' | 'maxInputBytes'>;
+
+class InputTooLargeError extends Error {
+  constructor(readonly bytes: number) {
+    super(`the input object is ${bytes} bytes or more`);
+    this.name = 'InputTooLargeError';
+  }
+}
+
+/**
+ * Reads the InputLocation object as a stream, refusing it by its Content-Length, and while reading
+ * once more bytes arrive than the limit (a length cannot be trusted): never more than the limit is
+ * held. The payload is then kept whole, as the endpoint may send it to the model again.
+ */
+const readInput = async (request: QueuedRequest, deps: DownloadDeps): Promise<Buffer> => {
   if (request.hasInlineBody || request.inputLocation === undefined) return deps.readInlineBody(request);
   const location = parseS3Location(request.inputLocation);
   if (!location) throw Object.assign(new Error('not an S3 object URL'), { code: 'InvalidInputLocation' });
+  const limit = deps.maxInputBytes ?? MAX_INPUT_BYTES;
   const reply = await deps.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
     abortSignal: deps.signal,
   });
-  return Buffer.from((await reply.Body?.transformToByteArray()) ?? new Uint8Array());
+  const body = reply.Body as Readable | undefined;
+  if (!body) return Buffer.alloc(0);
+  if ((reply.ContentLength ?? 0) > limit) {
+    body.destroy();
+    throw new InputTooLargeError(reply.ContentLength ?? 0);
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > limit) {
+      body.destroy();
+      throw new InputTooLargeError(bytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, bytes);
 };
 
 /** Reads the request payload (from S3, or the inline body); a failure is already an outcome. */
 export const download = async (
   request: QueuedRequest,
-  deps: Pick<InvocationDeps, 's3' | 'readInlineBody' | 'signal'>,
+  deps: DownloadDeps,
 ): Promise<{ kind: 'input'; input: Buffer } | Extract<InvocationOutcome, { kind: 'failed' | 'aborted' }>> => {
   try {
     const input = await readInput(request, deps);
     return deps.signal.aborted ? { kind: 'aborted' } : { kind: 'input', input };
   } catch (error) {
     if (deps.signal.aborted) return { kind: 'aborted' };
-    const reason = failureReasons.download(request.inputLocation ?? 'the inline body', errorCode(error));
+    const location = request.inputLocation ?? 'the inline body';
+    const reason =
+      error instanceof InputTooLargeError
+        ? failureReasons.inputTooLarge(location, error.bytes, deps.maxInputBytes ?? MAX_INPUT_BYTES)
+        : failureReasons.download(location, errorCode(error));
     return { kind: 'failed', reason, ...describe(reason), metric: 'RequestDownloadFailures' };
   }
 };

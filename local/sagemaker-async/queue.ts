@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { readLines, rewriteLines, shouldCompact } from '../journal-lines';
 
 /**
  * The endpoint's internal request queue. SageMaker "queues incoming requests and processes them
@@ -11,7 +12,8 @@ import { join } from 'node:path';
  * notification went out. appendFileSync hands each line to the kernel before returning, so a
  * kill -9 of this process loses nothing that was acknowledged. At start the journal is replayed
  * (a torn last line is ignored) and compacted to the requests without `done`, which are queued
- * again in their original order: in-flight work is redone at least once, finished work never.
+ * again in their original order: in-flight work is redone at least once, finished work never. While
+ * running, the journal is compacted the same way once finished work dominates it (journal-lines.ts).
  */
 export interface QueuedRequest {
   /** The UUID of the output object; unique per accepted request (InferenceIds may repeat). */
@@ -58,20 +60,36 @@ export class PersistentQueue {
   private readonly bodies: string;
   private readonly waiting: QueuedRequest[] = [];
   private readonly taken = new Map<string, QueuedRequest>();
+  /** Every request without a `done` record, in the order accepted: what a compaction keeps. */
+  private readonly unfinished = new Map<string, QueuedRequest>();
+  private lastAt: number | undefined;
+  private records: number;
   private fd: number | undefined;
 
-  private constructor(stateDir: string, pending: QueuedRequest[]) {
+  private constructor(
+    private readonly stateDir: string,
+    replay: ReplayedJournal,
+    private readonly compactFloor?: number,
+  ) {
     this.journal = join(stateDir, JOURNAL);
     this.bodies = join(stateDir, BODIES);
-    this.waiting.push(...pending);
+    this.waiting.push(...replay.pending);
+    for (const request of replay.pending) this.unfinished.set(request.id, request);
+    this.lastAt = replay.lastAt;
+    this.records = replay.pending.length + (replay.lastAt === undefined ? 0 : 1);
   }
 
   /** Replays and compacts the journal in stateDir (created if missing). */
-  static open(stateDir: string): { queue: PersistentQueue; replay: ReplayedJournal } {
-    mkdirSync(join(stateDir, BODIES), { recursive: true });
+  static open(stateDir: string, options: { compactFloor?: number } = {}): { queue: PersistentQueue; replay: ReplayedJournal } {
+    mkdirSync(join(stateDir, BODIES), { recursive: true, mode: 0o700 });
     const replay = replayJournal(join(stateDir, JOURNAL));
     compact(stateDir, replay);
-    return { queue: new PersistentQueue(stateDir, replay.pending), replay };
+    return { queue: new PersistentQueue(stateDir, replay, options.compactFloor), replay };
+  }
+
+  /** How many records the journal file holds now. */
+  get recordsInFile(): number {
+    return this.records;
   }
 
   /** Durably records a newly accepted request; returns once it is safe to acknowledge. */
@@ -79,6 +97,7 @@ export class PersistentQueue {
     const stored = inlineBody ? { ...request, hasInlineBody: true } : request;
     if (inlineBody) writeFileSync(this.bodyPath(request.id), inlineBody);
     this.append({ type: 'accepted', at: request.receivedAt, request: stored });
+    this.unfinished.set(stored.id, stored);
     this.waiting.push(stored);
   }
 
@@ -109,7 +128,13 @@ export class PersistentQueue {
   finish(request: QueuedRequest, status: TerminalStatus, at: number): void {
     this.append({ type: 'done', at, id: request.id, status });
     this.taken.delete(request.id);
+    this.unfinished.delete(request.id);
     if (request.hasInlineBody) rmSync(this.bodyPath(request.id), { force: true });
+    if (shouldCompact(this.records, this.unfinished.size, this.compactFloor)) {
+      this.close();
+      compact(this.stateDir, { pending: [...this.unfinished.values()], lastAt: this.lastAt, skippedLines: 0 }, false);
+      this.records = this.unfinished.size + (this.lastAt === undefined ? 0 : 1);
+    }
   }
 
   /** Records the simulated time, so that the next start resumes from it (see replayJournal). */
@@ -158,6 +183,8 @@ export class PersistentQueue {
   private append(record: JournalRecord): void {
     this.fd ??= openSync(this.journal, 'a');
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    this.records++;
+    this.lastAt = Math.max(this.lastAt ?? record.at, record.at);
   }
 
   /** Releases the journal's descriptor; the queue can still append afterwards (it reopens). */
@@ -168,11 +195,10 @@ export class PersistentQueue {
 }
 
 export const replayJournal = (path: string): ReplayedJournal => {
-  if (!existsSync(path)) return { pending: [], lastAt: undefined, skippedLines: 0 };
   const pending = new Map<string, QueuedRequest>();
   let lastAt: number | undefined;
   let skippedLines = 0;
-  for (const line of readFileSync(path, 'utf-8').split('\n')) {
+  for (const line of readLines(path)) {
     if (line.trim() === '') continue;
     let record: JournalRecord;
     try {
@@ -189,21 +215,15 @@ export const replayJournal = (path: string): ReplayedJournal => {
   return { pending: [...pending.values()], lastAt, skippedLines };
 };
 
-/** Rewrites the journal with only the unfinished requests (write, fsync, rename), and drops orphaned bodies. */
-const compact = (stateDir: string, { pending, lastAt }: ReplayedJournal): void => {
-  const path = join(stateDir, JOURNAL);
-  const temporary = `${path}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
-    for (const request of pending) {
-      writeSync(fd, `${JSON.stringify({ type: 'accepted', at: request.receivedAt, request } satisfies JournalRecord)}\n`);
-    }
-    if (lastAt !== undefined) writeSync(fd, `${JSON.stringify({ type: 'clock', at: lastAt } satisfies JournalRecord)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+/**
+ * Rewrites the journal with only the unfinished requests, and at start drops orphaned bodies (while
+ * running, finish() has deleted each body already).
+ */
+const compact = (stateDir: string, { pending, lastAt }: ReplayedJournal, dropOrphanedBodies = true): void => {
+  const records = pending.map((request) => JSON.stringify({ type: 'accepted', at: request.receivedAt, request } satisfies JournalRecord));
+  if (lastAt !== undefined) records.push(JSON.stringify({ type: 'clock', at: lastAt } satisfies JournalRecord));
+  rewriteLines(join(stateDir, JOURNAL), records);
+  if (!dropOrphanedBodies) return;
   const keep = new Set(pending.filter((r) => r.hasInlineBody).map((r) => `${r.id}.bin`));
   for (const file of readdirSync(join(stateDir, BODIES))) {
     if (!keep.has(file)) rmSync(join(stateDir, BODIES, file), { force: true });

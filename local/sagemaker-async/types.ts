@@ -82,6 +82,8 @@ export interface AsyncEndpointOptions {
    * provisioning delay. Default false: they provision as after CreateEndpoint.
    */
   initialInstancesInService?: boolean;
+  /** Largest InputLocation object the endpoint reads (default 1 GiB, invocation.ts MAX_INPUT_BYTES); tests set less. */
+  maxInputBytes?: number;
   /** Called once per model invocation with real-time timings: time in the queue and in the model. */
   onRequestTiming?: (timing: { inferenceId: string; backlogMs: number; modelMs: number }) => void;
 }

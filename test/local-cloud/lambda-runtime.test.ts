@@ -20,6 +20,13 @@ exports.handler = async (event, context) => {
   const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
   fs.writeFileSync(file + '.nice', String(require('node:os').getPriority(tid)));
   if (event.hangMs && calls === 1) await new Promise((r) => setTimeout(r, event.hangMs));
+  fs.appendFileSync(file + '.starts', Date.now() + '\\n');
+  if (event.tickForever && calls === 1) {
+    // A first attempt that never ends and shows it is alive; the retry takes a moment of its own.
+    setInterval(() => fs.appendFileSync(file + '.ticks', Date.now() + '\\n'), 5);
+    await new Promise(() => undefined);
+  }
+  if (event.tickForever) await new Promise((r) => setTimeout(r, 100));
   if (calls <= (event.failTimes || 0)) throw new TypeError('failing call ' + calls);
 };`;
 
@@ -118,6 +125,25 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
 
     await eventually(() => lambda.idle(), { what: 'the timeout' });
     expect(lambda.deadLetters()[0]).toMatchObject({ responsePayload: { errorType: 'Sandbox.Timedout' } });
+  });
+
+  it('stops a timed-out invocation\'s worker before its retry runs, as Lambda stops the sandbox', async () => {
+    // The timeout starts when the invocation is posted, before a new worker has loaded the bundle: a
+    // second leaves room for that on a loaded machine.
+    const lambda = start({ timeoutS: 1, maximumRetryAttempts: 1 });
+
+    lambda.invokeAsync({ dir, name: 'forever', tickForever: true });
+    lambda.invokeAsync({ dir, name: 'bystander' });
+
+    await eventually(() => lambda.idle(), { what: 'the retry to succeed' });
+    const times = (suffix: string) => readFileSync(join(dir, `forever${suffix}`), 'utf-8').trim().split('\n').map(Number);
+    const [, retryStart] = times('.starts');
+    expect(calls('forever')).toBe(2);
+    expect(times('.ticks').length).toBeGreaterThan(0);
+    // Not one tick of the timed-out attempt once its retry had started.
+    expect(times('.ticks').filter((t) => t > (retryStart ?? 0))).toEqual([]);
+    expect(calls('bystander')).toBeGreaterThanOrEqual(1);
+    expect(lambda.counts.deadLettered).toBe(0);
   });
 
   it('keeps queued invocations across a restart', async () => {

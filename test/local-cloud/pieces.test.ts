@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseUploads } from '../../adapters/events';
 import { asS3rverRequest, serviceOf } from '../../local/edge';
 import { Journal } from '../../local/journal';
+import { readLines } from '../../local/journal-lines';
 import { encodeS3EventKey, matches, sequencerSource, toS3Record, type S3rverRecord } from '../../local/s3-events';
 
 const request = (fields: Partial<IncomingMessage>) => ({ url: '/', headers: {}, ...fields }) as IncomingMessage;
@@ -92,5 +93,37 @@ describe('Journal', () => {
 
     expect(reopened.entries()).toEqual([['b', { n: 2 }]]);
     expect(readFileSync(file, 'utf-8')).toBe('{"op":"add","id":"b","item":{"n":2}}\n');
+  });
+
+  it('compacts while running: a long run keeps the file proportional to the pending work', () => {
+    const file = join(dir, 'j.jsonl');
+    const journal = new Journal<{ n: number }>(file, 100);
+
+    let largest = 0;
+    for (let n = 0; n < 2_000; n++) {
+      journal.add(`id-${n}`, { n });
+      if (n >= 3) journal.done(`id-${n - 3}`); // three always pending
+      largest = Math.max(largest, [...readLines(file)].length);
+    }
+
+    expect(largest).toBeLessThanOrEqual(101);
+    expect(journal.recordsInFile).toBeLessThanOrEqual(101);
+    expect(new Journal<{ n: number }>(file).entries().map(([id]) => id)).toEqual(['id-1997', 'id-1998', 'id-1999']);
+  });
+});
+
+describe('reading a journal line by line', () => {
+  it('reads lines across block boundaries, multi-byte characters whole, and a last line without a newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-lines-'));
+    try {
+      const file = join(dir, 'j.jsonl');
+      writeFileSync(file, 'ü€😀 first\n\nsecond ü€😀 line\n{"torn":');
+
+      expect([...readLines(file, 3)]).toEqual(['ü€😀 first', '', 'second ü€😀 line', '{"torn":']);
+      expect([...readLines(file)]).toEqual(['ü€😀 first', '', 'second ü€😀 line', '{"torn":']);
+      expect([...readLines(join(dir, 'missing.jsonl'))]).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -121,6 +121,21 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
     await until(() => endpoint.metrics().some((d) => d.RequestDownloadFailures === 1), 'a RequestDownloadFailures datapoint');
   });
 
+  it('refuses an input object over the payload limit without reading it into memory or calling the model', async () => {
+    const { invoke, notification, models } = await start({ maxInputBytes: 1_000 });
+    await putInput(s3(), 'requests/big.json', Buffer.alloc(5_000, 'x'));
+    await putInput(s3(), 'requests/at-limit.json', Buffer.alloc(1_000, 'y'));
+
+    await invoke({ InputLocation: 's3://articles/requests/big.json', InferenceId: 'inference-big' });
+    await invoke({ InputLocation: 's3://articles/requests/at-limit.json', InferenceId: 'inference-at-limit' });
+    const big = await notification('inference-big');
+    const atLimit = await notification('inference-at-limit');
+
+    expect(big.message.failureReason).toMatch(/^ClientError: The request payload at s3:\/\/articles\/requests\/big\.json is 5000 bytes or more; .*up to 1 GB \(1000 bytes\)/);
+    expect(atLimit.message.invocationStatus).toBe('Completed');
+    expect(models.calls).toHaveLength(1);
+  });
+
   it('puts the response in the notification when IncludeInferenceResponseIn names the topic', async () => {
     const { invoke, notification } = await start({
       endpoint: { includeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC'] },

@@ -68,6 +68,27 @@ describe('the persistent request queue (journal in stateDir)', () => {
     expect(lines[1]?.at).toBe(2_000);
   });
 
+  it('compacts its journal while running, keeping unfinished requests in order and the clock', () => {
+    const { queue } = PersistentQueue.open(stateDir, { compactFloor: 100 });
+    queue.enqueue(request('in-flight', 500));
+    queue.take();
+
+    let largest = 0;
+    for (let n = 0; n < 1_000; n++) {
+      const r = request(`r-${n}`, 1_000 + n);
+      queue.enqueue(r);
+      queue.take();
+      queue.finish(r, 'Completed', 2_000 + n);
+      largest = Math.max(largest, readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8').split('\n').length);
+    }
+    queue.enqueue(request('waiting', 5_000));
+
+    expect(largest).toBeLessThanOrEqual(102);
+    const reopened = PersistentQueue.open(stateDir);
+    expect(reopened.replay.pending.map((r) => r.id)).toEqual(['in-flight', 'waiting']);
+    expect(reopened.replay.lastAt).toBe(5_000);
+  });
+
   it('drops inline bodies nobody references any more, and deletes a body once its request finished', () => {
     writeFileSync(join(stateDir, 'stray.bin'), '');
     const { queue } = PersistentQueue.open(stateDir);
