@@ -1,0 +1,90 @@
+import { DEFAULT_LENGTH_POLICY, finalLength, partLength } from '../../core/length-policy';
+import type { GenerationLength } from '../../core/model-request';
+import { partBudget } from '../../core/split-article';
+import { summarizeLong, type SummarizeText } from '../../core/summarize-long';
+import { estimateTokens } from '../../core/token-estimate';
+
+const sentence = (i: number): string => `in group ${i} the measured response rose after the second dose of the study drug .`;
+const article = (sentences: number): string => Array.from({ length: sentences }, (_, i) => sentence(i)).join('\n');
+
+interface Call {
+  input: string;
+  length?: GenerationLength;
+}
+
+/** A stand-in model: records each request and answers with its input's first `max_length / 1.3` words. */
+const recordingModel = (maxInputTokens: number): { calls: Call[]; summarize: SummarizeText } => {
+  const calls: Call[] = [];
+  return {
+    calls,
+    summarize: async (input, length) => {
+      calls.push({ input, length });
+      expect(estimateTokens(input)).toBeLessThanOrEqual(maxInputTokens);
+      const words = Math.floor((length?.max_length ?? 128) / 1.3);
+      return (input.match(/\S+/g) ?? []).slice(0, words).join(' ');
+    },
+  };
+};
+
+describe('summarizeLong', () => {
+  it('sends a short article as one request with the model defaults', async () => {
+    // Prepare
+    const text = article(10);
+    const model = recordingModel(1024);
+
+    // Act
+    const result = await summarizeLong(text, model.summarize, { maxInputTokens: 1024 });
+
+    // Assess
+    expect(model.calls).toEqual([{ input: text, length: undefined }]);
+    expect(result).toMatchObject({ parts: [text], requests: 1, depth: 0 });
+  });
+
+  it('summarizes each part, then reduces the joined part summaries with the final length: N + 1 requests', async () => {
+    // Prepare: about 4,000 estimated tokens, four or five parts of a 1,024-token model.
+    const text = article(200);
+    const model = recordingModel(1024);
+
+    // Act
+    const result = await summarizeLong(text, model.summarize, { maxInputTokens: 1024 });
+
+    // Assess
+    const n = result.parts.length;
+    expect(n).toBeGreaterThanOrEqual(4);
+    expect(result.requests).toBe(n + 1);
+    expect(result.depth).toBe(1);
+    expect(model.calls.slice(0, n).map((c) => c.length)).toEqual(Array(n).fill(partLength(n, partBudget(1024))));
+    expect(model.calls[n]?.length).toEqual(finalLength());
+    expect(model.calls[n]?.input).toBe(result.partSummaries.join('\n\n'));
+    expect(result.summary).toBe(model.calls[n]?.input.split(/\s+/).slice(0, 250).join(' '));
+  });
+
+  it('reduces in a tree when the part summaries do not fit one request, each level within the limit', async () => {
+    // Prepare: a small model limit so that a long article has many parts.
+    const text = article(2000);
+    const model = recordingModel(256);
+
+    // Act
+    const result = await summarizeLong(text, model.summarize, { maxInputTokens: 256 });
+
+    // Assess
+    expect(result.parts.length).toBeGreaterThan(100);
+    expect(result.depth).toBeGreaterThanOrEqual(3);
+    expect(result.depth).toBeLessThanOrEqual(Math.ceil(Math.log2(result.parts.length)));
+    expect(result.requests).toBe(model.calls.length);
+    expect(model.calls.at(-1)?.length).toEqual(finalLength());
+  });
+
+  it('asks for an abstract-length final summary and part summaries that share the reduce input', () => {
+    // Act
+    const final = finalLength(DEFAULT_LENGTH_POLICY);
+    const few = partLength(3, partBudget(1024));
+    const many = partLength(40, partBudget(1024));
+
+    // Assess: 150 to 250 words at 1.3 tokens a word; parts between 40 and 120 words.
+    expect(final).toEqual({ min_length: 195, max_length: 325 });
+    expect(few.max_length).toBe(Math.round(120 * 1.3));
+    expect(many.max_length).toBe(Math.round(40 * 1.3));
+    expect(few.min_length).toBeLessThan(few.max_length);
+  });
+});
