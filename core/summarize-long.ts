@@ -1,4 +1,4 @@
-import { finalLength, DEFAULT_LENGTH_POLICY, partLength, type LengthPolicy } from './length-policy';
+import { DEFAULT_LENGTH_POLICY, lengthsFor, type LengthPolicy } from './length-policy';
 import type { GenerationLength } from './model-request';
 import { planReduce } from './reduce-plan';
 import { partBudget, splitArticle } from './split-article';
@@ -38,8 +38,9 @@ export const summarizeLong = async (text: string, summarize: SummarizeText, opti
   }
   let requests = 0;
   const partSummaries: string[] = [];
+  const lengths = lengthsFor(text, parts.length, budget, policy);
   for (const part of parts) {
-    partSummaries.push(await summarize(part, partLength(parts.length, budget, policy)));
+    partSummaries.push(await summarize(part, lengths.part));
     requests++;
   }
   let level = partSummaries.filter((summary) => summary.trim() !== '');
@@ -49,7 +50,7 @@ export const summarizeLong = async (text: string, summarize: SummarizeText, opti
     depth++;
     if (step.final) {
       const input = step.groups[0]?.input ?? '';
-      const summary = input ? await summarize(input, finalLength(policy)) : '';
+      const summary = input ? await summarize(input, lengths.final) : '';
       if (input) requests++;
       return { summary, parts, partSummaries, requests, depth };
     }
@@ -59,7 +60,7 @@ export const summarizeLong = async (text: string, summarize: SummarizeText, opti
         next.push(group.input);
         continue;
       }
-      next.push(await summarize(group.input, partLength(step.groups.length, budget, policy)));
+      next.push(await summarize(group.input, lengthsFor(text, step.groups.length, budget, policy).part));
       requests++;
     }
     level = next.filter((summary) => summary.trim() !== '');

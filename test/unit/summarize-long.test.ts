@@ -1,4 +1,4 @@
-import { DEFAULT_LENGTH_POLICY, finalLength, partLength } from '../../core/length-policy';
+import { DEFAULT_LENGTH_POLICY, finalLength, lengthsFor } from '../../core/length-policy';
 import type { GenerationLength } from '../../core/model-request';
 import { partBudget } from '../../core/split-article';
 import { summarizeLong, type SummarizeText } from '../../core/summarize-long';
@@ -41,8 +41,8 @@ describe('summarizeLong', () => {
   });
 
   it('summarizes each part, then reduces the joined part summaries with the final length: N + 1 requests', async () => {
-    // Prepare: about 4,000 estimated tokens, four or five parts of a 1,024-token model.
-    const text = article(200);
+    // Prepare: 1,600 words (research length), about 2,900 estimated tokens: four parts of a 1,024-token model.
+    const text = article(100);
     const model = recordingModel(1024);
 
     // Act
@@ -50,10 +50,10 @@ describe('summarizeLong', () => {
 
     // Assess
     const n = result.parts.length;
-    expect(n).toBeGreaterThanOrEqual(4);
+    expect(n).toBe(4);
     expect(result.requests).toBe(n + 1);
     expect(result.depth).toBe(1);
-    expect(model.calls.slice(0, n).map((c) => c.length)).toEqual(Array(n).fill(partLength(n, partBudget(1024))));
+    expect(model.calls.slice(0, n).map((c) => c.length)).toEqual(Array(n).fill(lengthsFor(text, n, partBudget(1024)).part));
     expect(model.calls[n]?.length).toEqual(finalLength());
     expect(model.calls[n]?.input).toBe(result.partSummaries.join('\n\n'));
     expect(result.summary).toBe(model.calls[n]?.input.split(/\s+/).slice(0, 250).join(' '));
@@ -75,16 +75,30 @@ describe('summarizeLong', () => {
     expect(model.calls.at(-1)?.length).toEqual(finalLength());
   });
 
-  it('asks for an abstract-length final summary and part summaries that share the reduce input', () => {
-    // Act
-    const final = finalLength(DEFAULT_LENGTH_POLICY);
-    const few = partLength(3, partBudget(1024));
-    const many = partLength(40, partBudget(1024));
+  it('asks a research-length article for an abstract, parts sharing the reduce input', () => {
+    // Prepare: 1,500 words or more is research length.
+    const research = article(100);
 
-    // Assess: 150 to 250 words at 1.3 tokens a word; parts between 40 and 120 words.
-    expect(final).toEqual({ min_length: 195, max_length: 325 });
-    expect(few.max_length).toBe(Math.round(120 * 1.3));
-    expect(many.max_length).toBe(Math.round(40 * 1.3));
-    expect(few.min_length).toBeLessThan(few.max_length);
+    // Act
+    const few = lengthsFor(research, 3, partBudget(1024));
+    const many = lengthsFor(research, 40, partBudget(1024));
+
+    // Assess: 150 to 250 words at 1.3 tokens a word; parts between 100 and 200 words, at least 3/4 of it.
+    expect(few.final).toEqual({ min_length: 195, max_length: 325 });
+    expect(finalLength(DEFAULT_LENGTH_POLICY)).toEqual(few.final);
+    expect(few.part).toEqual({ min_length: Math.round(114 * 1.3), max_length: Math.round(153 * 1.3) });
+    expect(many.part).toEqual({ min_length: Math.round(75 * 1.3), max_length: Math.round(100 * 1.3) });
+  });
+
+  it('keeps the model default length for a news-length article that needed parts', () => {
+    // Prepare: under 1,500 words.
+    const news = article(60);
+
+    // Act
+    const lengths = lengthsFor(news, 2, partBudget(1024));
+
+    // Assess: no final length; parts only the default minimum of 32 tokens.
+    expect(lengths.final).toBeUndefined();
+    expect(lengths.part).toEqual({ min_length: 32, max_length: Math.round(200 * 1.3) });
   });
 });
