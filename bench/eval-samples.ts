@@ -1,15 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-/** The two samples in shared/eval (see its README): CNN/DailyMail highlights and XSum one-liners. */
-export const DATASETS = ['cnndm', 'xsum'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+/** A sample file's name without `-sample.jsonl`: `cnndm`, `xsum`, `pubmed-long`. */
+export type DatasetName = string;
+const SAMPLE_FILE = /^(.+)-sample\.jsonl$/;
 
 export interface EvalSample {
   id: string;
   article: string;
   /** One reference sentence a line (rougeLsum needs the breaks). */
   reference: string;
+  /** Published outputs of other systems for this article, by system (PEGASUS style: `<n>` breaks a line). */
+  systemOutputs?: Record<string, string>;
 }
 
 export class EvalDataError extends Error {
@@ -47,6 +49,19 @@ export const findProjectRoot = (start: string): string => {
   return dir;
 };
 
+/** Every dataset of the folder: each `<name>-sample.jsonl`, in name order. */
+export const listDatasets = (evalDir: string): DatasetName[] => {
+  let names: string[];
+  try {
+    names = readdirSync(evalDir);
+  } catch (cause) {
+    throw new EvalDataError(`cannot read ${evalDir} (set --eval-dir or EVAL_DIR to the shared/eval folder)`, { cause });
+  }
+  const datasets = names.flatMap((name) => SAMPLE_FILE.exec(name)?.[1] ?? []).sort();
+  if (datasets.length === 0) throw new EvalDataError(`no *-sample.jsonl in ${evalDir}`);
+  return datasets;
+};
+
 /** Reads `<evalDir>/<dataset>-sample.jsonl`: one `{"id", "article", "reference"}` object a line. */
 export const loadSamples = (evalDir: string, dataset: DatasetName): EvalSample[] => {
   const file = join(evalDir, `${dataset}-sample.jsonl`);
@@ -70,9 +85,12 @@ const parseSample = (line: string, where: string): EvalSample => {
   } catch (cause) {
     throw new EvalDataError(`${where}: not JSON`, { cause });
   }
-  const { id, article, reference } = (row ?? {}) as Record<string, unknown>;
+  const { id, article, reference, systemOutputs } = (row ?? {}) as Record<string, unknown>;
   if (typeof id !== 'string' || typeof article !== 'string' || typeof reference !== 'string') {
     throw new EvalDataError(`${where}: needs string fields id, article and reference`);
   }
-  return { id, article, reference };
+  if (systemOutputs === undefined) return { id, article, reference };
+  const outputs = Object.entries(systemOutputs ?? {}).filter(([, text]) => typeof text === 'string');
+  if (typeof systemOutputs !== 'object' || outputs.length === 0) throw new EvalDataError(`${where}: systemOutputs must map system names to strings`);
+  return { id, article, reference, systemOutputs: Object.fromEntries(outputs) as Record<string, string> };
 };

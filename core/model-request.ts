@@ -10,6 +10,19 @@ import { RejectedArticleError } from './errors';
 export const MODEL_CONTENT_TYPE = 'application/json';
 export const MODEL_PARAMETERS = { truncation: true } as const;
 
+/** Generation lengths in tokens, as the pipeline's `min_length`/`max_length` kwargs count them. */
+export interface GenerationLength {
+  min_length: number;
+  max_length: number;
+}
+
+/**
+ * The request's `parameters`: truncation always, and a length when the caller sets one (a part or a reduce
+ * of a long article, see core/length-policy.ts); without one the model's own defaults apply.
+ */
+export const modelParameters = (length?: GenerationLength): Record<string, unknown> =>
+  length ? { ...MODEL_PARAMETERS, min_length: length.min_length, max_length: length.max_length } : MODEL_PARAMETERS;
+
 /** Control characters other than tab, line feed, vertical tab, form feed and carriage return. */
 // eslint-disable-next-line no-control-regex -- counting control characters is the point
 const CONTROL = /[\u0001-\u0008\u000e-\u001f\u007f]/g;

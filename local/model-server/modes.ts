@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tokensToWords, truncateToTokens } from '../../core/token-estimate';
 import { summarize, type SummarizeOptions } from './summarizer';
 
 /** What the model does with the decoded inputs: one summary per input, in order. */
@@ -6,9 +7,26 @@ export type Predict = (inputs: string[], parameters: SummarizeOptions) => Promis
 
 export type Mode = 'summarize' | 'fixed';
 
-/** The real extractive summarizer; synchronous and a few milliseconds an article, so it runs inline. */
-export const summarizeMode = (): Predict => async (inputs, parameters) =>
-  inputs.map((input) => summarize(input, parameters));
+/**
+ * google/pegasus-cnn_dailymail's generation defaults (its config.json `max_length` 128, `min_length` 32), in
+ * tokens; a request's `parameters` override them.
+ */
+export const DEFAULT_GENERATION = { max_length: 128, min_length: 32 } as const;
+
+/**
+ * The real extractive summarizer; synchronous and a few milliseconds an article, so it runs inline. Like the
+ * Hugging Face pipeline with `truncation: true`, it reads only the first `maxInputTokens` tokens of each input
+ * (the rest is dropped, not an error), and `min_length`/`max_length` count tokens, turned into the words
+ * the summarizer counts.
+ */
+export const summarizeMode =
+  (maxInputTokens: number): Predict =>
+  async (inputs, parameters) => {
+    const maxLength = parameters.max_length ?? DEFAULT_GENERATION.max_length;
+    const minLength = Math.min(maxLength, parameters.min_length ?? DEFAULT_GENERATION.min_length);
+    const inWords = { max_length: Math.max(1, tokensToWords(maxLength)), min_length: tokensToWords(minLength) };
+    return inputs.map((input) => summarize(truncateToTokens(input, maxInputTokens), inWords));
+  };
 
 /** The first 20 words of the input: what the fixed-latency stand-in echoes back as its "summary". */
 const FIRST_WORDS = /^\s*(?:\S+\s+){0,19}\S*/;
@@ -28,5 +46,5 @@ export const fixedMode =
     return inputs.map((input) => (FIRST_WORDS.exec(input)?.[0] ?? '').replace(/\s+/g, ' ').trim());
   };
 
-export const makePredict = (mode: Mode, latencyMs: number): Predict =>
-  mode === 'fixed' ? fixedMode(latencyMs) : summarizeMode();
+export const makePredict = (mode: Mode, latencyMs: number, maxInputTokens: number): Predict =>
+  mode === 'fixed' ? fixedMode(latencyMs) : summarizeMode(maxInputTokens);

@@ -10,6 +10,8 @@ Options (each also read from the environment variable shown; a flag wins):
   --mode summarize|fixed    summarize: the extractive summarizer (default); fixed: a trivial summary
                             after exactly --latency-ms                          MODEL_SERVER_MODE
   --latency-ms N            service time of fixed mode (default 100)          MODEL_SERVER_LATENCY_MS
+  --max-input-tokens N      input tokens read; the rest is dropped (default 1024,
+                            google/pegasus-cnn_dailymail's limit)             MODEL_SERVER_MAX_INPUT_TOKENS
   --port N                  port; 0 = any free port (default 8080)            MODEL_SERVER_PORT, SAGEMAKER_BIND_TO_PORT
   --startup-delay-ms N      answer 503 for N ms, as if loading a model        MODEL_SERVER_STARTUP_DELAY_MS
   --error-rate X            share of invocations answered 500 (0 to 1)        MODEL_SERVER_ERROR_RATE
@@ -29,6 +31,7 @@ export class UsageError extends Error {
 const settings = {
   mode: { flag: 'mode', env: ['MODEL_SERVER_MODE'], schema: z.enum(['summarize', 'fixed']).default('summarize') },
   latencyMs: { flag: 'latency-ms', env: ['MODEL_SERVER_LATENCY_MS'], schema: z.coerce.number().int().min(0).default(100) },
+  maxInputTokens: { flag: 'max-input-tokens', env: ['MODEL_SERVER_MAX_INPUT_TOKENS'], schema: z.coerce.number().int().min(16).default(1024) },
   // SageMaker sets SAGEMAKER_BIND_TO_PORT for containers that must not take 8080 (inference pipelines).
   port: { flag: 'port', env: ['MODEL_SERVER_PORT', 'SAGEMAKER_BIND_TO_PORT'], schema: z.coerce.number().int().min(0).max(65535).default(8080) },
   startupDelayMs: { flag: 'startup-delay-ms', env: ['MODEL_SERVER_STARTUP_DELAY_MS'], schema: z.coerce.number().int().min(0).default(0) },

@@ -27,6 +27,11 @@ export interface RankingWeights {
   shortWords: number;
   /** Above this many words a sentence is usually captions run together; scaled down beyond it. */
   longWords: number;
+  /**
+   * Sentences from the end after which an end prior has fallen to 1/e (0: none). Research text states its
+   * findings again at the end of each section (HipoRank, Dong et al. 2021: section boundaries, both ends).
+   */
+  endDecay: number;
 }
 
 export const DEFAULT_WEIGHTS: RankingWeights = {
@@ -34,6 +39,18 @@ export const DEFAULT_WEIGHTS: RankingWeights = {
   centralityFloor: 0.5,
   shortWords: 8,
   longWords: 45,
+  endDecay: 0,
+};
+
+/**
+ * For research text, whose key statements are not all in its first sentences: a weaker lead prior and an
+ * end prior, so the first and last sentences of each part (and of the joined part summaries a reduce reads)
+ * weigh most, after HipoRank's section-boundary positions (Dong et al. 2021, https://arxiv.org/abs/2005.00513).
+ */
+export const LONG_TEXT_WEIGHTS: RankingWeights = {
+  ...DEFAULT_WEIGHTS,
+  positionDecay: 20,
+  endDecay: 5,
 };
 
 const DAMPING = 0.85;
@@ -99,11 +116,13 @@ export const rankSentences = (sentences: Sentence[], weights: RankingWeights = D
   const centrality = textRank(vectors);
   const best = Math.max(...centrality, Number.MIN_VALUE);
   let position = 0;
+  const body = sentences.filter((s) => s.kind !== 'heading').length;
   return sentences.map((sentence, i) => {
     const words = countWords(sentence.text);
     const vector = vectors[i] as Vector;
     if (sentence.kind === 'heading' || words === 0) return { sentence, words, vector, score: 0 };
-    const prior = Math.exp(-position / weights.positionDecay);
+    const lead = Math.exp(-position / weights.positionDecay);
+    const prior = weights.endDecay > 0 ? Math.max(lead, Math.exp(-(body - 1 - position) / weights.endDecay)) : lead;
     position++;
     const central = (centrality[i] ?? 0) / best;
     const score = prior * (weights.centralityFloor + central) * lengthFactor(words, weights);

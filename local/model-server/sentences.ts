@@ -33,6 +33,8 @@ const OPENERS = /^["'“‘«([]+/u;
 const BULLET = /^(?:[-*•‣◦▪–—]|\d{1,3}[.)])\s+/u;
 const MARKDOWN_HEADING = /^#{1,6}\s+/;
 const TERMINAL = /[.!?…:;,"'”’)\]]$/u;
+/** A line that ends a sentence: research releases put one sentence a line, often lower-cased. */
+const LINE_END = /[.!?…]["'”’)\]]*$/u;
 const HEADING_MAX_WORDS = 12;
 
 interface Unit {
@@ -78,9 +80,11 @@ const units = (text: string): Unit[] => {
         current = { text: line.replace(BULLET, ''), kind: 'bullet' };
       } else if (current) {
         current.text += ` ${line}`;
+        if (LINE_END.test(line)) flush();
       } else {
         const isHeading = lines.length === 1 && b < blocks.length - 1 && looksLikeHeading(line);
         current = { text: line, kind: isHeading ? 'heading' : 'prose' };
+        if (!isHeading && LINE_END.test(line)) flush();
       }
     }
     flush();

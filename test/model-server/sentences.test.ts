@@ -25,6 +25,26 @@ describe('splitSentences', () => {
     expect(sentences).toEqual(expected);
   });
 
+  it('ends a sentence at a line that ends with a full stop, also in lower-cased, tokenized text', () => {
+    // Prepare: the layout of research article releases, one sentence a line, no capitals.
+    const input = 'the cohort was followed for two years .\nserum levels fell in 40 % of cases ( p < 0.05 ) .\nno side effects were seen';
+
+    // Act and Assess
+    expect(texts(input)).toEqual([
+      'the cohort was followed for two years .',
+      'serum levels fell in 40 % of cases ( p < 0.05 ) .',
+      'no side effects were seen',
+    ]);
+  });
+
+  it('still joins a hard-wrapped sentence whose line ends mid-sentence', () => {
+    // Act and Assess
+    expect(texts('The council approved the\nbridge on Monday. Work starts soon.')).toEqual([
+      'The council approved the bridge on Monday.',
+      'Work starts soon.',
+    ]);
+  });
+
   it('treats each bullet item as a sentence and drops its marker', () => {
     // Prepare
     const input = 'Key findings:\n- Deaths fell by a third\n* Side effects were mild\n• Costs fell\n1. First point.\n2) Second point.';

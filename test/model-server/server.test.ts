@@ -169,6 +169,51 @@ describe('model server (summarize mode)', () => {
   });
 });
 
+describe('model server input limit and generation lengths', () => {
+  /** Numbered sentences on distinct topics, so which of them the model read shows in its summary. */
+  const topics = ['harbour cranes', 'orchard frost', 'railway signals', 'library hours', 'river salmon', 'solar panels'];
+  const longText = Array.from({ length: 60 }, (_, i) => {
+    const topic = topics[i % topics.length] as string;
+    return `Report ${i} says the ${topic} study found clear results about ${topic} in district ${i}.`;
+  }).join('\n\n');
+  const reportsIn = (summary: string): number[] => [...summary.matchAll(/Report (\d+)/g)].map((m) => Number(m[1]));
+
+  it('reads only the first maxInputTokens tokens, as the pipeline with truncation: true drops the rest', async () => {
+    // Prepare: about 20 tokens a sentence, so 200 tokens hold about the first ten sentences.
+    const narrow = await startModelServer({ maxInputTokens: 200 });
+    const wide = await startModelServer({ maxInputTokens: 4096 });
+    try {
+      // Act
+      const parameters = { truncation: true, min_length: 2000, max_length: 3000 }; // room for every sentence read
+      const [fromNarrow] = summariesOf(await invoke(narrow.url, { inputs: longText, parameters }));
+      const [fromWide] = summariesOf(await invoke(wide.url, { inputs: longText, parameters }));
+
+      // Assess
+      expect(Math.max(...reportsIn(fromNarrow ?? ''))).toBeLessThan(12);
+      expect(Math.max(...reportsIn(fromWide ?? ''))).toBe(59);
+    } finally {
+      await Promise.all([narrow.close(), wide.close()]);
+    }
+  });
+
+  it('counts max_length and min_length in tokens (about 1.3 to a word), like the Hugging Face pipeline', async () => {
+    // Prepare
+    const server = await startModelServer({ maxInputTokens: 4096 });
+    try {
+      // Act
+      const [capped] = summariesOf(await invoke(server.url, { inputs: longText, parameters: { max_length: 65 } }));
+      const [stretched] = summariesOf(await invoke(server.url, { inputs: longText, parameters: { min_length: 260, max_length: 390 } }));
+
+      // Assess: 65 tokens allow 50 words; 260 to 390 tokens ask for 200 to 300 words.
+      expect(countWords(capped ?? '')).toBeLessThanOrEqual(50);
+      expect(countWords(stretched ?? '')).toBeGreaterThanOrEqual(200);
+      expect(countWords(stretched ?? '')).toBeLessThanOrEqual(300);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('model server limits', () => {
   it('answers a body over maxBodyBytes with 413', async () => {
     // Prepare

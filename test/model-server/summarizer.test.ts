@@ -21,6 +21,34 @@ const bridgeArticle = [
   'Work on the bridge foundations is due to start next spring, once the river level falls.',
 ].join(' ');
 
+/** Generated research-style text: lower-cased, one sentence a line; the key finding is stated last. */
+const researchPart = [
+  'we studied the effect of a daily walk on blood pressure in older adults .',
+  ...Array.from({ length: 24 }, (_, i) => `in week ${i + 1} , walkers in group ${(i % 4) + 1} recorded their steps and blood pressure in a diary .`),
+  'in conclusion , a daily walk lowered blood pressure in older adults by a small but steady amount .',
+].join('\n');
+
+describe('summarize, asked for more than a news summary (a part or an abstract)', () => {
+  it('aims between min_length and max_length and takes sentences from the end of research text too', () => {
+    // Act
+    const lines = summarize(researchPart, { min_length: 70, max_length: 110 }).split('\n');
+
+    // Assess
+    const words = countWords(lines.join(' '));
+    expect(words).toBeGreaterThanOrEqual(70);
+    expect(words).toBeLessThanOrEqual(110);
+    expect(lines.at(-1)).toMatch(/^in week 2[34] |^in conclusion/); // the end prior
+  });
+
+  it('reads a news-length request (no more than 60 words asked) with the lead prior alone', () => {
+    // Act
+    const summary = summarize(researchPart, { min_length: 24, max_length: 60 });
+
+    // Assess
+    expect(summary).not.toMatch(/in week 2[0-4] |in conclusion/);
+  });
+});
+
 describe('summarize', () => {
   it('leads with the first key sentence and skips an off-topic aside', () => {
     // Act

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RejectedArticleError } from '../../core/errors';
-import { ModelRequestEncoder, nonTextContentType } from '../../core/model-request';
+import { ModelRequestEncoder, modelParameters, nonTextContentType } from '../../core/model-request';
 
 /** Runs chunks through the encoder and returns the request JSON text. */
 const encode = async (...chunks: Buffer[]): Promise<string> => {
@@ -19,6 +19,20 @@ describe('ModelRequestEncoder', () => {
     const json = JSON.parse(await encode(Buffer.from(text)));
 
     expect(json).toEqual({ inputs: text, parameters: { truncation: true } });
+  });
+
+  it('sends a generation length in tokens beside truncation', async () => {
+    // Prepare
+    const parts: string[] = [];
+    const encoder = new ModelRequestEncoder(modelParameters({ min_length: 195, max_length: 325 }));
+    encoder.on('data', (d: Buffer | string) => parts.push(d.toString()));
+
+    // Act
+    await pipeline(Readable.from([Buffer.from('Text.')]), encoder);
+
+    // Assess
+    expect(JSON.parse(parts.join('')).parameters).toEqual({ truncation: true, min_length: 195, max_length: 325 });
+    expect(modelParameters()).toEqual({ truncation: true });
   });
 
   it('keeps multi-byte characters that are split across chunks', async () => {
