@@ -209,6 +209,13 @@ describe('autoscaling', () => {
 });
 
 describe('event wiring', () => {
+  it('gives the functions that send model requests the model input limit and the long-summary length', () => {
+    for (const name of ['SubmitArticle', 'RecordResult']) {
+      const variables = (resource(`${name}LambdaFunction`).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toMatchObject({ MAX_INPUT_TOKENS: '1024', LONG_SUMMARY_WORDS: '200', SUMMARIES_PREFIX: 'summaries/', REQUESTS_PREFIX: 'requests/' });
+    }
+  });
+
   it('subscribes recordResult to the success and error topics', () => {
     // Act
     const subscriptions = resourcesOfType('AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties);
@@ -422,6 +429,7 @@ describe('IAM', () => {
     ['SageMakerExecutionRole', 's3:GetObject', ['requests/*']],
     ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
     ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
+    ['RecordResultRole', 's3:PutObject', ['requests/*', 'summaries/*']],
   ])('lets %s use %s on exactly the object prefixes %j', (owner, action, prefixes) => {
     // Prepare
     const bucket = owner === 'SageMakerExecutionRole' ? '${ArticlesBucket}' : bucketName;
@@ -431,6 +439,15 @@ describe('IAM', () => {
       .flatMap(({ statement }) => asList(statement.Resource));
     // Assess
     expect(granted).toEqual(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:aws:s3:::${bucket}/${prefix}` })));
+  });
+
+  it('lets submitArticle and recordResult (reduce steps of long articles) queue requests on this stack\'s endpoint only', () => {
+    const queueing = allowStatements().filter(({ statement }) => asList(statement.Action).includes('sagemaker:InvokeEndpointAsync'));
+
+    expect(queueing.map(({ owner }) => owner).sort()).toEqual(['RecordResultRole', 'SubmitArticleRole']);
+    for (const { statement } of queueing) {
+      expect(statement.Resource).toEqual({ 'Fn::Sub': 'arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/research-summarizer-dev' });
+    }
   });
 
   it('names the articles bucket with the same expression wherever an ARN cannot reference it', () => {
