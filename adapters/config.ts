@@ -59,14 +59,10 @@ const submitSchema = z
 
 const recordSchema = z.object(senderEnv).transform(senderConfig);
 
+/** reconcile carries on long articles too (their next reduce step), so it sends like record-result. */
 const reconcileSchema = z
-  .object({ ...ledgerTable, ...requestLimits, RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300) })
-  .transform((e) => ({
-    ledgerTable: e.LEDGER_TABLE,
-    requestTtlSeconds: e.REQUEST_TTL_SECONDS,
-    invocationTimeoutSeconds: e.INVOCATION_TIMEOUT_SECONDS,
-    graceSeconds: e.RECONCILE_GRACE_SECONDS,
-  }));
+  .object({ ...senderEnv, RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300) })
+  .transform((e) => ({ ...senderConfig(e), graceSeconds: e.RECONCILE_GRACE_SECONDS }));
 
 export interface SenderConfig {
   ledgerTable: string;
@@ -84,9 +80,7 @@ export interface SubmitConfig extends SubmitSettings, SenderConfig {}
 
 export type RecordConfig = SenderConfig;
 
-export interface ReconcileConfig extends ReconcileSettings {
-  ledgerTable: string;
-}
+export interface ReconcileConfig extends ReconcileSettings, SenderConfig {}
 
 const parseEnv = <T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> => {
   const result = schema.safeParse(env);

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { bounded, CLAIM_LEASE_MS, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
+import { reconcileSteps, type StepsRepair } from './reconcile-steps';
+import type { StepDeps } from './record-step';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -19,9 +22,11 @@ export interface ReconcileDeps {
   outputs: OutputReader;
   clock: Clock;
   settings: ReconcileSettings;
+  /** What carrying on a long article needs (its next reduce step); without it long articles are left alone. */
+  steps?: Omit<StepDeps, 'outputs' | 'clock' | 'ledger'>;
 }
 
-export type Repair = { articleId: string; key: string; state: TerminalUpdate['state'] | 'skipped' };
+export type Repair = { articleId: string; key: string; state: TerminalUpdate['state'] | StepsRepair };
 
 /** The oldest receivedAt a QUEUED row may have before it is looked at. */
 export const stuckBefore = (now: Date, s: ReconcileSettings): string =>
@@ -31,7 +36,13 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const now = deps.clock.now();
   const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
   const repairs: Repair[] = [];
+  const invocationId = `reconcile-${randomUUID()}`;
   for (const row of rows) {
+    if (row.parts !== undefined) {
+      const state = deps.steps ? await reconcileSteps(row, { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger }, stuckBefore(now, deps.settings), invocationId) : 'skipped';
+      repairs.push({ articleId: row.articleId, key: row.key, state });
+      continue;
+    }
     const update = await repairOf(row, deps, now);
     if (!update) {
       repairs.push({ articleId: row.articleId, key: row.key, state: 'skipped' });

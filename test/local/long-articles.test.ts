@@ -6,6 +6,7 @@ import { articleIdFor, parseStepInferenceId, requestKeyFor, s3Url, type StepId }
 import { estimateTokens } from '../../core/interim-splitting';
 import type { LedgerRow } from '../../core/ledger';
 import type { LongArticlePolicy } from '../../core/long-articles';
+import { reconcile } from '../../core/reconcile';
 import { retryRow } from '../../core/retry';
 import { makeOnNotification } from '../../functions/record-result/on-notification';
 import { startEmulators, type Emulators } from '../support/emulators';
@@ -229,6 +230,49 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
 
     // Assess
     expect(await row(articleId)).toMatchObject({ state: 'COMPLETED', summary: 'Done.', requestCount: count + 2, partsDone: count });
+  });
+
+  it('reconcile records parts whose notification never arrived from their outputs, sends the reduce once, and expires a part that never answered', async () => {
+    // Prepare: two articles queued two hours ago (past TTL 1 h + timeout 15 min + grace 5 min).
+    clock.set('2026-11-26T08:00:00.000Z');
+    const { onUpload, onNotification, deps } = handlers();
+    const lost = await put(generatedArticle(3000, 8));
+    const silent = await put(generatedArticle(3000, 9));
+    await onUpload(lost.event);
+    await onUpload(silent.event);
+    const queued = await row(lost.articleId);
+    const count = queued.parts as number;
+    // Every part of the first answered in S3 but only part 1 was notified; the second's last part never answered.
+    await onNotification(snsEvent(await succeed(queued, 'p1')));
+    for (const step of parts(queued).slice(1)) await succeed(queued, step);
+    const silentRow = await row(silent.articleId);
+    for (const step of parts(silentRow).slice(0, -1)) await succeed(silentRow, step);
+    clock.set('2026-11-26T10:00:00.000Z');
+    const reconcileDeps = { ledger, outputs: deps.outputs, clock, settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 }, steps: deps };
+    const sentBefore = queue.requests.length;
+
+    // Act
+    const repairs = await reconcile(reconcileDeps);
+
+    // Assess: the first moved on to its final reduce (one request, no part sent again); the second expired naming its part.
+    expect(repairs.filter((r) => r.articleId === lost.articleId || r.articleId === silent.articleId).map((r) => [r.articleId, r.state]).sort()).toEqual(
+      [[lost.articleId, 'resumed'], [silent.articleId, 'EXPIRED']].sort(),
+    );
+    const reducing = await row(lost.articleId);
+    expect(reducing).toMatchObject({ state: 'QUEUED', partsDone: count, level: 1, levelSize: 1, requestCount: count + 1, levelStartedAt: '2026-11-26T10:00:00.000Z' });
+    expect(queue.requests.slice(sentBefore).map((r) => r.inferenceId)).toEqual([`${queued.inferenceId}-r1-1`]);
+    const expired = await row(silent.articleId);
+    expect(expired.state).toBe('EXPIRED');
+    expect(expired.reason).toMatch(new RegExp(`^part ${silentRow.parts} of ${silentRow.parts}: no output or failure`));
+
+    // Act: the reduce answered in S3 but its notification was lost too; reconcile runs again later.
+    await succeed(reducing, 'r1-1', 'Found by reconcile.');
+    clock.set('2026-11-26T12:00:00.000Z');
+    await reconcile(reconcileDeps);
+
+    // Assess
+    expect(await row(lost.articleId)).toMatchObject({ state: 'COMPLETED', summary: 'Found by reconcile.', requestCount: count + 1 });
+    expect(queue.requests).toHaveLength(sentBefore + 1);
   });
 
   it('keeps the row of a 1 MB article far below the 400 KB item limit', async () => {

@@ -1,0 +1,45 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { generatedArticle } from '../support/long-text';
+import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
+
+describe('long articles on the local cloud: split, map, reduce, end to end', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+  }, 60_000);
+  afterAll(async () => cloud.dispose());
+
+  const readText = async (location: string): Promise<string> => {
+    const key = location.replace(`s3://${cloud.endpoints.bucket}/`, '');
+    return (await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key }))).Body!.transformToString();
+  };
+
+  it('summarizes a 4,000-word article part by part, then reduces; a short article still takes one request', async () => {
+    // Prepare
+    const long = generatedArticle(4000, 7);
+    const short = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring. The change was largest in the north.';
+    // Act
+    await putArticle(cloud, 'input/long/paper.txt', long);
+    await putArticle(cloud, 'input/long/note.txt', short);
+    const rows = await terminalRows(cloud, ['input/long/paper.txt', 'input/long/note.txt'], 120_000);
+
+    // Assess: the long one in N parts plus reduce requests, its summary drawn from the article.
+    const paper = rows.get('input/long/paper.txt');
+    expect(paper).toMatchObject({ state: 'COMPLETED', partsDone: paper?.parts, level: 1, levelSize: 1 });
+    const parts = paper?.parts as number;
+    expect(parts).toBeGreaterThan(4);
+    expect(paper?.requestCount).toBe(parts + 1);
+    const firstSentence = (paper?.summary ?? '').split(/(?<=\.)\s/)[0] as string;
+    expect(long).toContain(firstSentence.trim());
+    const partSummaries = JSON.parse(await readText(paper?.partSummariesLocation as string)) as { article: string; parts: { part: number; summary: string }[] };
+    expect(partSummaries.article).toBe(`s3://${cloud.endpoints.bucket}/input/long/paper.txt`);
+    expect(partSummaries.parts.map((p) => p.part)).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
+    expect(partSummaries.parts.every((p) => p.summary.length > 0)).toBe(true);
+    const requests = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.endpoints.bucket, Prefix: `requests/${paper?.articleId}/` }));
+    expect(requests.Contents?.length).toBe(parts + 1);
+
+    // The short one: unchanged.
+    expect(rows.get('input/long/note.txt')).toMatchObject({ state: 'COMPLETED', requestCount: 1 });
+    expect(rows.get('input/long/note.txt')?.parts).toBeUndefined();
+  }, 150_000);
+});
