@@ -136,8 +136,9 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     await onNotification(snsEvent(await succeed(queued, first as string)));
     expect(await row(articleId)).toEqual(afterFirst);
     for (const step of rest.slice(0, -1)) await onNotification(snsEvent(await succeed(queued, step)));
+    // The last part twice: in one batch, and concurrently from another invocation.
     const last = await succeed(queued, rest.at(-1) as string);
-    await onNotification(snsEvent(last, last));
+    await Promise.all([onNotification(snsEvent(last, last)), onNotification(snsEvent(last))]);
 
     // Assess: one reduce request, final, over the part summaries in order.
     const reducing = await row(articleId);
