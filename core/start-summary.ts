@@ -227,7 +227,7 @@ const sendParts = async (
   });
   const row = await deps.ledger.get(articleId);
   if (row?.inferenceId !== inferenceId) return { outcome: 'superseded', articleId, inferenceId };
-  // A retried attempt may already be past the parts (a reduce step failed): retry sends those steps.
+  // Past the parts already (a retry of this submission after they were all summarized): nothing to send.
   if ((row.level ?? 0) === 0) {
     try {
       for (const step of unsentSteps(row, inferenceId)) {
