@@ -38,10 +38,15 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
   const missing = stepsOfLevel(after.level ?? 0, after.levelSize ?? 0).filter((step) => after.steps?.[step]?.s !== 'done');
   if (missing.length === 0) return found > 0 ? 'resumed' : 'skipped';
   const completedAt = deps.clock.now().toISOString();
+  const step = missing[0] as StepId;
   const more = missing.length > 1 ? ` (and ${missing.length - 1} more step(s))` : '';
+  const sent = after.steps?.[step]?.id.startsWith(`${row.inferenceId}-`);
+  const why = sent
+    ? `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`
+    : 'never sent to the endpoint: the sending function stopped for good (found by reconcile)';
   const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
     state: 'EXPIRED',
-    reason: bounded(`${describeStep(missing[0] as StepId, after)}${more}: no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`, MAX_REASON_CHARS),
+    reason: bounded(`${describeStep(step, after)}${more}: ${why}`, MAX_REASON_CHARS),
     completedAt,
     totalMs: msBetween(row.uploadedAt, completedAt),
   });

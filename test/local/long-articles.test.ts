@@ -161,6 +161,39 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     expect(queue.requests).toHaveLength(count + 1);
   });
 
+  it('a Lambda retry of the invocation that completed the parts sends the reduce the endpoint refused; another delivery does not', async () => {
+    // Prepare: every part answered; the endpoint refuses the reduce request once.
+    const { onUpload, onNotification } = handlers();
+    const { event, articleId } = await put(generatedArticle(3000, 10));
+    await onUpload(event);
+    const queued = await row(articleId);
+    const [first, ...rest] = parts(queued);
+    for (const step of rest) await onNotification(snsEvent(await succeed(queued, step)));
+    const submit = queue.submit.bind(queue);
+    let refused = false;
+    queue.submit = async (request) => {
+      if (!refused && request.inferenceId.endsWith('-r1-1')) {
+        refused = true;
+        throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      }
+      return submit(request);
+    };
+    const last = snsEvent(await succeed(queued, first as string));
+
+    // Act: the last part's invocation throws (Lambda retries it); meanwhile SNS delivers it again elsewhere.
+    await expect(onNotification(last, { awsRequestId: 'notification-1' })).rejects.toThrow('the endpoint did not accept the request');
+    await onNotification(last, { awsRequestId: 'notification-2' });
+    const count = queue.requests.length;
+    await onNotification(last, { awsRequestId: 'notification-1' });
+
+    // Assess: the other delivery sent nothing; the retry sent the reduce, once.
+    expect(count).toBe(queued.parts);
+    expect(queue.requests.slice(count).map((r) => r.inferenceId)).toEqual([`${queued.inferenceId}-r1-1`]);
+    expect(await row(articleId)).toMatchObject({ state: 'QUEUED', level: 1, levelClaimedBy: 'notification-1', requestCount: (queued.parts as number) + 1 });
+    await onNotification(last, { awsRequestId: 'notification-1' });
+    expect(queue.requests).toHaveLength(count + 1);
+  });
+
   it('reduces in a tree when the part summaries do not fit one request', async () => {
     const { onUpload, onNotification } = handlers(pairingPolicy);
     const { event, articleId } = await put(generatedArticle(3500, 4));
