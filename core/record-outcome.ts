@@ -49,7 +49,7 @@ export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps, 
   if (!ref) return { outcome: 'foreign', reason: `input ${n.inputLocation} is not a research-summarizer request` };
   const { articleId } = ref;
   const step = parseStepInferenceId(ref.inferenceId);
-  if (step) return recordStep(n, { articleId, ...step, stepInferenceId: ref.inferenceId }, deps, invocationId);
+  if (step) return recordStepNotification(n, { articleId, ...step, stepInferenceId: ref.inferenceId }, deps, invocationId);
 
   // Check before reading the output: duplicates and late notifications cost one read, nothing more.
   const row = await deps.ledger.get(articleId);
@@ -69,7 +69,7 @@ export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps, 
 type Outcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs'>;
 
 /** One step of a long article (core/record-step.ts); the row stays QUEUED until the final reduce. */
-const recordStep = async (
+const recordStepNotification = async (
   n: InferenceNotification,
   ref: { articleId: string; inferenceId: string; step: StepId; stepInferenceId: string },
   deps: RecordDeps,

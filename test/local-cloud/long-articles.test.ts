@@ -1,6 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { runRetry } from '../../local/commands/retry';
+import { resolveTarget } from '../../local/commands/target';
 import { generatedArticle } from '../support/long-text';
-import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
+import { projectRoot, putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
 describe('long articles on the local cloud: split, map, reduce, end to end', () => {
   let cloud: TestCloud;
@@ -42,4 +44,30 @@ describe('long articles on the local cloud: split, map, reduce, end to end', () 
     expect(rows.get('input/long/note.txt')).toMatchObject({ state: 'COMPLETED', requestCount: 1 });
     expect(rows.get('input/long/note.txt')?.parts).toBeUndefined();
   }, 150_000);
+});
+
+describe('npm run retry of a long article on the local cloud', () => {
+  it('fails naming a part when the model fails, then completes after a retry that resends the failed parts only', async () => {
+    // Prepare: every model call fails, so every part fails and the article ends FAILED.
+    const failing = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '10', '--error-rate', '1'] });
+    await putArticle(failing, 'input/long/retry-me.txt', generatedArticle(2500, 11));
+    const failed = (await terminalRows(failing, ['input/long/retry-me.txt'])).get('input/long/retry-me.txt');
+    expect(failed).toMatchObject({ state: 'FAILED', failedStage: 'inference', partsDone: 0 });
+    expect(failed?.reason).toMatch(new RegExp(`^part \\d+ of ${failed?.parts}: `));
+    await failing.close();
+    const healthy = await startTestCloud({ stateDir: failing.stateDir, modelArgs: ['--mode', 'fixed', '--latency-ms', '10'] });
+    try {
+      // Act: what `npm run retry -- --state FAILED` runs.
+      const results = await runRetry(await resolveTarget({ stateDir: healthy.stateDir, projectRoot }), ['FAILED']);
+
+      // Assess: every part sent once more under attempt 2, then one reduce.
+      expect(results).toEqual([expect.objectContaining({ key: 'input/long/retry-me.txt', outcome: 'queued', attempt: 2 })]);
+      const row = (await terminalRows(healthy, ['input/long/retry-me.txt'])).get('input/long/retry-me.txt');
+      const parts = failed?.parts as number;
+      expect(row).toMatchObject({ state: 'COMPLETED', attempt: 2, parts, partsDone: parts, requestCount: 2 * parts + 1 });
+      expect(Object.values(row?.steps ?? {}).every((s) => s.id.startsWith(`${row?.inferenceId}-`))).toBe(true);
+    } finally {
+      await healthy.dispose();
+    }
+  }, 180_000);
 });
