@@ -14,54 +14,73 @@ const requestLimits = {
   INVOCATION_TIMEOUT_SECONDS: positiveInt(1, 3600).default(900),
 };
 
+/**
+ * What sends model requests (submit-article: the article or its parts; record-result: the reduce
+ * steps of long articles). MAX_INPUT_TOKENS is the model's input limit (1,024 for PEGASUS);
+ * LONG_SUMMARY_WORDS the length of a long article's final summary.
+ */
+const senderEnv = {
+  ...ledgerTable,
+  ...requestLimits,
+  ARTICLES_BUCKET: z.string().min(3),
+  REQUESTS_PREFIX: prefix,
+  SUMMARIES_PREFIX: prefix.default('summaries/'),
+  ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker endpoint name').max(63),
+  MAX_INPUT_TOKENS: positiveInt(64, 1_000_000).default(1024),
+  LONG_SUMMARY_WORDS: positiveInt(10, 2000).default(200),
+};
+
+const senderConfig = (e: z.infer<z.ZodObject<typeof senderEnv>>) => ({
+  ledgerTable: e.LEDGER_TABLE,
+  articlesBucket: e.ARTICLES_BUCKET,
+  endpointName: e.ENDPOINT_NAME,
+  requestsPrefix: e.REQUESTS_PREFIX,
+  summariesPrefix: e.SUMMARIES_PREFIX,
+  requestTtlSeconds: e.REQUEST_TTL_SECONDS,
+  invocationTimeoutSeconds: e.INVOCATION_TIMEOUT_SECONDS,
+  maxInputTokens: e.MAX_INPUT_TOKENS,
+  longSummaryWords: e.LONG_SUMMARY_WORDS,
+});
+
 /** Each schema maps the environment's names to the config's, so a loader is one parse. */
 const submitSchema = z
   .object({
-    ...ledgerTable,
-    ...requestLimits,
-    ARTICLES_BUCKET: z.string().min(3),
+    ...senderEnv,
     INPUT_PREFIX: prefix,
-    REQUESTS_PREFIX: prefix,
-    ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker endpoint name').max(63),
     MODEL_ID: z.string().min(1),
     MAX_ARTICLE_BYTES: positiveInt(1, 1024 ** 3),
   })
   .transform((e) => ({
-    ledgerTable: e.LEDGER_TABLE,
-    articlesBucket: e.ARTICLES_BUCKET,
-    endpointName: e.ENDPOINT_NAME,
+    ...senderConfig(e),
     inputPrefix: e.INPUT_PREFIX,
-    requestsPrefix: e.REQUESTS_PREFIX,
     modelId: e.MODEL_ID,
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
-    requestTtlSeconds: e.REQUEST_TTL_SECONDS,
-    invocationTimeoutSeconds: e.INVOCATION_TIMEOUT_SECONDS,
   }));
 
-const recordSchema = z.object(ledgerTable).transform((e) => ({ ledgerTable: e.LEDGER_TABLE }));
+const recordSchema = z.object(senderEnv).transform(senderConfig);
 
+/** reconcile carries on long articles too (their next reduce step), so it sends like record-result. */
 const reconcileSchema = z
-  .object({ ...ledgerTable, ...requestLimits, RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300) })
-  .transform((e) => ({
-    ledgerTable: e.LEDGER_TABLE,
-    requestTtlSeconds: e.REQUEST_TTL_SECONDS,
-    invocationTimeoutSeconds: e.INVOCATION_TIMEOUT_SECONDS,
-    graceSeconds: e.RECONCILE_GRACE_SECONDS,
-  }));
+  .object({ ...senderEnv, RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300) })
+  .transform((e) => ({ ...senderConfig(e), graceSeconds: e.RECONCILE_GRACE_SECONDS }));
 
-export interface SubmitConfig extends SubmitSettings {
+export interface SenderConfig {
   ledgerTable: string;
   articlesBucket: string;
   endpointName: string;
+  requestsPrefix: string;
+  summariesPrefix: string;
+  requestTtlSeconds: number;
+  invocationTimeoutSeconds: number;
+  maxInputTokens: number;
+  longSummaryWords: number;
 }
 
-export interface RecordConfig {
-  ledgerTable: string;
-}
+export interface SubmitConfig extends SubmitSettings, SenderConfig {}
 
-export interface ReconcileConfig extends ReconcileSettings {
-  ledgerTable: string;
-}
+export type RecordConfig = SenderConfig;
+
+export interface ReconcileConfig extends ReconcileSettings, SenderConfig {}
 
 const parseEnv = <T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> => {
   const result = schema.safeParse(env);

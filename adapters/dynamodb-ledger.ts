@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ArticleState, LedgerRow, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
+import type { StepId } from '../core/ids';
+import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
 
@@ -78,7 +79,8 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     // delivery or by one whose lease ran out; or an older revision of the article.
     const conditions = [
       'attribute_not_exists(articleId)',
-      ...andEach('inferenceId = :id AND attribute_not_exists(submittedAt) AND #state IN (:queued, :failed, :rejected)', [
+      // A long article's row keeps its steps (the parts sent so far): reclaimSteps below, not a put.
+      ...andEach('inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_not_exists(#steps) AND #state IN (:queued, :failed, :rejected)', [
         'attribute_not_exists(claimedBy)',
         'claimedBy = :me',
         'claimedAt < :stale',
@@ -91,7 +93,7 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
           TableName: this.table,
           Item: row,
           ConditionExpression: anyOf(conditions),
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: { '#state': 'state', '#steps': 'steps' },
           ExpressionAttributeValues: {
             ':id': row.inferenceId,
             ':queued': 'QUEUED',
@@ -105,8 +107,168 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
       );
       return 'claimed';
     } catch (error) {
+      if (isConditionFailure(error)) return this.reclaimSteps(row, staleBefore);
+      throw error;
+    }
+  }
+
+  /** The claim of a long article's row whose submission stopped part-way: only the claim changes. */
+  private async reclaimSteps(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId: row.articleId },
+          UpdateExpression: 'SET #state = :queued, claimedBy = :me, claimedAt = :now REMOVE #reason, #failedStage, #completedAt, #totalMs',
+          ConditionExpression: anyOf(
+            andEach('inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_exists(#steps) AND #state IN (:queued, :failed)', [
+              'attribute_not_exists(claimedBy)',
+              'claimedBy = :me',
+              'claimedAt < :stale',
+            ]),
+          ),
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#steps': 'steps',
+            '#reason': 'reason',
+            '#failedStage': 'failedStage',
+            '#completedAt': 'completedAt',
+            '#totalMs': 'totalMs',
+          },
+          ExpressionAttributeValues: {
+            ':id': row.inferenceId,
+            ':queued': 'QUEUED',
+            ':failed': 'FAILED',
+            ':me': row.claimedBy ?? '',
+            ':now': row.claimedAt ?? '',
+            ':stale': staleBefore,
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
       if (isConditionFailure(error)) return 'taken';
       throw error;
+    }
+  }
+
+  async planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void> {
+    const set = setExpression({ ...plan, partsDone: 0, level: 0, levelDone: 0, steps: {} });
+    await this.ignoringCondition(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { articleId },
+        UpdateExpression: set.UpdateExpression,
+        // Once: a retry of the submission splits the same revision the same way and keeps the first plan.
+        ConditionExpression: 'inferenceId = :inferenceId AND attribute_not_exists(#parts)',
+        ExpressionAttributeNames: set.ExpressionAttributeNames,
+        ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':inferenceId': inferenceId },
+      }),
+    );
+  }
+
+  async markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean): Promise<void> {
+    const count = counted ? ' ADD requestCount :one' : '';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId },
+          UpdateExpression: `SET #steps.#step = :record${count}`,
+          // Not over an outcome of this request (a fast endpoint can answer before this write).
+          ConditionExpression: anyOf(
+            andEach('inferenceId = :inferenceId', ['attribute_not_exists(#steps.#step)', '#steps.#step.#s <> :done AND #steps.#step.#id <> :stepId']),
+          ),
+          ExpressionAttributeNames: { '#steps': 'steps', '#step': step, '#s': 's', '#id': 'id' },
+          ExpressionAttributeValues: { ':record': record, ':inferenceId': inferenceId, ':done': 'done', ':stepId': record.id, ...(counted ? { ':one': 1 } : {}) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // The outcome came first: the request was still sent, and still counts.
+      if (counted) {
+        await this.ignoringCondition(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { articleId },
+            UpdateExpression: 'ADD requestCount :one',
+            ConditionExpression: 'inferenceId = :inferenceId',
+            ExpressionAttributeValues: { ':one': 1, ':inferenceId': inferenceId },
+          }),
+        );
+      }
+    }
+  }
+
+  async recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord): Promise<LedgerRow | 'stale'> {
+    // Counters are top-level attributes: ADD works on them, not on a map entry's number.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.ADD
+    const counters = record.s !== 'done' ? '' : step.startsWith('p') ? ' ADD levelDone :one, partsDone :one' : ' ADD levelDone :one';
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId },
+          UpdateExpression: `SET #steps.#step = :record${counters}`,
+          // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt.
+          ConditionExpression: anyOf(
+            andEach('inferenceId = :inferenceId', [
+              'attribute_not_exists(#steps.#step)',
+              '#steps.#step.#s = :sent',
+              '#steps.#step.#s = :failed AND #steps.#step.#id <> :stepId',
+            ]),
+          ),
+          ExpressionAttributeNames: { '#steps': 'steps', '#step': step, '#s': 's', '#id': 'id' },
+          ExpressionAttributeValues: {
+            ':record': record,
+            ':inferenceId': inferenceId,
+            ':sent': 'sent',
+            ':failed': 'failed',
+            ':stepId': record.id,
+            ...(counters ? { ':one': 1 } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as LedgerRow;
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  async startLevel(articleId: string, inferenceId: string, from: number, plan: LevelPlan): Promise<'started' | 'stale'> {
+    const set = setExpression({
+      level: plan.level,
+      levelSize: plan.size,
+      levelDone: 0,
+      levelStartedAt: plan.startedAt,
+      levelClaimedBy: plan.claimedBy,
+      partSummariesLocation: plan.partSummariesLocation,
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { articleId },
+          UpdateExpression: `${set.UpdateExpression} ADD requestCount :size`,
+          ConditionExpression: 'inferenceId = :inferenceId AND #state = :queued AND #level = :from AND levelDone = levelSize',
+          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#state': 'state' },
+          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':inferenceId': inferenceId, ':queued': 'QUEUED', ':from': from, ':size': plan.size },
+        }),
+      );
+      return 'started';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  private async ignoringCondition(command: UpdateCommand): Promise<void> {
+    try {
+      await this.db.send(command);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

@@ -21,24 +21,47 @@ export const attemptInferenceIdFor = (bucket: string, key: string, revision: str
 /**
  * Model requests live at `<requestsPrefix><articleId>/<inferenceId>.json`: ASCII only (the SDK cannot
  * send non-ASCII in the InputLocation header), and the notification's inputLocation alone tells
- * record-result which article a result belongs to. A chunked article would add more inference ids
- * under the same folder.
+ * record-result which article a result belongs to. A long article's steps (core/long-articles.ts) add
+ * more inference ids under the same folder.
  */
 export const requestKeyFor = (requestsPrefix: string, articleId: string, inferenceId: string): string =>
   `${requestsPrefix}${articleId}/${inferenceId}.json`;
 
+/**
+ * One step of a long article: part `p<n>` (map, 1-based) or reduce group `r<level>-<n>`. Its inference
+ * id is the attempt's inference id plus the step, so a redelivery or retry of the same attempt names
+ * the same request: `<32 hex>-p7` or `<32 hex>-r2-3`, within InvokeEndpointAsync's 64 characters.
+ */
+export type StepId = `p${number}` | `r${number}-${number}`;
+
+export const partStep = (part: number): StepId => `p${part}`;
+export const reduceStep = (level: number, group: number): StepId => `r${level}-${group}`;
+
+export const stepInferenceIdFor = (inferenceId: string, step: StepId): string => `${inferenceId}-${step}`;
+
+/** The attempt's inference id and the step, from a step's inference id; undefined for a whole-article one. */
+export const parseStepInferenceId = (stepInferenceId: string): { inferenceId: string; step: StepId } | undefined => {
+  const match = /^([0-9a-f]{32})-(p[1-9]\d{0,5}|r[1-9]\d{0,2}-[1-9]\d{0,5})$/.exec(stepInferenceId);
+  return match ? { inferenceId: match[1] as string, step: match[2] as StepId } : undefined;
+};
+
 export interface RequestRef {
   articleId: string;
+  /** The inference id in the request key: a whole article's, or a step's (`<32 hex>-p3`). */
   inferenceId: string;
 }
 
-const REQUEST_KEY = /(?:^|\/)([0-9a-f]{32})\/([0-9a-f]{32})\.json$/;
+const REQUEST_KEY = /(?:^|\/)([0-9a-f]{32})\/([0-9a-f]{32}(?:-p[1-9]\d{0,5}|-r[1-9]\d{0,2}-[1-9]\d{0,5})?)\.json$/;
 
 /** The inverse of requestKeyFor, from an `s3://bucket/key` location; undefined when not one of ours. */
 export const parseRequestLocation = (location: string): RequestRef | undefined => {
   const match = REQUEST_KEY.exec(location);
   return match ? { articleId: match[1] as string, inferenceId: match[2] as string } : undefined;
 };
+
+/** Where the part summaries of one attempt of a long article are kept for users to read. */
+export const partSummariesKeyFor = (summariesPrefix: string, articleId: string, inferenceId: string): string =>
+  `${summariesPrefix}${articleId}/${inferenceId}.json`;
 
 export const s3Url = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
 

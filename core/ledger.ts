@@ -23,7 +23,7 @@ export interface LedgerRow {
   contentType?: string;
   state: ArticleState;
   inferenceId: string;
-  /** Number of model requests this article was split into; always 1 until long articles are chunked. */
+  /** Every model request sent for this article: 1 for a short one; parts plus every reduce request for a long one. */
   requestCount: number;
   requestLocation?: string;
   outputLocation?: string;
@@ -57,6 +57,36 @@ export interface LedgerRow {
   attempt?: number;
   /** Earlier attempts of this revision, oldest first, at most MAX_HISTORY (a retry appends one). */
   history?: AttemptRecord[];
+  // Long articles only (core/long-articles.ts); a short article has none of these.
+  /** Number of parts the article was split into. */
+  parts?: number;
+  /** Research length (core/length-policy.ts): the final summary is abstract-like rather than the model's default. */
+  research?: boolean;
+  /** Parts with a summary so far (progress: `partsDone` of `parts`). */
+  partsDone?: number;
+  /** The level being summarized: 0 the parts, 1.. the reduce levels; the last has one step. */
+  level?: number;
+  /** Steps in the current level, and how many of them have a summary (a top-level counter, so ADD works). */
+  levelSize?: number;
+  levelDone?: number;
+  /** When the current level was started, and which invocation owns sending its steps (a Lambda retry keeps it). */
+  levelStartedAt?: string;
+  levelClaimedBy?: string;
+  /** Every step's request and outcome, keyed by step id (`p3`, `r1-2`). */
+  steps?: Record<string, StepRecord>;
+  /** JSON object in S3 holding each part's summary, in order. */
+  partSummariesLocation?: string;
+}
+
+/**
+ * One step of a long article, kept small (a 1 MB article has a few hundred): state, the step's
+ * inference id, and where SageMaker puts its output and failure.
+ */
+export interface StepRecord {
+  s: 'sent' | 'done' | 'failed';
+  id: string;
+  o?: string;
+  f?: string;
 }
 
 /** What an earlier attempt ended in, kept in the row when the article is retried. */
@@ -84,9 +114,15 @@ export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
     Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType'>
   >;
 
-/** Fields written once the endpoint accepted the request. */
-export type SubmittedUpdate = Required<Pick<LedgerRow, 'submittedAt' | 'requestLocation' | 'outputLocation'>> &
-  Pick<LedgerRow, 'failureLocation' | 'contentType'>;
+/** Fields written once the endpoint accepted the request (every part of a long article). */
+export type SubmittedUpdate = Required<Pick<LedgerRow, 'submittedAt'>> &
+  Pick<LedgerRow, 'requestLocation' | 'outputLocation' | 'failureLocation' | 'contentType'>;
+
+/** What a long article's row starts with once split: the parts are level 0. */
+export type PartsPlan = Required<Pick<LedgerRow, 'parts' | 'levelSize' | 'levelStartedAt' | 'requestCount'>> & Pick<LedgerRow, 'contentType' | 'research'>;
+
+/** The next reduce level: its size, and the requests it adds. */
+export type LevelPlan = { level: number; size: number; startedAt: string; claimedBy: string; partSummariesLocation?: string };
 
 /**
  * Summaries and reasons are bounded so a row stays far below DynamoDB's 400 KB item limit

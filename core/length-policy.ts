@@ -75,12 +75,17 @@ export const lengthsFor = (
   parts: number,
   budget: number,
   policy: LengthPolicy = DEFAULT_LENGTH_POLICY,
-): ArticleLengths => {
+): ArticleLengths => lengthsOf(isResearchLength(text, policy), parts, budget, policy);
+
+/**
+ * lengthsFor once the text is gone: the pipeline decides `research` when it splits the article and keeps
+ * it on the ledger row, then sizes every later reduce from it and the number of summaries of a level.
+ */
+export const lengthsOf = (research: boolean, parts: number, budget: number, policy: LengthPolicy = DEFAULT_LENGTH_POLICY): ArticleLengths => {
   const share = Math.floor(budget / Math.max(1, parts) / policy.estimatedTokensPerWord);
   // Never more than half the reduce input, so that any two summaries fit one reduce (the tree then
   // always makes progress within the model's limit).
   const words = Math.min(clamp(share, policy.partWords.min, policy.partWords.max), Math.floor(budget / 2 / policy.estimatedTokensPerWord));
-  const research = isResearchLength(text, policy);
   const max_length = wordsToTokens(words);
   const min_length = research ? wordsToTokens(Math.floor(words * 0.75)) : Math.min(policy.newsMinTokens, max_length);
   return { part: { min_length, max_length }, final: research ? finalLength(policy) : undefined };

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { LedgerRow, SubmittedUpdate, TerminalUpdate } from './ledger';
+import type { StepId } from './ids';
+import type { LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from './ledger';
 
 /** The uploaded articles and the model requests made from them (S3). */
 export interface ArticleStore {
@@ -64,6 +65,25 @@ export interface SummaryLedger {
    * before the endpoint accepted it. 'stale' when another outcome or revision got there first.
    */
   finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult>;
+
+  // Long articles (core/long-articles.ts). Every write is conditional on the row's inferenceId (the attempt).
+  /** Records the split (level 0 = the parts) once; a retry of the same submission keeps the first. */
+  planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void>;
+  /**
+   * Records that the endpoint accepted a step, unless its outcome for this request is in already;
+   * `counted` adds the request to requestCount (a step sent again by a retry).
+   */
+  markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean): Promise<void>;
+  /**
+   * Records a step's outcome if it has none yet for this attempt (the first outcome wins); a summary
+   * also counts towards its level (and the parts). The row after the write, or 'stale'.
+   */
+  recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord): Promise<LedgerRow | 'stale'>;
+  /**
+   * Moves a QUEUED row whose level `from` is complete to the next level, claimed by `plan.claimedBy`,
+   * and adds its requests to requestCount. 'stale' when another invocation moved it first.
+   */
+  startLevel(articleId: string, inferenceId: string, from: number, plan: LevelPlan): Promise<'started' | 'stale'>;
 }
 
 export interface Clock {

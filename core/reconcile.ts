@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { bounded, CLAIM_LEASE_MS, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
+import { reconcileSteps, type StepsRepair } from './reconcile-steps';
+import type { StepDeps } from './record-step';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -19,10 +22,12 @@ export interface ReconcileDeps {
   outputs: OutputReader;
   clock: Clock;
   settings: ReconcileSettings;
+  /** What carrying on a long article needs (its next reduce step); without it long articles are left alone. */
+  steps?: Omit<StepDeps, 'outputs' | 'clock' | 'ledger'>;
 }
 
 export type Repair =
-  | { articleId: string; key: string; state: TerminalUpdate['state'] | 'skipped' }
+  | { articleId: string; key: string; state: TerminalUpdate['state'] | StepsRepair }
   | { articleId: string; key: string; state: 'error'; error: string };
 
 /** The oldest receivedAt a QUEUED row may have before it is looked at. */
@@ -33,11 +38,12 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const now = deps.clock.now();
   const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
   const repairs: Repair[] = [];
+  const invocationId = `reconcile-${randomUUID()}`;
   for (const row of rows) {
     // One row whose read or write fails (an S3 403, a throttled update) must not stop the others:
     // rows come back oldest first, so a throw would end every later run on the same row.
     try {
-      repairs.push(await repairRow(row, deps, now));
+      repairs.push(await repairRow(row, deps, now, invocationId));
     } catch (error) {
       repairs.push({ articleId: row.articleId, key: row.key, state: 'error', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
@@ -45,7 +51,12 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   return repairs;
 };
 
-const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<Repair> => {
+const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocationId: string): Promise<Repair> => {
+  if (row.parts !== undefined) {
+    const stepDeps = deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger };
+    const state = stepDeps ? await reconcileSteps(row, stepDeps, stuckBefore(now, deps.settings), invocationId) : 'skipped';
+    return { articleId: row.articleId, key: row.key, state };
+  }
   const update = await repairOf(row, deps, now);
   if (!update) return { articleId: row.articleId, key: row.key, state: 'skipped' };
   const completedAt = now.toISOString();

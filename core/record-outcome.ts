@@ -1,6 +1,11 @@
-import { parseRequestLocation } from './ids';
-import { awaitsOutcome, bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type TerminalUpdate } from './ledger';
+import { randomUUID } from 'node:crypto';
+import { parseRequestLocation, parseStepInferenceId, type StepId } from './ids';
+import { awaitsOutcome, bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
+import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
+import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
+
+export { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 
 /**
  * A SageMaker asynchronous inference notification, as published to the success or error topic
@@ -20,7 +25,8 @@ export interface InferenceNotification {
   inlineResponse?: string;
 }
 
-export interface RecordDeps {
+/** Recording needs what sending needs too: the last step of a long article's level sends the next. */
+export interface RecordDeps extends StepDeps {
   outputs: OutputReader;
   ledger: SummaryLedger;
   clock: Clock;
@@ -28,21 +34,22 @@ export interface RecordDeps {
 
 export type RecordOutcome =
   | { outcome: 'recorded'; articleId: string; state: TerminalUpdate['state'] }
+  | { outcome: 'step recorded'; articleId: string; step: StepId }
   | { outcome: 'stale'; articleId: string }
   | { outcome: 'foreign'; reason: string };
 
-/** Model outputs above this are not summaries of one article; reading stops there. */
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
 const MAX_FAILURE_DETAIL_BYTES = 1000;
 
 /**
  * Records the outcome of one inference on its article's ledger row. A failure is data (a FAILED or
  * EXPIRED row), not an exception; dependency errors throw so the trigger retries.
  */
-export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps): Promise<RecordOutcome> => {
+export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps, invocationId: string = randomUUID()): Promise<RecordOutcome> => {
   const ref = parseRequestLocation(n.inputLocation);
   if (!ref) return { outcome: 'foreign', reason: `input ${n.inputLocation} is not a research-summarizer request` };
   const { articleId } = ref;
+  const step = parseStepInferenceId(ref.inferenceId);
+  if (step) return recordStepNotification(n, { articleId, ...step, stepInferenceId: ref.inferenceId }, deps, invocationId);
 
   // Check before reading the output: duplicates and late notifications cost one read, nothing more.
   const row = await deps.ledger.get(articleId);
@@ -60,6 +67,38 @@ export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps):
 };
 
 type Outcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs'>;
+
+/** One step of a long article (core/record-step.ts); the row stays QUEUED until the final reduce. */
+const recordStepNotification = async (
+  n: InferenceNotification,
+  ref: { articleId: string; inferenceId: string; step: StepId; stepInferenceId: string },
+  deps: RecordDeps,
+  invocationId: string,
+): Promise<RecordOutcome> => {
+  const row = await deps.ledger.get(ref.articleId);
+  if (!row || row.inferenceId !== ref.inferenceId || hasOutcome(row, ref.step, ref.stepInferenceId)) {
+    // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted.
+    if (row?.inferenceId === ref.inferenceId) await carryOn(row, ref.inferenceId, deps, invocationId);
+    return { outcome: 'stale', articleId: ref.articleId };
+  }
+  const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.steps?.[ref.step]?.f);
+  const outcome: StepOutcome =
+    update.state === 'COMPLETED'
+      ? { summary: update.summary as string, outputLocation: n.outputLocation ?? row.steps?.[ref.step]?.o ?? '' }
+      : {
+          failed: update.reason ?? 'failed',
+          expired: update.state === 'EXPIRED',
+          ...(update.failureLocation ? { failureLocation: update.failureLocation } : {}),
+          ...(update.outputLocation ? { outputLocation: update.outputLocation } : {}),
+        };
+  const result = await recordStepOutcome(ref, ref.step, ref.stepInferenceId, outcome, deps, invocationId);
+  return result === 'recorded' ? { outcome: 'step recorded', articleId: ref.articleId, step: ref.step } : { outcome: 'stale', articleId: ref.articleId };
+};
+
+const hasOutcome = (row: LedgerRow, step: StepId, stepInferenceId: string): boolean => {
+  const record = row.steps?.[step];
+  return record !== undefined && record.s !== 'sent' && record.id === stepInferenceId;
+};
 
 const completion = async (n: InferenceNotification, outputs: OutputReader): Promise<Outcome> => {
   const location = n.outputLocation;
@@ -92,26 +131,3 @@ const failure = async (n: InferenceNotification, outputs: OutputReader, storedFa
   };
 };
 
-/**
- * The Hugging Face summarization pipeline answers `[{"summary_text": "..."}]`, one entry per input
- * (sagemaker-huggingface-inference-toolkit handler_service.py). Several entries are joined by lines.
- */
-export const parseSummary = (body: string): { summary: string } | { problem: string } => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { problem: `the model output is not JSON: ${bounded(body.trim(), 200)}` };
-  }
-  const entries = Array.isArray(json) ? json : [json];
-  const texts = entries.map((entry) =>
-    entry && typeof entry === 'object' && typeof (entry as { summary_text?: unknown }).summary_text === 'string'
-      ? ((entry as { summary_text: string }).summary_text.trim())
-      : undefined,
-  );
-  if (texts.length === 0 || texts.some((t) => t === undefined)) {
-    return { problem: `the model output is not [{"summary_text": ...}]: ${bounded(body.trim(), 200)}` };
-  }
-  const summary = texts.join('\n').trim();
-  return summary ? { summary } : { problem: 'the model returned an empty summary' };
-};

@@ -10,6 +10,8 @@ import {
   type LedgerRow,
   type RetryableState,
 } from './ledger';
+import type { OutputReader } from './ports';
+import { carryOn } from './record-step';
 import { sendToEndpoint, type SubmitDeps, type Upload } from './start-summary';
 
 /**
@@ -25,6 +27,8 @@ export interface ReopenedRow {
   claimedAt: string;
   receivedAt: string;
   day: string;
+  /** A long article: the retry owns sending the current level's missing steps. */
+  levelClaimedBy?: string;
 }
 
 export interface RetryLedger {
@@ -37,7 +41,12 @@ export interface RetryLedger {
   reopen(articleId: string, from: Pick<LedgerRow, 'inferenceId' | 'state'>, next: ReopenedRow): Promise<'reopened' | 'stale'>;
 }
 
-export type RetryDeps = SubmitDeps & { ledger: SubmitDeps['ledger'] & RetryLedger };
+/** A long article's retry may resend reduce steps, built from the level below's outputs. */
+export type RetryDeps = SubmitDeps & {
+  ledger: SubmitDeps['ledger'] & RetryLedger;
+  outputs: OutputReader;
+  settings: SubmitDeps['settings'] & { summariesPrefix: string };
+};
 
 export type RetryResult = {
   articleId: string;
@@ -71,6 +80,7 @@ export const reopenedRow = (row: LedgerRow, now: Date, invocationId: string): Re
     claimedAt: at,
     receivedAt: at,
     day: dayOf(at),
+    ...(row.parts !== undefined ? { levelClaimedBy: invocationId } : {}),
   };
 };
 
@@ -92,7 +102,9 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
   if ((await deps.ledger.reopen(row.articleId, row, next)) === 'stale') return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
   const ids = { articleId: row.articleId, inferenceId: next.inferenceId };
   try {
-    const sent = await sendToEndpoint(uploadOf(row), ids, deps);
+    // A long article past its parts resends only the missing reduce steps; the article is not read again.
+    const sent = (row.level ?? 0) > 0 ? await resumeLevel(ids, deps, invocationId) : await sendToEndpoint(uploadOf(row), ids, deps);
+    if (row.parts !== undefined && sent.outcome === 'queued') await resumeLevel(ids, deps, invocationId);
     if (sent.outcome === 'queued') return { ...result, outcome: 'queued' };
     if (sent.outcome === 'rejected') return { ...result, outcome: 'rejected', reason: sent.reason };
     // The revision that failed is no longer in S3 (deleted, or replaced by a newer upload).
@@ -116,6 +128,17 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
     }
     return { ...result, outcome: 'failed', reason: current?.reason ?? reason };
   }
+};
+
+/**
+ * A long article's current level after a retry: its missing steps sent again under the new attempt,
+ * or the next level started when every step is in already.
+ */
+const resumeLevel = async (ids: { articleId: string; inferenceId: string }, deps: RetryDeps, invocationId: string) => {
+  const row = await deps.ledger.get(ids.articleId);
+  if (row) await carryOn(row, ids.inferenceId, deps, invocationId);
+  if (!row?.submittedAt) await deps.ledger.markSubmitted(ids.articleId, ids.inferenceId, { submittedAt: deps.clock.now().toISOString() });
+  return { outcome: 'queued' as const, ...ids };
 };
 
 /** Retries every row in the given states, one at a time, reporting each. */

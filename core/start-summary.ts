@@ -1,10 +1,12 @@
 import { pipeline } from 'node:stream/promises';
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
 import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
+import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articles';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
+import { sendStep, StepNotAcceptedError } from './send-step';
 
 /** One object-created record from S3, key already URL-decoded. */
 export interface Upload {
@@ -34,10 +36,12 @@ export interface SubmitDeps {
   queue: InferenceQueue;
   clock: Clock;
   settings: SubmitSettings;
+  /** How an article over the model's input limit is split (core/long-articles.ts). */
+  policy: LongArticlePolicy;
 }
 
 export type SubmitOutcome =
-  | { outcome: 'queued'; articleId: string; inferenceId: string; outputLocation: string }
+  | { outcome: 'queued'; articleId: string; inferenceId: string; outputLocation?: string; parts?: number }
   | { outcome: 'rejected'; articleId: string; inferenceId: string; reason: string }
   | { outcome: 'duplicate' | 'superseded'; articleId: string; inferenceId: string }
   | { outcome: 'ignored'; reason: string };
@@ -108,14 +112,19 @@ export const sendToEndpoint = async (
     return reject(`content type ${article.contentType} is not text: upload the article as UTF-8 text`, article.contentType);
   }
 
-  const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
-  let requestLocation: string;
+  // Read whole (bounded by maxArticleBytes above): the token estimate decides between one request and parts.
+  let encoded: Buffer;
   try {
-    requestLocation = await writeRequest(deps.articles, requestKey, article.body);
+    encoded = await encodeArticle(article.body);
   } catch (error) {
     if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
     throw error;
   }
+  const parts = longArticleParts(encoded, deps.policy);
+  if (parts) return sendParts(upload, ids, parts, article.contentType, deps);
+
+  const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
+  const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded]), MODEL_CONTENT_TYPE);
 
   let accepted;
   try {
@@ -175,21 +184,68 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
   };
 };
 
-/** Streams the article through the encoder into the requests prefix; rejects non-text on the way. */
-const writeRequest = async (articles: ArticleStore, key: string, body: Readable): Promise<string> => {
-  const encoder = new ModelRequestEncoder();
-  const out = new PassThrough();
-  // If the upload fails, stop the stream so the pipeline settles too.
-  const upload = articles.writeRequest(key, out, MODEL_CONTENT_TYPE).catch((error: unknown) => {
-    out.destroy(error instanceof Error ? error : new Error(String(error)));
-    throw error;
+/** The article as the model request JSON, checked on the way (RejectedArticleError for non-text). */
+const encodeArticle = async (body: Readable): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
   });
-  const [written, streamed] = await Promise.allSettled([upload, pipeline(body, encoder, out)]);
-  // The encoder's verdict on the content explains a failure better than the aborted upload does.
-  if (streamed.status === 'rejected' && streamed.reason instanceof RejectedArticleError) throw streamed.reason;
-  if (written.status === 'rejected') throw written.reason;
-  if (streamed.status === 'rejected') throw streamed.reason;
-  return written.value;
+  await pipeline(body, new ModelRequestEncoder(), sink);
+  return Buffer.concat(chunks);
+};
+
+/** The parts of an article over the model's input limit; undefined when one request takes it whole. */
+const longArticleParts = (encoded: Buffer, policy: LongArticlePolicy): string[] | undefined => {
+  const text = (JSON.parse(encoded.toString('utf-8')) as { inputs: string }).inputs;
+  if (policy.estimateTokens(text) <= policy.maxInputTokens) return undefined;
+  const parts = policy.split(text);
+  return parts.length > 1 ? parts : undefined;
+};
+
+/**
+ * A long article: each part its own request (`<inferenceId>-p<n>`). The row records which parts the
+ * endpoint accepted, so a retry of this submission sends only the others.
+ */
+const sendParts = async (
+  upload: Upload,
+  ids: { articleId: string; inferenceId: string },
+  parts: string[],
+  contentType: string | undefined,
+  deps: SubmitDeps,
+): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
+  const { articleId, inferenceId } = ids;
+  const startedAt = deps.clock.now().toISOString();
+  const research = deps.policy.isResearch(parts.join('\n\n'));
+  await deps.ledger.planParts(articleId, inferenceId, {
+    parts: parts.length,
+    research,
+    levelSize: parts.length,
+    levelStartedAt: startedAt,
+    requestCount: parts.length,
+    ...(contentType ? { contentType } : {}),
+  });
+  const row = await deps.ledger.get(articleId);
+  if (row?.inferenceId !== inferenceId) return { outcome: 'superseded', articleId, inferenceId };
+  // Past the parts already (a retry of this submission after they were all summarized): nothing to send.
+  if ((row.level ?? 0) === 0) {
+    const generation = deps.policy.generation('part', { research: row.research ?? research, count: parts.length });
+    try {
+      for (const step of unsentSteps(row, inferenceId)) {
+        await sendStep(deps, ids, step, parts[Number(step.slice(1)) - 1] as string, generation, row.steps?.[step] !== undefined);
+      }
+    } catch (error) {
+      if (!(error instanceof StepNotAcceptedError)) throw error;
+      const completedAt = deps.clock.now().toISOString();
+      const reason = bounded(`${describeStep(error.step, row)}: ${error.message}`, MAX_REASON_CHARS);
+      await deps.ledger.finish(articleId, inferenceId, { state: 'FAILED', failedStage: 'submit', reason, completedAt, totalMs: msBetween(upload.eventTime, completedAt) });
+      throw new StepNotAcceptedError(error.step, reason, { cause: error.cause });
+    }
+  }
+  await deps.ledger.markSubmitted(articleId, inferenceId, { submittedAt: deps.clock.now().toISOString() });
+  return { outcome: 'queued', articleId, inferenceId, parts: parts.length };
 };
 
 const describeError = (error: unknown): string =>

@@ -1,21 +1,17 @@
-import { DEFAULT_LENGTH_POLICY, lengthsFor, type LengthPolicy } from './length-policy';
+import { longArticlePolicy, type PolicySettings } from './long-article-policy';
+import { joinSummaries, type GenerationParameters } from './long-articles';
 import type { GenerationLength } from './model-request';
-import { planReduce } from './reduce-plan';
-import { partBudget, splitArticle } from './split-article';
 
 /**
- * Split, map, reduce in one process: the driver the quality benchmark runs, built only from the pieces the
- * pipeline uses (splitArticle, planReduce, the length policy), generic over the model call.
+ * Split, map, reduce in one process: the driver the quality benchmark runs. It asks the pipeline's own
+ * LongArticlePolicy (core/long-article-policy.ts) every question submit-article and record-result ask,
+ * in the same order, so the benchmark scores what the pipeline does; only the model call is injected.
  */
 
 /** One model request: the input text and, for parts and reduces, a generation length in tokens. */
 export type SummarizeText = (text: string, length?: GenerationLength) => Promise<string>;
 
-export interface LongSummaryOptions {
-  /** The model's input limit in tokens (core/token-estimate.ts MODEL_INPUT_TOKENS). */
-  maxInputTokens: number;
-  policy?: LengthPolicy;
-}
+export type LongSummaryOptions = PolicySettings;
 
 export interface LongSummary {
   summary: string;
@@ -29,40 +25,33 @@ export interface LongSummary {
 }
 
 export const summarizeLong = async (text: string, summarize: SummarizeText, options: LongSummaryOptions): Promise<LongSummary> => {
-  const policy = options.policy ?? DEFAULT_LENGTH_POLICY;
-  const budget = partBudget(options.maxInputTokens);
-  const parts = splitArticle(text, budget);
+  const policy = longArticlePolicy(options);
+  // submit-article's rule: within the limit, or split into one part, the article is one request.
+  const parts = policy.estimateTokens(text) <= policy.maxInputTokens ? [text] : policy.split(text);
   if (parts.length === 1) {
     const summary = await summarize(text);
-    return { summary, parts, partSummaries: [summary], requests: 1, depth: 0 };
+    return { summary, parts: [text], partSummaries: [summary], requests: 1, depth: 0 };
   }
-  let requests = 0;
+  const research = policy.isResearch(parts.join('\n\n'));
+  const partLength = asLength(policy.generation('part', { research, count: parts.length }));
   const partSummaries: string[] = [];
-  const lengths = lengthsFor(text, parts.length, budget, policy);
-  for (const part of parts) {
-    partSummaries.push(await summarize(part, lengths.part));
-    requests++;
-  }
-  let level = partSummaries.filter((summary) => summary.trim() !== '');
-  let depth = 0;
-  for (;;) {
-    const step = planReduce(level, budget);
-    depth++;
-    if (step.final) {
-      const input = step.groups[0]?.input ?? '';
-      const summary = input ? await summarize(input, lengths.final) : '';
-      if (input) requests++;
-      return { summary, parts, partSummaries, requests, depth };
-    }
+  for (const part of parts) partSummaries.push(await summarize(part, partLength));
+  let requests = parts.length;
+  let level = partSummaries;
+  // record-result's rule: plan the level's summaries; one group is the final reduce.
+  for (let depth = 1; ; depth++) {
+    const groups = policy.planReduce(level);
+    const kind = groups.length === 1 ? 'final' : 'reduce';
+    const length = asLength(policy.generation(kind, { research, count: groups.length }));
     const next: string[] = [];
-    for (const group of step.groups) {
-      if (group.first === group.last) {
-        next.push(group.input);
-        continue;
-      }
-      next.push(await summarize(group.input, lengthsFor(text, step.groups.length, budget, policy).part));
-      requests++;
-    }
-    level = next.filter((summary) => summary.trim() !== '');
+    for (const group of groups) next.push(await summarize(joinSummaries(group), length));
+    requests += groups.length;
+    if (groups.length === 1) return { summary: next[0] ?? '', parts, partSummaries, requests, depth };
+    level = next;
   }
 };
+
+const asLength = (parameters: GenerationParameters): GenerationLength | undefined =>
+  typeof parameters.min_length === 'number' && typeof parameters.max_length === 'number'
+    ? { min_length: parameters.min_length, max_length: parameters.max_length }
+    : undefined;

@@ -3,7 +3,9 @@ import { makeClients } from '../../adapters/clients';
 import { loadReconcileConfig } from '../../adapters/config';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
-import { S3OutputReader } from '../../adapters/s3-articles';
+import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
+import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { longArticlePolicy } from '../../core/long-article-policy';
 import { systemClock } from '../../core/ports';
 import { makeOnSchedule } from './on-schedule';
 
@@ -16,6 +18,12 @@ const onSchedule = makeOnSchedule({
   outputs: new S3OutputReader(clients.s3),
   clock: systemClock,
   settings: config,
+  steps: {
+    articles: new S3ArticleStore(clients.s3, config.articlesBucket),
+    queue: new SageMakerInferenceQueue(clients.sagemaker, config.endpointName),
+    policy: longArticlePolicy(config),
+    settings: config,
+  },
   logger,
 });
 

@@ -3,7 +3,9 @@ import { makeClients } from '../../adapters/clients';
 import { loadRecordConfig } from '../../adapters/config';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
-import { S3OutputReader } from '../../adapters/s3-articles';
+import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
+import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { longArticlePolicy } from '../../core/long-article-policy';
 import { systemClock } from '../../core/ports';
 import { makeOnNotification } from './on-notification';
 
@@ -14,11 +16,15 @@ const logger = makeLogger();
 const onNotification = makeOnNotification({
   outputs: new S3OutputReader(clients.s3),
   ledger: new DynamoDbSummaryLedger(clients.dynamo, config.ledgerTable),
+  articles: new S3ArticleStore(clients.s3, config.articlesBucket),
+  queue: new SageMakerInferenceQueue(clients.sagemaker, config.endpointName),
+  policy: longArticlePolicy(config),
   clock: systemClock,
+  settings: config,
   logger,
 });
 
 export const handler = async (event: unknown, context: Context): Promise<void> => {
   logger.addContext(context);
-  await onNotification(event);
+  await onNotification(event, context);
 };

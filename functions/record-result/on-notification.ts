@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { parseNotifications } from '../../adapters/events';
 import { recordOutcome, type RecordDeps } from '../../core/record-outcome';
 
@@ -12,11 +14,12 @@ export interface NotificationDeps extends RecordDeps {
  */
 export const makeOnNotification =
   (deps: NotificationDeps) =>
-  async (event: unknown): Promise<void> => {
+  async (event: unknown, context: Pick<Context, 'awsRequestId'> = { awsRequestId: randomUUID() }): Promise<void> => {
     for (const notification of parseNotifications(event)) {
       deps.logger.appendKeys({ inferenceId: notification.inferenceId, status: notification.status });
       try {
-        const result = await recordOutcome(notification, deps);
+        // Lambda keeps the request id across the retries of one asynchronous invocation.
+        const result = await recordOutcome(notification, deps, context.awsRequestId);
         deps.logger.info(`result ${result.outcome}`, { ...result });
       } finally {
         deps.logger.removeKeys(['inferenceId', 'status']);

@@ -5,6 +5,7 @@ import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { longArticlePolicy } from '../../core/long-article-policy';
 import { systemClock } from '../../core/ports';
 import { makeOnUpload } from './on-upload';
 
@@ -18,6 +19,7 @@ const onUpload = makeOnUpload({
   queue: new SageMakerInferenceQueue(clients.sagemaker, config.endpointName),
   clock: systemClock,
   settings: config,
+  policy: longArticlePolicy(config),
   logger,
 });
 

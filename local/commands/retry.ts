@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { S3ArticleStore } from '../../adapters/s3-articles';
+import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { longArticlePolicy } from '../../core/long-article-policy';
 import { RetryableStates, type RetryableState } from '../../core/ledger';
 import { systemClock } from '../../core/ports';
 import { retryArticles, type RetryResult } from '../../core/retry';
@@ -14,10 +15,12 @@ export const runRetry = async (target: Target, states: readonly RetryableState[]
   const config = await target.submitConfig();
   const deps = {
     articles: new S3ArticleStore(target.s3, config.articlesBucket),
+    outputs: new S3OutputReader(target.s3),
     ledger: new DynamoDbSummaryLedger(target.dynamo, config.ledgerTable),
     queue: new SageMakerInferenceQueue(target.sagemaker, config.endpointName),
     clock: systemClock,
     settings: config,
+    policy: longArticlePolicy(config),
   };
   let bar: ReturnType<typeof progressBar> | undefined;
   const results = await retryArticles(deps, states, `retry-${randomUUID()}`, (_result, done, total) => {

@@ -1,12 +1,11 @@
 import { makeOnNotification } from '../../functions/record-result/on-notification';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { S3OutputReader } from '../../adapters/s3-articles';
 import { InvalidEventError } from '../../core/errors';
 import type { LedgerRow } from '../../core/ledger';
 import { startEmulators, type Emulators } from '../support/emulators';
 import { failureFor, sagemakerMessage, snsEvent, successFor } from '../support/events';
-import { fixedClock, silentLogger } from '../support/fakes';
-import { submitArticle, uploadHandlerOn, writeOutput } from '../support/upload-handler';
+import { fixedClock, RecordingInferenceQueue, silentLogger } from '../support/fakes';
+import { recordDepsOn, submitArticle, uploadHandlerOn, writeOutput } from '../support/upload-handler';
 
 const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
 const SUMMARY = 'Floods arrive earlier each spring, a ten-year study of river levels found.';
@@ -27,7 +26,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
   beforeEach(() => {
     clock = fixedClock('2026-11-26T10:00:00.000Z');
     ({ ledger, onUpload } = uploadHandlerOn(emu, clock));
-    onNotification = makeOnNotification({ outputs: new S3OutputReader(emu.s3), ledger, clock, logger: silentLogger() });
+    onNotification = makeOnNotification({ ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)), ledger, logger: silentLogger() });
   });
 
   const queuedArticle = (): Promise<LedgerRow> => submitArticle(emu, onUpload, `input/article-${++n}.txt`, ARTICLE);

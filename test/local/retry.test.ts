@@ -8,7 +8,7 @@ import { makeOnNotification } from '../../functions/record-result/on-notificatio
 import { startEmulators, type Emulators } from '../support/emulators';
 import { failureFor, snsEvent, successFor } from '../support/events';
 import { fixedClock, RecordingInferenceQueue, silentLogger } from '../support/fakes';
-import { submitArticle, testSettings, uploadHandlerOn, writeOutput } from '../support/upload-handler';
+import { recordDepsOn, submitArticle, testPolicy, testSettings, testSummariesPrefix, uploadHandlerOn, writeOutput } from '../support/upload-handler';
 
 const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
 const SUMMARY = 'Floods arrive earlier each spring.';
@@ -31,8 +31,16 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
     clock = fixedClock('2026-11-26T10:00:00.000Z');
     ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
     queue = new RecordingInferenceQueue(emu.bucket);
-    deps = { articles: new S3ArticleStore(emu.s3, emu.bucket), ledger, queue, clock, settings: testSettings };
-    onNotification = makeOnNotification({ outputs: new S3OutputReader(emu.s3), ledger, clock, logger: silentLogger() });
+    deps = {
+      articles: new S3ArticleStore(emu.s3, emu.bucket),
+      outputs: new S3OutputReader(emu.s3),
+      ledger,
+      queue,
+      clock,
+      settings: { ...testSettings, summariesPrefix: testSummariesPrefix },
+      policy: testPolicy,
+    };
+    onNotification = makeOnNotification({ ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)), ledger, logger: silentLogger() });
   });
 
   /** Uploads, submits and fails an article in the endpoint; returns its FAILED row. */

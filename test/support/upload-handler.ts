@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { S3ArticleStore } from '../../adapters/s3-articles';
+import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
+import { longArticlePolicy } from '../../core/long-article-policy';
+import type { LongArticlePolicy } from '../../core/long-articles';
 import { articleIdFor } from '../../core/ids';
 import type { LedgerRow } from '../../core/ledger';
 import type { Clock } from '../../core/ports';
 import type { SubmitSettings } from '../../core/start-summary';
+import type { RecordDeps } from '../../core/record-outcome';
 import { makeOnUpload } from '../../functions/submit-article/on-upload';
 import type { Emulators } from './emulators';
 import { s3PutEvent } from './events';
@@ -20,16 +23,36 @@ export const testSettings: SubmitSettings = {
   invocationTimeoutSeconds: 900,
 };
 
+export const testSummariesPrefix = 'summaries/';
+
+/** The pipeline's policy at PEGASUS's input limit. */
+export const testPolicy: LongArticlePolicy = longArticlePolicy({ maxInputTokens: 1024, longSummaryWords: 200 });
+
+/** record-result's dependencies on the real S3 and DynamoDB adapters, sending to `queue`. */
+export const recordDepsOn = (emu: Emulators, clock: Clock, queue: RecordingInferenceQueue, policy: LongArticlePolicy = testPolicy): RecordDeps => ({
+  outputs: new S3OutputReader(emu.s3),
+  ledger: new DynamoDbSummaryLedger(emu.dynamo, emu.table),
+  articles: new S3ArticleStore(emu.s3, emu.bucket),
+  queue,
+  policy,
+  clock,
+  settings: { ...testSettings, summariesPrefix: testSummariesPrefix },
+});
+
 /** submit-article's handler on the real S3 and DynamoDB adapters, with a recording endpoint queue. */
-export const uploadHandlerOn = (emu: Emulators, clock: Clock = fixedClock()) => {
-  const queue = new RecordingInferenceQueue(emu.bucket);
+export const uploadHandlerOn = (
+  emu: Emulators,
+  clock: Clock = fixedClock(),
+  { policy = testPolicy, settings = testSettings, queue = new RecordingInferenceQueue(emu.bucket) }: { policy?: LongArticlePolicy; settings?: SubmitSettings; queue?: RecordingInferenceQueue } = {},
+) => {
   const ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
   const handle = makeOnUpload({
     articles: new S3ArticleStore(emu.s3, emu.bucket),
     ledger,
     queue,
     clock,
-    settings: testSettings,
+    settings,
+    policy,
     logger: silentLogger(),
   });
   // Each call is a separate delivery unless a request id is given (Lambda's retries keep theirs).

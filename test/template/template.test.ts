@@ -304,6 +304,13 @@ describe('updating the endpoint', () => {
 });
 
 describe('event wiring', () => {
+  it('gives the functions that send model requests the model input limit and the long-summary length', () => {
+    for (const name of ['SubmitArticle', 'RecordResult', 'Reconcile']) {
+      const variables = (resource(`${name}LambdaFunction`).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toMatchObject({ MAX_INPUT_TOKENS: '1024', LONG_SUMMARY_WORDS: '200', SUMMARIES_PREFIX: 'summaries/', REQUESTS_PREFIX: 'requests/' });
+    }
+  });
+
   it('subscribes recordResult to the success and error topics', () => {
     // Act
     const subscriptions = resourcesOfType('AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties);
@@ -518,6 +525,8 @@ describe('IAM', () => {
     ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
     ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
     ['ReconcileRole', 's3:GetObject', ['outputs/*', 'failures/*']],
+    ['RecordResultRole', 's3:PutObject', ['requests/*', 'summaries/*']],
+    ['ReconcileRole', 's3:PutObject', ['requests/*', 'summaries/*']],
   ])('lets %s use %s on exactly the object prefixes %j', (owner, action, prefixes) => {
     // Prepare
     const bucket = owner === 'SageMakerExecutionRole' ? '${ArticlesBucket}' : bucketName;
@@ -548,6 +557,15 @@ describe('IAM', () => {
         Condition: { StringLike: { 's3:prefix': prefixes } },
       }),
     ]);
+  });
+
+  it('lets submitArticle, recordResult and reconcile (reduce steps of long articles) queue requests on this stack\'s endpoint only', () => {
+    const queueing = allowStatements().filter(({ statement }) => asList(statement.Action).includes('sagemaker:InvokeEndpointAsync'));
+
+    expect(queueing.map(({ owner }) => owner).sort()).toEqual(['ReconcileRole', 'RecordResultRole', 'SubmitArticleRole']);
+    for (const { statement } of queueing) {
+      expect(statement.Resource).toEqual({ 'Fn::Sub': 'arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/research-summarizer-dev' });
+    }
   });
 
   it('names the articles bucket with the same expression wherever an ARN cannot reference it', () => {
@@ -697,7 +715,7 @@ describe('monitoring', () => {
 });
 
 describe('reconcile', () => {
-  it('runs every 15 minutes and may only query QUEUED rows, update them and read outcomes', () => {
+  it('runs every 15 minutes and may only query QUEUED rows, read and update them, read outcomes and carry long articles on', () => {
     // Act
     const rules = resourcesOfType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const actions = allowStatements()
@@ -705,7 +723,18 @@ describe('reconcile', () => {
       .flatMap(({ statement }) => asList(statement.Action));
     // Assess
     expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
-    expect(actions.sort()).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket']);
+    expect(actions.sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      'sagemaker:InvokeEndpointAsync',
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { loadRecordConfig, loadSubmitConfig } from '../../adapters/config';
 import { ConfigError } from '../../core/errors';
-import { articleIdFor, inferenceIdFor, parseRequestLocation, requestKeyFor, s3Url } from '../../core/ids';
+import { articleIdFor, inferenceIdFor, parseRequestLocation, parseStepInferenceId, partStep, reduceStep, requestKeyFor, s3Url, stepInferenceIdFor } from '../../core/ids';
 import { normalizeSequencer } from '../../core/ledger';
 
 describe('ids', () => {
@@ -21,6 +21,24 @@ describe('ids', () => {
     expect(location).toMatch(/^[\x20-\x7e]+$/); // ASCII: the SDK cannot send anything else in InputLocation
     expect(parseRequestLocation(location)).toEqual({ articleId, inferenceId });
     expect(parseRequestLocation('s3://bucket/input/data.csv')).toBeUndefined();
+  });
+
+  it('names each step of a long article after its attempt, within 64 characters, and maps its request back to the article', () => {
+    const articleId = articleIdFor('bucket', 'input/long.txt');
+    const inferenceId = inferenceIdFor('bucket', 'input/long.txt', 'e');
+    const steps = [partStep(1), partStep(250), reduceStep(1, 3), reduceStep(12, 999)];
+
+    for (const step of steps) {
+      const id = stepInferenceIdFor(inferenceId, step);
+      expect(id.length).toBeLessThanOrEqual(64);
+      expect(id).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/); // InferenceId pattern (sagemaker-runtime Smithy model)
+      expect(parseStepInferenceId(id)).toEqual({ inferenceId, step });
+      expect(parseRequestLocation(s3Url('bucket', requestKeyFor('requests/', articleId, id)))).toEqual({ articleId, inferenceId: id });
+    }
+    expect(stepInferenceIdFor(inferenceId, partStep(3))).toBe(`${inferenceId}-p3`);
+    expect(parseStepInferenceId(inferenceId)).toBeUndefined();
+    expect(parseStepInferenceId(`${inferenceId}-p0`)).toBeUndefined();
+    expect(parseRequestLocation(`s3://bucket/requests/${articleId}/${inferenceId}-x1.json`)).toBeUndefined();
   });
 
   it('orders S3 sequencers of different lengths by left-padding', () => {
@@ -60,8 +78,22 @@ describe('configuration', () => {
     expect(() => loadSubmitConfig(bad)).toThrow('INPUT_PREFIX="input": must end with /');
   });
 
-  it('needs only the table for record-result', () => {
-    expect(loadRecordConfig({ LEDGER_TABLE: 't' })).toEqual({ ledgerTable: 't' });
+  it('reads what record-result needs to send reduce steps, with the model input limit and summary length defaults', () => {
+    const recordEnv = { LEDGER_TABLE: 't', ARTICLES_BUCKET: 'articles', REQUESTS_PREFIX: 'requests/', ENDPOINT_NAME: 'e' };
+
+    expect(loadRecordConfig(recordEnv)).toEqual({
+      ledgerTable: 't',
+      articlesBucket: 'articles',
+      endpointName: 'e',
+      requestsPrefix: 'requests/',
+      summariesPrefix: 'summaries/',
+      requestTtlSeconds: 21600,
+      invocationTimeoutSeconds: 900,
+      maxInputTokens: 1024,
+      longSummaryWords: 200,
+    });
     expect(() => loadRecordConfig({})).toThrow('invalid configuration: LEDGER_TABLE is not set');
+    expect(() => loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '10' })).toThrow('MAX_INPUT_TOKENS="10": Too small');
+    expect(loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '4096', LONG_SUMMARY_WORDS: '150' })).toMatchObject({ maxInputTokens: 4096, longSummaryWords: 150 });
   });
 });

@@ -1,0 +1,65 @@
+import type { StepId } from './ids';
+import { bounded, MAX_REASON_CHARS, msBetween, type LedgerRow } from './ledger';
+import { describeStep, stepsOfLevel } from './long-articles';
+import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
+import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
+
+/**
+ * reconcile for a long article (core/long-articles.ts): the steps of its current level whose
+ * notification never arrived are recorded from the output or failure object SageMaker wrote, as
+ * record-result would have (the first outcome per step wins, so no step is recorded twice), and the
+ * article carries on. A level still missing steps past the deadline ends EXPIRED, naming the step.
+ */
+export type StepsRepair = 'COMPLETED' | 'FAILED' | 'EXPIRED' | 'resumed' | 'skipped';
+
+const RECONCILED = '(found by reconcile: the notification never arrived)';
+
+export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore: string, invocationId: string): Promise<StepsRepair> => {
+  // Each level has its own deadline: a tree of levels may rightly take longer than one request.
+  if (!row.submittedAt || (row.levelStartedAt ?? row.receivedAt) >= stuckBefore) return 'skipped';
+  const ids = { articleId: row.articleId, inferenceId: row.inferenceId };
+  let found = 0;
+  for (const step of stepsOfLevel(row.level ?? 0, row.levelSize ?? 0)) {
+    const record = row.steps?.[step];
+    if (record?.s !== 'sent' || !record.id.startsWith(`${row.inferenceId}-`)) continue;
+    const outcome = await outcomeInS3(record, deps);
+    if (!outcome) continue;
+    found += 1;
+    await recordStepOutcome(ids, step, record.id, outcome, deps, invocationId);
+  }
+  const current = await deps.ledger.get(row.articleId);
+  if (!current || current.inferenceId !== row.inferenceId) return 'skipped';
+  // A level complete but never moved on (the recording function stopped for good) moves on now.
+  if (current.state === 'QUEUED') await carryOn(current, row.inferenceId, deps, invocationId);
+  const after = (await deps.ledger.get(row.articleId)) ?? current;
+  if (after.state !== 'QUEUED') return after.state === 'REJECTED' ? 'skipped' : after.state;
+  if (after.level !== row.level) return 'resumed';
+
+  const missing = stepsOfLevel(after.level ?? 0, after.levelSize ?? 0).filter((step) => after.steps?.[step]?.s !== 'done');
+  if (missing.length === 0) return found > 0 ? 'resumed' : 'skipped';
+  const completedAt = deps.clock.now().toISOString();
+  const step = missing[0] as StepId;
+  const more = missing.length > 1 ? ` (and ${missing.length - 1} more step(s))` : '';
+  const sent = after.steps?.[step]?.id.startsWith(`${row.inferenceId}-`);
+  const why = sent
+    ? `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`
+    : 'never sent to the endpoint: the sending function stopped for good (found by reconcile)';
+  const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
+    state: 'EXPIRED',
+    reason: bounded(`${describeStep(step, after)}${more}: ${why}`, MAX_REASON_CHARS),
+    completedAt,
+    totalMs: msBetween(row.uploadedAt, completedAt),
+  });
+  return result === 'recorded' ? 'EXPIRED' : 'skipped';
+};
+
+const outcomeInS3 = async (record: { o?: string; f?: string }, deps: StepDeps): Promise<StepOutcome | undefined> => {
+  const output = record.o ? await deps.outputs.read(record.o, MAX_OUTPUT_BYTES) : undefined;
+  if (output !== undefined && record.o) {
+    const parsed = parseSummary(output);
+    return 'summary' in parsed ? { summary: parsed.summary, outputLocation: record.o } : { failed: `${parsed.problem} ${RECONCILED}`, expired: false, outputLocation: record.o };
+  }
+  const failure = record.f ? await deps.outputs.read(record.f, 1000) : undefined;
+  if (failure === undefined) return undefined;
+  return { failed: `the model failed ${RECONCILED}. Model said: ${failure.trim()}`, expired: false, ...(record.f ? { failureLocation: record.f } : {}) };
+};

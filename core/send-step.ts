@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import { requestKeyFor, stepInferenceIdFor, type StepId } from './ids';
+import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from './model-request';
+import type { GenerationParameters, LongArticlePolicy } from './long-articles';
+import type { ArticleStore, InferenceQueue, SummaryLedger } from './ports';
+
+/** What sending one step of a long article needs: submit-article (parts), record-result (reduce), retry. */
+export interface StepSenderDeps {
+  articles: Pick<ArticleStore, 'writeRequest'>;
+  queue: InferenceQueue;
+  ledger: SummaryLedger;
+  policy: LongArticlePolicy;
+  settings: { requestsPrefix: string; requestTtlSeconds: number; invocationTimeoutSeconds: number };
+}
+
+/** A step the endpoint did not accept; the message names the step. */
+export class StepNotAcceptedError extends Error {
+  override readonly name = 'StepNotAcceptedError';
+  constructor(
+    readonly step: StepId,
+    message: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Writes one step's model request under its own deterministic key and queues it with its
+ * deterministic inference id, then records it as sent on the row. A caller retried after a crash
+ * sends it again under the same id and key: at worst a second model run of one step, never a second
+ * outcome (the ledger keeps the first). `resend`: the step was sent by an earlier attempt, so this
+ * request is one more in requestCount (a level's first requests are counted when it starts).
+ */
+export const sendStep = async (
+  deps: StepSenderDeps,
+  ids: { articleId: string; inferenceId: string },
+  step: StepId,
+  input: string,
+  generation: GenerationParameters,
+  resend: boolean,
+): Promise<void> => {
+  const id = stepInferenceIdFor(ids.inferenceId, step);
+  const body = JSON.stringify({ inputs: input, parameters: { ...MODEL_PARAMETERS, ...generation } });
+  const inputLocation = await deps.articles.writeRequest(
+    requestKeyFor(deps.settings.requestsPrefix, ids.articleId, id),
+    Readable.from([Buffer.from(body)]),
+    MODEL_CONTENT_TYPE,
+  );
+  let accepted;
+  try {
+    accepted = await deps.queue.submit({
+      inferenceId: id,
+      inputLocation,
+      contentType: MODEL_CONTENT_TYPE,
+      accept: MODEL_CONTENT_TYPE,
+      requestTtlSeconds: deps.settings.requestTtlSeconds,
+      invocationTimeoutSeconds: deps.settings.invocationTimeoutSeconds,
+    });
+  } catch (cause) {
+    throw new StepNotAcceptedError(step, `the endpoint did not accept the request: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+  }
+  await deps.ledger.markStepSent(
+    ids.articleId,
+    ids.inferenceId,
+    step,
+    { s: 'sent', id, o: accepted.outputLocation, ...(accepted.failureLocation ? { f: accepted.failureLocation } : {}) },
+    resend,
+  );
+};

@@ -1,0 +1,79 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { runRetry } from '../../local/commands/retry';
+import { resolveTarget } from '../../local/commands/target';
+import { generatedArticle } from '../support/long-text';
+import { projectRoot, putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
+
+describe('long articles on the local cloud: split, map, reduce, end to end', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+  }, 60_000);
+  afterAll(async () => cloud.dispose());
+
+  const readText = async (location: string): Promise<string> => {
+    const key = location.replace(`s3://${cloud.endpoints.bucket}/`, '');
+    return (await cloud.s3.send(new GetObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key }))).Body!.transformToString();
+  };
+
+  it('summarizes a 4,000-word article part by part, then reduces; a short article still takes one request', async () => {
+    // Prepare
+    const long = generatedArticle(4000, 7);
+    const short = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring. The change was largest in the north.';
+    // Act
+    await putArticle(cloud, 'input/long/paper.txt', long);
+    await putArticle(cloud, 'input/long/note.txt', short);
+    const rows = await terminalRows(cloud, ['input/long/paper.txt', 'input/long/note.txt'], 120_000);
+
+    // Assess: the long one in N parts plus reduce requests, its summary drawn from the article.
+    const paper = rows.get('input/long/paper.txt');
+    expect(paper).toMatchObject({ state: 'COMPLETED', partsDone: paper?.parts, levelSize: 1 });
+    const parts = paper?.parts as number;
+    expect(parts).toBeGreaterThan(4);
+    // Every request is a step of the row: the parts, then each reduce level's groups, the last one final.
+    const steps = Object.keys(paper?.steps ?? {});
+    expect(steps.filter((step) => step.startsWith('p'))).toHaveLength(parts);
+    expect(steps).toContain(`r${paper?.level}-1`);
+    expect(paper?.requestCount).toBe(steps.length);
+    const firstSentence = (paper?.summary ?? '').split(/(?<=\.)\s/)[0] as string;
+    expect(long).toContain(firstSentence.trim());
+    const partSummaries = JSON.parse(await readText(paper?.partSummariesLocation as string)) as { article: string; parts: { part: number; summary: string }[] };
+    expect(partSummaries.article).toBe(`s3://${cloud.endpoints.bucket}/input/long/paper.txt`);
+    expect(partSummaries.parts.map((p) => p.part)).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
+    expect(partSummaries.parts.every((p) => p.summary.length > 0)).toBe(true);
+    const requests = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.endpoints.bucket, Prefix: `requests/${paper?.articleId}/` }));
+    expect(requests.Contents?.length).toBe(steps.length);
+
+    // The short one: unchanged.
+    expect(rows.get('input/long/note.txt')).toMatchObject({ state: 'COMPLETED', requestCount: 1 });
+    expect(rows.get('input/long/note.txt')?.parts).toBeUndefined();
+  }, 150_000);
+});
+
+describe('npm run retry of a long article on the local cloud', () => {
+  it('fails naming a part when the model fails, then completes after a retry that resends the failed parts only', async () => {
+    // Prepare: every model call fails, so every part fails and the article ends FAILED.
+    const failing = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '10', '--error-rate', '1'] });
+    await putArticle(failing, 'input/long/retry-me.txt', generatedArticle(2500, 11));
+    const failed = (await terminalRows(failing, ['input/long/retry-me.txt'])).get('input/long/retry-me.txt');
+    expect(failed).toMatchObject({ state: 'FAILED', failedStage: 'inference', partsDone: 0 });
+    expect(failed?.reason).toMatch(new RegExp(`^part \\d+ of ${failed?.parts}: `));
+    await failing.close();
+    const healthy = await startTestCloud({ stateDir: failing.stateDir, modelArgs: ['--mode', 'fixed', '--latency-ms', '10'] });
+    try {
+      // Act: what `npm run retry -- --state FAILED` runs.
+      const results = await runRetry(await resolveTarget({ stateDir: healthy.stateDir, projectRoot }), ['FAILED']);
+
+      // Assess: every part sent once more under attempt 2, then one reduce.
+      expect(results).toEqual([expect.objectContaining({ key: 'input/long/retry-me.txt', outcome: 'queued', attempt: 2 })]);
+      const row = (await terminalRows(healthy, ['input/long/retry-me.txt'])).get('input/long/retry-me.txt');
+      const parts = failed?.parts as number;
+      // Attempt 1 sent the parts (all failed, so no reduce); attempt 2's steps are on the row.
+      expect(row).toMatchObject({ state: 'COMPLETED', attempt: 2, parts, partsDone: parts, requestCount: parts + Object.keys(row?.steps ?? {}).length });
+      expect(Object.keys(row?.steps ?? {}).length).toBeGreaterThan(parts);
+      expect(Object.values(row?.steps ?? {}).every((s) => s.id.startsWith(`${row?.inferenceId}-`))).toBe(true);
+    } finally {
+      await healthy.dispose();
+    }
+  }, 180_000);
+});
