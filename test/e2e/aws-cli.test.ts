@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';
+import { awsCliV2 } from '../support/tools';
 
 const run = promisify(execFile);
 
 /**
- * Debian's AWS CLI v2 (`apt-get install awscli`), by path: an older pip/pyenv `aws` v1 may come first
- * on PATH (shared/reference/local-stack.md §6). .ci/run installs it.
+ * The AWS CLI v2 (Debian's `awscli`, which npm test installs when missing), by the version it prints:
+ * an older pip/pyenv `aws` v1 may come first on PATH.
  */
-const AWS_CLI = '/usr/bin/aws';
+const AWS_CLI = awsCliV2();
 
 describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS CLI v2', () => {
   let stateDir: string;
@@ -35,7 +36,6 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
   const cli = (...args: string[]) => run(process.execPath, [join(projectRoot, 'dist', 'local', 'cli.js'), ...args, '--state-dir', stateDir]);
 
   beforeAll(async () => {
-    expect(existsSync(AWS_CLI)).toBe(true);
     stateDir = mkdtempSync(join(tmpdir(), 'rs-e2e-'));
     cloud = spawn(
       process.execPath,
