@@ -71,7 +71,7 @@ const main = () => {
       complain(
         `npm test needs the AWS CLI v2 and Chromium; missing: ${packages.join(', ')}.\n` +
           (onPath('apt-get').length ? `Install them with:\n  sudo sh -c '${shell}'\n` : 'Install the AWS CLI v2 and Chromium with your system\'s package manager.\n') +
-          'then run npm test again.',
+          'Then run npm test again.',
       );
       process.exit(1);
     }
