@@ -10,7 +10,13 @@ export interface DroppedFile {
   bytes: number;
 }
 
-/** Files to upload: each file as itself, each folder's files under the folder's name. */
+/**
+ * A folder's notes, not its articles: README files (samples/README.md describes the samples), and
+ * dotfiles and dot-folders (.DS_Store, .git). A file named on the command line is uploaded whatever its name.
+ */
+const isReadme = (name: string): boolean => /^readme(\.|$)/i.test(name);
+
+/** Files to upload: each file as itself, each folder's files under the folder's name, less its notes. */
 export const collectFiles = (paths: string[], inputPrefix: string, subPrefix = ''): DroppedFile[] => {
   const prefix = `${inputPrefix}${subPrefix && !subPrefix.endsWith('/') ? `${subPrefix}/` : subPrefix}`;
   return paths.flatMap((given) => {
@@ -18,7 +24,6 @@ export const collectFiles = (paths: string[], inputPrefix: string, subPrefix = '
     const stat = statSync(path); // throws ENOENT with the path: a clear error for a typo
     if (stat.isFile()) return [{ path, key: `${prefix}${basename(path)}`, bytes: stat.size }];
     return walk(path)
-      .filter((file) => !basename(file).startsWith('.'))
       .map((file) => ({
         path: file,
         key: `${prefix}${basename(path)}/${relative(path, file).split(sep).join('/')}`,
@@ -29,8 +34,10 @@ export const collectFiles = (paths: string[], inputPrefix: string, subPrefix = '
 
 const walk = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name.startsWith('.')) return [];
     const full = join(dir, entry.name);
-    return entry.isDirectory() ? walk(full) : entry.isFile() ? [full] : [];
+    if (entry.isDirectory()) return walk(full);
+    return entry.isFile() && !isReadme(entry.name) ? [full] : [];
   });
 
 const contentTypeOf = (key: string): string | undefined =>

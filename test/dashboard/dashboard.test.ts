@@ -1,9 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
 import { putArticle, startTestCloud, type TestCloud } from '../support/local-cloud';
+import { chromiumExecutable } from '../support/tools';
 
-// Debian's Chromium (apt-get install chromium); playwright-core never downloads a browser.
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's Chromium (npm test installs it when missing), found on PATH; playwright-core never downloads a browser.
+const CHROMIUM = chromiumExecutable();
 const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',

@@ -1,18 +1,19 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';
+import { awsCliV2 } from '../support/tools';
 
 const run = promisify(execFile);
 
 /**
- * Debian's AWS CLI v2 (`apt-get install awscli`), by path: an older pip/pyenv `aws` v1 may come first
- * on PATH (shared/reference/local-stack.md §6). .ci/run installs it.
+ * The AWS CLI v2 (Debian's `awscli`, which npm test installs when missing), by the version it prints:
+ * an older pip/pyenv `aws` v1 may come first on PATH.
  */
-const AWS_CLI = '/usr/bin/aws';
+const AWS_CLI = awsCliV2();
 
 describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS CLI v2', () => {
   let stateDir: string;
@@ -35,7 +36,6 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
   const cli = (...args: string[]) => run(process.execPath, [join(projectRoot, 'dist', 'local', 'cli.js'), ...args, '--state-dir', stateDir]);
 
   beforeAll(async () => {
-    expect(existsSync(AWS_CLI)).toBe(true);
     stateDir = mkdtempSync(join(tmpdir(), 'rs-e2e-'));
     cloud = spawn(
       process.execPath,
@@ -96,19 +96,21 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
   }, 90_000);
 
   it('drops a folder with `npm run drop` and lists it with `npm run results`', async () => {
+    // The folder's articles only: samples/README.md describes them and is not one.
+    const articles = readdirSync(join(projectRoot, 'samples')).filter((name) => name.endsWith('.txt'));
     const dropped = await cli('drop', join(projectRoot, 'samples'), '--prefix', 'from-drop');
-    expect(dropped.stdout).toMatch(/^uploaded \d+ file\(s\)/);
+    expect(dropped.stdout).toMatch(new RegExp(`^uploaded ${articles.length} file\\(s\\)`));
 
     const rows = await eventually(
       async () => {
         const { stdout } = await cli('results', '--json');
         const all = JSON.parse(stdout) as { key: string; state: string }[];
-        const mine = all.filter((r) => r.key.startsWith('input/from-drop/samples/') && r.key.endsWith('.txt'));
-        return mine.length > 0 && mine.every((r) => r.state === 'COMPLETED') ? mine : undefined;
+        const mine = all.filter((r) => r.key.startsWith('input/from-drop/samples/'));
+        return mine.length >= articles.length && mine.every((r) => r.state === 'COMPLETED') ? mine : undefined;
       },
       { timeoutMs: 90_000, everyMs: 1000, what: 'the dropped samples to complete' },
     );
-    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.map((r) => r.key).sort()).toEqual(articles.map((name) => `input/from-drop/samples/${name}`).sort());
     const { stdout } = await cli('results', '--state', 'completed');
     expect(stdout).toMatch(/^\d+ articles: QUEUED 0 {2}COMPLETED \d+/);
   }, 120_000);

@@ -71,8 +71,10 @@ describe('the local cloud, end to end through the real SDK', () => {
 describe('the local cloud scales with the backlog', () => {
   let cloud: TestCloud;
   beforeAll(async () => {
-    // A 50 ms stand-in model keeps the burst about scaling, not summarizing.
-    cloud = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '50'], timeScale: 600 });
+    // A 400 ms stand-in model keeps the burst about scaling, not summarizing: one instance (2 slots)
+    // answers 5 articles a second, far fewer than even a busy machine delivers, so a backlog builds
+    // whatever the machine's speed (with 50 ms, a slow pipeline could feed one instance fast enough).
+    cloud = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '400'], timeScale: 600 });
   }, 60_000);
   afterAll(async () => cloud.dispose());
 

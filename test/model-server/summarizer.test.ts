@@ -191,18 +191,19 @@ describe('summarize', () => {
     expect(second).toBe(first);
   });
 
-  it('summarizes a 1,000-word article in a few milliseconds', () => {
-    // Prepare: two samples back to back, about 900 words
+  // How fast it summarizes is a benchmark (bench:quality reports articles per second), not a test: a
+  // busy machine is slow. This holds whatever the machine.
+  it('summarizes a 1,000-word article of three stories within the word budget, from its own sentences', () => {
+    // Prepare: three samples back to back, about 1,000 words
     const article = `${sample('technology-battery-recycling.txt')}\n\n${sample('economy-regional-ports.txt')}\n\n${sample('short-library-hours.txt')}`;
-    summarize(article); // warm-up: the first call pays for compiling the regular expressions
 
     // Act
-    const started = performance.now();
-    for (let i = 0; i < 10; i++) summarize(article);
-    const perArticleMs = (performance.now() - started) / 10;
+    const summary = summarize(article);
 
-    // Assess: generous, so a busy CI machine does not fail it
+    // Assess
     expect(countWords(article)).toBeGreaterThan(950);
-    expect(perArticleMs).toBeLessThan(50);
+    expect(countWords(summary)).toBeGreaterThan(0);
+    expect(countWords(summary)).toBeLessThanOrEqual(128);
+    for (const line of summary.split('\n')) expect(collapse(article)).toContain(collapse(line));
   });
 });

@@ -170,7 +170,9 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
   });
 
   it('never runs more than instances × MaxConcurrentInvocationsPerInstance at once, least-loaded first', async () => {
-    const models = new FakeModels((call) => ({ ...echo(call), delayMs: 30 }));
+    // 200 ms per call: all four slots fill even when a busy machine spreads the 24 arrivals out (at
+    // 30 ms, arrivals more than 7 ms apart could leave a slot idle and the peak below 4).
+    const models = new FakeModels((call) => ({ ...echo(call), delayMs: 200 }));
     const { invoke, endpoint } = await start({
       models,
       endpoint: { initialInstanceCount: 2, maxConcurrentInvocationsPerInstance: 2 },

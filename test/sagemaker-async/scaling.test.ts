@@ -44,11 +44,15 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
     );
     expect(activities[1]?.cause).toMatch(/AlarmHigh in state ALARM/);
     expect(activities[2]?.cause).toMatch(/AlarmLow in state ALARM/);
-    // HasBacklogWithoutCapacity was 1 before the first instance came into service, and only then.
+    // HasBacklogWithoutCapacity is 1 exactly while requests wait with no instance in service: before the
+    // first instance came into service, and only then. (A simulated minute can end before the burst
+    // has arrived when a busy machine pauses this process: that datapoint is 0, with no backlog.)
     const datapoints = endpoint.metrics();
     const firstInService = datapoints.findIndex((d) => d.InstanceCount > 0);
     expect(firstInService).toBeGreaterThan(0);
-    expect(datapoints.slice(0, firstInService).every((d) => d.HasBacklogWithoutCapacity === 1)).toBe(true);
+    const definition = (d: (typeof datapoints)[number]) => (d.ApproximateBacklogSize > 0 && d.InstanceCount === 0 ? 1 : 0);
+    expect(datapoints.filter((d) => d.HasBacklogWithoutCapacity !== definition(d))).toEqual([]);
+    expect(datapoints.slice(0, firstInService).some((d) => d.HasBacklogWithoutCapacity === 1)).toBe(true);
     expect(datapoints.slice(firstInService).every((d) => d.HasBacklogWithoutCapacity === 0)).toBe(true);
     expect(Math.max(...datapoints.map((d) => d.InstanceCount))).toBe(3);
     expect(models.maxConcurrent).toBeLessThanOrEqual(3);
