@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { LedgerRow } from '../../core/ledger';
 import { localClients, type Endpoints } from '../../local/stack';
 import { rowsFor } from '../../local/commands/wait';
+import { allCompleted } from '../support/all-completed';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';
 import { generatedArticle } from '../support/long-text';
@@ -83,13 +83,7 @@ describe('kill -9 of the whole local cloud in the middle of long articles', () =
     cloud = startCloud(stateDir);
     const second = await endpointsOf(stateDir);
     const after = localClients(second.edgeUrl, second.region);
-    const rows: LedgerRow[] = await eventually(
-      async () => {
-        const found = await rowsFor(after.dynamo, second.table, second.bucket, keys);
-        return found.length === keys.length && found.every((r) => r.state === 'COMPLETED') ? found : undefined;
-      },
-      { timeoutMs: 300_000, everyMs: 1000, what: `all ${ARTICLES} long articles to complete after the restart` },
-    );
+    const rows = await allCompleted(after.dynamo, second, keys, `all ${ARTICLES} long articles to complete after the restart`);
 
     // Assess: the kill landed mid-way; every part in, one final reduce each, every request counted once
     // (each request is one step of its row).

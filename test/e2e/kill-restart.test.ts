@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LedgerRow } from '../../core/ledger';
 import { localClients, type Endpoints } from '../../local/stack';
 import { rowsFor } from '../../local/commands/wait';
+import { allCompleted } from '../support/all-completed';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';
 
@@ -52,15 +51,6 @@ const upload = async (s3: S3Client, bucket: string, keys: string[], stop: () => 
   return acked;
 };
 
-const allCompleted = async (dynamo: DynamoDBDocumentClient, endpoints: Endpoints, keys: string[]): Promise<LedgerRow[]> =>
-  eventually(
-    async () => {
-      const found = await rowsFor(dynamo, endpoints.table, endpoints.bucket, keys);
-      return found.length === keys.length && found.every((r) => r.state === 'COMPLETED') ? found : undefined;
-    },
-    { timeoutMs: 300_000, everyMs: 1000, what: `all ${keys.length} articles to complete after the restart` },
-  );
-
 const kill = async (cloud: ChildProcess): Promise<void> => {
   const exited = new Promise((resolve) => cloud.once('exit', resolve));
   cloud.kill('SIGKILL');
@@ -102,7 +92,7 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     const after = localClients(second.edgeUrl, second.region);
 
     // Assess
-    const rows = await allCompleted(after.dynamo, second, keys);
+    const rows = await allCompleted(after.dynamo, second, keys, `all ${keys.length} articles to complete after the restart`);
     expect(doneBeforeKill).toBeLessThan(ARTICLES); // the kill did land mid-burst
     expect(new Set(rows.map((r) => r.key)).size).toBe(ARTICLES);
     expect(rows.every((r) => (r.summary ?? '').length > 0)).toBe(true);
@@ -134,7 +124,7 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     expect((await upload(after.s3, second.bucket, rest, () => false)).size).toBe(rest.length);
 
     // Assess
-    const rows = await allCompleted(after.dynamo, second, keys);
+    const rows = await allCompleted(after.dynamo, second, keys, `all ${keys.length} articles to complete after the restart`);
     expect(rest.length).toBeGreaterThan(0); // the kill did land mid-upload
     expect(new Set(rows.map((r) => r.key)).size).toBe(ARTICLES);
     expect(rows.every((r) => (r.summary ?? '').length > 0)).toBe(true);

@@ -18,3 +18,26 @@ export const eventually = async <T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 };
+
+/**
+ * Polls `probe` like `eventually`, but fails only when `progress` (a count that rises as work gets done)
+ * has not risen for `stallMs`: a long wait that a busy machine slows down but never breaks.
+ */
+export const eventuallyProgressing = async <T>(
+  probe: () => Promise<{ done: T | undefined; progress: number }>,
+  { stallMs, everyMs = 1000, what }: { stallMs: number; everyMs?: number; what: string },
+): Promise<T> => {
+  let best = -Infinity;
+  let lastRise = Date.now();
+  for (;;) {
+    const { done, progress } = await probe();
+    if (done !== undefined) return done;
+    if (progress > best) {
+      best = progress;
+      lastRise = Date.now();
+    } else if (Date.now() - lastRise > stallMs) {
+      throw new Error(`no progress for ${stallMs} ms (stuck at ${best}) waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+};
