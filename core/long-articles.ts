@@ -57,3 +57,18 @@ export const unsentSteps = (row: Pick<LedgerRow, 'level' | 'levelSize' | 'steps'
 
 const needsSending = (record: StepRecord | undefined, inferenceId: string): boolean =>
   !record || (record.s !== 'done' && !record.id.startsWith(`${inferenceId}-`));
+
+/**
+ * A long article's progress for people (npm run results, the dashboard): "3/7 parts" while its parts are
+ * summarized, "7/7 parts, reducing: level 1, 0/1" while they are reduced, "7 parts, 9 requests" once it
+ * ended. Undefined for a short article (one request).
+ */
+export const partsProgress = (
+  row: Pick<LedgerRow, 'state' | 'parts' | 'partsDone' | 'level' | 'levelDone' | 'levelSize' | 'requestCount'>,
+): string | undefined => {
+  if (row.parts === undefined) return undefined;
+  const level = row.level ?? 0;
+  if (row.state === 'COMPLETED') return `${row.parts} parts, ${row.requestCount} requests`;
+  if (row.state !== 'QUEUED' || level === 0) return `${row.partsDone ?? 0}/${row.parts} parts`;
+  return `${row.parts}/${row.parts} parts, reducing: level ${level}, ${row.levelDone ?? 0}/${row.levelSize ?? '?'}`;
+};

@@ -1,5 +1,6 @@
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { ArticleStates, type ArticleState, type LedgerRow } from '../../core/ledger';
+import { partsProgress } from '../../core/long-articles';
 import { printable } from './printable';
 import type { Target } from './target';
 
@@ -38,10 +39,13 @@ export const parseSince = (value: string | undefined): string | undefined => {
 export const formatResults = (rows: LedgerRow[], width = 100): string => {
   const counts = ArticleStates.map((s) => `${s} ${rows.filter((r) => r.state === s).length}`).join('  ');
   const blocks = rows.map((row) => {
-    const head = `${row.state.padEnd(9)} ${printable(row.key)}`;
+    const progress = partsProgress(row);
+    const head = `${row.state.padEnd(9)} ${printable(row.key)}${progress ? `  (${progress})` : ''}`;
     const body = row.state === 'COMPLETED' ? (row.summary ?? '') : (row.reason ?? (row.state === 'QUEUED' ? 'waiting for the endpoint' : ''));
     const wrapped = wrap(printable(body.replace(/\s*\n\s*/g, ' ')), width - 10).map((line) => `          ${line}`);
-    return [head, ...wrapped].join('\n');
+    // Where a long article's part summaries can be read.
+    const parts = row.partSummariesLocation ? [`          part summaries: ${printable(row.partSummariesLocation)}`] : [];
+    return [head, ...wrapped, ...parts].join('\n');
   });
   return [`${rows.length} articles: ${counts}`, ...blocks].join('\n\n');
 };

@@ -303,7 +303,10 @@
     const rows = latest.map((r) => {
       const key = el('td', 'key', el('code', '', r.key));
       key.title = r.key;
-      return el('tr', '', key, el('td', 'summary', r.summary), el('td', 'when', dayAndClock(r.completedAt)), el('td', 'num', formatMs(r.totalMs)));
+      // A long article in progress shows its parts ("QUEUED · 3/7 parts"); a finished one its summary.
+      const progress = r.progress ? el('div', 'progress', `${r.state} · ${r.progress}`) : '';
+      const summary = el('td', 'summary', progress, r.summary);
+      return el('tr', '', key, summary, el('td', 'when', dayAndClock(r.completedAt)), el('td', 'num', formatMs(r.totalMs)));
     });
     const body = byId('latest').tBodies[0];
     body.replaceChildren(...(rows.length > 0 ? rows : [emptyRow(4, 'No summaries yet. Drop articles under input/, e.g. npm run drop -- samples/')]));

@@ -1,4 +1,5 @@
 import type { ArticleState, LedgerRow } from '../../core/ledger';
+import { partsProgress } from '../../core/long-articles';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
 import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
 import type { DashboardSource } from './index';
@@ -22,7 +23,10 @@ export interface DashboardData {
 /** The fields of a summarized row the page shows; summaries are shortened (a row may hold 20,000 characters). */
 export interface LatestSummary {
   key: string;
+  state: ArticleState;
   summary: string;
+  /** A long article's parts progress (core/long-articles.ts partsProgress), e.g. "3/7 parts". */
+  progress?: string;
   receivedAt: string;
   completedAt?: string;
   totalMs?: number;
@@ -44,13 +48,18 @@ const SUMMARY_CHARS = 400;
 
 const shorten = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-const latestSummary = (row: LedgerRow): LatestSummary => ({
-  key: row.key,
-  summary: shorten(row.summary ?? '', SUMMARY_CHARS),
-  receivedAt: row.receivedAt,
-  ...(row.completedAt ? { completedAt: row.completedAt } : {}),
-  ...(row.totalMs !== undefined ? { totalMs: row.totalMs } : {}),
-});
+const latestSummary = (row: LedgerRow): LatestSummary => {
+  const progress = partsProgress(row);
+  return {
+    key: row.key,
+    state: row.state,
+    summary: shorten(row.summary ?? '', SUMMARY_CHARS),
+    ...(progress ? { progress } : {}),
+    receivedAt: row.receivedAt,
+    ...(row.completedAt ? { completedAt: row.completedAt } : {}),
+    ...(row.totalMs !== undefined ? { totalMs: row.totalMs } : {}),
+  };
+};
 
 /**
  * The ledger part of the dashboard, shared by every open tab: at most one read in flight, and a

@@ -50,7 +50,8 @@ const fakeSource = () => {
       },
       latest: async (limit) => {
         reads.latest += 1;
-        return [row('input/<b>bold</b>.txt', 'x'.repeat(1000))].slice(0, limit);
+        const long = { ...row('input/long/paper.txt', ''), state: 'QUEUED', parts: 7, partsDone: 3, level: 0, levelSize: 7, requestCount: 7 } as LedgerRow;
+        return [row('input/<b>bold</b>.txt', 'x'.repeat(1000)), long].slice(0, limit);
       },
     },
   };
@@ -121,6 +122,9 @@ describe('the dashboard handler', () => {
     expect(first.ledger.counts).toEqual(COUNTS);
     expect(first.ledger.latest[0]?.key).toBe('input/<b>bold</b>.txt');
     expect(first.ledger.latest[0]?.summary).toHaveLength(400);
+    expect(first.ledger.latest[0]?.progress).toBeUndefined();
+    // A long article shows its parts progress.
+    expect(first.ledger.latest[1]).toMatchObject({ key: 'input/long/paper.txt', state: 'QUEUED', progress: '3/7 parts' });
   });
 
   it('rejects a malformed since or points with 400 and the reason', async () => {
