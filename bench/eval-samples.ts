@@ -62,6 +62,22 @@ export const listDatasets = (evalDir: string): DatasetName[] => {
   return datasets;
 };
 
+/**
+ * The datasets to run: those named by `--dataset a,b` (or `--dataset=a,b`), in name order, else all of
+ * `available`. A name without a sample file is an error rather than silently nothing to score.
+ */
+export const selectDatasets = (argv: readonly string[], available: readonly DatasetName[]): DatasetName[] => {
+  const index = argv.findIndex((arg) => arg === '--dataset' || arg.startsWith('--dataset='));
+  if (index < 0) return [...available];
+  const arg = argv[index] as string;
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+  if (!value || value.startsWith('--')) throw new EvalDataError('--dataset needs a comma-separated list of dataset names');
+  const wanted = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted.filter((name) => !available.includes(name));
+  if (unknown.length > 0) throw new EvalDataError(`no sample file for ${unknown.join(', ')} (have ${available.join(', ')})`);
+  return available.filter((name) => wanted.includes(name));
+};
+
 /** Reads `<evalDir>/<dataset>-sample.jsonl`: one `{"id", "article", "reference"}` object a line. */
 export const loadSamples = (evalDir: string, dataset: DatasetName): EvalSample[] => {
   const file = join(evalDir, `${dataset}-sample.jsonl`);

@@ -2,19 +2,23 @@
 // packages on every shared/eval `*-sample.jsonl`, plus published outputs where rows carry them. Writes bench-results/quality.json and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findProjectRoot, listDatasets, loadSamples, resolveEvalDir } from './eval-samples';
+import { findProjectRoot, listDatasets, loadSamples, resolveEvalDir, selectDatasets } from './eval-samples';
 import { loadPeers } from './peers';
 import { formatTable, reportJson, runQuality } from './quality-report';
 import { publishedEntries, systemsFor } from './systems';
 
 const main = async (): Promise<void> => {
   const root = findProjectRoot(__dirname);
-  const evalDir = resolveEvalDir(process.argv.slice(2), process.env, root);
-  const loaded = Object.fromEntries(listDatasets(evalDir).map((dataset) => [dataset, loadSamples(evalDir, dataset)]));
+  const argv = process.argv.slice(2);
+  const evalDir = resolveEvalDir(argv, process.env, root);
+  const all = listDatasets(evalDir);
+  const datasets = selectDatasets(argv, all);
+  const loaded = Object.fromEntries(datasets.map((dataset) => [dataset, loadSamples(evalDir, dataset)]));
   const samples = { ...loaded, ...publishedEntries(loaded) };
   const { peers, skipped } = loadPeers();
   const report = await runQuality({ samples, systemsFor: systemsFor(peers), skipped });
-  const out = join(root, 'bench-results', 'quality.json');
+  // A partial run writes beside the full report rather than over it.
+  const out = join(root, 'bench-results', datasets.length === all.length ? 'quality.json' : `quality-${datasets.join('-')}.json`);
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(reportJson(report), null, 2)}\n`);
   process.stdout.write(`${formatTable(report)}\nwrote ${out}\n`);

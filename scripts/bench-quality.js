@@ -1,6 +1,6 @@
 // `npm run bench:quality`: bundles bench/quality.ts (TypeScript, no ts-node here) with esbuild into
 // dist/bench/quality.js and runs it in this process's Node, passing the arguments on
-// (e.g. `npm run bench:quality -- --eval-dir ../shared/eval`).
+// (e.g. `npm run bench:quality -- --eval-dir ../shared/eval`, or `-- --dataset cnndm,xsum` for some datasets).
 // Packages stay external: the npm summarizers are loaded (or reported missing) at run time.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');

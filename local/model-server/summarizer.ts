@@ -27,6 +27,17 @@ const MAX_CANDIDATES = 150;
 /** Maximal Marginal Relevance trade-off (Carbonell & Goldstein 1998): 1 ignores redundancy. */
 const RELEVANCE_SHARE = 0.7;
 
+/**
+ * A reduce input (part summaries joined as paragraphs, core/long-articles.ts joinSummaries) is already a
+ * summary: each of its sentences stands for about this many of the article's, as a news part summary keeps
+ * about a quarter of its part (five sentences of twenty). The lead prior counts article sentences, so on
+ * such an input it decays this many times sooner; otherwise the second part's summary begins where the
+ * article's lead still weighs half, and a reduce keeps less of the lead than one pass over the article.
+ */
+export const SUMMARY_COMPRESSION = 4;
+/** A blank line (what joins part summaries); a summary itself is one sentence a line, without blank lines. */
+const PARAGRAPH_BREAK = /\n[^\S\n]*\n/;
+
 /** "(CNN) --", "LONDON (Reuters) -": an agency dateline is not part of the first sentence's content. */
 const DATELINE = /^\s*[\p{Lu}][\p{L} .,'-]{0,40}?\s*\((?:CNN|Reuters|AP|AFP|UPI)\)\s*[-—–]*\s*|^\s*\((?:CNN|Reuters|AP|AFP|UPI)\)\s*[-—–]*\s*/u;
 /** Web-page furniture that comes along when an article is copied from a site. */
@@ -55,7 +66,8 @@ export const summarize = (
   const long = minWords > TARGET_WORDS;
 
   const sentences = leadingSentences(splitSentences(text.slice(0, MAX_INPUT_CHARS).replace(DATELINE, '')));
-  const candidates = rankSentences(sentences, long ? LONG_TEXT_WEIGHTS : weights).filter((c) => c.score > 0 && !FURNITURE.test(c.sentence.text));
+  const ranking = long ? LONG_TEXT_WEIGHTS : isJoinedSummaries(text) ? { ...weights, positionDecay: weights.positionDecay / SUMMARY_COMPRESSION } : weights;
+  const candidates = rankSentences(sentences, ranking).filter((c) => c.score > 0 && !FURNITURE.test(c.sentence.text));
   if (candidates.length === 0) return '';
 
   const chosen = pickWithMmr(candidates, target, maxWords);
@@ -64,6 +76,15 @@ export const summarize = (
     .sort((a, b) => a.sentence.index - b.sentence.index)
     .map((c) => c.sentence.text)
     .join('\n');
+};
+
+/**
+ * Paragraphs of which at least one has several lines: what joinSummaries sends (summaries of one sentence a
+ * line). An article written as one paragraph a line, or as a single paragraph, is not one.
+ */
+const isJoinedSummaries = (text: string): boolean => {
+  const blocks = text.trim().split(PARAGRAPH_BREAK);
+  return blocks.length >= 2 && blocks.some((block) => block.trim().includes('\n'));
 };
 
 const leadingSentences = (sentences: Sentence[]): Sentence[] => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EvalDataError, listDatasets, loadSamples, resolveEvalDir, type EvalSample } from '../../bench/eval-samples';
+import { EvalDataError, listDatasets, loadSamples, resolveEvalDir, selectDatasets, type EvalSample } from '../../bench/eval-samples';
 import { asLines, lead, leadWords } from '../../bench/lines';
 import { loadPeers, PEER_PACKAGES, WORDNET_MISSING, type PeerPackage } from '../../bench/peers';
 import { porterStem } from '../../bench/porter-stemmer';
@@ -177,6 +177,18 @@ describe('eval samples', () => {
     expect(resolveEvalDir(['--eval-dir', '/x/eval'], { EVAL_DIR: '/data/eval' }, root)).toBe('/x/eval');
     expect(resolveEvalDir(['--eval-dir=/y/eval'], {}, root)).toBe('/y/eval');
     expect(() => resolveEvalDir(['--eval-dir'], {}, root)).toThrow(EvalDataError);
+  });
+
+  it('runs every dataset unless --dataset names some, and refuses a name with no sample file', () => {
+    // Prepare
+    const available = ['cnndm', 'pubmed-long', 'xsum'];
+
+    // Act + Assess
+    expect(selectDatasets([], available)).toEqual(available);
+    expect(selectDatasets(['--dataset', 'xsum,cnndm'], available)).toEqual(['cnndm', 'xsum']);
+    expect(selectDatasets(['--eval-dir', '/x', '--dataset=pubmed-long'], available)).toEqual(['pubmed-long']);
+    expect(() => selectDatasets(['--dataset', 'arxiv'], available)).toThrow(/arxiv.*cnndm, pubmed-long, xsum/);
+    expect(() => selectDatasets(['--dataset'], available)).toThrow(EvalDataError);
   });
 
   it('loads one sample a line and names the file and line of a malformed one', () => {

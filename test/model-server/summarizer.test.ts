@@ -49,6 +49,35 @@ describe('summarize, asked for more than a news summary (a part or an abstract)'
   });
 });
 
+describe('summarize, given a reduce input (part summaries joined by a blank line)', () => {
+  // The first part's summary leads with the story; the second's repeats one side topic, so it is central.
+  const firstPart = [
+    'The city council approved funding on Monday for a new bridge across the river, ending a decade of debate.',
+    'The new bridge will carry two traffic lanes and a cycle path, and is expected to open in four years.',
+  ];
+  const secondPart = [
+    'Residents near the old ferry landing said the ferry service had been cut back, and the ferry queues were long.',
+    'The ferry operator said the ferry would keep running until the bridge opens, though ferry fares will rise.',
+    'Ferry passengers said the ferry fares were already too high for a short crossing on the old ferry.',
+  ];
+
+  it("keeps the first part's lead: each of its sentences stands for several of the article's", () => {
+    // Act
+    const summary = summarize(`${firstPart.join('\n')}\n\n${secondPart.join('\n')}`, { min_length: 24, max_length: 40 });
+
+    // Assess
+    expect(summary.split('\n')).toEqual(firstPart);
+  });
+
+  it('ranks the same sentences as one paragraph of an article with the article lead prior', () => {
+    // Act
+    const summary = summarize([...firstPart, ...secondPart].join(' '), { min_length: 24, max_length: 40 });
+
+    // Assess
+    expect(summary.split('\n')).toEqual(secondPart.slice(0, 2));
+  });
+});
+
 describe('summarize', () => {
   it('leads with the first key sentence and skips an off-topic aside', () => {
     // Act
