@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerRow } from '../core/ledger';
-import { rowsFor } from '../local/commands/wait';
+import { rowsFor } from '../cli/wait';
 import { LOCAL_SERVICE_NICENESS, startLocalCloud, type LocalCloud } from '../local/stack';
 import type { StackConfig } from '../local/stack-config';
 import { uploadBurst } from './burst-uploader';

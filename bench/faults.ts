@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LedgerRow } from '../core/ledger';
-import { rowsFor } from '../local/commands/wait';
+import { rowsFor } from '../cli/wait';
 import type { FaultRates } from '../local/faults';
 import { startLocalCloud } from '../local/stack';
 import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment } from '../local/stack-config';

@@ -6,7 +6,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRow } from '../../core/ledger';
 import { localClients, type Endpoints } from '../../local/stack';
-import { rowsFor } from '../../local/commands/wait';
+import { rowsFor } from '../../cli/wait';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';
 
@@ -14,7 +14,7 @@ import { projectRoot } from '../support/local-cloud';
 const startCloud = (stateDir: string): ChildProcess =>
   spawn(
     process.execPath,
-    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'local', 'cli.js'), 'start', '--port', '0', '--time-scale', '60',
+    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60',
       '--model', 'fixed', '--latency-ms', '100', '--state-dir', stateDir],
     { stdio: 'ignore' },
   );

@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { rowsFor } from '../../local/commands/wait';
+import { rowsFor } from '../../cli/wait';
 import { FaultInjector, parseFaultRates } from '../../local/faults';
 import { SUBMIT_ARTICLE_FUNCTION } from '../../local/stack-config';
 import { eventually } from '../support/eventually';

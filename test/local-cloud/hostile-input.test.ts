@@ -9,8 +9,8 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { collectFiles, dropFiles } from '../../local/commands/drop';
-import { formatResults } from '../../local/commands/results';
+import { collectFiles, dropFiles } from '../../cli/drop';
+import { formatResults } from '../../cli/results';
 import { MAX_SEGMENT_BYTES } from '../../local/s3-key-guard';
 import { eventually } from '../support/eventually';
 import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';

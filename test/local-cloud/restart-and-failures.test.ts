@@ -1,6 +1,6 @@
 import { putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
 import { eventually } from '../support/eventually';
-import { rowsFor } from '../../local/commands/wait';
+import { rowsFor } from '../../cli/wait';
 
 const article = (i: number) => `Report ${i} finds that rivers rose early. Farmers planted later. Officials plan new levees.`;
 

@@ -1,5 +1,5 @@
-import { resolveTarget } from '../../local/commands/target';
-import { runRetry } from '../../local/commands/retry';
+import { resolveTarget } from '../../cli/target';
+import { runRetry } from '../../cli/retry';
 import { projectRoot, putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
 
 const ARTICLE = 'The council approved the new bridge on Monday. Work starts in spring. It will take two years.';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/stack';
-import { rowsFor } from '../../local/commands/wait';
+import { rowsFor } from '../../cli/wait';
 import type { LedgerRow } from '../../core/ledger';
 import { eventually } from './eventually';
 

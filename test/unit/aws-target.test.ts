@@ -1,7 +1,7 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { resolveTarget } from '../../local/commands/target';
+import { resolveTarget } from '../../cli/target';
 
 // Error paths of `--aws` that no local part can produce: no stack, no function, no credentials.
 describe('commands with --aws, when AWS says no', () => {

@@ -1,7 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { articleIdFor } from '../../core/ids';
-import type { LedgerRow } from '../../core/ledger';
+import { articleIdFor } from '../core/ids';
+import type { LedgerRow } from '../core/ledger';
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
 

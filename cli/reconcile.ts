@@ -1,7 +1,7 @@
-import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { S3OutputReader } from '../../adapters/s3-articles';
-import { systemClock } from '../../core/ports';
-import { reconcile, type ReconcileSettings, type Repair } from '../../core/reconcile';
+import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
+import { S3OutputReader } from '../adapters/s3-articles';
+import { systemClock } from '../core/ports';
+import { reconcile, type ReconcileSettings, type Repair } from '../core/reconcile';
 import type { Target } from './target';
 
 /** `npm run reconcile`: what the scheduled reconcile function does, once, now, on the given target. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { S3ArticleStore } from '../../adapters/s3-articles';
-import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
-import { RetryableStates, type RetryableState } from '../../core/ledger';
-import { systemClock } from '../../core/ports';
-import { retryArticles, type RetryResult } from '../../core/retry';
+import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
+import { S3ArticleStore } from '../adapters/s3-articles';
+import { SageMakerInferenceQueue } from '../adapters/sagemaker-async';
+import { RetryableStates, type RetryableState } from '../core/ledger';
+import { systemClock } from '../core/ports';
+import { retryArticles, type RetryResult } from '../core/retry';
 import { progressBar } from './progress';
 import { printable } from './printable';
 import type { Target } from './target';

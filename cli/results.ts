@@ -1,5 +1,5 @@
-import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { ArticleStates, type ArticleState, type LedgerRow } from '../../core/ledger';
+import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
+import { ArticleStates, type ArticleState, type LedgerRow } from '../core/ledger';
 import { printable } from './printable';
 import type { Target } from './target';
 

@@ -3,21 +3,22 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDemo } from './commands/demo';
-import { collectFiles, dropFiles } from './commands/drop';
-import { printable } from './commands/printable';
-import { runReconcile } from './commands/reconcile';
-import { formatResults, parseSince, parseState, queryLedger } from './commands/results';
-import { formatRetry, parseRetryStates, runRetry } from './commands/retry';
-import { runStart } from './commands/start';
-import { resolveTarget } from './commands/target';
-import { parseFaultRates } from './faults';
-import { number, port, timeScale } from './commands/options';
-import { DEFAULTS } from './stack';
+import { runDemo } from './demo';
+import { collectFiles, dropFiles } from './drop';
+import { printable } from './printable';
+import { runReconcile } from './reconcile';
+import { formatResults, parseSince, parseState, queryLedger } from './results';
+import { formatRetry, parseRetryStates, runRetry } from './retry';
+import { runStart } from '../local/start';
+import { resolveTarget } from './target';
+import { parseFaultRates } from '../local/faults';
+import { number, port, timeScale } from './options';
+import { DEFAULTS } from '../local/stack';
 
 /**
- * The local cloud's command line: `npm start`, `npm run drop`, `npm run results`, `npm run demo`.
- * Bundled to dist/local/cli.js by scripts/build.js; run from the project root.
+ * The operator's command line: `npm start`, `npm run drop`, `npm run results`, `npm run demo`; every
+ * command but start and demo also works against AWS with --aws. Bundled to dist/cli/main.js by
+ * scripts/build.js; run from the project root.
  */
 const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
   start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]

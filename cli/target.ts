@@ -5,10 +5,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { makeClients } from '../../adapters/clients';
-import { loadSubmitConfig, type SubmitConfig } from '../../adapters/config';
-import { DEFAULTS, localClients, type Endpoints } from '../stack';
-import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../stack-config';
+import { makeClients } from '../adapters/clients';
+import { loadSubmitConfig, type SubmitConfig } from '../adapters/config';
+import { DEFAULTS, localClients, type Endpoints } from '../local/stack';
+import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../local/stack-config';
 
 /** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
 export interface Target {
