@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LedgerRow } from '../core/ledger';
 import { rowsFor } from '../cli/wait';
-import type { FaultRates } from '../local/faults';
-import { startLocalCloud } from '../local/stack';
-import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment } from '../local/stack-config';
+import type { FaultRates } from '../local/edge/faults';
+import { startLocalCloud } from '../local/cloud';
+import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment } from '../local/template/stack-config';
 
 /**
  * The soak: a burst with every fault on at once (bad input, model errors, crashes, slow calls past

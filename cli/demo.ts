@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud } from '../local/stack';
+import { startLocalCloud } from '../local/cloud';
 import { collectFiles, dropFiles } from './drop';
 import { printable } from './printable';
 import { progressBar } from './progress';

@@ -11,9 +11,9 @@ import { formatResults, parseSince, parseState, queryLedger } from './results';
 import { formatRetry, parseRetryStates, runRetry } from './retry';
 import { runStart } from '../local/start';
 import { resolveTarget } from './target';
-import { parseFaultRates } from '../local/faults';
+import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
-import { DEFAULTS } from '../local/stack';
+import { DEFAULTS } from '../local/cloud';
 
 /**
  * The operator's command line: `npm start`, `npm run drop`, `npm run results`, `npm run demo`; every

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './stack';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 

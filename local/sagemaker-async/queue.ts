@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLines, rewriteLines, shouldCompact } from '../journal-lines';
+import { readLines, rewriteLines, shouldCompact } from '../support/journal-lines';
 
 /**
  * The endpoint's internal request queue. SageMaker "queues incoming requests and processes them
@@ -13,7 +13,7 @@ import { readLines, rewriteLines, shouldCompact } from '../journal-lines';
  * kill -9 of this process loses nothing that was acknowledged. At start the journal is replayed
  * (a torn last line is ignored) and compacted to the requests without `done`, which are queued
  * again in their original order: in-flight work is redone at least once, finished work never. While
- * running, the journal is compacted the same way once finished work dominates it (journal-lines.ts).
+ * running, the journal is compacted the same way once finished work dominates it (../support/journal-lines.ts).
  */
 export interface QueuedRequest {
   /** The UUID of the output object; unique per accepted request (InferenceIds may repeat). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRow } from '../../core/ledger';
-import { localClients, type Endpoints } from '../../local/stack';
+import { localClients, type Endpoints } from '../../local/cloud';
 import { rowsFor } from '../../cli/wait';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';

@@ -1,4 +1,4 @@
-import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment, type StackConfig } from '../../local/stack-config';
+import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment, type StackConfig } from '../../local/template/stack-config';
 import { putArticle, startTestCloud, terminalRows } from '../support/local-cloud';
 
 const article = (i: number) => `Study ${i} tracked sea ice for a decade. The ice thinned every year. Shipping routes opened.`;

@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { rowsFor } from '../../cli/wait';
-import { FaultInjector, parseFaultRates } from '../../local/faults';
-import { SUBMIT_ARTICLE_FUNCTION } from '../../local/stack-config';
+import { FaultInjector, parseFaultRates } from '../../local/edge/faults';
+import { SUBMIT_ARTICLE_FUNCTION } from '../../local/template/stack-config';
 import { eventually } from '../support/eventually';
 import { startTestCloud, terminalRows } from '../support/local-cloud';
 

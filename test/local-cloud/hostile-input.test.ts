@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { collectFiles, dropFiles } from '../../cli/drop';
 import { formatResults } from '../../cli/results';
-import { MAX_SEGMENT_BYTES } from '../../local/s3-key-guard';
+import { MAX_SEGMENT_BYTES } from '../../local/s3/key-guard';
 import { eventually } from '../support/eventually';
 import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalLambda } from '../../local/lambda-runtime';
-import type { LocalFunction } from '../../local/stack-config';
+import { LocalLambda } from '../../local/lambda/runtime';
+import type { LocalFunction } from '../../local/template/stack-config';
 import { eventually } from '../support/eventually';
 
 /**

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseUploads } from '../../adapters/events';
-import { asS3rverRequest, serviceOf } from '../../local/edge';
-import { Journal } from '../../local/journal';
-import { readLines } from '../../local/journal-lines';
-import { encodeS3EventKey, matches, sequencerSource, toS3Record, type S3rverRecord } from '../../local/s3-events';
+import { asS3rverRequest, serviceOf } from '../../local/edge/router';
+import { Journal } from '../../local/support/journal';
+import { readLines } from '../../local/support/journal-lines';
+import { encodeS3EventKey, matches, sequencerSource, toS3Record, type S3rverRecord } from '../../local/s3/events';
 
 const request = (fields: Partial<IncomingMessage>) => ({ url: '/', headers: {}, ...fields }) as IncomingMessage;
 const scope = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=test/20261126/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=abc` });

@@ -14,7 +14,7 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { AwsChunkedDecoder } from '../../local/aws-chunked';
+import { AwsChunkedDecoder } from '../../local/s3/aws-chunked';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 
 describe('aws-chunked decoding', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { evaluate } from '../../local/cfn-intrinsics';
-import { readStackConfig } from '../../local/stack-config';
+import { evaluate } from '../../local/template/cfn-intrinsics';
+import { readStackConfig } from '../../local/template/stack-config';
 
 const projectRoot = join(__dirname, '..', '..');
 

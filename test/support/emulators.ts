@@ -8,8 +8,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { readStackConfig } from '../../local/stack-config';
-import { ensureTable } from '../../local/tables';
+import { readStackConfig } from '../../local/template/stack-config';
+import { ensureTable } from '../../local/dynamodb/tables';
 
 /**
  * Real S3 (s3rver) and DynamoDB (dynalite) emulators on free loopback ports, for adapter and handler

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/stack';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud';
 import { rowsFor } from '../../cli/wait';
 import type { LedgerRow } from '../../core/ledger';
 import { eventually } from './eventually';

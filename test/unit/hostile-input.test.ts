@@ -1,17 +1,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { printable } from '../../cli/printable';
-import { isForeignOrigin, isLoopbackHost } from '../../local/edge';
+import { isForeignOrigin, isLoopbackHost } from '../../local/edge/router';
 import { EventEmitter } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AwsChunkedDecoder, decodedS3Request, MAX_LINE_BYTES } from '../../local/aws-chunked';
+import { AwsChunkedDecoder, decodedS3Request, MAX_LINE_BYTES } from '../../local/s3/aws-chunked';
 import { number, port, timeScale } from '../../cli/options';
 import { keepServingOnUncaughtErrors } from '../../local/start';
-import { formUploadRefusal, keyRefusal, queryRefusal } from '../../local/s3-key-guard';
-import { carriesXml, xmlBodyRefusal } from '../../local/s3-xml-guard';
-import { insideRoot, PathOutsideStoreError, writeWithMd5 } from '../../local/s3rver-store-guard';
+import { formUploadRefusal, keyRefusal, queryRefusal } from '../../local/s3/key-guard';
+import { carriesXml, xmlBodyRefusal } from '../../local/s3/xml-guard';
+import { insideRoot, PathOutsideStoreError, writeWithMd5 } from '../../local/s3/store-guard';
 
 const root = join(__dirname, '..', '..');
 

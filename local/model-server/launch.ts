@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { ModelInstance } from './sagemaker-async';
+import type { ModelInstance } from '../sagemaker-async';
 
 /**
  * Launches one endpoint instance: a separate model-server process (dist/local/model-server.js,

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ArticleStates, type ArticleState, type LedgerRow } from '../core/ledger';
+import { ArticleStates, type ArticleState, type LedgerRow } from '../../core/ledger';
 
 /** Read-only views of the ledger for people (dashboard, commands), through the byState index. */
 const byState = (table: string, state: ArticleState) => ({

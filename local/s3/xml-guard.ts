@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { s3Error } from './edge';
+import { s3Error } from '../edge/router';
 
 /**
  * s3rver 3.7.1 parses S3's XML request bodies (DeleteObjects, CompleteMultipartUpload, bucket and

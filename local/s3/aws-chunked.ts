@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { s3Error } from './edge';
-import { requestWithBody } from './s3-xml-guard';
+import { s3Error } from '../edge/router';
+import { requestWithBody } from './xml-guard';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { replyAfterBody, s3Error } from './edge';
+import { replyAfterBody, s3Error } from './router';
 
 /**
  * Fault injection for S3 and DynamoDB at the edge, off by default: a share of requests is refused

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { evaluate, type Resolver } from './cfn-intrinsics';
-import type { AsyncEndpointConfig, ScalingConfig } from './sagemaker-async';
+import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async';
 
 /**
  * Everything the local cloud needs to know about the stack, read from the packaged CloudFormation

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { replyAfterBody, s3Error } from './edge';
+import { replyAfterBody, s3Error } from '../edge/router';
 
 /**
  * s3rver stores each object as a file at `<state>/s3/<bucket>/<key segments...>` with `path.join`, so

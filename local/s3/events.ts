@@ -1,4 +1,4 @@
-import type { BucketNotification } from './stack-config';
+import type { BucketNotification } from '../template/stack-config';
 
 /**
  * s3rver emits events in its own shape (shared/reference/local-stack.md §1.5): raw keys, a malformed

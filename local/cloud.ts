@@ -7,22 +7,22 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { makeClients, type Clients } from '../adapters/clients';
 import S3rver from 's3rver';
 import { makeDashboardHandler } from './dashboard';
-import { decodedS3Request, isAwsChunked } from './aws-chunked';
-import { errorReply, startEdge, type RequestHandler } from './edge';
-import { refuseUnstorableKey } from './s3-key-guard';
-import { carriesXml, guardXmlBody } from './s3-xml-guard';
-import { cacheBucketState, type S3rverStore } from './s3rver-bucket-cache';
-import { guardStore, type S3rverFilesystemStore } from './s3rver-store-guard';
-import { FaultInjector, parseFaultRates, type FaultRates } from './faults';
-import { countsByState, latestInState } from './ledger-view';
-import { LocalLambda } from './lambda-runtime';
-import { launchModelProcess } from './model-process';
-import { matches, sequencerSource, toS3Record, type S3rverRecord } from './s3-events';
+import { decodedS3Request, isAwsChunked } from './s3/aws-chunked';
+import { errorReply, startEdge, type RequestHandler } from './edge/router';
+import { refuseUnstorableKey } from './s3/key-guard';
+import { carriesXml, guardXmlBody } from './s3/xml-guard';
+import { cacheBucketState, type S3rverStore } from './s3/bucket-cache';
+import { guardStore, type S3rverFilesystemStore } from './s3/store-guard';
+import { FaultInjector, parseFaultRates, type FaultRates } from './edge/faults';
+import { countsByState, latestInState } from './dashboard/ledger-view';
+import { LocalLambda } from './lambda/runtime';
+import { launchModelProcess } from './model-server/launch';
+import { matches, sequencerSource, toS3Record, type S3rverRecord } from './s3/events';
 import { startAsyncEndpoint, type AsyncEndpoint } from './sagemaker-async';
-import { snsEvent } from './sns';
-import { readStackConfig, type StackConfig } from './stack-config';
-import { ensureTable } from './tables';
-import { startDynamoProcess } from './dynamodb-process';
+import { snsEvent } from './sns/event';
+import { readStackConfig, type StackConfig } from './template/stack-config';
+import { ensureTable } from './dynamodb/tables';
+import { startDynamoProcess } from './dynamodb/dynalite-process';
 
 /**
  * On AWS the functions and DynamoDB run on other machines than the endpoint's instances; here all
@@ -37,7 +37,7 @@ export const LOCAL_SERVICE_NICENESS = 10;
 /**
  * The local cloud: S3 (s3rver) and DynamoDB (dynalite) from npm, our SageMaker async endpoint
  * emulator with model-server processes, and the Lambda bundles, behind one edge endpoint.
- * Every name and setting comes from the packaged CloudFormation template (stack-config.ts).
+ * Every name and setting comes from the packaged CloudFormation template (template/stack-config.ts).
  */
 export interface LocalCloudOptions {
   projectRoot: string;

@@ -2,7 +2,7 @@ import { CreateTableCommand, ResourceInUseException, type CreateTableCommandInpu
 
 /**
  * Creates a table if it does not exist yet. The local cloud takes the definition from the packaged
- * template (stack-config.ts), so keys and indexes cannot drift from what AWS gets; emulators lack
+ * template (../template/stack-config.ts), so keys and indexes cannot drift from what AWS gets; emulators lack
  * TTL, PITR and SSE settings, which only the AWS table carries.
  */
 export const ensureTable = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<void> => {

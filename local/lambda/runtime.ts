@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Journal } from './journal';
-import type { LocalFunction } from './stack-config';
+import { Journal } from '../support/journal';
+import type { LocalFunction } from '../template/stack-config';
 
 /**
  * Runs a function's Lambda bundle, unchanged, in its own worker thread with its own environment,
