@@ -1,4 +1,4 @@
-import { splitSentences } from '../../local/model-server/sentences';
+import { splitSentences } from '../../../local/model-server/sentences';
 
 const texts = (input: string) => splitSentences(input).map((s) => s.text);
 

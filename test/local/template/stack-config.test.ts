@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { evaluate } from '../../local/template/cfn-intrinsics';
-import { readStackConfig } from '../../local/template/stack-config';
+import { evaluate } from '../../../local/template/cfn-intrinsics';
+import { readStackConfig } from '../../../local/template/stack-config';
 
-const projectRoot = join(__dirname, '..', '..');
+const projectRoot = join(__dirname, '..', '..', '..');
 
 describe('the local cloud reads its configuration from the packaged template', () => {
   const config = readStackConfig({ projectRoot });

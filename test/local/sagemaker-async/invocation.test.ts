@@ -1,4 +1,4 @@
-import { loadEvent } from '../support/events';
+import { loadEvent } from '../../support/events';
 import { until } from './deadline';
 import { echo, FakeModels } from './fake-models';
 import { endpointsOnRealS3, ERROR_TOPIC, getObject, putInput, SUCCESS_TOPIC } from './harness';

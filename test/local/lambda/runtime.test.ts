@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalLambda } from '../../local/lambda/runtime';
-import type { LocalFunction } from '../../local/template/stack-config';
-import { eventually } from '../support/eventually';
+import { LocalLambda } from '../../../local/lambda/runtime';
+import type { LocalFunction } from '../../../local/template/stack-config';
+import { eventually } from '../../support/eventually';
 
 /**
  * A stand-in bundle: records each call in a file named after the event, and fails while the event

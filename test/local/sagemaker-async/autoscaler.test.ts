@@ -1,6 +1,6 @@
-import { decideCapacity, policyNames, stepAlarmInAlarm, type CapacityInput } from '../../local/sagemaker-async/autoscaler';
-import { backlogGauges } from '../../local/sagemaker-async/metrics';
-import type { ScalingActivity, ScalingConfig } from '../../local/sagemaker-async';
+import { decideCapacity, policyNames, stepAlarmInAlarm, type CapacityInput } from '../../../local/sagemaker-async/autoscaler';
+import { backlogGauges } from '../../../local/sagemaker-async/metrics';
+import type { ScalingActivity, ScalingConfig } from '../../../local/sagemaker-async';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');

@@ -1,5 +1,5 @@
-import { manualClock, type ManualClock } from '../../local/sagemaker-async';
-import { InstanceFleet } from '../../local/sagemaker-async/instances';
+import { manualClock, type ManualClock } from '../../../local/sagemaker-async';
+import { InstanceFleet } from '../../../local/sagemaker-async/instances';
 import { until } from './deadline';
 import { FakeModels } from './fake-models';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PersistentQueue, type QueuedRequest } from '../../local/sagemaker-async/queue';
+import { PersistentQueue, type QueuedRequest } from '../../../local/sagemaker-async/queue';
 
 const request = (id: string, at: number, extra: Partial<QueuedRequest> = {}): QueuedRequest => ({
   id,

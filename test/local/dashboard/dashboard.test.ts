@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { putArticle, startTestCloud, type TestCloud } from '../support/local-cloud';
+import { eventually } from '../../support/eventually';
+import { putArticle, startTestCloud, type TestCloud } from '../../support/local-cloud';
 
 // Debian's Chromium (apt-get install chromium); playwright-core never downloads a browser.
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheBucketState, type S3rverStore } from '../../local/s3/bucket-cache';
+import { cacheBucketState, type S3rverStore } from '../../../local/s3/bucket-cache';
 
 // s3rver's own store and config model, as the local cloud runs them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

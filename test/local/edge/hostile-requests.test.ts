@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
+import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../../support/local-cloud';
 
 /**
  * The hostile-input script of issue 11: malformed URLs, headers and bodies, traversal through every

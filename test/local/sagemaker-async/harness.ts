@@ -10,8 +10,8 @@ import {
   type InvokeEndpointAsyncCommandInput,
   type InvokeEndpointAsyncCommandOutput,
 } from '@aws-sdk/client-sagemaker-runtime';
-import { startAsyncEndpoint, type AsyncEndpoint, type AsyncEndpointConfig, type AsyncEndpointOptions } from '../../local/sagemaker-async';
-import { startEmulators, type Emulators } from '../support/emulators';
+import { startAsyncEndpoint, type AsyncEndpoint, type AsyncEndpointConfig, type AsyncEndpointOptions } from '../../../local/sagemaker-async';
+import { startEmulators, type Emulators } from '../../support/emulators';
 import { until } from './deadline';
 import { FakeModels } from './fake-models';
 

@@ -14,8 +14,8 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { AwsChunkedDecoder } from '../../local/s3/aws-chunked';
-import { startTestCloud, type TestCloud } from '../support/local-cloud';
+import { AwsChunkedDecoder } from '../../../local/s3/aws-chunked';
+import { startTestCloud, type TestCloud } from '../../support/local-cloud';
 
 describe('aws-chunked decoding', () => {
   const frame = (parts: Buffer[], trailer = 'x-amz-checksum-crc32:AAAAAA==') =>

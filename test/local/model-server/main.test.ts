@@ -35,7 +35,7 @@ const launch = async (...args: string[]): Promise<Running> => {
 };
 
 beforeAll(async () => {
-  await build({ entryPoints: [join(__dirname, '..', '..', 'local', 'model-server', 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'silent' });
+  await build({ entryPoints: [join(__dirname, '..', '..', '..', 'local', 'model-server', 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'silent' });
 });
 
 afterAll(() => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startModelServer, type ModelServer } from '../../local/model-server/server';
-import { countWords } from '../../local/model-server/tokens';
-import { eventually } from '../support/eventually';
+import { startModelServer, type ModelServer } from '../../../local/model-server/server';
+import { countWords } from '../../../local/model-server/tokens';
+import { eventually } from '../../support/eventually';
 import { call, invoke, summariesOf } from './http-client';
 
-const article = readFileSync(join(__dirname, '..', '..', 'samples', 'health-walking-blood-pressure.txt'), 'utf8');
+const article = readFileSync(join(__dirname, '..', '..', '..', 'samples', 'health-walking-blood-pressure.txt'), 'utf8');
 const short = 'The library will open later on weekdays. A survey asked for it. The change starts next month.';
 
 describe('model server (summarize mode)', () => {

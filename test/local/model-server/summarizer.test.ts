@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarize, TARGET_WORDS } from '../../local/model-server/summarizer';
-import { countWords } from '../../local/model-server/tokens';
+import { summarize, TARGET_WORDS } from '../../../local/model-server/summarizer';
+import { countWords } from '../../../local/model-server/tokens';
 
-const samplesDir = join(__dirname, '..', '..', 'samples');
+const samplesDir = join(__dirname, '..', '..', '..', 'samples');
 const samples = readdirSync(samplesDir)
   .filter((name) => name.endsWith('.txt'))
   .map((name) => [name, readFileSync(join(samplesDir, name), 'utf8')] as const);

@@ -1,9 +1,9 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { rowsFor } from '../../cli/wait';
-import { FaultInjector, parseFaultRates } from '../../local/edge/faults';
-import { SUBMIT_ARTICLE_FUNCTION } from '../../local/template/stack-config';
-import { eventually } from '../support/eventually';
-import { startTestCloud, terminalRows } from '../support/local-cloud';
+import { rowsFor } from '../../../cli/wait';
+import { FaultInjector, parseFaultRates } from '../../../local/edge/faults';
+import { SUBMIT_ARTICLE_FUNCTION } from '../../../local/template/stack-config';
+import { eventually } from '../../support/eventually';
+import { startTestCloud, terminalRows } from '../../support/local-cloud';
 
 const clientOptions = (endpoint: string) => ({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 const article = (i: number) => `Survey ${i} shows more cyclists in the city. Bike lanes were added last year. Accidents fell.`;

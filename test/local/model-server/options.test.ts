@@ -1,4 +1,4 @@
-import { parseCommandLine, UsageError } from '../../local/model-server/options';
+import { parseCommandLine, UsageError } from '../../../local/model-server/options';
 
 describe('parseCommandLine', () => {
   it('defaults to the summarizer on the contract port 8080 with no faults', () => {
