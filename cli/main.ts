@@ -13,7 +13,7 @@ import { runStart } from '../local/start';
 import { resolveTarget } from './target';
 import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
-import { DEFAULTS } from '../local/cloud';
+import { DEFAULTS } from '../local/defaults';
 
 /**
  * The operator's command line: `npm start`, `npm run drop`, `npm run results`, `npm run demo`; every

@@ -7,7 +7,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { makeClients } from '../adapters/clients';
 import { loadSubmitConfig, type SubmitConfig } from '../adapters/config';
-import { DEFAULTS, localClients, type Endpoints } from '../local/cloud';
+import { DEFAULTS } from '../local/defaults';
+import { localClients } from '../local/edge/clients';
+import type { Endpoints } from '../local/types';
 import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
 
 /** Where a command works: the running local cloud (default) or a deployed stage on AWS. */

@@ -43,3 +43,9 @@ export const latestInState = async (dynamo: DynamoDBDocumentClient, table: strin
   );
   return (page.Items ?? []) as LedgerRow[];
 };
+
+/** The ledger as the dashboard reads it. */
+export const ledgerView = (dynamo: DynamoDBDocumentClient, table: string) => ({
+  countsByState: () => countsByState(dynamo, table),
+  latest: (limit: number) => latestInState(dynamo, table, 'COMPLETED', limit),
+});
