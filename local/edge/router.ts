@@ -37,7 +37,7 @@ export const serviceOf = (req: IncomingMessage): Service => {
 };
 
 /**
- * s3rver knows one access key (S3RVER) and never checks signatures (local-stack.md §1.3), so the edge
+ * s3rver knows one access key (S3RVER) and never checks signatures (local/README.md, Traps), so the edge
  * presents every S3 request under that key: any credentials work, as the README promises.
  */
 export const asS3rverRequest = (req: IncomingMessage): void => {

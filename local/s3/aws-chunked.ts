@@ -7,7 +7,7 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
  * SDK v3 clients with default checksum settings stream uploads as `Content-Encoding: aws-chunked`
  * (chunks framed as `<hex size>[;chunk-signature=…]\r\n<data>\r\n`, ending `0\r\n<trailers>\r\n\r\n`;
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). s3rver stores the framing
- * as if it were the object (shared/reference/local-stack.md §1.2), so the edge removes it first:
+ * as if it were the object (local/README.md, Traps), so the edge removes it first:
  * objects are stored byte-exact whatever the client's checksum settings.
  */
 export const isAwsChunked = (headers: IncomingHttpHeaders): boolean =>

@@ -1,7 +1,7 @@
 import type { BucketNotification } from '../template/stack-config';
 
 /**
- * s3rver emits events in its own shape (shared/reference/local-stack.md §1.5): raw keys, a malformed
+ * s3rver emits events in its own shape (local/README.md, Traps): raw keys, a malformed
  * bucket ARN, event version 2.0, `ObjectCreated:Post` for multipart uploads, a millisecond sequencer,
  * and no notification configuration at all. These helpers turn them into records as S3 delivers
  * them to Lambda (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)

@@ -12,7 +12,7 @@ import {
 /**
  * The SageMaker Runtime wire protocol (restJson1) for the one operation an async endpoint accepts,
  * InvokeEndpointAsync: `POST /endpoints/{EndpointName}/async-invocations`, success 202
- * (Smithy model; shared/reference/sagemaker-async.md §1). Routing, reading and writing only: every
+ * (Smithy model; https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html). Routing, reading and writing only: every
  * decision is in invoke-endpoint-async.ts and endpoint.ts. Authorization is not checked (any
  * credentials work), and requests without x-amz-content-sha256 (AWS CLI) are as good as any.
  */
@@ -60,7 +60,7 @@ const writeAccepted = (res: ServerResponse, requestId: string, output: InvokeEnd
     { InferenceId: output.inferenceId },
   );
 
-/** Status + x-amzn-ErrorType + {"__type","message","Message"}: parsed by JS v3 and botocore alike (§1 "Errors"). */
+/** Status + x-amzn-ErrorType + {"__type","message","Message"}: parsed by JS v3 and botocore alike. */
 const writeError = (res: ServerResponse, requestId: string, error: SageMakerRuntimeError): void =>
   writeJson(
     res,

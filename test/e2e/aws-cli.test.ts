@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 /**
  * Debian's AWS CLI v2 (`apt-get install awscli`), by path: an older pip/pyenv `aws` v1 may come first
- * on PATH (shared/reference/local-stack.md §6). .ci/run installs it.
+ * on PATH (local/README.md, Traps). .ci/run installs it.
  */
 const AWS_CLI = '/usr/bin/aws';
 

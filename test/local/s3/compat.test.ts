@@ -47,7 +47,7 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
   let client: S3Client;
   beforeAll(async () => {
     cloud = await startTestCloud();
-    // Defaults: streamed bodies go out aws-chunked with a CRC32 trailer (local-stack.md §1.2).
+    // Defaults: streamed bodies go out aws-chunked with a CRC32 trailer (local/README.md, Traps).
     client = new S3Client({
       endpoint: cloud.endpoints.edgeUrl,
       region: 'us-east-1',
