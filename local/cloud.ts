@@ -1,3 +1,9 @@
+/**
+ * The local cloud: each service starts from its folder, with the names and settings of the packaged
+ * CloudFormation template (template/), and is connected here. The edge starts before the endpoint,
+ * because the endpoint and the functions talk to S3 and DynamoDB through it.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { makeDashboardHandler } from './dashboard';
@@ -24,11 +30,6 @@ import type { LocalCloud, LocalCloudOptions } from './types';
 
 export type { Endpoints, LocalCloud, LocalCloudOptions } from './types';
 
-/**
- * The local cloud: each service starts from its folder, with the names and settings of the packaged
- * CloudFormation template (template/), and is connected here. The edge starts before the endpoint,
- * because the endpoint and the functions talk to S3 and DynamoDB through it.
- */
 export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
   const log = options.log ?? (() => undefined);
   const stateDir = privateFolder(options.stateDir ?? join(options.projectRoot, '.local-cloud'));

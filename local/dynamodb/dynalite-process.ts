@@ -1,10 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-
 /**
  * dynalite in a process of its own: it gets its own event loop and thread pool, so DynamoDB work
  * does not queue behind S3 and the endpoint in the edge's process (measured with bench:burst).
@@ -12,6 +5,14 @@ import { createInterface } from 'node:readline';
  * that found its port could read and change the ledger (dynalite answers any Origin with
  * `Access-Control-Allow-Origin: *`). Only the edge, with its host and origin checks, reaches it.
  */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
 const CHILD = `
 const dynalite = require(process.env.DYNALITE_PATH);
 const server = dynalite({ path: process.env.DYNALITE_DIR, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });

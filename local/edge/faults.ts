@@ -1,7 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { replyAfterBody, s3Error } from './router';
-
 /**
  * Fault injection for S3 and DynamoDB at the edge, off by default: a share of requests is refused
  * the way the real services refuse under load, half as throttling and half as a 5xx. The SDK's
@@ -11,6 +7,11 @@ import { replyAfterBody, s3Error } from './router';
  * with `npm start -- --s3-error-rate 0.05 --dynamodb-error-rate 0.05 --duplicate-rate 0.05` or at run
  * time with `PUT /_localcloud/faults {"s3":0.05,"dynamodb":0.05,"duplicates":0.05}`.
  */
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { replyAfterBody, s3Error } from './router';
+
 export interface FaultRates {
   s3: number;
   dynamodb: number;

@@ -1,12 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseFaultRates, type FaultInjector } from './faults';
-import { errorReply, type RequestHandler } from './router';
-
 /**
  * The edge's own pages: the dashboard (`/_dashboard*`), `/_localcloud/health`, `/_localcloud/status`
  * and `/_localcloud/faults`. The dashboard and the status are looked up per request, because the
  * edge starts before the endpoint they describe.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseFaultRates, type FaultInjector } from './faults';
+import { errorReply, type RequestHandler } from './router';
+
 export interface InternalApiSources {
   faults: FaultInjector;
   dashboard: () => ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | undefined;

@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-
 /**
  * One edge endpoint for every emulated service, in the LocalStack convention: a request is routed
  * by the service in its SigV4 credential scope (`Credential=AKID/date/region/<service>/aws4_request`,
@@ -8,6 +5,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * `X-Amz-Target` for DynamoDB's JSON protocol. So `AWS_ENDPOINT_URL=http://127.0.0.1:4566` and
  * `aws --endpoint-url http://127.0.0.1:4566 s3|dynamodb|sagemaker-runtime ...` all work.
  */
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
 export type Service = 's3' | 'dynamodb' | 'sagemaker' | 'internal';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 

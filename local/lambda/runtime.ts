@@ -1,10 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { Journal } from '../support/journal';
-import type { LocalFunction } from '../template/stack-config';
-
 /**
  * Runs a function's Lambda bundle, unchanged, in its own worker thread with its own environment,
  * with Lambda's asynchronous-invocation semantics: the event is queued (journaled, so a restart
@@ -18,6 +11,14 @@ import type { LocalFunction } from '../template/stack-config';
  * stops a timed-out invocation's execution environment, so a retry (same request id) never runs
  * beside it: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
+
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Journal } from '../support/journal';
+import type { LocalFunction } from '../template/stack-config';
+
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
   /** Added to the function's own environment: endpoints, region, credentials. */

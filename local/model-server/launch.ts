@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import type { ModelInstance } from '../sagemaker-async';
-
 /**
  * Launches one endpoint instance: a separate model-server process (dist/local/model-server.js,
  * bundled from local/model-server/main.ts) that honours the SageMaker container contract.
  */
+
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { ModelInstance } from '../sagemaker-async';
+
 export interface ModelProcessOptions {
   bundle: string;
   /** Extra flags for the model server, e.g. ['--mode', 'fixed', '--latency-ms', '100']. */

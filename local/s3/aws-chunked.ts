@@ -1,8 +1,3 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { s3Error } from '../edge/router';
-import { requestWithBody } from './xml-guard';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-
 /**
  * SDK v3 clients with default checksum settings stream uploads as `Content-Encoding: aws-chunked`
  * (chunks framed as `<hex size>[;chunk-signature=…]\r\n<data>\r\n`, ending `0\r\n<trailers>\r\n\r\n`;
@@ -10,6 +5,12 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
  * as if it were the object (local/README.md, Traps), so the edge removes it first:
  * objects are stored byte-exact whatever the client's checksum settings.
  */
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { s3Error } from '../edge/router';
+import { requestWithBody } from './xml-guard';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+
 export const isAwsChunked = (headers: IncomingHttpHeaders): boolean =>
   /(^|,)\s*aws-chunked\s*(,|$)/i.test(String(headers['content-encoding'] ?? '')) ||
   String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');

@@ -1,5 +1,3 @@
-import type { BucketNotification } from '../template/stack-config';
-
 /**
  * s3rver emits events in its own shape (local/README.md, Traps): raw keys, a malformed
  * bucket ARN, event version 2.0, `ObjectCreated:Post` for multipart uploads, a millisecond sequencer,
@@ -7,6 +5,9 @@ import type { BucketNotification } from '../template/stack-config';
  * them to Lambda (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)
  * and apply the bucket's NotificationConfiguration from the template.
  */
+
+import type { BucketNotification } from '../template/stack-config';
+
 export interface S3rverRecord {
   eventName: string;
   eventTime: string;

@@ -1,6 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { replyAfterBody, s3Error } from '../edge/router';
-
 /**
  * s3rver stores each object as a file at `<state>/s3/<bucket>/<key segments...>` with `path.join`, so
  * a key with a `..` segment would write outside the state directory, `.` and empty segments would
@@ -10,6 +7,10 @@ import { replyAfterBody, s3Error } from '../edge/router';
  * them with a clear S3 error before s3rver sees them, and enforces S3's own 1,024-byte key limit
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { replyAfterBody, s3Error } from '../edge/router';
+
 export interface KeyRefusal {
   status: number;
   code: string;

@@ -1,3 +1,9 @@
+/**
+ * S3: s3rver's request handler, to mount on the edge, behind the guards s3rver needs (local/README.md,
+ * Traps). No virtual-host buckets: s3rver would take the bucket from the Host header (the edge answers
+ * only exact loopback names as well).
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import type { RequestHandler } from '../edge/router';
@@ -7,11 +13,6 @@ import { refuseUnstorableKey } from './key-guard';
 import { guardStore, type S3rverFilesystemStore } from './store-guard';
 import { carriesXml, guardXmlBody } from './xml-guard';
 
-/**
- * S3: s3rver's request handler, to mount on the edge, behind the guards s3rver needs (local/README.md,
- * Traps). No virtual-host buckets: s3rver would take the bucket from the Host header (the edge answers
- * only exact loopback names as well).
- */
 export interface S3Mount {
   /** Emits an S3-shaped `event` for every object created or removed (s3/notifications.ts). */
   s3rver: S3rver;

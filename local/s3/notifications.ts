@@ -1,13 +1,14 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type S3rver from 's3rver';
-import type { StackConfig } from '../template/stack-config';
-import { matches, sequencerSource, toS3Record, type S3rverRecord } from './events';
-
 /**
  * S3 → Lambda, as the bucket's NotificationConfiguration says: each object event that matches a
  * notification's event and prefix/suffix filter reaches the function as an asynchronous invocation
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
  */
+
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type S3rver from 's3rver';
+import type { StackConfig } from '../template/stack-config';
+import { matches, sequencerSource, toS3Record, type S3rverRecord } from './events';
+
 export interface NotificationTargets {
   /** Invokes a function asynchronously (deliveries may be duplicated by fault injection). */
   invoke: (functionLogicalId: string, event: unknown) => void;

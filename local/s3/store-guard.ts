@@ -1,9 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-
 /**
  * The last line of defence for s3rver's FilesystemStore: every path it builds from a request (bucket,
  * key, upload id, part number) must resolve inside its folder, whatever the edge's guards let through;
@@ -11,6 +5,13 @@ import { pipeline } from 'node:stream/promises';
  * s3rver answers with 500 InternalError, where s3rver's own write stream has no error handler and a
  * full disk ended the process.
  */
+
+import { createHash } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 export interface S3rverFilesystemStore {
   rootDirectory: string;
   getBucketPath(bucket: string): string;

@@ -1,7 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PassThrough } from 'node:stream';
-import { s3Error } from '../edge/router';
-
 /**
  * s3rver 3.7.1 parses S3's XML request bodies (DeleteObjects, CompleteMultipartUpload, bucket and
  * object configuration) with fast-xml-parser 3.21.1, which has known advisories (prototype pollution
@@ -12,6 +8,11 @@ import { s3Error } from '../edge/router';
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html).
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { s3Error } from '../edge/router';
+
 export const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Query subresources whose PUT or POST carries an XML document. */

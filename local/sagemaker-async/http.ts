@@ -1,3 +1,11 @@
+/**
+ * The SageMaker Runtime wire protocol (restJson1) for the one operation an async endpoint accepts,
+ * InvokeEndpointAsync: `POST /endpoints/{EndpointName}/async-invocations`, success 202
+ * (Smithy model; https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html). Routing, reading and writing only: every
+ * decision is in invoke-endpoint-async.ts and endpoint.ts. Authorization is not checked (any
+ * credentials work), and requests without x-amz-content-sha256 (AWS CLI) are as good as any.
+ */
+
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SageMakerRuntimeError } from './errors';
@@ -9,13 +17,6 @@ import {
   type InvokeEndpointAsyncOutput,
 } from './invoke-endpoint-async';
 
-/**
- * The SageMaker Runtime wire protocol (restJson1) for the one operation an async endpoint accepts,
- * InvokeEndpointAsync: `POST /endpoints/{EndpointName}/async-invocations`, success 202
- * (Smithy model; https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html). Routing, reading and writing only: every
- * decision is in invoke-endpoint-async.ts and endpoint.ts. Authorization is not checked (any
- * credentials work), and requests without x-amz-content-sha256 (AWS CLI) are as good as any.
- */
 export interface WireBackend {
   accepting(): boolean;
   invokeContext: InvokeContext;

@@ -1,15 +1,15 @@
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { invokeModel, type ModelReply } from './model-client';
-import type { QueuedRequest } from './queue';
-import { parseS3Location } from './s3-location';
-
 /**
  * One request: read the input, call the model on one instance, store what came back. The endpoint
  * (endpoint.ts) owns everything around it: slots, retries, metrics, notifications, the journal.
  * The worker steps follow https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html
  * (output and failure objects, then the notification).
  */
+
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { invokeModel, type ModelReply } from './model-client';
+import type { QueuedRequest } from './queue';
+import { parseS3Location } from './s3-location';
 
 /**
  * failureReason texts. Only the first two are real (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html,

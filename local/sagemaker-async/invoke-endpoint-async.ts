@@ -1,15 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import { constraintViolations, validationError } from './errors';
-import type { QueuedRequest } from './queue';
-import { INPUT_LOCATION_PATTERN, s3Join } from './s3-location';
-
 /**
  * The InvokeEndpointAsync operation: its input as the restJson1 binding puts it on the wire, the
  * Smithy constraints on each member, and what the service does with a valid request.
  * Source unless noted: the Smithy model aws/aws-sdk-js-v3 codegen/sdk-codegen/aws-models/sagemaker-runtime.json
  * and https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html.
  */
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { constraintViolations, validationError } from './errors';
+import type { QueuedRequest } from './queue';
+import { INPUT_LOCATION_PATTERN, s3Join } from './s3-location';
+
 export interface InvokeEndpointAsyncInput {
   endpointName: string;
   contentType?: string;

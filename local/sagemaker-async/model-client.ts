@@ -1,6 +1,3 @@
-import { request } from 'node:http';
-import { performance } from 'node:perf_hooks';
-
 /**
  * The container side of SageMaker hosting (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html,
  * https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests):
@@ -9,6 +6,10 @@ import { performance } from 'node:perf_hooks';
  * the container, so CustomAttributes travels as X-Amzn-SageMaker-Custom-Attributes as for real-time
  * endpoints. These calls run in real time.
  */
+
+import { request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
 export interface ModelRequest {
   body: Buffer;
   contentType?: string;

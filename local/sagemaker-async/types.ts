@@ -1,11 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Clock } from './clock';
-
 /**
  * The public surface of the emulated SageMaker asynchronous inference endpoint. index.ts re-exports
  * everything here; the behaviour lives in the modules named after AWS concepts next to this file.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Clock } from './clock';
 
 /** The parts of AWS::SageMaker::EndpointConfig (ProductionVariant + AsyncInferenceConfig) the emulator honours. */
 export interface AsyncEndpointConfig {

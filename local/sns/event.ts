@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
 /**
  * SNS → Lambda delivery: a message published to a topic reaches each subscribed function as an
  * asynchronous invocation with this event (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html).
  */
+
+import { randomUUID } from 'node:crypto';
+
 export const snsEvent = (topicArn: string, message: string, region: string) => {
   const messageId = randomUUID();
   const subscriptionArn = `${topicArn}:${randomUUID()}`;

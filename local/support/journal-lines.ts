@@ -1,5 +1,3 @@
-import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-
 /**
  * The two journals' shared file mechanics (the Lambda runtime's journal.ts and the endpoint's
  * sagemaker-async/queue.ts). A journal is read a block at a time, line by line: read into one string,
@@ -7,6 +5,9 @@ import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, write
  * restart. Lines are split on the newline byte and decoded one by one, so a UTF-8 character split
  * across two blocks is read whole.
  */
+
+import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+
 const BLOCK_BYTES = 1 << 20;
 
 export function* readLines(path: string, blockBytes = BLOCK_BYTES): Generator<string> {

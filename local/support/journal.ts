@@ -1,13 +1,14 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { readLines, rewriteLines, shouldCompact } from './journal-lines';
-
 /**
  * A small append-only JSON-lines journal of pending work: `add` before work is acknowledged, `done`
  * when it has reached its end. appendFileSync is durable across a kill of the process (the kernel
  * keeps the write), so a restart replays exactly what was pending. Compacted on open and, as work
  * finishes, while running (journal-lines.ts).
  */
+
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readLines, rewriteLines, shouldCompact } from './journal-lines';
+
 export class Journal<T> {
   private readonly pending = new Map<string, T>();
   private fd: number | undefined;

@@ -1,14 +1,15 @@
+/**
+ * Everything the local cloud needs to know about the stack, read from the packaged CloudFormation
+ * template (`npx serverless package` → .serverless/cloudformation-template-update-stack.json): the
+ * single source of truth for names, prefixes, table keys, AsyncInferenceConfig and scaling.
+ */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { evaluate, type Resolver } from './cfn-intrinsics';
 import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async';
 
-/**
- * Everything the local cloud needs to know about the stack, read from the packaged CloudFormation
- * template (`npx serverless package` → .serverless/cloudformation-template-update-stack.json): the
- * single source of truth for names, prefixes, table keys, AsyncInferenceConfig and scaling.
- */
 export interface LocalFunction {
   logicalId: string;
   name: string;
