@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../adapters/s3-articles';
-import { SageMakerInferenceQueue } from '../adapters/sagemaker-async';
+import { SageMakerInferenceQueue } from '../adapters/inference-queue';
 import { RetryableStates, type RetryableState } from '../core/ledger';
 import { systemClock } from '../core/ports';
 import { retryArticles, type RetryResult } from '../core/retry';

@@ -4,7 +4,7 @@ import { loadSubmitConfig } from '../../adapters/config';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
-import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 import { systemClock } from '../../core/ports';
 import { makeOnUpload } from './on-upload';
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { sagemakerRetryOptions } from '../../adapters/clients';
-import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 
 export interface Reply {
   status: number;
