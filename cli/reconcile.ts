@@ -1,6 +1,6 @@
 import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { S3OutputReader } from '../adapters/s3-articles';
-import { systemClock } from '../core/ports';
+import { systemClock } from '../adapters/clock';
 import { reconcile, type ReconcileSettings, type Repair } from '../core/reconcile';
 import type { Target } from './target';
 

@@ -3,7 +3,7 @@ import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../adapters/inference-queue';
 import { RetryableStates, type RetryableState } from '../core/ledger';
-import { systemClock } from '../core/ports';
+import { systemClock } from '../adapters/clock';
 import { retryArticles, type RetryResult } from '../core/retry';
 import { progressBar } from './progress';
 import { printable } from './printable';

@@ -4,7 +4,7 @@ import { loadReconcileConfig } from '../../adapters/config';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
 import { S3OutputReader } from '../../adapters/s3-articles';
-import { systemClock } from '../../core/ports';
+import { systemClock } from '../../adapters/clock';
 import { makeOnSchedule } from './on-schedule';
 
 // Wiring only, once per cold start: a bad configuration fails here, naming the variable.

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clampCapacity, decideCapacity, type PolicyNames } from './autoscaler';
-import { isoTime, type Clock, type Timer } from './clock';
+import { isoTime, type SimulatedClock, type Timer } from './clock';
 import { InstanceFleet, type Instance } from './instances';
 import { callModel, download, failureReasons, putObject, type InvocationOutcome } from './invocation';
 import type { InvokeContext } from './invoke-endpoint-async';
@@ -14,7 +14,7 @@ type Log = (message: string, fields?: Record<string, unknown>) => void;
 
 export interface RuntimeDeps {
   options: AsyncEndpointOptions;
-  clock: Clock;
+  clock: SimulatedClock;
   queue: PersistentQueue;
   names: PolicyNames;
   log: Log;

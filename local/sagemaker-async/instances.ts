@@ -19,7 +19,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Clock, Timer } from './clock';
+import type { SimulatedClock, Timer } from './clock';
 import { ping } from './model-client';
 import type { InstanceState, InstanceStatus, ModelInstance } from './types';
 
@@ -35,7 +35,7 @@ export interface Instance {
 }
 
 export interface FleetOptions {
-  clock: Clock;
+  clock: SimulatedClock;
   provisioningDelayMs: number;
   maxConcurrentPerInstance: number;
   startupHealthCheckTimeoutMs: number;
