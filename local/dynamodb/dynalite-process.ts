@@ -6,12 +6,11 @@
  * `Access-Control-Allow-Origin: *`). Only the edge, with its host and origin checks, reaches it.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startChild } from '../support/child-process';
 
 const CHILD = `
 const dynalite = require(process.env.DYNALITE_PATH);
@@ -36,21 +35,12 @@ export const startDynamoProcess = async (
   // A socket path must fit sockaddr_un (108 bytes on Linux), so it lives in a short private folder.
   const socketDir = mkdtempSync(join(tmpdir(), 'rs-dynalite-'));
   const socketPath = join(socketDir, 'dynamodb.sock');
-  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir, DYNALITE_SOCKET: socketPath },
-  });
-  if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', () => {
-      lines.close();
-      resolve();
-    });
-    void exited.then((code) => reject(new Error(`dynalite exited with ${code} before listening`)));
-  });
   let closing = false;
+  const { child, exited } = await startChild(['-e', CHILD], {
+    description: 'dynalite',
+    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir, DYNALITE_SOCKET: socketPath },
+    nice,
+  });
   void exited.then((code) => {
     if (!closing) log('dynalite process exited', { code });
   });
