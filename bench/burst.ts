@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerRow } from '../core/ledger';
+import { isTerminal, type LedgerRow } from '../core/ledger';
 import { rowsFor } from '../cli/wait';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { LOCAL_SERVICE_NICENESS } from '../local/defaults';
@@ -74,7 +74,6 @@ export interface BurstRun {
 }
 
 const SAMPLE_EVERY_MS = 100;
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
 
 /** The template's scaling, changed for this run: starts at zero instances. */
 export const adjustScaling = (options: BurstOptions) => (config: StackConfig): StackConfig => ({
@@ -193,7 +192,7 @@ interface Observed {
 }
 
 const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
-  const terminal = o.rows.filter((r) => TERMINAL.has(r.state));
+  const terminal = o.rows.filter((r) => isTerminal(r.state));
   const byState: Record<string, number> = {};
   for (const r of o.rows) byState[r.state] = (byState[r.state] ?? 0) + 1;
   const totals = o.cloud.endpoint.status().totals;

@@ -21,7 +21,7 @@ import { DEFAULTS } from '../local/defaults';
  * scripts/build.js; run from the project root.
  */
 const USAGE = `usage (every command also takes --state-dir, default .local-cloud):
-  start   [--port 4566] [--time-scale 10] [--provisioning-delay 120] [--model summarize|fixed] [--latency-ms 100]
+  start   [--port ${DEFAULTS.port}] [--time-scale ${DEFAULTS.timeScale}] [--provisioning-delay ${DEFAULTS.provisioningDelayS}] [--model summarize|fixed] [--latency-ms 100]
           [--model-error-rate 0.1] [--model-crash-after 50] [--model-slow-rate 0.01 --model-slow-ms 5000]
           [--model-fail-start-rate 0.3] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05] [--duplicate-rate 0.05]
           (fault injection, off by default; S3/DynamoDB rates can change while running: PUT /_localcloud/faults)

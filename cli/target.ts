@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { makeClients } from '../adapters/clients';
 import { loadSubmitConfig, type SubmitConfig } from '../adapters/config';
-import { DEFAULTS } from '../local/defaults';
+import { DEFAULTS, stackNameFor } from '../local/defaults';
 import { localClients } from '../local/edge/clients';
 import type { Endpoints } from '../local/types';
 import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
@@ -34,7 +34,7 @@ export interface TargetOptions {
 }
 
 /** The name the Serverless Framework gives serverless.yml's `submitArticle` on AWS. */
-const submitFunctionName = (stage: string) => `research-summarizer-${stage}-submitArticle`;
+const submitFunctionName = (stage: string) => `${stackNameFor(stage)}-submitArticle`;
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';
@@ -85,7 +85,7 @@ const explained = (error: unknown, stackName: string, what: string): unknown => 
 
 /** Names from the deployed stack's outputs (resources/outputs.yml). */
 const awsTarget = async (stage: string, region?: string): Promise<Target> => {
-  const stackName = `research-summarizer-${stage}`;
+  const stackName = stackNameFor(stage);
   const cfn = new CloudFormationClient(region ? { region } : {});
   const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName })).catch((error: unknown) => {
     throw explained(error, stackName, `stack ${stackName}`);

@@ -1,9 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { articleIdFor } from '../core/ids';
-import type { LedgerRow } from '../core/ledger';
-
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
+import { isTerminal, type LedgerRow } from '../core/ledger';
 
 /** Current ledger rows of the given keys (BatchGetItem, 100 keys a call). */
 export const rowsFor = async (dynamo: DynamoDBDocumentClient, table: string, bucket: string, keys: string[]): Promise<LedgerRow[]> => {
@@ -27,7 +25,7 @@ export const waitForTerminal = async (
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const rows = await rowsFor(options.dynamo, options.table, options.bucket, options.keys);
-    const terminal = rows.filter((r) => TERMINAL.has(r.state)).length;
+    const terminal = rows.filter((r) => isTerminal(r.state)).length;
     onProgress?.(terminal, rows);
     if (terminal === options.keys.length) return rows;
     if (Date.now() > deadline) {

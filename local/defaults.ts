@@ -2,6 +2,10 @@
  * The local cloud's defaults: the only copy. The CLI's flags (`--port`, `--time-scale`,
  * `--provisioning-delay`) override them; region and account are what the packaged template is read with.
  */
+/** The Serverless service name (serverless.yml `service:`): stacks and functions are named `<service>-<stage>[-<function>]`. */
+export const SERVICE = 'research-summarizer';
+export const stackNameFor = (stage: string): string => `${SERVICE}-${stage}`;
+
 export const DEFAULTS = {
   port: 4566,
   // 10×: a two-minute cooldown takes 12 s, the one-minute alarm period 6 s.

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DEFAULTS, SERVICE, stackNameFor } from '../defaults';
 import { evaluate, type Resolver } from './cfn-intrinsics';
 import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async';
 
@@ -97,11 +98,11 @@ export const readStackConfig = (options: StackConfigOptions): StackConfig => {
 };
 
 export const stackConfigFrom = (template: Template, options: StackConfigOptions): StackConfig => {
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '000000000000';
+  const region = options.region ?? DEFAULTS.region;
+  const accountId = options.accountId ?? DEFAULTS.accountId;
   const lambdaFunction = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function');
   const stage = options.stage ?? stageOf(String(lambdaFunction?.[1].Properties?.FunctionName ?? ''));
-  const stackName = `research-summarizer-${stage}`;
+  const stackName = stackNameFor(stage);
   const resources = template.Resources;
   const pseudo: Record<string, string> = {
     'AWS::Region': region,
@@ -334,7 +335,7 @@ const rateSeconds = (expression: string | undefined): number | undefined => {
   return Number(match[1]) * unit;
 };
 
-const stageOf = (functionName: string): string => /^research-summarizer-(.+)-[^-]+$/.exec(functionName)?.[1] ?? 'dev';
+const stageOf = (functionName: string): string => new RegExp(`^${SERVICE}-(.+)-[^-]+$`).exec(functionName)?.[1] ?? 'dev';
 
 const splitHandler = (handler: string): [string, string] => {
   const dot = handler.lastIndexOf('.');
