@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerRow } from '../core/ledger';
-import { rowsFor } from '../local/commands/wait';
-import { LOCAL_SERVICE_NICENESS, startLocalCloud, type LocalCloud } from '../local/stack';
-import type { StackConfig } from '../local/stack-config';
+import { isTerminal, type LedgerRow } from '../core/ledger';
+import { rowsFor } from '../cli/wait';
+import { startLocalCloud, type LocalCloud } from '../local/cloud';
+import { LOCAL_SERVICE_NICENESS } from '../local/defaults';
+import type { StackConfig } from '../local/template/stack-config';
 import { uploadBurst } from './burst-uploader';
 import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
@@ -73,7 +74,6 @@ export interface BurstRun {
 }
 
 const SAMPLE_EVERY_MS = 100;
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
 
 /** The template's scaling, changed for this run: starts at zero instances. */
 export const adjustScaling = (options: BurstOptions) => (config: StackConfig): StackConfig => ({
@@ -192,7 +192,7 @@ interface Observed {
 }
 
 const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
-  const terminal = o.rows.filter((r) => TERMINAL.has(r.state));
+  const terminal = o.rows.filter((r) => isTerminal(r.state));
   const byState: Record<string, number> = {};
   for (const r of o.rows) byState[r.state] = (byState[r.state] ?? 0) + 1;
   const totals = o.cloud.endpoint.status().totals;

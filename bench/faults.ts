@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { LedgerRow } from '../core/ledger';
-import { rowsFor } from '../local/commands/wait';
-import type { FaultRates } from '../local/faults';
-import { startLocalCloud } from '../local/stack';
-import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment } from '../local/stack-config';
+import { isTerminal, type LedgerRow } from '../core/ledger';
+import { rowsFor } from '../cli/wait';
+import type { FaultRates } from '../local/edge/faults';
+import { startLocalCloud } from '../local/cloud';
+import { SUBMIT_ARTICLE_FUNCTION, withFunctionEnvironment } from '../local/template/stack-config';
 
 /**
  * The soak: a burst with every fault on at once (bad input, model errors, crashes, slow calls past
@@ -42,7 +42,6 @@ export interface FaultsReport {
   realSeconds: number;
 }
 
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
 
 /** Bad bodies, in turn: each must end REJECTED with a reason. */
 const BAD_INPUT: Array<() => Buffer> = [
@@ -111,7 +110,7 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
     let lastReport = 0;
     for (;;) {
       rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, cloud.endpoints.bucket, keys);
-      const terminal = rows.filter((r) => TERMINAL.has(r.state)).length;
+      const terminal = rows.filter((r) => isTerminal(r.state)).length;
       if ((terminal === keys.length && cloud.idle()) || Date.now() > deadline) break;
       if (Date.now() - lastReport > 5000) {
         lastReport = Date.now();
@@ -129,7 +128,7 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
         reasons[reason] = (reasons[reason] ?? 0) + 1;
       }
     }
-    const terminal = rows.filter((r) => TERMINAL.has(r.state)).length;
+    const terminal = rows.filter((r) => isTerminal(r.state)).length;
     const totals = cloud.endpoint.status().totals;
     return {
       articles: keys.length,

@@ -5,6 +5,10 @@
 export const ArticleStates = ['QUEUED', 'COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'] as const;
 export type ArticleState = (typeof ArticleStates)[number];
 
+/** The states an article ends in; only QUEUED is still waiting for an outcome. */
+export const TerminalStates: readonly ArticleState[] = ['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'];
+export const isTerminal = (state: ArticleState): boolean => TerminalStates.includes(state);
+
 /** Which step a FAILED row failed in: before the endpoint accepted the request, or in the endpoint. */
 export type FailedStage = 'submit' | 'inference';
 

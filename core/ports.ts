@@ -89,5 +89,3 @@ export interface SummaryLedger {
 export interface Clock {
   now(): Date;
 }
-
-export const systemClock: Clock = { now: () => new Date() };

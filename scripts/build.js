@@ -1,7 +1,7 @@
 // Builds what the local cloud runs, from the same sources AWS gets:
 //  1. `serverless package` (offline, no credentials): the CloudFormation template the local cloud reads
 //     its names and settings from, and the Lambda bundles (.esbuild/.build/functions/*/handler.js).
-//  2. esbuild bundles of the local cloud's own entry points into dist/local/.
+//  2. esbuild bundles of the operator CLI (dist/cli/main.js) and the local model server (dist/local/).
 // Usage: node scripts/build.js [--cli-only]
 const { execFileSync } = require('node:child_process');
 const { rmSync } = require('node:fs');
@@ -38,7 +38,8 @@ const bundle = (entryPoints, outdir) =>
     logLevel: 'warning',
   });
 
-const bundleLocal = () => bundle({ cli: 'local/cli.ts', 'model-server': 'local/model-server/main.ts' }, 'dist/local');
+const bundleLocal = () =>
+  Promise.all([bundle({ main: 'cli/main.ts' }, 'dist/cli'), bundle({ 'model-server': 'local/model-server/main.ts' }, 'dist/local')]);
 
 const build = async ({ cliOnly = false } = {}) => {
   if (!cliOnly) packageStack();

@@ -4,9 +4,9 @@ import { loadRecordConfig } from '../../adapters/config';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
 import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
-import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 import { longArticlePolicy } from '../../core/long-article-policy';
-import { systemClock } from '../../core/ports';
+import { systemClock } from '../../adapters/clock';
 import { makeOnNotification } from './on-notification';
 
 // Wiring only, once per cold start: a bad configuration fails here, naming the variable.

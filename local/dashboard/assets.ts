@@ -10,7 +10,7 @@ export interface Asset {
 
 /**
  * The page's own files live next to this module. scripts/build.js bundles the local cloud into
- * dist/local/cli.js, where __dirname is dist/local, so the source folder is looked up from there too.
+ * dist/cli/main.js, where __dirname is dist/cli, so the source folder is looked up from there too.
  */
 const ownFolder = (): string => {
   const candidates = [__dirname, join(__dirname, '..', '..', 'local', 'dashboard')];

@@ -1,12 +1,13 @@
-import { z } from 'zod';
-import type { SummarizeOptions } from './summarizer';
-
 /**
  * The wire format of the Hugging Face inference toolkit behind Multi Model Server (MMS), as SageMaker's
  * `POST /invocations` sees it. Sources: aws/sagemaker-huggingface-inference-toolkit `handler_service.py`
  * (`handle`, `predict`) and `decoder_encoder.py`; awslabs/multi-model-server `NettyUtils.sendError`,
  * `wlm/Job.sendError`, `http/ErrorResponse`. Only parsing and formatting live here; server.ts decides.
  */
+
+import { z } from 'zod';
+import type { SummarizeOptions } from './summarizer';
+
 export const JSON_TYPE = 'application/json';
 
 export interface Invocation {

@@ -1,12 +1,13 @@
-import { parseCommandLine, USAGE, UsageError } from './options';
-import { startModelServer } from './server';
-
 /**
  * Process entry point of one model-server instance (bundled to a single file by the build). Stdout carries
  * exactly one line, {"event":"listening","port":N}, so a supervisor can read the port; everything else
  * goes to stderr. SIGTERM (what SageMaker sends before SIGKILL 30 s later) or SIGINT closes gracefully
  * and exits 0.
  */
+
+import { parseCommandLine, USAGE, UsageError } from './options';
+import { startModelServer } from './server';
+
 const EXIT_USAGE = 2;
 const EXIT_CRASH = 1;
 

@@ -1,3 +1,9 @@
+/**
+ * One endpoint instance's model container: `GET /ping` and `POST /invocations` on one port, per the
+ * SageMaker hosting contract (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html)
+ * with the Hugging Face toolkit's request and error shapes.
+ */
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +21,6 @@ import {
 } from './invocation';
 import { makePredict, type Mode } from './modes';
 
-/**
- * One endpoint instance's model container: `GET /ping` and `POST /invocations` on one port, per the
- * SageMaker hosting contract (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html;
- * shared/reference/sagemaker-async.md §7) with the Hugging Face toolkit's request and error shapes.
- */
 export interface ModelServerOptions extends FaultOptions {
   /** 0 picks a free port. The contract's 8080 is main.ts's default, not this one, so tests can run in parallel. */
   port: number;
@@ -34,7 +35,7 @@ export interface ModelServerOptions extends FaultOptions {
   latencyMs: number;
   /** Simulated model loading: /ping and /invocations answer 503 until it has passed. */
   startupDelayMs: number;
-  /** Larger bodies get a 413 (MMS_MAX_REQUEST_SIZE; async endpoints raise it, see reference §4). */
+  /** Larger bodies get a 413 (MMS_MAX_REQUEST_SIZE; async endpoints raise it: https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-create-endpoint.html). */
   maxBodyBytes: number;
   /** How long close() lets in-flight requests finish before dropping their connections. */
   shutdownGraceMs: number;

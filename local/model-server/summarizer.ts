@@ -1,13 +1,14 @@
-import { cosine, DEFAULT_WEIGHTS, LONG_TEXT_WEIGHTS, rankSentences, type Candidate, type RankingWeights } from './ranking';
-import { splitSentences, type Sentence } from './sentences';
-import { countWords } from './tokens';
-
 /**
  * The Hugging Face summarization pipeline kwargs that mean something to an extractive summarizer. Lengths
  * are in words here where PEGASUS counts sentencepiece tokens (about 1.3 to a word), so the same number
  * allows a somewhat longer summary. Others (`truncation`, `do_sample`, `num_beams`, ...) are accepted by
  * the server and ignored.
  */
+
+import { cosine, DEFAULT_WEIGHTS, LONG_TEXT_WEIGHTS, rankSentences, type Candidate, type RankingWeights } from './ranking';
+import { splitSentences, type Sentence } from './sentences';
+import { countWords } from './tokens';
+
 export interface SummarizeOptions {
   /** Hard upper bound; default 128 like google/pegasus-cnn_dailymail's generation `max_length`. */
   max_length?: number;

@@ -1,5 +1,3 @@
-import type { MetricDatapoint, ScalingActivity, ScalingConfig } from './types';
-
 /**
  * Application Auto Scaling for the variant's DesiredInstanceCount, as resources/autoscaling.yml
  * declares it: a target tracking policy on ApproximateBacklogSizePerInstance and a step policy
@@ -9,6 +7,8 @@ import type { MetricDatapoint, ScalingActivity, ScalingConfig } from './types';
  * "Current capacity" is the scalable dimension itself, sagemaker:variant:DesiredInstanceCount
  * (instances still Pending count), so capacity being provisioned is never asked for twice.
  */
+
+import type { MetricDatapoint, ScalingActivity, ScalingConfig } from './types';
 
 /**
  * The two alarms target tracking creates and manages. Application Auto Scaling scales out when the

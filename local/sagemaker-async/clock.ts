@@ -14,7 +14,7 @@ export interface Timer {
   cancel(): void;
 }
 
-export interface Clock {
+export interface SimulatedClock {
   /** Simulated epoch milliseconds. */
   now(): number;
   /** Runs `fn` once `delayMs` simulated milliseconds have passed. */
@@ -29,7 +29,7 @@ export interface RealClockOptions {
   startAt?: number;
 }
 
-export const realClock = ({ timeScale = 1, startAt = Date.now() }: RealClockOptions = {}): Clock => {
+export const realClock = ({ timeScale = 1, startAt = Date.now() }: RealClockOptions = {}): SimulatedClock => {
   if (!(timeScale > 0)) throw new RangeError(`timeScale must be positive, got ${timeScale}`);
   const realStart = performance.now();
   return {
@@ -42,7 +42,7 @@ export const realClock = ({ timeScale = 1, startAt = Date.now() }: RealClockOpti
   };
 };
 
-export interface ManualClock extends Clock {
+export interface ManualClock extends SimulatedClock {
   /** Moves simulated time forward, running every timer that falls due, in time order. */
   advance(ms: number): void;
   pendingTimers(): number;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clampCapacity, decideCapacity, type PolicyNames } from './autoscaler';
-import { isoTime, type Clock, type Timer } from './clock';
+import { isoTime, type SimulatedClock, type Timer } from './clock';
 import { InstanceFleet, type Instance } from './instances';
 import { callModel, download, failureReasons, putObject, type InvocationOutcome } from './invocation';
 import type { InvokeContext } from './invoke-endpoint-async';
@@ -14,7 +14,7 @@ type Log = (message: string, fields?: Record<string, unknown>) => void;
 
 export interface RuntimeDeps {
   options: AsyncEndpointOptions;
-  clock: Clock;
+  clock: SimulatedClock;
   queue: PersistentQueue;
   names: PolicyNames;
   log: Log;
@@ -340,7 +340,7 @@ export class EndpointRuntime {
    * Failure: the failure object (model error body or a description) at FailureLocation when
    * S3FailurePath is set, InvocationFailures, and the error notification. The notification names the
    * failure object in responseParameters.failureLocation: whether SageMaker does is UNVERIFIED
-   * (sagemaker-async.md §3); the emulator does it on purpose, for consumers to find the details.
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html); the emulator does it on purpose, for consumers to find the details.
    */
   private async fail(request: QueuedRequest, outcome: Extract<InvocationOutcome, { kind: 'failed' }>): Promise<void> {
     if (outcome.metric) this.metrics.count(outcome.metric);

@@ -1,7 +1,7 @@
 /**
  * A modelled SageMaker Runtime error. http.ts writes it the way every SDK parses it: the status,
- * `x-amzn-ErrorType: <Name>` and `{"__type","message","Message"}` (shared/reference/sagemaker-async.md
- * §1 "Errors": JS v3 reads the header, botocore reads `__type`).
+ * `x-amzn-ErrorType: <Name>` and `{"__type","message","Message"}` (JS v3 reads the header, botocore
+ * reads `__type`; the errors are listed in https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html).
  */
 export class SageMakerRuntimeError extends Error {
   constructor(

@@ -1,3 +1,11 @@
+/**
+ * The SageMaker Runtime wire protocol (restJson1) for the one operation an async endpoint accepts,
+ * InvokeEndpointAsync: `POST /endpoints/{EndpointName}/async-invocations`, success 202
+ * (Smithy model; https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html). Routing, reading and writing only: every
+ * decision is in invoke-endpoint-async.ts and endpoint.ts. Authorization is not checked (any
+ * credentials work), and requests without x-amz-content-sha256 (AWS CLI) are as good as any.
+ */
+
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SageMakerRuntimeError } from './errors';
@@ -9,13 +17,6 @@ import {
   type InvokeEndpointAsyncOutput,
 } from './invoke-endpoint-async';
 
-/**
- * The SageMaker Runtime wire protocol (restJson1) for the one operation an async endpoint accepts,
- * InvokeEndpointAsync: `POST /endpoints/{EndpointName}/async-invocations`, success 202
- * (Smithy model; shared/reference/sagemaker-async.md §1). Routing, reading and writing only: every
- * decision is in invoke-endpoint-async.ts and endpoint.ts. Authorization is not checked (any
- * credentials work), and requests without x-amz-content-sha256 (AWS CLI) are as good as any.
- */
 export interface WireBackend {
   accepting(): boolean;
   invokeContext: InvokeContext;
@@ -60,7 +61,7 @@ const writeAccepted = (res: ServerResponse, requestId: string, output: InvokeEnd
     { InferenceId: output.inferenceId },
   );
 
-/** Status + x-amzn-ErrorType + {"__type","message","Message"}: parsed by JS v3 and botocore alike (§1 "Errors"). */
+/** Status + x-amzn-ErrorType + {"__type","message","Message"}: parsed by JS v3 and botocore alike. */
 const writeError = (res: ServerResponse, requestId: string, error: SageMakerRuntimeError): void =>
   writeJson(
     res,

@@ -18,7 +18,7 @@ export type {
   ScalingActivity,
   ScalingConfig,
 } from './types';
-export { manualClock, realClock, type Clock, type ManualClock } from './clock';
+export { manualClock, realClock, type SimulatedClock, type ManualClock } from './clock';
 export { decideCapacity, TARGET_TRACKING_ALARMS } from './autoscaler';
 
 /** Configuration errors fail the start, loudly, before anything runs. */

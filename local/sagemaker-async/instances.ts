@@ -1,9 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Clock, Timer } from './clock';
-import { ping } from './model-client';
-import type { InstanceState, InstanceStatus, ModelInstance } from './types';
-
 /**
  * The instances behind the variant. The autoscaler sets the desired count; the fleet launches and
  * terminates model-server processes to match it and hands out invocation slots.
@@ -22,6 +16,13 @@ import type { InstanceState, InstanceStatus, ModelInstance } from './types';
  *   removes is UNVERIFIED.
  * - An instance found dead (no connection and no /ping) is removed at once and replaced.
  */
+
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SimulatedClock, Timer } from './clock';
+import { ping } from './model-client';
+import type { InstanceState, InstanceStatus, ModelInstance } from './types';
+
 export interface Instance {
   readonly id: string;
   state: InstanceState;
@@ -34,7 +35,7 @@ export interface Instance {
 }
 
 export interface FleetOptions {
-  clock: Clock;
+  clock: SimulatedClock;
   provisioningDelayMs: number;
   maxConcurrentPerInstance: number;
   startupHealthCheckTimeoutMs: number;

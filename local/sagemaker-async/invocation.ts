@@ -1,3 +1,10 @@
+/**
+ * One request: read the input, call the model on one instance, store what came back. The endpoint
+ * (endpoint.ts) owns everything around it: slots, retries, metrics, notifications, the journal.
+ * The worker steps follow https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html
+ * (output and failure objects, then the notification).
+ */
+
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeModel, type ModelReply } from './model-client';
@@ -5,13 +12,8 @@ import type { QueuedRequest } from './queue';
 import { parseS3Location } from './s3-location';
 
 /**
- * One request: read the input, call the model on one instance, store what came back. The endpoint
- * (endpoint.ts) owns everything around it: slots, retries, metrics, notifications, the journal.
- * The worker steps follow shared/reference/sagemaker-async.md §9 item 4.
- */
-
-/**
- * failureReason texts. Only the first two are real (sagemaker-async.md §3, test/events/sagemaker/
+ * failureReason texts. Only the first two are real (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html,
+ * test/events/sagemaker/
  * inference-failure.json; the 4xx form follows the same wording). The others are UNVERIFIED and
  * written by the emulator: the queue expiry one contains "expired", the timeout one does not.
  */

@@ -1,16 +1,16 @@
+/**
+ * The InvokeEndpointAsync operation: its input as the restJson1 binding puts it on the wire, the
+ * Smithy constraints on each member, and what the service does with a valid request.
+ * Source unless noted: the Smithy model aws/aws-sdk-js-v3 codegen/sdk-codegen/aws-models/sagemaker-runtime.json
+ * and https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html.
+ */
+
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { constraintViolations, validationError } from './errors';
 import type { QueuedRequest } from './queue';
 import { INPUT_LOCATION_PATTERN, s3Join } from './s3-location';
 
-/**
- * The InvokeEndpointAsync operation: its input as the restJson1 binding puts it on the wire, the
- * Smithy constraints on each member, and what the service does with a valid request.
- * Source unless noted: the Smithy model aws/aws-sdk-js-v3 codegen/sdk-codegen/aws-models/sagemaker-runtime.json
- * and https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html
- * (summarised in shared/reference/sagemaker-async.md §1).
- */
 export interface InvokeEndpointAsyncInput {
   endpointName: string;
   contentType?: string;
@@ -176,7 +176,7 @@ export const invokeEndpointAsync = (input: InvokeEndpointAsyncInput, ctx: Invoke
     throw validationError('Body and InputLocation are mutually exclusive. Provide exactly one of them.');
   }
 
-  // The output key is a fresh UUID + ".out" under S3OutputPath, not the InferenceId (sagemaker-async.md §2);
+  // The output key is a fresh UUID + ".out" under S3OutputPath, not the InferenceId (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html, OutputLocation);
   // the failure key "<uuid>-error.out" is commonly reported but UNVERIFIED. S3OutputPathExtension and
   // Filename (2026-02 API change) are applied as a sub-path and a file name: their semantics are UNVERIFIED.
   const id = randomUUID();

@@ -1,12 +1,13 @@
-import { isoTime } from './clock';
-import type { MetricDatapoint } from './types';
-
 /**
  * The AWS/SageMaker metrics of an async endpoint
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-monitor.html), one datapoint per
  * simulated minute. SageMaker publishes them at 1-minute resolution; target tracking and the
  * scale-from-zero alarm evaluate 60 s periods.
  */
+
+import { isoTime } from './clock';
+import type { MetricDatapoint } from './types';
+
 export const METRIC_PERIOD_MS = 60_000;
 
 export type CountMetric =

@@ -1,13 +1,15 @@
-import { request } from 'node:http';
-import { performance } from 'node:perf_hooks';
-
 /**
  * The container side of SageMaker hosting (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html,
- * sagemaker-async.md §7): POST /invocations with the request's ContentType and Accept, GET /ping
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html#your-algorithms-inference-algo-ping-requests):
+ * POST /invocations with the request's ContentType and Accept, GET /ping
  * answering 200 when healthy, each ping timing out after 2 s. Unknown headers must be ignored by
  * the container, so CustomAttributes travels as X-Amzn-SageMaker-Custom-Attributes as for real-time
  * endpoints. These calls run in real time.
  */
+
+import { request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
 export interface ModelRequest {
   body: Buffer;
   contentType?: string;

@@ -1,11 +1,12 @@
-import type { QueuedRequest } from './queue';
-import type { AsyncEndpointConfig } from './types';
-
 /**
  * The message SageMaker publishes to SuccessTopic / ErrorTopic after each request
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html;
- * shapes and key order in shared/reference/sagemaker-async.md §3 and test/events/sagemaker/).
+ * shapes and key order as in the captured messages under test/events/sagemaker/).
  */
+
+import type { QueuedRequest } from './queue';
+import type { AsyncEndpointConfig } from './types';
+
 export type InferenceResultNotification = {
   awsRegion: string;
   eventTime: string;

@@ -1,7 +1,3 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { readLines, rewriteLines, shouldCompact } from '../journal-lines';
-
 /**
  * The endpoint's internal request queue. SageMaker "queues incoming requests and processes them
  * asynchronously" (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html); a request
@@ -13,8 +9,13 @@ import { readLines, rewriteLines, shouldCompact } from '../journal-lines';
  * kill -9 of this process loses nothing that was acknowledged. At start the journal is replayed
  * (a torn last line is ignored) and compacted to the requests without `done`, which are queued
  * again in their original order: in-flight work is redone at least once, finished work never. While
- * running, the journal is compacted the same way once finished work dominates it (journal-lines.ts).
+ * running, the journal is compacted the same way once finished work dominates it (../support/journal-lines.ts).
  */
+
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { readLines, rewriteLines, shouldCompact } from '../support/journal-lines';
+
 export interface QueuedRequest {
   /** The UUID of the output object; unique per accepted request (InferenceIds may repeat). */
   id: string;

@@ -4,13 +4,13 @@ export interface S3Location {
   key: string;
 }
 
-/** The InputLocationHeader pattern of the Smithy model (shared/reference/sagemaker-async.md §1). */
+/** The InputLocationHeader pattern of the Smithy model (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html). */
 export const INPUT_LOCATION_PATTERN = /^(https|s3):\/\/([^/]+)\/?(.*)$/s;
 
 /**
  * `s3://bucket/key` or an https S3 URL (virtual-hosted `bucket.s3[.-]region.amazonaws.com/key` or
  * path-style `s3[.-]region.amazonaws.com/bucket/key`). The key is taken raw, not percent-decoded:
- * SageMaker echoes InputLocation raw, spaces included (sagemaker-async.md §3, §8).
+ * SageMaker echoes InputLocation raw, spaces included (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-check-predictions.html).
  */
 export const parseS3Location = (uri: string): S3Location | undefined => {
   const match = INPUT_LOCATION_PATTERN.exec(uri);

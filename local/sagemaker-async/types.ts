@@ -1,11 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Clock } from './clock';
-
 /**
  * The public surface of the emulated SageMaker asynchronous inference endpoint. index.ts re-exports
  * everything here; the behaviour lives in the modules named after AWS concepts next to this file.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SimulatedClock } from './clock';
 
 /** The parts of AWS::SageMaker::EndpointConfig (ProductionVariant + AsyncInferenceConfig) the emulator honours. */
 export interface AsyncEndpointConfig {
@@ -74,7 +74,7 @@ export interface AsyncEndpointOptions {
   launchInstance(instanceId: string): Promise<ModelInstance>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Replaces the real clock (and timeScale), e.g. with manualClock() in tests. */
-  clock?: Clock;
+  clock?: SimulatedClock;
   /** Real seconds a launched instance may take to answer GET /ping with 200 before it is replaced (default 600). */
   startupHealthCheckTimeoutS?: number;
   /**

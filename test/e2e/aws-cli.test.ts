@@ -33,13 +33,13 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
         AWS_EC2_METADATA_DISABLED: 'true',
       },
     });
-  const cli = (...args: string[]) => run(process.execPath, [join(projectRoot, 'dist', 'local', 'cli.js'), ...args, '--state-dir', stateDir]);
+  const cli = (...args: string[]) => run(process.execPath, [join(projectRoot, 'dist', 'cli', 'main.js'), ...args, '--state-dir', stateDir]);
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'rs-e2e-'));
     cloud = spawn(
       process.execPath,
-      ['--openssl-legacy-provider', join(projectRoot, 'dist', 'local', 'cli.js'), 'start', '--port', '0', '--time-scale', '60', '--state-dir', stateDir],
+      ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60', '--state-dir', stateDir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     cloud.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { localClients, type Endpoints } from '../../local/stack';
-import { rowsFor } from '../../local/commands/wait';
+import { localClients } from '../../local/edge/clients';
+import type { Endpoints } from '../../local/types';
+import { rowsFor } from '../../cli/wait';
 import { allCompleted } from '../support/all-completed';
 import { eventually } from '../support/eventually';
 import { projectRoot } from '../support/local-cloud';
@@ -13,7 +14,7 @@ import { projectRoot } from '../support/local-cloud';
 const startCloud = (stateDir: string): ChildProcess =>
   spawn(
     process.execPath,
-    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'local', 'cli.js'), 'start', '--port', '0', '--time-scale', '60',
+    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60',
       '--model', 'fixed', '--latency-ms', '100', '--state-dir', stateDir],
     { stdio: 'ignore' },
   );

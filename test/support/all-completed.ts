@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRow } from '../../core/ledger';
-import { rowsFor } from '../../local/commands/wait';
+import { rowsFor } from '../../cli/wait';
 import { eventuallyProgressing } from './eventually';
 
 /**

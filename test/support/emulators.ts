@@ -8,12 +8,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { readStackConfig } from '../../local/stack-config';
-import { ensureTable } from '../../local/tables';
+import { readStackConfig } from '../../local/template/stack-config';
+import { ensureTable } from '../../local/dynamodb/tables';
 
 /**
  * Real S3 (s3rver) and DynamoDB (dynalite) emulators on free loopback ports, for adapter and handler
- * tests. s3rver only knows the access key S3RVER; dynalite accepts any (shared/reference/local-stack.md).
+ * tests. s3rver only knows the access key S3RVER; dynalite accepts any (local/README.md, Traps).
  */
 export interface Emulators {
   s3Endpoint: string;
@@ -38,7 +38,7 @@ export const startEmulators = async (): Promise<Emulators> => {
   await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
   const dynamoPort = (dynamoServer.address() as AddressInfo).port;
 
-  // s3rver stores aws-chunked bodies framed unless checksums are only sent when required (local-stack.md §1.2).
+  // s3rver stores aws-chunked bodies framed unless checksums are only sent when required (local/README.md, Traps).
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const s3 = new S3Client({

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/stack';
-import { rowsFor } from '../../local/commands/wait';
-import type { LedgerRow } from '../../core/ledger';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud';
+import { rowsFor } from '../../cli/wait';
+import { isTerminal, type LedgerRow } from '../../core/ledger';
 import { eventually } from './eventually';
 
 export const projectRoot = join(__dirname, '..', '..');
@@ -29,14 +29,13 @@ export const putArticle = async (cloud: LocalCloud, key: string, body: string | 
   await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body, ContentType: contentType }));
 };
 
-const TERMINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'];
 
 /** Waits until every key has a terminal ledger row; returns the rows by key. */
 export const terminalRows = async (cloud: LocalCloud, keys: string[], timeoutMs = 60_000): Promise<Map<string, LedgerRow>> => {
   const rows = await eventually(
     async () => {
       const found = await rowsFor(cloud.dynamo, cloud.endpoints.table, cloud.endpoints.bucket, keys);
-      return found.length === keys.length && found.every((r) => TERMINAL.includes(r.state)) ? found : undefined;
+      return found.length === keys.length && found.every((r) => isTerminal(r.state)) ? found : undefined;
     },
     { timeoutMs, everyMs: 200, what: `${keys.length} terminal ledger rows` },
   );

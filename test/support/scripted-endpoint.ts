@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { sagemakerRetryOptions } from '../../adapters/clients';
-import { SageMakerInferenceQueue } from '../../adapters/sagemaker-async';
+import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 
 export interface Reply {
   status: number;
@@ -12,7 +12,7 @@ export interface Reply {
 
 /**
  * A loopback HTTP server answering InvokeEndpointAsync with scripted replies, in the wire format of
- * shared/reference/sagemaker-async.md §1: it proves what the real SDK client sends and how the
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html: it proves what the real SDK client sends and how the
  * adapter's retry settings treat throttling and 5xx.
  */
 export const scriptedEndpoint = async (replies: Reply[]) => {

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { makeClients } from '../adapters/clients';
+import { loadSubmitConfig, type SubmitConfig } from '../adapters/config';
+import { DEFAULTS, stackNameFor } from '../local/defaults';
+import { localClients } from '../local/edge/clients';
+import type { Endpoints } from '../local/types';
+import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
+
+/** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
+export interface Target {
+  description: string;
+  bucket: string;
+  inputPrefix: string;
+  table: string;
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+  sagemaker: SageMakerRuntimeClient;
+  /** The submit function's own configuration, for commands that submit articles (retry). */
+  submitConfig(): Promise<SubmitConfig>;
+}
+
+export interface TargetOptions {
+  aws?: boolean;
+  stage?: string;
+  region?: string;
+  stateDir: string;
+  projectRoot: string;
+}
+
+/** The name the Serverless Framework gives serverless.yml's `submitArticle` on AWS. */
+const submitFunctionName = (stage: string) => `${stackNameFor(stage)}-submitArticle`;
+
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+}
+
+export const resolveTarget = async (options: TargetOptions): Promise<Target> =>
+  options.aws ? awsTarget(options.stage ?? 'dev', options.region) : localTarget(options.stateDir, options.projectRoot);
+
+const localTarget = async (stateDir: string, projectRoot: string): Promise<Target> => {
+  const file = join(stateDir, 'endpoints.json');
+  if (!existsSync(file)) throw new TargetError('the local cloud has not run yet: start it with `npm start` (or add --aws for a deployed stage)');
+  const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
+  try {
+    const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`, { signal: AbortSignal.timeout(2000) });
+    if (!health.ok) throw new Error(`health check answered ${health.status}`);
+  } catch {
+    throw new TargetError(`the local cloud is not running at ${endpoints.edgeUrl}: start it with \`npm start\``);
+  }
+  const { s3, dynamo, sagemaker } = localClients(endpoints.edgeUrl, endpoints.region);
+  return {
+    description: `local cloud ${endpoints.edgeUrl}`,
+    bucket: endpoints.bucket,
+    inputPrefix: endpoints.inputPrefix,
+    table: endpoints.table,
+    s3,
+    dynamo,
+    sagemaker,
+    // The local cloud runs the packaged template: the function's environment is in it.
+    submitConfig: async () => {
+      const config = readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId });
+      return loadSubmitConfig(functionOf(config, SUBMIT_ARTICLE_FUNCTION).environment);
+    },
+  };
+};
+
+/** The errors an operator meets first with --aws, said in terms of what to do about them. */
+const explained = (error: unknown, stackName: string, what: string): unknown => {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'CredentialsProviderError' || /Could not load credentials/.test(message)) {
+    return new TargetError(`no AWS credentials for --aws: configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID) (${message})`);
+  }
+  if ((name === 'ValidationError' && /does not exist/.test(message)) || name === 'ResourceNotFoundException') {
+    return new TargetError(`${what} not found: deploy stack ${stackName} first (npx serverless deploy), or pass the --stage and --region it was deployed with (${message})`);
+  }
+  return error;
+};
+
+/** Names from the deployed stack's outputs (resources/outputs.yml). */
+const awsTarget = async (stage: string, region?: string): Promise<Target> => {
+  const stackName = stackNameFor(stage);
+  const cfn = new CloudFormationClient(region ? { region } : {});
+  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName })).catch((error: unknown) => {
+    throw explained(error, stackName, `stack ${stackName}`);
+  });
+  const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  const need = (key: string) => {
+    const value = outputs[key];
+    if (!value) throw new TargetError(`stack ${stackName} has no output ${key}: is it deployed with this version?`);
+    return value;
+  };
+  const clientRegion = region ? { region } : {};
+  return {
+    description: `AWS stack ${stackName}`,
+    bucket: need('BucketName'),
+    inputPrefix: need('InputPrefix'),
+    table: need('LedgerTableName'),
+    // The functions' own clients and retry settings: a retry from here writes what submit-article writes.
+    ...makeClients(clientRegion),
+    submitConfig: async () => {
+      const lambda = new LambdaClient(clientRegion);
+      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) })).catch((error: unknown) => {
+        throw explained(error, stackName, `function ${submitFunctionName(stage)}`);
+      });
+      return loadSubmitConfig(fn.Environment?.Variables ?? {});
+    },
+  };
+};

@@ -1,0 +1,15 @@
+/**
+ * Creates a table if it does not exist yet. The local cloud takes the definition from the packaged
+ * template (../template/stack-config.ts), so keys and indexes cannot drift from what AWS gets; emulators lack
+ * TTL, PITR and SSE settings, which only the AWS table carries.
+ */
+
+import { CreateTableCommand, ResourceInUseException, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export const ensureTable = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<void> => {
+  try {
+    await db.send(new CreateTableCommand(input));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+};

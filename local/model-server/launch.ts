@@ -1,0 +1,42 @@
+/**
+ * Launches one endpoint instance: a separate model-server process (dist/local/model-server.js,
+ * bundled from local/model-server/main.ts) that honours the SageMaker container contract.
+ */
+
+import type { ModelInstance } from '../sagemaker-async';
+import { startChild } from '../support/child-process';
+
+export interface ModelProcessOptions {
+  bundle: string;
+  /** Extra flags for the model server, e.g. ['--mode', 'fixed', '--latency-ms', '100']. */
+  args: string[];
+  onExit?: (instanceId: string, code: number | null) => void;
+}
+
+export const launchModelProcess =
+  (options: ModelProcessOptions) =>
+  async (instanceId: string): Promise<ModelInstance> => {
+    const { child, firstLine, exited } = await startChild([options.bundle, '--port', '0', ...options.args], {
+      description: `model server ${instanceId}`,
+      env: { PATH: process.env.PATH ?? '', INSTANCE_ID: instanceId },
+      onExit: (code) => options.onExit?.(instanceId, code),
+    });
+    let port: number;
+    try {
+      port = (JSON.parse(firstLine) as { port: number }).port;
+    } catch {
+      child.kill('SIGKILL');
+      throw new Error(`model server ${instanceId} said ${JSON.stringify(firstLine)} instead of its port`);
+    }
+    return {
+      url: `http://127.0.0.1:${port}`,
+      stop: async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        // SageMaker stops a container with SIGTERM, then SIGKILL 30 s later.
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(killer);
+      },
+    };
+  };

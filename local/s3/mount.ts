@@ -1,0 +1,45 @@
+/**
+ * S3: s3rver's request handler, to mount on the edge, behind the guards s3rver needs (local/README.md,
+ * Traps). No virtual-host buckets: s3rver would take the bucket from the Host header (the edge answers
+ * only exact loopback names as well).
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import S3rver from 's3rver';
+import type { RequestHandler } from '../edge/router';
+import { decodedS3Request, isAwsChunked } from './aws-chunked';
+import { cacheBucketState, type S3rverStore } from './bucket-cache';
+import { refuseUnstorableKey } from './key-guard';
+import { guardStore, type S3rverFilesystemStore } from './store-guard';
+import { carriesXml, guardXmlBody } from './xml-guard';
+
+export interface S3Mount {
+  /** Emits an S3-shaped `event` for every object created or removed (s3/notifications.ts). */
+  s3rver: S3rver;
+  handle: RequestHandler;
+}
+
+export interface S3MountOptions {
+  directory: string;
+  bucket: string;
+  /** Answers a request instead of s3rver and returns true (fault injection); runs after the key guard. */
+  refuse?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S3MountOptions): Promise<S3Mount> => {
+  const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
+  guardStore((s3rver as unknown as { store: S3rverFilesystemStore }).store);
+  cacheBucketState((s3rver as unknown as { store: S3rverStore }).store);
+  await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
+  const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
+  const handle: RequestHandler = async (req, res) => {
+    if (refuseUnstorableKey(req, res) || refuse(req, res)) return;
+    if (carriesXml(req.method, req.url ?? '/')) {
+      const checked = await guardXmlBody(req, res);
+      if (checked) await s3Handler(checked, res);
+      return;
+    }
+    return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
+  };
+  return { s3rver, handle };
+};

@@ -1,0 +1,56 @@
+/**
+ * The one way the local cloud starts a helper process: Node.js on a script, stdout piped, an IPC
+ * channel (its only job is to tell the child when this process is gone), and a wait for the first
+ * line the child writes (its "listening" line). The start fails if the child exits first or stays
+ * silent past the timeout, so a stuck child cannot hang `npm start`.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { createInterface } from 'node:readline';
+
+export interface ChildOptions {
+  /** Names the child in errors, e.g. "model server i-1" or "dynalite". */
+  description: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Scheduling niceness (Linux); 0 leaves it alone. */
+  nice?: number;
+  /** Called whenever the child exits, before or after its first line. */
+  onExit?: (code: number | null) => void;
+}
+
+export interface StartedChild {
+  child: ChildProcess;
+  firstLine: string;
+  exited: Promise<number | null>;
+}
+
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+export const startChild = (args: string[], { description, env, timeoutMs = DEFAULT_START_TIMEOUT_MS, nice = 0, onExit }: ChildOptions): Promise<StartedChild> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
+    if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${description} did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const exited = new Promise<number | null>((done) =>
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        onExit?.(code);
+        reject(new Error(`${description} exited with ${code} before listening`));
+        done(code);
+      }),
+    );
+    const stdout = child.stdout as NodeJS.ReadableStream & { resume(): void };
+    const lines = createInterface({ input: stdout });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      lines.close();
+      // Later output is not read; keep the pipe flowing so the child never blocks on a full buffer.
+      stdout.resume();
+      resolve({ child, firstLine: line, exited });
+    });
+  });

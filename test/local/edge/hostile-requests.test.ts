@@ -1,0 +1,259 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../../support/local-cloud';
+
+/**
+ * The hostile-input script of issue 11: malformed URLs, headers and bodies, traversal through every
+ * S3 input, and cross-origin requests, sent at a running local cloud, which must still answer, have
+ * written nothing outside its state folder, and complete a new article.
+ */
+const ARTICLE = 'The council approved the new budget on Tuesday after a long debate. Schools and parks get more money next year.';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+describe('a running local cloud under hostile requests', () => {
+  let cloud: TestCloud;
+  let port: string;
+  /** A folder next to the state folder, where a traversal would land; it must stay as it is. */
+  let outside: string;
+  const canary = () => readdirSync(outside).sort();
+
+  beforeAll(async () => {
+    // A state folder others can read, as an older local cloud left it: start-up makes it private.
+    const stateDir = mkdtempSync(join(tmpdir(), 'rs-cloud-'));
+    chmodSync(stateDir, 0o755);
+    cloud = await startTestCloud({ stateDir });
+    port = new URL(cloud.endpoints.edgeUrl).port;
+    outside = mkdtempSync(join(tmpdir(), 'rs-outside-'));
+    writeFileSync(join(outside, 'canary.txt'), 'still here');
+    // What a completed multipart upload folder holds, so a traversal to it would be acted on.
+    writeFileSync(join(outside, 'key'), 'input/stolen.txt');
+    writeFileSync(join(outside, 'metadata'), '{}');
+  }, 60_000);
+  afterAll(async () => {
+    await cloud.dispose();
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  /** Climbs from s3rver's uploads folder (<state>/s3/<bucket>/._S3rver_uploads) to the temp folder. */
+  const toOutside = (rest = '') => `../../../../${basename(outside)}${rest}`;
+
+  const raw = (method: string, path: string, headers: Record<string, string> = {}, body: string | Buffer = '') =>
+    new Promise<Reply>((done, fail) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      });
+      req.on('error', fail);
+      req.end(body);
+    });
+
+  /** Bytes no HTTP client library would send: the status line of the answer, or '' if the socket closed. */
+  const rawBytes = (bytes: string) =>
+    new Promise<string>((done, fail) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('close', () => done(text.split('\r\n')[0] ?? ''));
+      socket.on('error', fail);
+    });
+
+  const bucket = () => cloud.endpoints.bucket;
+  const health = async () => (await raw('GET', '/_localcloud/health')).status;
+
+  it('answers malformed URLs with 400 and keeps serving', async () => {
+    const urls = ['/x/%E0%A4%A', '/%', `/${'%'}E0?X-Amz-Credential=%E0%A4`, '/_localcloud/%', `/${bucket()}/input/%E0%A4%A`, '/endpoints/%/async-invocations'];
+
+    const statuses = [];
+    for (const url of urls) statuses.push((await raw('GET', url)).status);
+
+    expect(statuses.every((s) => s >= 400 && s < 500)).toBe(true);
+    expect(statuses[0]).toBe(400);
+    expect(await health()).toBe(200);
+  });
+
+  it('answers malformed headers and request lines, and keeps serving', async () => {
+    const lines = await Promise.all([
+      rawBytes('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n'),
+      rawBytes('GET /%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Credential=%/%/%/s3/aws4_request\r\n\r\n'),
+      rawBytes('NOT-A-METHOD / HTTP/1.1\r\n\r\n'),
+      rawBytes(`PUT /${bucket()}/input/x.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`),
+      rawBytes('\u0000\u0001\u0002\r\n\r\n'),
+    ]);
+
+    for (const line of lines) expect(line === '' || /^HTTP\/1\.1 4\d\d/.test(line)).toBe(true);
+    expect(await health()).toBe(200);
+  });
+
+  it('answers malformed bodies for every service with 4xx, never 5xx', async () => {
+    const signed = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0` });
+    const replies = await Promise.all([
+      raw('PUT', `/${bucket()}/input/chunked.txt`, { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' }, 'zz-not-hex\r\nabc\r\n'),
+      raw('PUT', `/${bucket()}/input/chunked-long.txt`, { 'content-encoding': 'aws-chunked' }, 'f'.repeat(100_000)),
+      raw('POST', '/', { 'x-amz-target': 'DynamoDB_20120810.PutItem', 'content-type': 'application/x-amz-json-1.0', ...signed('dynamodb') }, '{not json'),
+      raw('POST', `/endpoints/${cloud.endpoints.endpointName}/async-invocations`, { ...signed('sagemaker'), 'x-amzn-sagemaker-inputlocation': 's3://%E0%A4%A/../\u00ff' }, '<'),
+      raw('POST', `/endpoints/${cloud.endpoints.endpointName}/async-invocations?X-Amz-Credential=%E0%A4%A`, { 'x-amzn-sagemaker-inputlocation': 'not-an-s3-uri' }),
+      raw('PUT', '/_localcloud/faults', { 'content-type': 'application/json' }, '{"s3": "lots"'),
+      raw('POST', `/${bucket()}?delete`, { 'content-type': 'application/xml', ...signed('s3') }, '<Delete><Object><Key>'),
+    ]);
+
+    expect(replies.map((r) => r.status).filter((s) => s < 400 || s >= 500)).toEqual([]);
+    expect(await health()).toBe(200);
+  });
+
+  it('refuses multipart upload ids and part numbers that are not ones S3 issues, and writes nothing outside', async () => {
+    const key = 'input/parts.txt';
+    const { UploadId } = await cloud.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket(), Key: key }));
+    const attempts = [
+      ['PUT', `?partNumber=1&uploadId=${encodeURIComponent(toOutside('/victim'))}`],
+      ['PUT', `?partNumber=1&uploadId=${toOutside('/victim')}`],
+      ['PUT', `?partNumber=..%2F..%2F..%2F..%2F${basename(outside)}%2Fpart&uploadId=${UploadId}`],
+      ['PUT', `?partNumber=0&uploadId=${UploadId}`],
+      ['PUT', `?partNumber=10001&uploadId=${UploadId}`],
+      ['PUT', `?partNumber=1&partNumber=2&uploadId=${UploadId}`],
+      ['POST', `?uploadId=${encodeURIComponent(toOutside())}`],
+    ] as const;
+
+    const replies = [];
+    for (const [method, query] of attempts) {
+      const body = method === 'POST' ? '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part></CompleteMultipartUpload>' : ARTICLE;
+      replies.push(await raw(method, `/${bucket()}/${key}${query}`, { 'content-type': 'text/plain' }, body));
+    }
+
+    expect(replies.map((r) => r.status)).toEqual([404, 404, 400, 400, 400, 400, 404]);
+    expect(replies[0]?.body).toContain('<Code>NoSuchUpload</Code>');
+    expect(replies[2]?.body).toContain('<Code>InvalidArgument</Code>');
+    expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
+  });
+
+  it('refuses browser form uploads (POST Object), even from a local page, and writes nothing outside', async () => {
+    const boundary = 'xYzZy';
+    const form = (key: string) =>
+      [`--${boundary}`, 'Content-Disposition: form-data; name="key"', '', key, `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="a.txt"', 'Content-Type: text/plain', '', ARTICLE, `--${boundary}--`, ''].join('\r\n');
+    const headers = { origin: 'http://localhost:3000', 'content-type': `multipart/form-data; boundary=${boundary}` };
+
+    const traversal = await raw('POST', `/${bucket()}`, headers, form(`../../${basename(outside)}/form.txt`));
+    const truncated = await raw('POST', `/${bucket()}`, headers, `--${boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\n`);
+    const malformed = await raw('POST', `/${bucket()}`, { 'content-type': 'multipart/form-data; boundary=' }, '--\r\n\r\n\u0000');
+
+    expect([traversal.status, truncated.status, malformed.status]).toEqual([405, 405, 405]);
+    expect(traversal.body).toContain('<Code>MethodNotAllowed</Code>');
+    expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
+    expect(existsSync(join(cloud.stateDir, 'form.txt'))).toBe(false);
+    expect(await health()).toBe(200);
+  });
+
+  it('refuses XML bodies s3rver\'s old XML parser should not see, and still deletes objects with DeleteObjects', async () => {
+    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0', 'content-type': 'application/xml' };
+    await putArticle(cloud, 'input/xml/a.txt', ARTICLE);
+    const bodies = [
+      '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><Delete><Object><Key>input/xml/a.txt</Key></Object></Delete>',
+      '<Delete><__proto__><polluted>yes</polluted></__proto__><Object><Key>input/xml/a.txt</Key></Object></Delete>',
+      '<Delete><Object constructor="x"><Key>input/xml/a.txt</Key></Object></Delete>',
+      `<Delete>${'<Object><Key>k</Key></Object>'.repeat(200_000)}</Delete>`,
+    ];
+
+    const replies = [];
+    // With the Content-MD5 DeleteObjects requires, so each body would reach s3rver's XML parser.
+    for (const body of bodies) replies.push(await raw('POST', `/${bucket()}?delete`, { ...signed, 'content-md5': createHash('md5').update(body).digest('base64') }, body));
+
+    expect(replies.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+    expect(replies.map((r) => /<Code>(\w+)<\/Code>/.exec(r.body)?.[1])).toEqual(['MalformedXML', 'MalformedXML', 'MalformedXML', 'MaxMessageLengthExceeded']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const { Deleted } = await cloud.s3.send(new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: [{ Key: 'input/xml/a.txt' }] } }));
+    expect(Deleted?.map((d) => d.Key)).toEqual(['input/xml/a.txt']);
+    expect(await health()).toBe(200);
+  });
+
+  it('answers only exact loopback host names: no virtual-host buckets from the Host header', async () => {
+    const hosts = [`${bucket()}.localhost:${port}`, `/../../${basename(outside)}/.localhost:${port}`, `127.0.0.2:${port}`];
+
+    const replies = await Promise.all(hosts.map((host) => raw('PUT', '/input/vhost.txt', { host, 'content-type': 'text/plain' }, ARTICLE)));
+
+    expect(replies.map((r) => r.status)).toEqual([403, 403, 403]);
+    expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) expect((await raw('GET', '/_localcloud/health', { host })).status).toBe(200);
+  });
+
+  it('sends no wildcard CORS header from any service, and refuses preflights from other sites', async () => {
+    const fromPage = { origin: `http://localhost:${port}` };
+    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0', 'x-amz-date': '20261201T000000Z' };
+    const replies = await Promise.all([
+      raw('POST', '/', { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', ...signed, ...fromPage }, '{}'),
+      raw('GET', `/${bucket()}?list-type=2`, fromPage),
+      raw('GET', '/_localcloud/status', fromPage),
+    ]);
+    const preflight = await raw('OPTIONS', '/', { origin: 'https://attacker.example', 'access-control-request-method': 'POST' });
+
+    expect(replies.map((r) => r.headers['access-control-allow-origin'])).toEqual([undefined, undefined, undefined]);
+    expect(replies[0]?.body).toContain('TableNames');
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('runs DynamoDB on no TCP port of its own: only the edge reaches the ledger', () => {
+    // Listening TCP sockets (state 0A) of this process's children, from /proc (Linux).
+    const listening = new Set(
+      ['/proc/net/tcp', '/proc/net/tcp6']
+        .flatMap((f) => readFileSync(f, 'utf-8').split('\n').slice(1))
+        .map((l) => l.trim().split(/\s+/))
+        .filter((cols) => cols[3] === '0A')
+        .map((cols) => cols[9]),
+    );
+    const children = readdirSync(`/proc/${process.pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf-8').trim().split(/\s+/).filter(Boolean),
+    );
+    const dynalite = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf-8').includes('dynalite'));
+    const sockets = (pid: string) =>
+      readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        try {
+          return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]].filter(Boolean);
+        } catch {
+          return []; // closed meanwhile
+        }
+      });
+
+    expect(dynalite).toHaveLength(1);
+    expect(sockets(dynalite[0] ?? '').filter((inode) => listening.has(inode))).toEqual([]);
+  });
+
+  it('answers 500 InternalError when the disk is full, and keeps serving', async () => {
+    // A real ENOSPC: the object's file is a link to /dev/full, where every write fails with it.
+    const objectFile = join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object');
+    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full'), { recursive: true });
+    symlinkSync('/dev/full', objectFile);
+
+    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { 'content-type': 'text/plain' }, ARTICLE);
+
+    expect(reply.status).toBe(500);
+    expect(reply.body).toContain('<Code>InternalError</Code>');
+    expect(await health()).toBe(200);
+  });
+
+  it('keeps its state folder private (mode 0700)', () => {
+    expect(statSync(cloud.stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('still answers, wrote nothing outside its state folder, and completes a new article', async () => {
+    const key = 'input/after-the-barrage.txt';
+
+    await putArticle(cloud, key, ARTICLE);
+    const rows = await terminalRows(cloud, [key]);
+
+    expect(rows.get(key)?.state).toBe('COMPLETED');
+    const stored = await cloud.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    expect(await stored.Body?.transformToString()).toBe(ARTICLE);
+    expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
+    expect(readFileSync(join(outside, 'canary.txt'), 'utf-8')).toBe('still here');
+  });
+});

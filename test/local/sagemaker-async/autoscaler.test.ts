@@ -1,0 +1,147 @@
+import { decideCapacity, policyNames, stepAlarmInAlarm, type CapacityInput } from '../../../local/sagemaker-async/autoscaler';
+import { backlogGauges } from '../../../local/sagemaker-async/metrics';
+import type { ScalingActivity, ScalingConfig } from '../../../local/sagemaker-async';
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+
+const targetTracking = { targetValue: 2, scaleInCooldownS: 300, scaleOutCooldownS: 120 };
+const stepScaling = {
+  cooldownS: 120,
+  scalingAdjustment: 1,
+  alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
+};
+const names = policyNames('ep', 'AllTraffic', {} as ScalingConfig);
+
+/** One datapoint per minute, computed from backlog and InService count as the endpoint does. */
+const history = (...minutes: Array<[backlog: number, inService: number]>) =>
+  minutes.map(([backlog, inService]) => backlogGauges({ queued: backlog, inFlight: 0, inService }));
+
+const activity = (minute: number, from: number, to: number, policyName: string): ScalingActivity => ({
+  time: new Date(T0 + minute * MINUTE).toISOString(),
+  from,
+  to,
+  policyName,
+  cause: 'test',
+  description: `Setting desired instance count to ${to}.`,
+});
+
+const decide = (input: Partial<CapacityInput> & Pick<CapacityInput, 'history' | 'desired'>) =>
+  decideCapacity({
+    now: T0 + input.history.length * MINUTE,
+    activities: [],
+    scaling: { minCapacity: 0, maxCapacity: 3, targetTracking },
+    names,
+    ...input,
+  });
+
+describe('the autoscaler decision (Application Auto Scaling semantics)', () => {
+  it('leaves target tracking alone at zero instances while the backlog stays at or below the target', () => {
+    const decision = decide({ desired: 0, history: history(...Array.from({ length: 30 }, (): [number, number] => [2, 0])) });
+
+    expect(decision).toBeUndefined();
+  });
+
+  it('lets target tracking leave zero once the backlog has exceeded the target for 3 datapoints', () => {
+    expect(decide({ desired: 0, history: history([5, 0], [5, 0]) })).toBeUndefined();
+
+    expect(decide({ desired: 0, history: history([5, 0], [5, 0], [5, 0]) })).toMatchObject({
+      capacity: 3,
+      policyName: 'ep-backlog-per-instance',
+      cause: 'monitor alarm TargetTracking-endpoint/ep/variant/AllTraffic-AlarmHigh in state ALARM triggered policy ep-backlog-per-instance',
+    });
+  });
+
+  it('lifts zero to one instance through the step policy as soon as anything waits with no capacity', () => {
+    const scaling = { minCapacity: 0, maxCapacity: 3, targetTracking, stepScaling };
+
+    const decision = decide({ desired: 0, history: history([1, 0]), scaling });
+
+    expect(decision).toEqual({
+      capacity: 1,
+      policyName: 'ep-scale-out-from-zero',
+      cause: 'monitor alarm ep-HasBacklogWithoutCapacity in state ALARM triggered policy ep-scale-out-from-zero',
+    });
+  });
+
+  it('counts the capacity added by the step policy during its cooldown, and adds again after it', () => {
+    const scaling = { minCapacity: 0, maxCapacity: 3, stepScaling };
+    const activities = [activity(1, 0, 1, names.stepScaling)];
+
+    const during = decide({ desired: 1, history: history([1, 0], [1, 0]), activities, scaling });
+    const after = decide({ desired: 1, history: history([1, 0], [1, 0], [1, 0]), activities, scaling });
+
+    expect(during).toBeUndefined();
+    expect(after).toMatchObject({ capacity: 2, policyName: names.stepScaling });
+  });
+
+  it('evaluates the step alarm over its period and M out of N datapoints (the guide: 2 of 2 over 60 s)', () => {
+    const alarm = { periodS: 60, evaluationPeriods: 2, datapointsToAlarm: 2, threshold: 1 };
+
+    expect(stepAlarmInAlarm([0, 1], alarm)).toBe(false);
+    expect(stepAlarmInAlarm([0, 1, 1], alarm)).toBe(true);
+    expect(stepAlarmInAlarm([1, 1, 0, 1], { ...alarm, periodS: 120, evaluationPeriods: 1, datapointsToAlarm: 1 })).toBe(false);
+    expect(stepAlarmInAlarm([0, 1, 1], { ...alarm, periodS: 120, evaluationPeriods: 1, datapointsToAlarm: 1 })).toBe(true);
+  });
+
+  it('gives precedence to the largest capacity and clamps it to MaxCapacity', () => {
+    const scaling = { minCapacity: 0, maxCapacity: 3, targetTracking, stepScaling };
+
+    const decision = decide({ desired: 0, history: history([30, 0], [30, 0], [30, 0]), scaling });
+
+    expect(decision).toMatchObject({ capacity: 3, policyName: names.targetTracking });
+  });
+
+  it('scales a busy fleet out in proportion to the backlog per instance, not beyond MaxCapacity', () => {
+    const scaling = { minCapacity: 0, maxCapacity: 10, targetTracking };
+
+    expect(decide({ desired: 2, history: history([6, 2], [6, 2], [6, 2]), scaling })).toMatchObject({ capacity: 3 });
+    expect(decide({ desired: 2, history: history([99, 2], [99, 2], [99, 2]), scaling })).toMatchObject({ capacity: 10 });
+    expect(decide({ desired: 10, history: history([99, 10], [99, 10], [99, 10]), scaling })).toBeUndefined();
+  });
+
+  it('scales in to zero only after 15 datapoints below 90% of the target', () => {
+    const idle = (n: number) => history(...Array.from({ length: n }, (): [number, number] => [0, 3]));
+
+    expect(decide({ desired: 3, history: idle(14) })).toBeUndefined();
+    expect(decide({ desired: 3, history: history([2, 1], ...Array.from({ length: 14 }, (): [number, number] => [0, 3])) })).toBeUndefined();
+    expect(decide({ desired: 3, history: idle(15) })).toMatchObject({
+      capacity: 0,
+      cause: expect.stringContaining('-AlarmLow in state ALARM'),
+    });
+  });
+
+  it('holds scale-in during the scale-in cooldown and during any scale-out cooldown, but never holds a scale-out', () => {
+    const idle = history(...Array.from({ length: 20 }, (): [number, number] => [0, 3]));
+    const busy = history([30, 1], [30, 1], [30, 1]);
+    const scaling = { minCapacity: 0, maxCapacity: 3, targetTracking, stepScaling };
+
+    expect(decide({ desired: 3, history: idle, activities: [activity(16, 4, 3, names.targetTracking)] })).toBeUndefined();
+    expect(decide({ desired: 3, history: idle, activities: [activity(19, 1, 3, names.targetTracking)] })).toBeUndefined();
+    expect(decide({ desired: 3, history: idle, activities: [activity(19, 0, 1, names.stepScaling)], scaling })).toBeUndefined();
+    expect(decide({ desired: 3, history: idle, activities: [activity(14, 4, 3, names.targetTracking)] })).toMatchObject({ capacity: 0 });
+    expect(decide({ desired: 1, history: busy, activities: [activity(2, 3, 1, names.targetTracking)] })).toMatchObject({ capacity: 3 });
+  });
+
+  it('never goes below MinCapacity', () => {
+    const idle = history(...Array.from({ length: 15 }, (): [number, number] => [0, 3]));
+
+    expect(decide({ desired: 3, history: idle, scaling: { minCapacity: 1, maxCapacity: 3, targetTracking } })).toMatchObject({ capacity: 1 });
+  });
+});
+
+describe('the backlog gauges', () => {
+  it('define the per-instance backlog at zero instances as the whole backlog, and flag backlog without capacity', () => {
+    expect(backlogGauges({ queued: 3, inFlight: 0, inService: 0 })).toEqual({
+      ApproximateBacklogSize: 3,
+      ApproximateBacklogSizePerInstance: 3,
+      HasBacklogWithoutCapacity: 1,
+    });
+    expect(backlogGauges({ queued: 3, inFlight: 3, inService: 2 })).toEqual({
+      ApproximateBacklogSize: 6,
+      ApproximateBacklogSizePerInstance: 3,
+      HasBacklogWithoutCapacity: 0,
+    });
+    expect(backlogGauges({ queued: 0, inFlight: 0, inService: 0 }).HasBacklogWithoutCapacity).toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { evaluate } from '../../../local/template/cfn-intrinsics';
+import { readStackConfig } from '../../../local/template/stack-config';
+
+const projectRoot = join(__dirname, '..', '..', '..');
+
+describe('the local cloud reads its configuration from the packaged template', () => {
+  const config = readStackConfig({ projectRoot });
+
+  it('names the bucket, table, topics and endpoint as CloudFormation would, with local account and region', () => {
+    expect(config.stackName).toBe('research-summarizer-dev');
+    expect(config.bucket).toBe('research-summarizer-dev-000000000000-us-east-1');
+    expect(config.inputPrefix).toBe('input/');
+    expect(config.table.TableName).toBe('research-summarizer-dev-LedgerTable');
+    expect(config.topics).toEqual({
+      SuccessTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-success',
+      ErrorTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-error',
+      AlertsTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-alerts',
+    });
+  });
+
+  it('takes the async inference config and scaling policies from the endpoint resources', () => {
+    expect(config.endpoint).toEqual({
+      endpointName: 'research-summarizer-dev',
+      variantName: 'AllTraffic',
+      initialInstanceCount: 1,
+      maxConcurrentInvocationsPerInstance: 2,
+      s3OutputPath: 's3://research-summarizer-dev-000000000000-us-east-1/outputs',
+      s3FailurePath: 's3://research-summarizer-dev-000000000000-us-east-1/failures',
+      successTopicArn: config.topics.SuccessTopic,
+      errorTopicArn: config.topics.ErrorTopic,
+      includeInferenceResponseIn: ['SUCCESS_NOTIFICATION_TOPIC', 'ERROR_NOTIFICATION_TOPIC'],
+    });
+    expect(config.scaling).toEqual({
+      minCapacity: 0,
+      maxCapacity: 5,
+      targetTracking: { targetValue: 5, scaleInCooldownS: 120, scaleOutCooldownS: 120 },
+      stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+    });
+  });
+
+  it('wires the S3 notification, the SNS subscriptions and each function bundle with its resolved environment', () => {
+    expect(config.notifications).toEqual([
+      { bucket: config.bucket, functionLogicalId: 'SubmitArticleLambdaFunction', event: 's3:ObjectCreated:*', prefix: 'input/', suffix: '' },
+    ]);
+    expect(config.subscriptions).toEqual(
+      expect.arrayContaining([
+        { topicArn: config.topics.SuccessTopic, functionLogicalId: 'RecordResultLambdaFunction' },
+        { topicArn: config.topics.ErrorTopic, functionLogicalId: 'RecordResultLambdaFunction' },
+      ]),
+    );
+    expect(config.schedules).toEqual([{ ruleName: 'ReconcileEventsRuleSchedule1', everyS: 900, functionLogicalId: 'ReconcileLambdaFunction' }]);
+    const submit = config.functions.SubmitArticleLambdaFunction;
+    expect(submit).toMatchObject({
+      name: 'research-summarizer-dev-submitArticle',
+      bundle: join(projectRoot, '.esbuild', '.build', 'functions', 'submit-article', 'handler.js'),
+      exportName: 'handler',
+      timeoutS: 60,
+      maximumRetryAttempts: 2,
+      onFailureQueue: 'research-summarizer-dev-SubmitArticleDeadLetterQueue',
+    });
+    expect(submit?.environment).toMatchObject({
+      LEDGER_TABLE: 'research-summarizer-dev-LedgerTable',
+      ARTICLES_BUCKET: config.bucket,
+      INPUT_PREFIX: 'input/',
+      ENDPOINT_NAME: 'research-summarizer-dev',
+    });
+  });
+});
+
+describe('CloudFormation intrinsic functions', () => {
+  const resolver = { ref: (id: string) => (id === 'AWS::Region' ? 'eu-west-1' : `ref-${id}`), getAtt: (id: string, a: string) => `${id}.${a}` };
+
+  it('evaluates Sub with variables, GetAtt attributes and escaped literals', () => {
+    expect(evaluate({ 'Fn::Sub': ['${A}/${Thing.Arn}/${AWS::Region}/${!Literal}', { A: { Ref: 'X' } }] }, resolver)).toBe(
+      'ref-X/Thing.Arn/eu-west-1/${Literal}',
+    );
+  });
+
+  it('evaluates Join, Select and Split', () => {
+    const image = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:2.1.0';
+    expect(evaluate({ 'Fn::Select': [3, { 'Fn::Split': ['.', image] }] }, resolver)).toBe('us-east-1');
+    expect(evaluate({ 'Fn::Join': ['-', ['a', { Ref: 'B' }]] }, resolver)).toBe('a-ref-B');
+  });
+
+  it('refuses an intrinsic it does not know rather than guessing', () => {
+    expect(() => evaluate({ 'Fn::Transform': {} }, resolver)).toThrow('unsupported intrinsic Fn::Transform');
+  });
+});
