@@ -24,7 +24,7 @@ import { startAsyncEndpoint, type AsyncEndpoint } from './sagemaker-async';
 import { instancesInService } from './sagemaker-async/in-service';
 import { snsPublisher } from './sns/delivery';
 import { privateFolder } from './support/private-folder';
-import { readStackConfig } from './template/stack-config';
+import { readStackConfig, SUBMIT_ARTICLE_FUNCTION, type StackConfig } from './template/stack-config';
 import { endpointsOf, writeEndpoints } from './endpoints';
 import type { LocalCloud, LocalCloudOptions } from './types';
 
@@ -73,7 +73,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     stateDir: join(stateDir, 'sagemaker'),
     provisioningDelayS: options.provisioningDelayS ?? DEFAULTS.provisioningDelayS,
     publish: snsPublisher(config, deliver),
-    launchInstance: launchModelProcess({ bundle: join(options.projectRoot, 'dist', 'local', 'model-server.js'), args: options.modelArgs ?? [] }),
+    launchInstance: launchModelProcess({ bundle: join(options.projectRoot, 'dist', 'local', 'model-server.js'), args: modelArgs(config, options.modelArgs) }),
     // The endpoint already exists when the local cloud starts: its instances need no provisioning.
     initialInstancesInService: true,
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
@@ -117,4 +117,13 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       rawDynamo.destroy();
     },
   };
+};
+
+/**
+ * The local model reads as many tokens as the stack says the deployed model reads (the maxInputTokens
+ * parameter the functions split by), unless the caller set it: the local cloud truncates where AWS would.
+ */
+export const modelArgs = (config: StackConfig, args: string[] = []): string[] => {
+  const limit = config.functions[SUBMIT_ARTICLE_FUNCTION]?.environment.MAX_INPUT_TOKENS;
+  return limit && !args.includes('--max-input-tokens') ? ['--max-input-tokens', limit, ...args] : args;
 };
