@@ -1,42 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { localClients } from '../../local/edge/clients';
-import type { Endpoints } from '../../local/types';
 import { rowsFor } from '../../cli/wait';
 import { allCompleted } from '../support/all-completed';
+import { endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
 import { eventually } from '../support/eventually';
-import { projectRoot } from '../support/local-cloud';
 import { generatedArticle } from '../support/long-text';
 
-/** `npm start`'s process, on a free port, with a stand-in model. */
-const startCloud = (stateDir: string): ChildProcess =>
-  spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'local', 'cli.js'), 'start', '--port', '0', '--time-scale', '60',
-      '--model', 'fixed', '--latency-ms', '100', '--state-dir', stateDir],
-    { stdio: 'ignore' },
-  );
 
-const endpointsOf = async (stateDir: string): Promise<Endpoints> =>
-  eventually(
-    async () => {
-      const file = join(stateDir, 'endpoints.json');
-      if (!existsSync(file)) return undefined;
-      const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
-      const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`).catch(() => undefined);
-      return health?.ok ? endpoints : undefined;
-    },
-    { timeoutMs: 60_000, everyMs: 200, what: 'the local cloud to answer' },
-  );
-
-const kill = async (cloud: ChildProcess): Promise<void> => {
-  const exited = new Promise((resolve) => cloud.once('exit', resolve));
-  cloud.kill('SIGKILL');
-  await exited;
-};
 
 const countOutputs = async (s3: S3Client, bucket: string): Promise<number> => {
   let count = 0;
@@ -58,13 +32,13 @@ describe('kill -9 of the whole local cloud in the middle of long articles', () =
     stateDir = mkdtempSync(join(tmpdir(), 'rs-kill-long-'));
   });
   afterEach(async () => {
-    if (cloud && cloud.exitCode === null) await kill(cloud);
+    if (cloud && cloud.exitCode === null) await killNow(cloud);
     rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('loses nothing and records no step twice: every article COMPLETED with every part and one reduce', async () => {
     // Prepare: long articles uploaded (5 or 6 parts each), killed once about a third of the parts are in.
-    cloud = startCloud(stateDir);
+    cloud = startChildCloud(stateDir);
     const first = await endpointsOf(stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
     const keys = Array.from({ length: ARTICLES }, (_, i) => `input/kill-long/paper-${i}.txt`);
@@ -78,10 +52,10 @@ describe('kill -9 of the whole local cloud in the middle of long articles', () =
     );
 
     // Act: kill everything at once, then start again on the same state.
-    await kill(cloud);
+    await killNow(cloud);
     s3.destroy();
     rmSync(join(stateDir, 'endpoints.json'));
-    cloud = startCloud(stateDir);
+    cloud = startChildCloud(stateDir);
     const second = await endpointsOf(stateDir);
     const after = localClients(second.edgeUrl, second.region);
     const rows = await allCompleted(after.dynamo, second, keys, `all ${ARTICLES} long articles to complete after the restart`);

@@ -1,35 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { localClients } from '../../local/edge/clients';
-import type { Endpoints } from '../../local/types';
 import { rowsFor } from '../../cli/wait';
 import { allCompleted } from '../support/all-completed';
+import { endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
 import { eventually } from '../support/eventually';
-import { projectRoot } from '../support/local-cloud';
 
-/** `npm start`'s process, on a free port, with a stand-in model. */
-const startCloud = (stateDir: string): ChildProcess =>
-  spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60',
-      '--model', 'fixed', '--latency-ms', '100', '--state-dir', stateDir],
-    { stdio: 'ignore' },
-  );
-
-const endpointsOf = async (stateDir: string): Promise<Endpoints> =>
-  eventually(
-    async () => {
-      const file = join(stateDir, 'endpoints.json');
-      if (!existsSync(file)) return undefined;
-      const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
-      const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`).catch(() => undefined);
-      return health?.ok ? endpoints : undefined;
-    },
-    { timeoutMs: 60_000, everyMs: 200, what: 'the local cloud to answer' },
-  );
 
 const ARTICLES = 2000;
 const body = (i: number) => `Article ${i}. It states a fact. It adds another.`;
@@ -52,11 +31,6 @@ const upload = async (s3: S3Client, bucket: string, keys: string[], stop: () => 
   return acked;
 };
 
-const kill = async (cloud: ChildProcess): Promise<void> => {
-  const exited = new Promise((resolve) => cloud.once('exit', resolve));
-  cloud.kill('SIGKILL');
-  await exited;
-};
 
 describe('kill -9 of the whole local cloud in the middle of a 2,000-article burst', () => {
   let stateDir: string;
@@ -65,13 +39,13 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     stateDir = mkdtempSync(join(tmpdir(), 'rs-kill-'));
   });
   afterEach(async () => {
-    if (cloud && cloud.exitCode === null) await kill(cloud);
+    if (cloud && cloud.exitCode === null) await killNow(cloud);
     rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('loses nothing: after `npm start` again, every uploaded article ends COMPLETED, once', async () => {
     // Prepare
-    cloud = startCloud(stateDir);
+    cloud = startChildCloud(stateDir);
     const first = await endpointsOf(stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
     const keys = keysFor('kill');
@@ -85,10 +59,10 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     );
 
     // Act: kill everything at once, mid-burst, then start again on the same state.
-    await kill(cloud);
+    await killNow(cloud);
     s3.destroy();
     rmSync(join(stateDir, 'endpoints.json'));
-    cloud = startCloud(stateDir);
+    cloud = startChildCloud(stateDir);
     const second = await endpointsOf(stateDir);
     const after = localClients(second.edgeUrl, second.region);
 
@@ -103,7 +77,7 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
 
   it('loses nothing when killed while the uploads are still arriving: every article completes, once', async () => {
     // Prepare: the uploads running when the kill lands.
-    cloud = startCloud(stateDir);
+    cloud = startChildCloud(stateDir);
     const first = await endpointsOf(stateDir);
     const { s3 } = localClients(first.edgeUrl, first.region);
     const keys = keysFor('kill-uploads');
@@ -114,11 +88,11 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     // Act: kill when about half the uploads are in, start again, and upload what was not acknowledged.
     await eventually(async () => (acked.size >= ARTICLES / 2 ? true : undefined), { timeoutMs: 120_000, everyMs: 20, what: 'half the uploads' });
     killing = true;
-    await kill(cloud);
+    await killNow(cloud);
     await uploading;
     s3.destroy();
     rmSync(join(stateDir, 'endpoints.json'));
-    cloud = startCloud(stateDir);
+    cloud = startChildCloud(stateDir);
     const second = await endpointsOf(stateDir);
     const after = localClients(second.edgeUrl, second.region);
     const rest = keys.filter((k) => !acked.has(k));

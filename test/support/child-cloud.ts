@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Endpoints } from '../../local/types';
+import { eventually } from './eventually';
+import { projectRoot } from './local-cloud';
+
+/** `npm start`'s process (the built CLI), on a free port, with a stand-in model; for the kill -9 tests. */
+export const startChildCloud = (stateDir: string): ChildProcess =>
+  spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60',
+      '--model', 'fixed', '--latency-ms', '100', '--state-dir', stateDir],
+    { stdio: 'ignore' },
+  );
+
+/** The endpoints a started cloud wrote to its state folder, once its edge answers. */
+export const endpointsOf = async (stateDir: string): Promise<Endpoints> =>
+  eventually(
+    async () => {
+      const file = join(stateDir, 'endpoints.json');
+      if (!existsSync(file)) return undefined;
+      const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
+      const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`).catch(() => undefined);
+      return health?.ok ? endpoints : undefined;
+    },
+    { timeoutMs: 60_000, everyMs: 200, what: 'the local cloud to answer' },
+  );
+
+/** kill -9, and wait until the process is gone. */
+export const killNow = async (cloud: ChildProcess): Promise<void> => {
+  const exited = new Promise((resolve) => cloud.once('exit', resolve));
+  cloud.kill('SIGKILL');
+  await exited;
+};
