@@ -5,7 +5,8 @@ import { eventuallyProgressing } from './eventually';
 
 /**
  * Waits until every key's row is COMPLETED, for as long as rows keep completing: a restarted local cloud
- * works through its journal at whatever pace the machine allows, so only a stall fails the wait.
+ * works through its journal at whatever pace the machine allows, so only a stall fails the wait. Five
+ * minutes without one more row completing is never shorter than the fixed 300 s wait it replaced.
  */
 export const allCompleted = async (
   dynamo: DynamoDBDocumentClient,
@@ -19,5 +20,5 @@ export const allCompleted = async (
       const completed = found.filter((r) => r.state === 'COMPLETED').length;
       return { done: completed === keys.length ? found : undefined, progress: completed };
     },
-    { stallMs: 120_000, what },
+    { stallMs: 300_000, what },
   );
