@@ -120,8 +120,8 @@ export const sendToEndpoint = async (
     if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
     throw error;
   }
-  const parts = longArticleParts(encoded, deps.policy);
-  if (parts) return sendParts(upload, ids, parts, article.contentType, deps);
+  const long = longArticle(encoded, deps.policy);
+  if (long) return sendParts(upload, ids, long, article.contentType, deps);
 
   const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
   const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded]), MODEL_CONTENT_TYPE);
@@ -197,12 +197,15 @@ const encodeArticle = async (body: Readable): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
-/** The parts of an article over the model's input limit; undefined when one request takes it whole. */
-const longArticleParts = (encoded: Buffer, policy: LongArticlePolicy): string[] | undefined => {
+/**
+ * An article over the model's input limit: its parts, and whether it is research length (decided on the
+ * text here, once); undefined when one request takes it whole.
+ */
+const longArticle = (encoded: Buffer, policy: LongArticlePolicy): { parts: string[]; research: boolean } | undefined => {
   const text = (JSON.parse(encoded.toString('utf-8')) as { inputs: string }).inputs;
   if (policy.estimateTokens(text) <= policy.maxInputTokens) return undefined;
   const parts = policy.split(text);
-  return parts.length > 1 ? parts : undefined;
+  return parts.length > 1 ? { parts, research: policy.isResearch(text) } : undefined;
 };
 
 /**
@@ -212,13 +215,12 @@ const longArticleParts = (encoded: Buffer, policy: LongArticlePolicy): string[] 
 const sendParts = async (
   upload: Upload,
   ids: { articleId: string; inferenceId: string },
-  parts: string[],
+  { parts, research }: { parts: string[]; research: boolean },
   contentType: string | undefined,
   deps: SubmitDeps,
 ): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
   const { articleId, inferenceId } = ids;
   const startedAt = deps.clock.now().toISOString();
-  const research = deps.policy.isResearch(parts.join('\n\n'));
   await deps.ledger.planParts(articleId, inferenceId, {
     parts: parts.length,
     research,

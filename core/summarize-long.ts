@@ -32,7 +32,7 @@ export const summarizeLong = async (text: string, summarize: SummarizeText, opti
     const summary = await summarize(text);
     return { summary, parts: [text], partSummaries: [summary], requests: 1, depth: 0 };
   }
-  const research = policy.isResearch(parts.join('\n\n'));
+  const research = policy.isResearch(text);
   const partLength = asLength(policy.generation('part', { research, count: parts.length }));
   const partSummaries: string[] = [];
   for (const part of parts) partSummaries.push(await summarize(part, partLength));

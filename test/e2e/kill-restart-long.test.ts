@@ -1,12 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { localClients } from '../../local/edge/clients';
 import { rowsFor } from '../../cli/wait';
 import { allCompleted } from '../support/all-completed';
-import { endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
+import { childCloudPerTest, endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
 import { eventually } from '../support/eventually';
 import { generatedArticle } from '../support/long-text';
 
@@ -26,20 +24,12 @@ const countOutputs = async (s3: S3Client, bucket: string): Promise<number> => {
 const ARTICLES = 12;
 
 describe('kill -9 of the whole local cloud in the middle of long articles', () => {
-  let stateDir: string;
-  let cloud: ChildProcess | undefined;
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'rs-kill-long-'));
-  });
-  afterEach(async () => {
-    if (cloud && cloud.exitCode === null) await killNow(cloud);
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const run = childCloudPerTest('rs-kill-long-');
 
   it('loses nothing and records no step twice: every article COMPLETED with every part and one reduce', async () => {
     // Prepare: long articles uploaded (5 or 6 parts each), killed once about a third of the parts are in.
-    cloud = startChildCloud(stateDir);
-    const first = await endpointsOf(stateDir);
+    run.cloud = startChildCloud(run.stateDir);
+    const first = await endpointsOf(run.stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
     const keys = Array.from({ length: ARTICLES }, (_, i) => `input/kill-long/paper-${i}.txt`);
     for (const [i, Key] of keys.entries()) await s3.send(new PutObjectCommand({ Bucket: first.bucket, Key, Body: generatedArticle(3000, 100 + i) }));
@@ -52,11 +42,11 @@ describe('kill -9 of the whole local cloud in the middle of long articles', () =
     );
 
     // Act: kill everything at once, then start again on the same state.
-    await killNow(cloud);
+    await killNow(run.cloud);
     s3.destroy();
-    rmSync(join(stateDir, 'endpoints.json'));
-    cloud = startChildCloud(stateDir);
-    const second = await endpointsOf(stateDir);
+    rmSync(join(run.stateDir, 'endpoints.json'));
+    run.cloud = startChildCloud(run.stateDir);
+    const second = await endpointsOf(run.stateDir);
     const after = localClients(second.edgeUrl, second.region);
     const rows = await allCompleted(after.dynamo, second, keys, `all ${ARTICLES} long articles to complete after the restart`);
 

@@ -1,12 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { localClients } from '../../local/edge/clients';
 import { rowsFor } from '../../cli/wait';
 import { allCompleted } from '../support/all-completed';
-import { endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
+import { childCloudPerTest, endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
 import { eventually } from '../support/eventually';
 
 
@@ -33,20 +31,12 @@ const upload = async (s3: S3Client, bucket: string, keys: string[], stop: () => 
 
 
 describe('kill -9 of the whole local cloud in the middle of a 2,000-article burst', () => {
-  let stateDir: string;
-  let cloud: ChildProcess | undefined;
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'rs-kill-'));
-  });
-  afterEach(async () => {
-    if (cloud && cloud.exitCode === null) await killNow(cloud);
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  const run = childCloudPerTest('rs-kill-');
 
   it('loses nothing: after `npm start` again, every uploaded article ends COMPLETED, once', async () => {
     // Prepare
-    cloud = startChildCloud(stateDir);
-    const first = await endpointsOf(stateDir);
+    run.cloud = startChildCloud(run.stateDir);
+    const first = await endpointsOf(run.stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
     const keys = keysFor('kill');
     expect((await upload(s3, first.bucket, keys, () => false)).size).toBe(ARTICLES);
@@ -59,11 +49,11 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     );
 
     // Act: kill everything at once, mid-burst, then start again on the same state.
-    await killNow(cloud);
+    await killNow(run.cloud);
     s3.destroy();
-    rmSync(join(stateDir, 'endpoints.json'));
-    cloud = startChildCloud(stateDir);
-    const second = await endpointsOf(stateDir);
+    rmSync(join(run.stateDir, 'endpoints.json'));
+    run.cloud = startChildCloud(run.stateDir);
+    const second = await endpointsOf(run.stateDir);
     const after = localClients(second.edgeUrl, second.region);
 
     // Assess
@@ -77,8 +67,8 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
 
   it('loses nothing when killed while the uploads are still arriving: every article completes, once', async () => {
     // Prepare: the uploads running when the kill lands.
-    cloud = startChildCloud(stateDir);
-    const first = await endpointsOf(stateDir);
+    run.cloud = startChildCloud(run.stateDir);
+    const first = await endpointsOf(run.stateDir);
     const { s3 } = localClients(first.edgeUrl, first.region);
     const keys = keysFor('kill-uploads');
     let killing = false;
@@ -88,12 +78,12 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     // Act: kill when about half the uploads are in, start again, and upload what was not acknowledged.
     await eventually(async () => (acked.size >= ARTICLES / 2 ? true : undefined), { timeoutMs: 120_000, everyMs: 20, what: 'half the uploads' });
     killing = true;
-    await killNow(cloud);
+    await killNow(run.cloud);
     await uploading;
     s3.destroy();
-    rmSync(join(stateDir, 'endpoints.json'));
-    cloud = startChildCloud(stateDir);
-    const second = await endpointsOf(stateDir);
+    rmSync(join(run.stateDir, 'endpoints.json'));
+    run.cloud = startChildCloud(run.stateDir);
+    const second = await endpointsOf(run.stateDir);
     const after = localClients(second.edgeUrl, second.region);
     const rest = keys.filter((k) => !acked.has(k));
     expect((await upload(after.s3, second.bucket, rest, () => false)).size).toBe(rest.length);

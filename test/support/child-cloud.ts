@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Endpoints } from '../../local/types';
 import { eventually } from './eventually';
@@ -32,4 +33,21 @@ export const killNow = async (cloud: ChildProcess): Promise<void> => {
   const exited = new Promise((resolve) => cloud.once('exit', resolve));
   cloud.kill('SIGKILL');
   await exited;
+};
+
+/**
+ * A kill test's state folder, made before each test, and its cloud, killed and the folder removed after
+ * it: set `cloud` to what startChildCloud returns.
+ */
+export const childCloudPerTest = (prefix: string): { stateDir: string; cloud?: ChildProcess } => {
+  const current: { stateDir: string; cloud?: ChildProcess } = { stateDir: '' };
+  beforeEach(() => {
+    current.stateDir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    if (current.cloud && current.cloud.exitCode === null) await killNow(current.cloud);
+    current.cloud = undefined;
+    rmSync(current.stateDir, { recursive: true, force: true });
+  });
+  return current;
 };
