@@ -3,6 +3,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { parseS3Url, s3Url } from '../core/ids';
 import type { ArticleStore, OpenedArticle, OutputReader } from '../core/ports';
+import { PUBLISHED_METADATA_KEY } from '../core/published-date';
 
 /** A missing object, or one whose ETag no longer matches (a newer upload replaced it). */
 const isGone = (error: unknown): boolean =>
@@ -39,6 +40,9 @@ export class S3ArticleStore implements ArticleStore {
         body: object.Body as Readable,
         bytes: object.ContentLength ?? 0,
         ...(object.ContentType ? { contentType: object.ContentType } : {}),
+        // GetObject returns user metadata as HeadObject does, so the date costs no extra request
+        // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_ResponseSyntax).
+        ...(object.Metadata?.[PUBLISHED_METADATA_KEY] !== undefined ? { published: object.Metadata[PUBLISHED_METADATA_KEY] } : {}),
       };
     } catch (error) {
       if (isGone(error)) return undefined;

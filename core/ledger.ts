@@ -80,6 +80,17 @@ export interface LedgerRow {
   steps?: Record<string, StepRecord>;
   /** JSON object in S3 holding each part's summary, in order. */
   partSummariesLocation?: string;
+  // Trend analysis (core/article-facts.ts); rows written before it have none of these.
+  /** The `published` S3 metadata, normalised; absent when there was none or it was ignored. */
+  publishedAt?: string;
+  /** YYYY-MM-DD: the published day, else the upload day; the partition key of the byPublishedDay index. */
+  publishedDay?: string;
+  /** Why a `published` value was ignored. */
+  publishedIgnored?: string;
+  /** The article's first line when it looks like a heading. */
+  title?: string;
+  /** Up to 10 lower-cased phrases of 1–3 words saying what the article is about. */
+  keyphrases?: string[];
 }
 
 /**
@@ -120,7 +131,8 @@ export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
 
 /** Fields written once the endpoint accepted the request (every part of a long article). */
 export type SubmittedUpdate = Required<Pick<LedgerRow, 'submittedAt'>> &
-  Pick<LedgerRow, 'requestLocation' | 'outputLocation' | 'failureLocation' | 'contentType'>;
+  Pick<LedgerRow, 'requestLocation' | 'outputLocation' | 'failureLocation' | 'contentType'> &
+  Pick<LedgerRow, 'publishedAt' | 'publishedDay' | 'publishedIgnored' | 'title' | 'keyphrases'>;
 
 /** What a long article's row starts with once split: the parts are level 0. */
 export type PartsPlan = Required<Pick<LedgerRow, 'parts' | 'levelSize' | 'levelStartedAt' | 'requestCount'>> & Pick<LedgerRow, 'contentType' | 'research'>;

@@ -14,6 +14,8 @@ export interface OpenedArticle {
   body: Readable;
   bytes: number;
   contentType?: string;
+  /** The `published` user metadata (x-amz-meta-published), which comes with the object. */
+  published?: string;
 }
 
 export interface InferenceRequest {

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
+import { articleFacts, type ArticleFacts } from './article-facts';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
 import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
@@ -120,8 +121,10 @@ export const sendToEndpoint = async (
     if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
     throw error;
   }
-  const long = longArticle(encoded, deps.policy);
-  if (long) return sendParts(upload, ids, long, article.contentType, deps);
+  const text = (JSON.parse(encoded.toString('utf-8')) as { inputs: string }).inputs;
+  const facts = articleFacts(text, article.published, upload.eventTime);
+  const long = longArticle(text, deps.policy);
+  if (long) return sendParts(upload, ids, long, article.contentType, facts, deps);
 
   const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
   const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded]), MODEL_CONTENT_TYPE);
@@ -154,6 +157,7 @@ export const sendToEndpoint = async (
     ...(article.contentType ? { contentType: article.contentType } : {}),
     outputLocation: accepted.outputLocation,
     failureLocation: accepted.failureLocation,
+    ...facts,
   });
   return { outcome: 'queued', articleId, inferenceId, outputLocation: accepted.outputLocation };
 };
@@ -181,6 +185,8 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
     uploadedAt: upload.eventTime,
     receivedAt,
     day: dayOf(receivedAt),
+    // The upload day until the article is read: a row never read (too large, say) is still in byPublishedDay.
+    publishedDay: dayOf(upload.eventTime),
   };
 };
 
@@ -201,8 +207,7 @@ const encodeArticle = async (body: Readable): Promise<Buffer> => {
  * An article over the model's input limit: its parts, and whether it is research length (decided on the
  * text here, once); undefined when one request takes it whole.
  */
-const longArticle = (encoded: Buffer, policy: LongArticlePolicy): { parts: string[]; research: boolean } | undefined => {
-  const text = (JSON.parse(encoded.toString('utf-8')) as { inputs: string }).inputs;
+const longArticle = (text: string, policy: LongArticlePolicy): { parts: string[]; research: boolean } | undefined => {
   if (policy.estimateTokens(text) <= policy.maxInputTokens) return undefined;
   const parts = policy.split(text);
   return parts.length > 1 ? { parts, research: policy.isResearch(text) } : undefined;
@@ -217,6 +222,7 @@ const sendParts = async (
   ids: { articleId: string; inferenceId: string },
   { parts, research }: { parts: string[]; research: boolean },
   contentType: string | undefined,
+  facts: ArticleFacts,
   deps: SubmitDeps,
 ): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
   const { articleId, inferenceId } = ids;
@@ -246,7 +252,7 @@ const sendParts = async (
       throw new StepNotAcceptedError(error.step, reason, { cause: error.cause });
     }
   }
-  await deps.ledger.markSubmitted(articleId, inferenceId, { submittedAt: deps.clock.now().toISOString() });
+  await deps.ledger.markSubmitted(articleId, inferenceId, { submittedAt: deps.clock.now().toISOString(), ...facts });
   return { outcome: 'queued', articleId, inferenceId, parts: parts.length };
 };
 
