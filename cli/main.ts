@@ -11,6 +11,7 @@ import { formatResults, parseSince, parseState, queryLedger } from './results';
 import { formatRetry, parseRetryStates, runRetry } from './retry';
 import { runStart } from '../local/start';
 import { resolveTarget } from './target';
+import { formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from './trends';
 import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
 import { DEFAULTS } from '../local/defaults';
@@ -29,6 +30,8 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
   reconcile [--ttl 21600] [--timeout 900] [--grace 300] [--aws ...]   repair rows stuck in QUEUED past ttl + timeout + grace seconds
   retry   [--state FAILED|EXPIRED] [--aws ...]   send failed and expired articles to the endpoint again (history kept in the row)
+  trends  [--from 2026-11-01] [--to 2026-11-07] [--by day|week|month] [--top 10] [--prefix sub/folder] [--json|--csv] [--aws ...]
+          articles, top and rising key phrases per published day, week or month (README "Trends")
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -63,6 +66,11 @@ const main = async (argv: string[]): Promise<number> => {
       ttl: { type: 'string' },
       timeout: { type: 'string' },
       grace: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      by: { type: 'string' },
+      top: { type: 'string' },
+      csv: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -139,6 +147,13 @@ const main = async (argv: string[]): Promise<number> => {
       const states = parseRetryStates(values.state);
       const t = await target();
       process.stdout.write(`${formatRetry(await runRetry(t, states), t.description)}\n`);
+      return 0;
+    }
+    case 'trends': {
+      if (values.json && values.csv) throw new Error('--json and --csv: choose one');
+      const query = parseTrendsQuery(values, new Date().toISOString().slice(0, 10));
+      const periods = await runTrends(await target(), query);
+      process.stdout.write(`${values.json ? formatTrendsJson(periods) : values.csv ? formatTrendsCsv(periods) : formatTrends(periods)}\n`);
       return 0;
     }
     case 'demo':

@@ -1,0 +1,90 @@
+import { PublishedDayIndex } from '../adapters/published-day-index';
+import { countsOfDay, daysOf, Granularities, LOOKBACK_PERIODS, periodOf, periodsBefore, periodsBetween, trendsOf, type DayCounts, type Granularity, type PeriodTrend, type TrendRow } from '../core/trends';
+import { number } from './options';
+import { printable } from './printable';
+import type { Target } from './target';
+
+export interface TrendsQuery {
+  from: string;
+  to: string;
+  by: Granularity;
+  top: number;
+  /** Only articles whose key starts with the input prefix plus this. */
+  prefix?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DEFAULT_SPAN: Record<Granularity, number> = { day: 7, week: 4, month: 3 };
+
+/** The command line's options, checked, with defaults: to today, from the span before it. */
+export const parseTrendsQuery = (
+  values: { from?: string; to?: string; by?: string; top?: string; prefix?: string },
+  today: string,
+): TrendsQuery => {
+  const by = (values.by ?? 'day') as Granularity;
+  if (!Granularities.includes(by)) throw new Error(`--by must be one of ${Granularities.join(', ')}; got ${JSON.stringify(values.by)}`);
+  const day = (value: string | undefined, name: string): string | undefined => {
+    if (value === undefined) return undefined;
+    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new Error(`--${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const to = day(values.to, 'to') ?? today;
+  const from = day(values.from, 'from') ?? periodsBefore(to, by, DEFAULT_SPAN[by] - 1).start;
+  if (from > to) throw new Error(`--from ${from} is after --to ${to}`);
+  const top = number(values.top, 'top', 10);
+  if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a whole number of at least 1; got ${JSON.stringify(values.top)}`);
+  return { from, to, by, top, ...(values.prefix ? { prefix: values.prefix } : {}) };
+};
+
+/**
+ * Reads the days of the requested periods and of the LOOKBACK_PERIODS before them (the reference for
+ * rising phrases), one Query per day, and returns the trend of each requested period.
+ */
+export const runTrends = async (target: Pick<Target, 'dynamo' | 'table' | 'inputPrefix'>, query: TrendsQuery): Promise<PeriodTrend[]> => {
+  const index = new PublishedDayIndex(target.dynamo, target.table);
+  const periods = periodsBetween(query.from, query.to, query.by);
+  const first = periods[0] ?? periodOf(query.from, query.by);
+  const readFrom = periodsBefore(first.start, query.by, LOOKBACK_PERIODS).start;
+  const last = periods[periods.length - 1] ?? first;
+  const keyPrefix = query.prefix === undefined ? undefined : query.prefix.startsWith(target.inputPrefix) ? query.prefix : `${target.inputPrefix}${query.prefix}`;
+  const days = new Map<string, DayCounts>();
+  for (const day of daysOf({ start: readFrom, end: last.end })) {
+    const rows: TrendRow[] = [];
+    for await (const page of index.rowsOn(day, keyPrefix)) rows.push(...page);
+    const counts = countsOfDay(rows);
+    if (counts.articles > 0) days.set(day, counts);
+  }
+  return trendsOf(days, periods, query.by, query.top);
+};
+
+export const formatTrendsJson = (periods: PeriodTrend[]): string => JSON.stringify({ periods }, null, 2);
+
+/** One row per period and phrase: kind top or rising, rank, count, score (rising only). */
+export const formatTrendsCsv = (periods: PeriodTrend[]): string => {
+  const cell = (value: string | number) => (typeof value === 'number' ? String(value) : `"${value.replace(/"/g, '""')}"`);
+  const lines = ['start,end,articles,kind,rank,phrase,count,score'];
+  for (const p of periods) {
+    p.top.forEach((t, i) => lines.push([p.start, p.end, p.articles, 'top', i + 1, cell(t.phrase), t.count, ''].join(',')));
+    p.rising.forEach((r, i) => lines.push([p.start, p.end, p.articles, 'rising', i + 1, cell(r.phrase), r.count, r.score].join(',')));
+  }
+  return lines.join('\n');
+};
+
+/** A readable table: per period its article count, then top and rising phrases side by side. */
+export const formatTrends = (periods: PeriodTrend[]): string => {
+  const blocks = periods.map((p) => {
+    const head = `${p.start === p.end ? p.start : `${p.start} .. ${p.end}`}  ${p.articles} article(s)`;
+    if (p.articles === 0) return head;
+    const rows = Math.max(p.top.length, p.rising.length);
+    const lines = [`  ${'top phrases (articles)'.padEnd(40)} rising (z-score, articles)`];
+    for (let i = 0; i < rows; i++) {
+      const t = p.top[i];
+      const r = p.rising[i];
+      const left = t ? `${printable(t.phrase)} (${t.count})` : '';
+      const right = r ? `${printable(r.phrase)} (${r.score.toFixed(2)}, ${r.count})` : '';
+      lines.push(`  ${left.padEnd(40)} ${right}`);
+    }
+    return [head, ...lines].join('\n');
+  });
+  return blocks.join('\n\n');
+};

@@ -1,0 +1,44 @@
+/**
+ * Which phrases are over-represented in one period against a reference (the periods before it): the
+ * weighted log-odds ratio with an informative Dirichlet prior, as a z-score (Monroe, Colaresi & Quinn
+ * 2008, "Fightin' Words", Political Analysis 16(4), eq. 16–22, https://doi.org/10.1093/pan/mpn018).
+ *
+ * The prior is the two periods pooled (α_w = y_w^target + y_w^reference, so α_0 = n_target + n_reference):
+ * a phrase seen once adds as much to its prior as to its count, which shrinks its log-odds towards
+ * zero, and its variance (1/(y+α) on each side) stays large. A phrase in one article of the day, never
+ * seen before, therefore scores far below one that many of the day's articles share.
+ */
+
+export interface PhraseScore {
+  phrase: string;
+  /** z-score of the log-odds ratio: how many standard errors the phrase is above its reference share. */
+  score: number;
+  /** Articles with the phrase in the target period. */
+  count: number;
+}
+
+/** Phrase counts (articles with the phrase) of the target and the reference, ranked by z-score, positive only. */
+export const risingPhrases = (target: ReadonlyMap<string, number>, reference: ReadonlyMap<string, number>): PhraseScore[] => {
+  const nTarget = sum(target);
+  const nReference = sum(reference);
+  const alpha0 = nTarget + nReference;
+  if (nTarget === 0) return [];
+  const scores: PhraseScore[] = [];
+  for (const [phrase, yTarget] of target) {
+    const yReference = reference.get(phrase) ?? 0;
+    const alpha = yTarget + yReference;
+    const delta =
+      Math.log((yTarget + alpha) / (nTarget + alpha0 - yTarget - alpha)) -
+      Math.log((yReference + alpha) / (nReference + alpha0 - yReference - alpha));
+    const variance = 1 / (yTarget + alpha) + 1 / (yReference + alpha);
+    const score = delta / Math.sqrt(variance);
+    if (score > 0) scores.push({ phrase, score, count: yTarget });
+  }
+  return scores.sort((a, b) => b.score - a.score || b.count - a.count || (a.phrase < b.phrase ? -1 : 1));
+};
+
+const sum = (counts: ReadonlyMap<string, number>): number => {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
+};
