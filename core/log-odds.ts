@@ -34,8 +34,11 @@ export const risingPhrases = (target: ReadonlyMap<string, number>, reference: Re
     const score = delta / Math.sqrt(variance);
     if (score > 0) scores.push({ phrase, score, count: yTarget });
   }
-  return scores.sort((a, b) => b.score - a.score || b.count - a.count || (a.phrase < b.phrase ? -1 : 1));
+  return scores.sort((a, b) => b.score - a.score || b.count - a.count || morePrecise(a.phrase, b.phrase));
 };
+
+/** Between equals, the longer phrase first ("heat pump" before "heat", which it contains), then A to Z. */
+export const morePrecise = (a: string, b: string): number => b.split(' ').length - a.split(' ').length || (a < b ? -1 : a > b ? 1 : 0);
 
 const sum = (counts: ReadonlyMap<string, number>): number => {
   let total = 0;

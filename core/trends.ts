@@ -5,7 +5,7 @@
  * a time, and only per-day counts are kept, so 100,000 rows cost a table of counts, not the rows.
  */
 
-import { risingPhrases, type PhraseScore } from './log-odds';
+import { morePrecise, risingPhrases, type PhraseScore } from './log-odds';
 
 export const Granularities = ['day', 'week', 'month'] as const;
 export type Granularity = (typeof Granularities)[number];
@@ -111,7 +111,7 @@ export const trendsOf = (days: ReadonlyMap<string, DayCounts>, periods: Period[]
       articles: counts.articles,
       top: [...counts.phrases]
         .map(([phrase, count]) => ({ phrase, count }))
-        .sort((a, b) => b.count - a.count || (a.phrase < b.phrase ? -1 : 1))
+        .sort((a, b) => b.count - a.count || morePrecise(a.phrase, b.phrase))
         .slice(0, top),
       rising: risingPhrases(counts.phrases, reference.phrases)
         .slice(0, top)
