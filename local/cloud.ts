@@ -54,7 +54,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     options.port ?? DEFAULTS.port,
   );
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
-  await ensureTable(rawDynamo, config.table);
+  await ensureTable(rawDynamo, config.table, { spillFile: join(stateDir, 'ledger-upgrade.jsonl'), log });
 
   const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, timeScale, log, nice: LOCAL_SERVICE_NICENESS });
   const deliver = (logicalId: string, event: unknown) => {

@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { DescribeTableCommand, DynamoDBClient, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import dynalite from 'dynalite';
+import { ensureTable } from '../../../local/dynamodb/tables';
+import { readStackConfig } from '../../../local/template/stack-config';
+import { projectRoot } from '../../support/local-cloud';
+
+/** The ledger as the template defines it now, and as the version before byPublishedDay created it. */
+const current = { ...readStackConfig({ projectRoot }).table, TableName: 'ledger' };
+const previous: CreateTableCommandInput = {
+  ...current,
+  AttributeDefinitions: current.AttributeDefinitions?.filter((a) => a.AttributeName !== 'publishedDay'),
+  GlobalSecondaryIndexes: current.GlobalSecondaryIndexes?.filter((i) => i.IndexName !== 'byPublishedDay'),
+};
+
+const row = (i: number) => ({
+  articleId: `articles/input/a-${i}.txt`,
+  state: 'COMPLETED',
+  key: `input/a-${i}.txt`,
+  receivedAt: `2026-11-0${1 + (i % 3)}T10:00:${String(i % 60).padStart(2, '0')}.000Z`,
+  day: `2026-11-0${1 + (i % 3)}`,
+  summary: `summary ${i}`,
+  // Rows written before trends have no publishedDay; newer ones do.
+  ...(i % 2 === 0 ? { publishedDay: `2026-10-0${1 + (i % 3)}`, keyphrases: ['heat pump', `topic ${i}`] } : {}),
+});
+
+describe('a local ledger created by an earlier version gains the template\'s new index on start', () => {
+  let server: Server;
+  let raw: DynamoDBClient;
+  let db: DynamoDBDocumentClient;
+  let dir: string;
+
+  beforeEach(async () => {
+    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    db = DynamoDBDocumentClient.from(raw);
+    dir = mkdtempSync(join(tmpdir(), 'rs-upgrade-'));
+  });
+  afterEach(async () => {
+    raw.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const indexNames = async () => ((await raw.send(new DescribeTableCommand({ TableName: 'ledger' }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort();
+  const allItems = async () => ((await raw.send(new ScanCommand({ TableName: 'ledger' }))).Items ?? []).length;
+  const publishedOn = async (day: string) =>
+    (await db.send(new QueryCommand({ TableName: 'ledger', IndexName: 'byPublishedDay', KeyConditionExpression: 'publishedDay = :d', ExpressionAttributeValues: { ':d': day } }))).Items ?? [];
+
+  it('adds byPublishedDay, keeps every row, and indexes the rows that have a publishedDay', async () => {
+    // Prepare: the old table with 60 rows.
+    await ensureTable(raw, previous);
+    for (let i = 0; i < 60; i += 25) {
+      await db.send(new BatchWriteCommand({ RequestItems: { ledger: Array.from({ length: Math.min(25, 60 - i) }, (_, j) => ({ PutRequest: { Item: row(i + j) } })) } }));
+    }
+    const spillFile = join(dir, 'ledger-upgrade.jsonl');
+    // Act
+    await ensureTable(raw, current, { spillFile });
+    // Assess
+    expect(await indexNames()).toEqual(['byDay', 'byPublishedDay', 'byState']);
+    expect(await allItems()).toBe(60);
+    const day1 = await publishedOn('2026-10-01');
+    expect(day1.length).toBe(10);
+    expect(day1[0]).toMatchObject({ state: 'COMPLETED', keyphrases: ['heat pump', expect.any(String)] });
+    expect(existsSync(spillFile)).toBe(false);
+  });
+
+  it('leaves a table that has every index alone, and writes no spill file', async () => {
+    await ensureTable(raw, current);
+    await db.send(new BatchWriteCommand({ RequestItems: { ledger: [{ PutRequest: { Item: row(0) } }] } }));
+    const spillFile = join(dir, 'ledger-upgrade.jsonl');
+
+    await ensureTable(raw, current, { spillFile });
+
+    expect(await allItems()).toBe(1);
+    expect(existsSync(spillFile)).toBe(false);
+  });
+
+  it('finishes an upgrade interrupted after the old table was deleted, from the spill file', async () => {
+    // Prepare: the spill file of an upgrade that stopped once the old table was gone.
+    const spillFile = join(dir, 'ledger-upgrade.jsonl');
+    writeFileSync(spillFile, [0, 1, 2, 3].map((i) => `${JSON.stringify(marshall(row(i)))}\n`).join(''));
+    // Act
+    await ensureTable(raw, current, { spillFile });
+    // Assess
+    expect(await allItems()).toBe(4);
+    expect((await publishedOn('2026-10-01')).map((r) => r.articleId)).toEqual(['articles/input/a-0.txt']);
+    expect(existsSync(spillFile)).toBe(false);
+  });
+
+  it('finishes an upgrade interrupted before the old table was deleted', async () => {
+    await ensureTable(raw, previous);
+    await db.send(new BatchWriteCommand({ RequestItems: { ledger: [0, 2].map((i) => ({ PutRequest: { Item: row(i) } })) } }));
+    const spillFile = join(dir, 'ledger-upgrade.jsonl');
+    writeFileSync(spillFile, [0, 2].map((i) => `${JSON.stringify(marshall(row(i)))}\n`).join(''));
+
+    await ensureTable(raw, current, { spillFile });
+
+    expect(await indexNames()).toEqual(['byDay', 'byPublishedDay', 'byState']);
+    expect(await allItems()).toBe(2);
+    expect(existsSync(spillFile)).toBe(false);
+  });
+});
