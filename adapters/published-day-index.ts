@@ -1,4 +1,5 @@
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PublishedDays } from '../core/ports';
 import type { TrendRow } from '../core/trends';
 
 export const PUBLISHED_DAY_INDEX = 'byPublishedDay';
@@ -8,7 +9,7 @@ export const PUBLISHED_DAY_INDEX = 'byPublishedDay';
  * page (a page is at most 1 MB, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html).
  * Never a Scan, so a trend over a week reads that week's rows whatever the size of the table.
  */
-export class PublishedDayIndex {
+export class PublishedDayIndex implements PublishedDays {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,

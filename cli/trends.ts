@@ -1,5 +1,6 @@
 import { PublishedDayIndex } from '../adapters/published-day-index';
-import { countsOfDay, daysOf, Granularities, LOOKBACK_PERIODS, periodOf, periodsBefore, periodsBetween, trendsOf, type DayCounts, type Granularity, type PeriodTrend, type TrendRow } from '../core/trends';
+import { readTrends } from '../core/trends-read';
+import { Granularities, periodsBefore, type Granularity, type PeriodTrend } from '../core/trends';
 import { number } from './options';
 import { printable } from './printable';
 import type { Target } from './target';
@@ -36,25 +37,11 @@ export const parseTrendsQuery = (
   return { from, to, by, top, ...(values.prefix ? { prefix: values.prefix } : {}) };
 };
 
-/**
- * Reads the days of the requested periods and of the LOOKBACK_PERIODS before them (the reference for
- * rising phrases), one Query per day, and returns the trend of each requested period.
- */
+/** The trend of each requested period, read from the byPublishedDay index one day at a time. */
 export const runTrends = async (target: Pick<Target, 'dynamo' | 'table' | 'inputPrefix'>, query: TrendsQuery): Promise<PeriodTrend[]> => {
-  const index = new PublishedDayIndex(target.dynamo, target.table);
-  const periods = periodsBetween(query.from, query.to, query.by);
-  const first = periods[0] ?? periodOf(query.from, query.by);
-  const readFrom = periodsBefore(first.start, query.by, LOOKBACK_PERIODS).start;
-  const last = periods[periods.length - 1] ?? first;
   const keyPrefix = query.prefix === undefined ? undefined : query.prefix.startsWith(target.inputPrefix) ? query.prefix : `${target.inputPrefix}${query.prefix}`;
-  const days = new Map<string, DayCounts>();
-  for (const day of daysOf({ start: readFrom, end: last.end })) {
-    const rows: TrendRow[] = [];
-    for await (const page of index.rowsOn(day, keyPrefix)) rows.push(...page);
-    const counts = countsOfDay(rows);
-    if (counts.articles > 0) days.set(day, counts);
-  }
-  return trendsOf(days, periods, query.by, query.top);
+  const { periods } = await readTrends(new PublishedDayIndex(target.dynamo, target.table), { from: query.from, to: query.to, by: query.by, top: query.top, ...(keyPrefix ? { keyPrefix } : {}) });
+  return periods;
 };
 
 export const formatTrendsJson = (periods: PeriodTrend[]): string => JSON.stringify({ periods }, null, 2);

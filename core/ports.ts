@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { StepId } from './ids';
+import type { TrendRow } from './trends';
 import type { LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from './ledger';
 
 /** The uploaded articles and the model requests made from them (S3). */
@@ -90,4 +91,9 @@ export interface SummaryLedger {
 
 export interface Clock {
   now(): Date;
+}
+
+/** The ledger by published day (trend analysis), one day's rows at a time, page by page. */
+export interface PublishedDays {
+  rowsOn(day: string, keyPrefix?: string): AsyncIterable<TrendRow[]>;
 }

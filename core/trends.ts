@@ -11,6 +11,8 @@ export const Granularities = ['day', 'week', 'month'] as const;
 export type Granularity = (typeof Granularities)[number];
 /** How many periods before each one form its reference for "rising". */
 export const LOOKBACK_PERIODS = 4;
+/** A phrase is listed as rising from one standard error above its earlier share; below that it is noise. */
+export const MIN_RISING_SCORE = 1;
 
 /** What the byPublishedDay index gives for one article. */
 export interface TrendRow {
@@ -114,6 +116,7 @@ export const trendsOf = (days: ReadonlyMap<string, DayCounts>, periods: Period[]
         .sort((a, b) => b.count - a.count || morePrecise(a.phrase, b.phrase))
         .slice(0, top),
       rising: risingPhrases(counts.phrases, reference.phrases)
+        .filter((r) => r.score >= MIN_RISING_SCORE)
         .slice(0, top)
         .map((r) => ({ ...r, score: Math.round(r.score * 100) / 100 })),
     };

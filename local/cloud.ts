@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { makeDashboardHandler } from './dashboard';
 import { ledgerView } from './dashboard/ledger-view';
+import { trendsSource } from './dashboard/trends';
 import { DEFAULTS, LOCAL_SERVICE_NICENESS } from './defaults';
 import { startDynamoProcess } from './dynamodb/dynalite-process';
 import { ensureTable } from './dynamodb/tables';
@@ -84,6 +85,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     metrics: () => endpoint.metrics(),
     scalingActivities: () => endpoint.scalingActivities(),
     ledger: ledgerView(dynamo, config.table.TableName),
+    trends: trendsSource(dynamo, config.table.TableName),
   });
   await instancesInService(endpoint);
 

@@ -3,6 +3,7 @@ import type { ArticleState, LedgerRow } from '../../core/ledger';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
 import { dashboardAssets } from './assets';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
+import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends';
 
 export type { DashboardData, LatestSummary, LedgerSnapshot } from './data';
 
@@ -15,6 +16,8 @@ export interface DashboardSource {
     countsByState(): Promise<Record<ArticleState, number>>;
     latest(limit: number): Promise<LedgerRow[]>;
   };
+  /** The Trends panel's reads (trends.ts); without it the panel says trends are not available. */
+  trends?: TrendsSource;
 }
 
 export interface DashboardOptions {
@@ -55,6 +58,17 @@ export const makeDashboardHandler = (source: DashboardSource, options: Partial<D
     if (url.pathname !== '/_dashboard' && !url.pathname.startsWith('/_dashboard/')) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       json(req, res, 405, { message: `${req.method} is not allowed on the dashboard; use GET` });
+      return true;
+    }
+    if ((url.pathname === '/_dashboard/trends.json' || url.pathname === '/_dashboard/trends/articles.json') && source.trends) {
+      const today = new Date().toISOString().slice(0, 10);
+      try {
+        const read = url.pathname === '/_dashboard/trends.json' ? trendsData : phraseArticles;
+        json(req, res, 200, await read(source.trends, url.searchParams, today));
+      } catch (error) {
+        if (!(error instanceof TrendsQueryError)) throw error;
+        json(req, res, 400, { message: error.message });
+      }
       return true;
     }
     if (url.pathname === '/_dashboard/data.json') {
