@@ -8,6 +8,8 @@ export interface DroppedFile {
   path: string;
   key: string;
   bytes: number;
+  /** Sent as the `published` user metadata (README "Trends"). */
+  published?: string;
 }
 
 /**
@@ -67,7 +69,13 @@ export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: Dr
         // lib-storage switches to multipart above 5 MiB, as `aws s3 cp` does.
         await new Upload({
           client: target.s3,
-          params: { Bucket: target.bucket, Key: file.key, Body: createReadStream(file.path), ...(contentType ? { ContentType: contentType } : {}) },
+          params: {
+            Bucket: target.bucket,
+            Key: file.key,
+            Body: createReadStream(file.path),
+            ...(contentType ? { ContentType: contentType } : {}),
+            ...(file.published ? { Metadata: { published: file.published } } : {}),
+          },
         }).done();
       } catch (error) {
         failures.push({ file, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -11,7 +11,7 @@ import { formatResults, parseSince, parseState, queryLedger } from './results';
 import { formatRetry, parseRetryStates, runRetry } from './retry';
 import { runStart } from '../local/start';
 import { resolveTarget } from './target';
-import { formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from './trends';
+import { checkedPublished, formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from './trends';
 import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
 import { DEFAULTS } from '../local/defaults';
@@ -26,7 +26,7 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
           [--model-error-rate 0.1] [--model-crash-after 50] [--model-slow-rate 0.01 --model-slow-ms 5000]
           [--model-fail-start-rate 0.3] [--s3-error-rate 0.05] [--dynamodb-error-rate 0.05] [--duplicate-rate 0.05]
           (fault injection, off by default; S3/DynamoDB rates can change while running: PUT /_localcloud/faults)
-  drop    <files or folders...> [--prefix sub/folder] [--aws [--stage dev] [--region us-east-1]]
+  drop    <files or folders...> [--prefix sub/folder] [--published 2026-11-04] [--aws [--stage dev] [--region us-east-1]]
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
   reconcile [--ttl 21600] [--timeout 900] [--grace 300] [--aws ...]   repair rows stuck in QUEUED past ttl + timeout + grace seconds
   retry   [--state FAILED|EXPIRED] [--aws ...]   send failed and expired articles to the endpoint again (history kept in the row)
@@ -71,6 +71,7 @@ const main = async (argv: string[]): Promise<number> => {
       by: { type: 'string' },
       top: { type: 'string' },
       csv: { type: 'boolean' },
+      published: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -111,7 +112,8 @@ const main = async (argv: string[]): Promise<number> => {
     case 'drop': {
       if (positionals.length === 0) throw new Error('drop needs files or folders: npm run drop -- article.txt articles/');
       const t = await target();
-      const files = collectFiles(positionals, t.inputPrefix, values.prefix);
+      const published = checkedPublished(values.published);
+      const files = collectFiles(positionals, t.inputPrefix, values.prefix).map((f) => (published ? { ...f, published } : f));
       if (files.length === 0) throw new Error('no files found in the given folders');
       const failures = await dropFiles(t, files);
       const uploaded = files.filter((f) => !failures.some((x) => x.file === f));

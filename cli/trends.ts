@@ -1,6 +1,7 @@
 import { PublishedDayIndex } from '../adapters/published-day-index';
 import { readTrends } from '../core/trends-read';
 import { Granularities, periodsBefore, type Granularity, type PeriodTrend } from '../core/trends';
+import { publishedDate } from '../core/published-date';
 import { number } from './options';
 import { printable } from './printable';
 import type { Target } from './target';
@@ -35,6 +36,14 @@ export const parseTrendsQuery = (
   const top = number(values.top, 'top', 10);
   if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a whole number of at least 1; got ${JSON.stringify(values.top)}`);
   return { from, to, by, top, ...(values.prefix ? { prefix: values.prefix } : {}) };
+};
+
+/** `drop --published`: a date the pipeline will take, checked before anything is uploaded. */
+export const checkedPublished = (value: string | undefined, now = new Date()): string | undefined => {
+  if (value === undefined) return undefined;
+  const { publishedIgnored } = publishedDate(value, now.toISOString());
+  if (publishedIgnored) throw new Error(`--published: ${publishedIgnored.replace(/; the upload day .*$/, '')}`);
+  return value.trim();
 };
 
 /** The trend of each requested period, read from the byPublishedDay index one day at a time. */
