@@ -3,11 +3,16 @@
  * weighted log-odds ratio with an informative Dirichlet prior, as a z-score (Monroe, Colaresi & Quinn
  * 2008, "Fightin' Words", Political Analysis 16(4), eq. 16–22, https://doi.org/10.1093/pan/mpn018).
  *
- * The prior is the two periods pooled (α_w = y_w^target + y_w^reference, so α_0 = n_target + n_reference):
- * a phrase seen once adds as much to its prior as to its count, which shrinks its log-odds towards
- * zero, and its variance (1/(y+α) on each side) stays large. A phrase in one article of the day, never
- * seen before, therefore scores far below one that many of the day's articles share.
+ * The prior is the two periods pooled, weighted to a tenth of the data (α_w = PRIOR_WEIGHT ·
+ * (y_w^target + y_w^reference)): its shares are the phrase's overall share, so a phrase seen once gets a
+ * small prior and its variance (1/(y+α) on each side) stays large. A phrase in one article of the day,
+ * never seen before, therefore scores far below one that many of the day's articles share. A weight of
+ * 1 (a prior as large as the data) hid a topic in 3 of a day's 4 articles against 1 of the 6 before
+ * (z 0.84); at 0.1 it scores 1.27, and a one-off new phrase about 1.
  */
+
+/** How much the pooled counts weigh as a prior, relative to the data. */
+export const PRIOR_WEIGHT = 0.1;
 
 export interface PhraseScore {
   phrase: string;
@@ -21,12 +26,12 @@ export interface PhraseScore {
 export const risingPhrases = (target: ReadonlyMap<string, number>, reference: ReadonlyMap<string, number>): PhraseScore[] => {
   const nTarget = sum(target);
   const nReference = sum(reference);
-  const alpha0 = nTarget + nReference;
+  const alpha0 = PRIOR_WEIGHT * (nTarget + nReference);
   if (nTarget === 0) return [];
   const scores: PhraseScore[] = [];
   for (const [phrase, yTarget] of target) {
     const yReference = reference.get(phrase) ?? 0;
-    const alpha = yTarget + yReference;
+    const alpha = PRIOR_WEIGHT * (yTarget + yReference);
     const delta =
       Math.log((yTarget + alpha) / (nTarget + alpha0 - yTarget - alpha)) -
       Math.log((yReference + alpha) / (nReference + alpha0 - yReference - alpha));

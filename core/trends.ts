@@ -13,6 +13,8 @@ export type Granularity = (typeof Granularities)[number];
 export const LOOKBACK_PERIODS = 4;
 /** A phrase is listed as rising from one standard error above its earlier share; below that it is noise. */
 export const MIN_RISING_SCORE = 1;
+/** A phrase in one article is not a trend, however new it is. */
+export const MIN_RISING_ARTICLES = 2;
 
 /** What the byPublishedDay index gives for one article. */
 export interface TrendRow {
@@ -116,7 +118,7 @@ export const trendsOf = (days: ReadonlyMap<string, DayCounts>, periods: Period[]
         .sort((a, b) => b.count - a.count || morePrecise(a.phrase, b.phrase))
         .slice(0, top),
       rising: risingPhrases(counts.phrases, reference.phrases)
-        .filter((r) => r.score >= MIN_RISING_SCORE)
+        .filter((r) => r.score >= MIN_RISING_SCORE && r.count >= MIN_RISING_ARTICLES)
         .slice(0, top)
         .map((r) => ({ ...r, score: Math.round(r.score * 100) / 100 })),
     };

@@ -76,4 +76,19 @@ describe('trends by period', () => {
     expect(last?.rising[0]).toMatchObject({ phrase: 'heat pump', count: 6 });
     expect(last?.rising[0]?.score).toBeGreaterThan(1.96);
   });
+
+  it('lists a topic in 3 of a small day\'s 4 articles as rising, and never a phrase of one article', () => {
+    const row = (publishedDay: string, i: number, keyphrases: string[]): TrendRow => ({ articleId: `${publishedDay}-${i}`, publishedDay, state: 'COMPLETED', keyphrases });
+    const before = ['glacial lake', 'port', 'battery', 'carbon', 'blood pressure', 'library'].map((p, i) => row('2026-11-04', i, [p, `other ${i}`]));
+    const day = [0, 1, 2].map((i) => row('2026-11-05', i, ['glacial lake', 'warning system'])).concat(row('2026-11-05', 3, ['battery', 'quantum sensor']));
+    const days = new Map([
+      ['2026-11-04', countsOfDay(before)],
+      ['2026-11-05', countsOfDay(day)],
+    ]);
+
+    const [last] = trendsOf(days, [{ start: '2026-11-05', end: '2026-11-05' }], 'day', 10);
+
+    expect(last?.rising.map((r) => r.phrase)).toEqual(['warning system', 'glacial lake']);
+    expect(last?.rising.every((r) => r.count >= 2 && r.score >= 1)).toBe(true);
+  });
 });
