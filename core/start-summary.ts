@@ -6,7 +6,7 @@ import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeS
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articles';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
-import { sendStep, StepNotAcceptedError } from './send-step';
+import { sendSteps, StepNotAcceptedError } from './send-step';
 
 /** One object-created record from S3, key already URL-decoded. */
 export interface Upload {
@@ -235,9 +235,8 @@ const sendParts = async (
   if ((row.level ?? 0) === 0) {
     const generation = deps.policy.generation('part', { research: row.research ?? research, count: parts.length });
     try {
-      for (const step of unsentSteps(row, inferenceId)) {
-        await sendStep(deps, ids, step, parts[Number(step.slice(1)) - 1] as string, generation, row.steps?.[step] !== undefined);
-      }
+      const steps = unsentSteps(row, inferenceId).map((step) => ({ step, input: parts[Number(step.slice(1)) - 1] as string, resend: row.steps?.[step] !== undefined }));
+      await sendSteps(deps, ids, steps, generation);
     } catch (error) {
       if (!(error instanceof StepNotAcceptedError)) throw error;
       const completedAt = deps.clock.now().toISOString();
