@@ -113,18 +113,18 @@ export const sendToEndpoint = async (
   }
 
   // Read whole (bounded by maxArticleBytes above): the token estimate decides between one request and parts.
-  let encoded: Buffer;
+  let encoded: { request: Buffer; text: string };
   try {
     encoded = await encodeArticle(article.body);
   } catch (error) {
     if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
     throw error;
   }
-  const long = longArticle(encoded, deps.policy);
+  const long = longArticle(encoded.text, deps.policy);
   if (long) return sendParts(upload, ids, long, article.contentType, deps);
 
   const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
-  const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded]), MODEL_CONTENT_TYPE);
+  const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded.request]), MODEL_CONTENT_TYPE);
 
   let accepted;
   try {
@@ -184,8 +184,8 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
   };
 };
 
-/** The article as the model request JSON, checked on the way (RejectedArticleError for non-text). */
-const encodeArticle = async (body: Readable): Promise<Buffer> => {
+/** The article as the model request JSON and as text, checked on the way (RejectedArticleError for non-text). */
+const encodeArticle = async (body: Readable): Promise<{ request: Buffer; text: string }> => {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -193,16 +193,16 @@ const encodeArticle = async (body: Readable): Promise<Buffer> => {
       done();
     },
   });
-  await pipeline(body, new ModelRequestEncoder(), sink);
-  return Buffer.concat(chunks);
+  const encoder = new ModelRequestEncoder(undefined, { keepText: true });
+  await pipeline(body, encoder, sink);
+  return { request: Buffer.concat(chunks), text: encoder.text ?? '' };
 };
 
 /**
  * An article over the model's input limit: its parts, and whether it is research length (decided on the
  * text here, once); undefined when one request takes it whole.
  */
-const longArticle = (encoded: Buffer, policy: LongArticlePolicy): { parts: string[]; research: boolean } | undefined => {
-  const text = (JSON.parse(encoded.toString('utf-8')) as { inputs: string }).inputs;
+const longArticle = (text: string, policy: LongArticlePolicy): { parts: string[]; research: boolean } | undefined => {
   if (policy.estimateTokens(text) <= policy.maxInputTokens) return undefined;
   const parts = policy.split(text);
   return parts.length > 1 ? { parts, research: policy.isResearch(text) } : undefined;
