@@ -43,10 +43,21 @@ export class ModelRequestEncoder extends Transform {
   private sawText = false;
   private sawLetter = false;
   private controlChars = 0;
+  private readonly pieces: string[] | undefined;
   readonly stats: ArticleStats = { bytes: 0, chars: 0 };
 
-  constructor(private readonly parameters: Record<string, unknown> = MODEL_PARAMETERS) {
+  /** `keepText`: also keep the decoded article, for a caller that needs the text itself (see `text`). */
+  constructor(
+    private readonly parameters: Record<string, unknown> = MODEL_PARAMETERS,
+    { keepText = false }: { keepText?: boolean } = {},
+  ) {
     super({ readableObjectMode: false });
+    this.pieces = keepText ? [] : undefined;
+  }
+
+  /** The decoded article once the stream has ended (with `keepText`; otherwise undefined). */
+  get text(): string | undefined {
+    return this.pieces?.join('');
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -95,6 +106,7 @@ export class ModelRequestEncoder extends Transform {
     this.controlChars += text.match(CONTROL)?.length ?? 0;
     if (!this.sawText && /\S/.test(text)) this.sawText = true;
     if (!this.sawLetter && /\p{L}/u.test(text)) this.sawLetter = true;
+    this.pieces?.push(text);
     // JSON.stringify of a string escapes quotes, backslashes, control and lone surrogate characters.
     this.push(JSON.stringify(text).slice(1, -1));
   }

@@ -4,7 +4,7 @@ import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './long-articles';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader } from './ports';
-import { sendStep, type StepSenderDeps } from './send-step';
+import { sendSteps, type StepSenderDeps } from './send-step';
 
 /**
  * The collect and reduce half of a long article (core/long-articles.ts): each step's outcome is
@@ -126,10 +126,11 @@ const sendGroups = async (row: LedgerRow, groups: string[][], ids: { articleId: 
   const kind = groups.length === 1 ? 'final' : 'reduce';
   // Rows split before `research` was kept were sized as research articles.
   const generation = deps.policy.generation(kind, { research: row.research ?? true, count: groups.length });
-  for (const step of unsentSteps(row, ids.inferenceId)) {
+  const steps = unsentSteps(row, ids.inferenceId).flatMap((step) => {
     const group = groups[Number(step.split('-')[1]) - 1];
-    if (group) await sendStep(deps, ids, step, joinSummaries(group), generation, row.steps?.[step] !== undefined);
-  }
+    return group ? [{ step, input: joinSummaries(group), resend: row.steps?.[step] !== undefined }] : [];
+  });
+  await sendSteps(deps, ids, steps, generation);
 };
 
 /** Each step's summary of a finished level, in order, or why one cannot be read. */

@@ -68,3 +68,45 @@ export const sendStep = async (
     resend,
   );
 };
+
+/**
+ * How many steps one invocation sends at once. A 1 MB article is about 250 parts, each three round trips
+ * (S3 PutObject, InvokeEndpointAsync, DynamoDB UpdateItem): one at a time that is most of a 60 s Lambda
+ * timeout on a slow day. Eight keeps well inside the per-account SageMaker runtime request rate.
+ */
+export const STEP_SEND_CONCURRENCY = 8;
+
+export interface StepToSend {
+  step: StepId;
+  input: string;
+  /** Sent by an earlier attempt, so one more request in requestCount (see sendStep). */
+  resend: boolean;
+}
+
+/**
+ * Sends steps, up to `concurrency` at once, in order. At the first step the endpoint refuses, no further
+ * step starts; the ones in flight finish (each is recorded as sent), then that first error is thrown, so a
+ * retried invocation sends only the steps not recorded.
+ */
+export const sendSteps = async (
+  deps: StepSenderDeps,
+  ids: { articleId: string; inferenceId: string },
+  steps: readonly StepToSend[],
+  generation: GenerationParameters,
+  concurrency = STEP_SEND_CONCURRENCY,
+): Promise<void> => {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < steps.length) {
+      const { step, input, resend } = steps[next++] as StepToSend;
+      try {
+        await sendStep(deps, ids, step, input, generation, resend);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, steps.length) }, worker));
+  if (failure) throw failure.error;
+};

@@ -7,7 +7,7 @@ import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeS
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articles';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
-import { sendStep, StepNotAcceptedError } from './send-step';
+import { sendSteps, StepNotAcceptedError } from './send-step';
 
 /** One object-created record from S3, key already URL-decoded. */
 export interface Upload {
@@ -114,20 +114,19 @@ export const sendToEndpoint = async (
   }
 
   // Read whole (bounded by maxArticleBytes above): the token estimate decides between one request and parts.
-  let encoded: Buffer;
+  let encoded: { request: Buffer; text: string };
   try {
     encoded = await encodeArticle(article.body);
   } catch (error) {
     if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
     throw error;
   }
-  const text = (JSON.parse(encoded.toString('utf-8')) as { inputs: string }).inputs;
-  const facts = articleFacts(text, article.published, upload.eventTime);
-  const long = longArticle(text, deps.policy);
+  const facts = articleFacts(encoded.text, article.published, upload.eventTime);
+  const long = longArticle(encoded.text, deps.policy);
   if (long) return sendParts(upload, ids, long, article.contentType, facts, deps);
 
   const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
-  const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded]), MODEL_CONTENT_TYPE);
+  const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded.request]), MODEL_CONTENT_TYPE);
 
   let accepted;
   try {
@@ -190,8 +189,8 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
   };
 };
 
-/** The article as the model request JSON, checked on the way (RejectedArticleError for non-text). */
-const encodeArticle = async (body: Readable): Promise<Buffer> => {
+/** The article as the model request JSON and as text, checked on the way (RejectedArticleError for non-text). */
+const encodeArticle = async (body: Readable): Promise<{ request: Buffer; text: string }> => {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -199,8 +198,9 @@ const encodeArticle = async (body: Readable): Promise<Buffer> => {
       done();
     },
   });
-  await pipeline(body, new ModelRequestEncoder(), sink);
-  return Buffer.concat(chunks);
+  const encoder = new ModelRequestEncoder(undefined, { keepText: true });
+  await pipeline(body, encoder, sink);
+  return { request: Buffer.concat(chunks), text: encoder.text ?? '' };
 };
 
 /**
@@ -241,9 +241,8 @@ const sendParts = async (
   if ((row.level ?? 0) === 0) {
     const generation = deps.policy.generation('part', { research: row.research ?? research, count: parts.length });
     try {
-      for (const step of unsentSteps(row, inferenceId)) {
-        await sendStep(deps, ids, step, parts[Number(step.slice(1)) - 1] as string, generation, row.steps?.[step] !== undefined);
-      }
+      const steps = unsentSteps(row, inferenceId).map((step) => ({ step, input: parts[Number(step.slice(1)) - 1] as string, resend: row.steps?.[step] !== undefined }));
+      await sendSteps(deps, ids, steps, generation);
     } catch (error) {
       if (!(error instanceof StepNotAcceptedError)) throw error;
       const completedAt = deps.clock.now().toISOString();

@@ -35,6 +35,23 @@ describe('ModelRequestEncoder', () => {
     expect(modelParameters()).toEqual({ truncation: true });
   });
 
+  it('keeps the decoded text when asked, the same text the request carries, and nothing otherwise', async () => {
+    // Prepare: one byte a chunk, so characters are split across chunks.
+    const text = 'Quotes " and \\ kept; naïve 日本 🙂\nSecond line.';
+    const chunks = [...Buffer.from(text)].map((byte) => Buffer.from([byte]));
+    const keeping = new ModelRequestEncoder(undefined, { keepText: true });
+    const request: string[] = [];
+    keeping.on('data', (d: Buffer | string) => request.push(d.toString()));
+
+    // Act
+    await pipeline(Readable.from(chunks), keeping);
+
+    // Assess
+    expect(keeping.text).toBe(text);
+    expect(JSON.parse(request.join('')).inputs).toBe(text);
+    expect(new ModelRequestEncoder().text).toBeUndefined();
+  });
+
   it('keeps multi-byte characters that are split across chunks', async () => {
     const bytes = Buffer.from('a🙂b日c');
     const chunks = [...bytes].map((byte) => Buffer.from([byte]));

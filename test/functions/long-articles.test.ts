@@ -69,6 +69,9 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     return failureFor({ inferenceId: record.id, requestLocation: s3Url(emu.bucket, requestKeyFor('requests/', current.articleId, record.id)) }, reason);
   };
   const parts = (current: LedgerRow): StepId[] => Array.from({ length: current.parts ?? 0 }, (_, i) => `p${i + 1}` as StepId);
+  // Parts are sent several at once (core/send-step.ts), so they reach the endpoint in any order.
+  const partNumber = (inferenceId: string): number => Number(/-p(\d+)$/.exec(inferenceId)?.[1]);
+  const inPartOrder = <T extends { inferenceId: string }>(requests: readonly T[]): T[] => [...requests].sort((a, b) => partNumber(a.inferenceId) - partNumber(b.inferenceId));
 
   it('splits an article over the input limit into parts, each its own request within the limit, with deterministic ids', async () => {
     // Prepare
@@ -82,10 +85,10 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     const count = queued.parts as number;
     expect(count).toBeGreaterThan(4);
     expect(queued).toMatchObject({ state: 'QUEUED', parts: count, partsDone: 0, level: 0, levelSize: count, levelDone: 0, requestCount: count, submittedAt: '2026-11-26T10:00:00.000Z' });
-    expect(queue.requests.map((r) => r.inferenceId)).toEqual(parts(queued).map((p) => `${queued.inferenceId}-${p}`));
+    expect(inPartOrder(queue.requests).map((r) => r.inferenceId)).toEqual(parts(queued).map((p) => `${queued.inferenceId}-${p}`));
     expect(queue.requests.every((r) => r.inferenceId.length <= 64 && parseStepInferenceId(r.inferenceId)?.inferenceId === queued.inferenceId)).toBe(true);
     const inputs: string[] = [];
-    for (const request of queue.requests) {
+    for (const request of inPartOrder(queue.requests)) {
       const body = JSON.parse(await read(request.inputLocation)) as { inputs: string; parameters: Record<string, unknown> };
       expect(estimateTokens(body.inputs)).toBeLessThanOrEqual(1024);
       expect(body.parameters).toMatchObject({ truncation: true, max_length: expect.any(Number) });
@@ -99,11 +102,14 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
   it('sends each part once: a redelivered event sends nothing, and a retried invocation sends only the parts the endpoint did not accept', async () => {
     const { onUpload } = handlers();
     const { event, articleId } = await put(generatedArticle(3000, 2));
-    // The endpoint refuses the third part: the row is FAILED naming it, and the invocation throws.
-    let accepted = 0;
+    // The endpoint refuses the third part once: the row is FAILED naming it, and the invocation throws.
+    let refused = false;
     const submit = queue.submit.bind(queue);
     queue.submit = async (request) => {
-      if (++accepted === 3) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      if (!refused && request.inferenceId.endsWith('-p3')) {
+        refused = true;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
       return submit(request);
     };
     await expect(onUpload(event, 'delivery-1')).rejects.toThrow('part 3');
@@ -118,7 +124,7 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     // Assess
     const queued = await row(articleId);
     expect(queued).toMatchObject({ state: 'QUEUED', requestCount: queued.parts });
-    expect(queue.requests.map((r) => r.inferenceId)).toEqual(parts(queued).map((p) => `${queued.inferenceId}-${p}`));
+    expect(inPartOrder(queue.requests).map((r) => r.inferenceId)).toEqual(parts(queued).map((p) => `${queued.inferenceId}-${p}`));
   });
 
   it('records each part once, sends exactly one final reduce when the last part is in, and completes with every request counted', async () => {

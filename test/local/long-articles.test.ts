@@ -1,8 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { runRetry } from '../../cli/retry';
 import { resolveTarget } from '../../cli/target';
-import { rowsFor } from '../../cli/wait';
-import { eventually } from '../support/eventually';
 import { generatedArticle } from '../support/long-text';
 import { projectRoot, putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
@@ -53,22 +51,13 @@ describe('long articles on the local cloud: split, map, reduce, end to end', () 
 });
 
 describe('npm run retry of a long article on the local cloud', () => {
-  it('fails naming a part when the model fails, then completes after a retry that resends the failed parts only', async () => {
-    // Prepare: every model call fails, so every part fails and the article ends FAILED.
+  it('fails naming a part when the model fails, then completes after a retry that sends only the parts without a summary', async () => {
+    // Prepare: every model call fails, so the article ends FAILED at its first part's failure.
     const failing = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '10', '--error-rate', '1'] });
     await putArticle(failing, 'input/long/retry-me.txt', generatedArticle(2500, 11));
-    await terminalRows(failing, ['input/long/retry-me.txt']);
-    // The row is FAILED at the first part's failure; wait for every part's outcome before the retry.
-    // TODO(issue 10): a retry while parts of the failed attempt are still answering undercounts
-    // requestCount (seen as 13 instead of 15); the ledger's step accounting needs a look.
-    const failed = await eventually(
-      async () => {
-        const [row] = await rowsFor(failing.dynamo, failing.endpoints.table, failing.endpoints.bucket, ['input/long/retry-me.txt']);
-        const steps = Object.values(row?.steps ?? {});
-        return row && steps.length === row.parts && steps.every((step) => step.s === 'failed') ? row : undefined;
-      },
-      { timeoutMs: 60_000, everyMs: 100, what: 'every part of the failed attempt to have its outcome' },
-    );
+    // The row is FAILED at the first part's failure. The retry does not wait for the other parts: the
+    // ones still queued are answered by the healthy cloud after the restart, before or after the retry.
+    const [failed] = [...(await terminalRows(failing, ['input/long/retry-me.txt'])).values()];
     expect(failed).toMatchObject({ state: 'FAILED', failedStage: 'inference', partsDone: 0 });
     expect(failed?.reason).toMatch(new RegExp(`^part \\d+ of ${failed?.parts}: `));
     await failing.close();
@@ -77,14 +66,20 @@ describe('npm run retry of a long article on the local cloud', () => {
       // Act: what `npm run retry -- --state FAILED` runs.
       const results = await runRetry(await resolveTarget({ stateDir: healthy.stateDir, projectRoot }), ['FAILED']);
 
-      // Assess: every part sent once more under attempt 2, then one reduce.
+      // Assess: attempt 2 sends every part without a summary, then the reduce.
       expect(results).toEqual([expect.objectContaining({ key: 'input/long/retry-me.txt', outcome: 'queued', attempt: 2 })]);
       const row = (await terminalRows(healthy, ['input/long/retry-me.txt'])).get('input/long/retry-me.txt');
       const parts = failed?.parts as number;
-      // Attempt 1 sent the parts (all failed, so no reduce); attempt 2's steps are on the row.
-      expect(row).toMatchObject({ state: 'COMPLETED', attempt: 2, parts, partsDone: parts, requestCount: parts + Object.keys(row?.steps ?? {}).length });
-      expect(Object.keys(row?.steps ?? {}).length).toBeGreaterThan(parts);
-      expect(Object.values(row?.steps ?? {}).every((s) => s.id.startsWith(`${row?.inferenceId}-`))).toBe(true);
+      expect(row).toMatchObject({ state: 'COMPLETED', attempt: 2, parts, partsDone: parts });
+      const steps = Object.entries(row?.steps ?? {});
+      const resent = steps.filter(([, step]) => step.id.startsWith(`${row?.inferenceId}-`));
+      // A part attempt 1 summarized after the failure (answered after the restart, before the retry
+      // reopened the row) is kept, not sent again; every other step is attempt 2's.
+      const kept = steps.filter(([, step]) => !step.id.startsWith(`${row?.inferenceId}-`));
+      expect(kept.every(([name, step]) => name.startsWith('p') && step.s === 'done' && step.id.startsWith(`${failed?.inferenceId}-`))).toBe(true);
+      expect(resent.some(([name]) => name.startsWith('r'))).toBe(true);
+      // Every request is counted once: attempt 1's parts, then each request attempt 2 sent.
+      expect(row?.requestCount).toBe(parts + resent.length);
     } finally {
       await healthy.dispose();
     }
