@@ -61,7 +61,7 @@ const handler = require(workerData.bundle)[workerData.exportName];
 parentPort.on('message', async ({ id, event, deadline, requestId }) => {
   const context = {
     callbackWaitsForEmptyEventLoop: true, functionName: workerData.name, functionVersion: '$LATEST',
-    invokedFunctionArn: workerData.arn, memoryLimitInMB: '512', awsRequestId: requestId,
+    invokedFunctionArn: workerData.arn, memoryLimitInMB: String(workerData.memorySizeMB), awsRequestId: requestId,
     logGroupName: '/aws/lambda/' + workerData.name, logStreamName: 'local/[$LATEST]' + workerData.name,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
@@ -152,7 +152,7 @@ export class LocalLambda {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, nice: this.options.nice ?? 0 },
+      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, memorySizeMB: fn.memorySizeMB, nice: this.options.nice ?? 0 },
       stdout: true,
       stderr: true,
     });

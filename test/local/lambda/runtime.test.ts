@@ -15,7 +15,7 @@ exports.handler = async (event, context) => {
   const file = event.dir + '/' + event.name;
   const calls = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf-8')) + 1 : 1;
   fs.writeFileSync(file, String(calls));
-  fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName }));
+  fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName, memory: context.memoryLimitInMB }));
   fs.appendFileSync(file + '.ids', context.awsRequestId + '\\n');
   const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
   fs.writeFileSync(file + '.nice', String(require('node:os').getPriority(tid)));
@@ -41,6 +41,7 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     exportName: 'handler',
     environment: { OWN_SETTING: 'from-template' },
     timeoutS: 5,
+    memorySizeMB: 256,
     maximumRetryAttempts: 2,
     maximumEventAgeS: 21600,
     onFailureQueue: 'test-dlq',
@@ -75,14 +76,14 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     expect(getPriority()).toBe(0);
   });
 
-  it('runs the bundle with the function environment plus the local endpoints', async () => {
+  it('runs the bundle with the function environment plus the local endpoints, and the memory size the template gives', async () => {
     const lambda = start();
 
     lambda.invokeAsync({ dir, name: 'ok' });
 
     await eventually(() => lambda.idle(), { what: 'the invocation to finish' });
     expect(calls('ok')).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({ own: 'from-template', added: 'http://127.0.0.1:1', fn: 'test-fn' });
+    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({ own: 'from-template', added: 'http://127.0.0.1:1', fn: 'test-fn', memory: '256' });
   });
 
   it('retries a failing invocation and succeeds on the second retry', async () => {
