@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { makeDashboardHandler } from './dashboard';
 import { ledgerView } from './dashboard/ledger-view';
-import { DEFAULTS, LOCAL_SERVICE_NICENESS } from './defaults';
+import { DEFAULTS } from './defaults';
 import { startDynamoProcess } from './dynamodb/dynalite-process';
 import { ensureTable } from './dynamodb/tables';
 import { localClients } from './edge/clients';
@@ -40,7 +40,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const faults = new FaultInjector();
 
   const s3Mount = await mountS3rver({ directory: join(stateDir, 's3'), bucket: config.bucket, refuse: (req, res) => faults.refuse('s3', req, res) });
-  const dynamoProcess = await startDynamoProcess(join(stateDir, 'dynamodb'), log, LOCAL_SERVICE_NICENESS);
+  const dynamoProcess = await startDynamoProcess(join(stateDir, 'dynamodb'), log);
   const late: { endpoint?: AsyncEndpoint; dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> } = {};
   const edge = await startEdge(
     {
@@ -56,7 +56,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
   await ensureTable(rawDynamo, config.table);
 
-  const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, timeScale, log, nice: LOCAL_SERVICE_NICENESS });
+  const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, timeScale, log });
   const deliver = (logicalId: string, event: unknown) => {
     for (let i = faults.deliveries(); i > 0; i--) functions[logicalId]?.invokeAsync(event);
   };

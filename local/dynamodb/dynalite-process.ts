@@ -30,7 +30,6 @@ export interface DynamoProcess {
 export const startDynamoProcess = async (
   dataDir: string,
   log: (message: string, fields?: Record<string, unknown>) => void,
-  nice = 0,
 ): Promise<DynamoProcess> => {
   // A socket path must fit sockaddr_un (108 bytes on Linux), so it lives in a short private folder.
   const socketDir = mkdtempSync(join(tmpdir(), 'rs-dynalite-'));
@@ -39,7 +38,6 @@ export const startDynamoProcess = async (
   const { child, exited } = await startChild(['-e', CHILD], {
     description: 'dynalite',
     env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir, DYNALITE_SOCKET: socketPath },
-    nice,
   });
   void exited.then((code) => {
     if (!closing) log('dynalite process exited', { code });

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { FUNCTION_THREAD_PREFIX } from '../defaults';
 import { Journal } from '../support/journal';
 import type { LocalFunction } from '../template/stack-config';
 
@@ -28,8 +29,6 @@ export interface LambdaRuntimeOptions {
   timeScale: number;
   /** Concurrent invocations at most (Lambda scales out; one machine should not). */
   concurrency?: number;
-  /** Scheduling niceness of the function's thread (Linux; elsewhere ignored): see LOCAL_SERVICE_NICENESS. */
-  nice?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -51,12 +50,10 @@ const RETRY_WAITS_S = [60, 120];
 // The worker only loads the bundle and calls its handler; everything else stays in this thread.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-if (workerData.nice) {
-  try {
-    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-    require('node:os').setPriority(tid, workerData.nice);
-  } catch {}
-}
+try {
+  // Linux keeps at most 15 bytes of a thread's name.
+  require('node:fs').writeFileSync('/proc/thread-self/comm', workerData.threadName.slice(0, 15));
+} catch {}
 const handler = require(workerData.bundle)[workerData.exportName];
 parentPort.on('message', async ({ id, event, deadline, requestId }) => {
   const context = {
@@ -152,7 +149,7 @@ export class LocalLambda {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, memorySizeMB: fn.memorySizeMB, nice: this.options.nice ?? 0 },
+      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, memorySizeMB: fn.memorySizeMB, threadName: FUNCTION_THREAD_PREFIX + fn.name.split('-').pop() },
       stdout: true,
       stderr: true,
     });
