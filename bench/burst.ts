@@ -5,7 +5,7 @@ import { isTerminal, type LedgerRow } from '../core/ledger';
 import { rowsFor } from '../cli/wait';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import type { StackConfig } from '../local/template/stack-config';
-import { uploadBurst } from './burst-uploader';
+import { uploadBurst, uploaderProgram } from './burst-uploader';
 import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
 
@@ -137,7 +137,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     const keys = Array.from({ length: options.articles }, (_, i) => `input/burst/article-${String(i).padStart(6, '0')}.txt`);
 
     // Act: the burst, as fast as the S3 emulator takes it, from an uploader thread of its own.
-    const dropAt = await uploadBurst({
+    const dropAt = await uploadBurst(uploaderProgram(options.projectRoot), {
       edgeUrl: cloud.endpoints.edgeUrl,
       region: cloud.endpoints.region,
       bucket,

@@ -19,12 +19,15 @@ import { Worker } from 'node:worker_threads';
 import { FUNCTION_THREAD_PREFIX } from '../defaults';
 import { Journal } from '../support/journal';
 import type { LocalFunction } from '../template/stack-config';
+import type { WorkerData, WorkerReply, WorkerRequest } from './worker';
 
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
   /** Added to the function's own environment: endpoints, region, credentials. */
   env: Record<string, string>;
   stateDir: string;
+  /** The bundled worker.ts (localBundle(projectRoot, 'lambda-worker')). */
+  workerProgram: string;
   /** Simulated seconds per real second: shortens retry waits and the maximum event age. */
   timeScale: number;
   /** Concurrent invocations at most (Lambda scales out; one machine should not). */
@@ -38,39 +41,9 @@ interface Invocation {
   attempts: number;
 }
 
-interface WorkerReply {
-  id: string;
-  ok: boolean;
-  error?: { errorType: string; errorMessage: string; trace: string[] };
-}
 
 /** Lambda's waits before the first and second retry of an asynchronous invocation. */
 const RETRY_WAITS_S = [60, 120];
-
-// The worker only loads the bundle and calls its handler; everything else stays in this thread.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-try {
-  // Linux keeps at most 15 bytes of a thread's name.
-  require('node:fs').writeFileSync('/proc/thread-self/comm', workerData.threadName.slice(0, 15));
-} catch {}
-const handler = require(workerData.bundle)[workerData.exportName];
-parentPort.on('message', async ({ id, event, deadline, requestId }) => {
-  const context = {
-    callbackWaitsForEmptyEventLoop: true, functionName: workerData.name, functionVersion: '$LATEST',
-    invokedFunctionArn: workerData.arn, memoryLimitInMB: String(workerData.memorySizeMB), awsRequestId: requestId,
-    logGroupName: '/aws/lambda/' + workerData.name, logStreamName: 'local/[$LATEST]' + workerData.name,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-  try {
-    await handler(event, context);
-    parentPort.postMessage({ id, ok: true });
-  } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    parentPort.postMessage({ id, ok: false, error: { errorType: error.name, errorMessage: error.message, trace: String(error.stack || '').split('\\n') } });
-  }
-});
-`;
 
 export class LocalLambda {
   private worker!: Worker;
@@ -146,10 +119,16 @@ export class LocalLambda {
 
   private startWorker(): void {
     const { fn, env } = this.options;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
+    const worker = new Worker(this.options.workerProgram, {
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, memorySizeMB: fn.memorySizeMB, threadName: FUNCTION_THREAD_PREFIX + fn.name.split('-').pop() },
+      workerData: {
+        bundle: fn.bundle,
+        exportName: fn.exportName,
+        name: fn.name,
+        arn: fn.arn,
+        memorySizeMB: fn.memorySizeMB,
+        threadName: FUNCTION_THREAD_PREFIX + fn.name.split('-').pop(),
+      } satisfies WorkerData,
       stdout: true,
       stderr: true,
     });
@@ -224,7 +203,7 @@ export class LocalLambda {
           resolve(r);
         },
       });
-      worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId });
+      worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId } satisfies WorkerRequest);
     });
     this.inFlight.delete(attemptId);
     this.running.get(worker)?.delete(attemptId);

@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localBundle } from '../../../local/bundles';
 import { LocalLambda } from '../../../local/lambda/runtime';
 import type { LocalFunction } from '../../../local/template/stack-config';
 import { eventually } from '../../support/eventually';
+import { projectRoot } from '../../support/local-cloud';
 
 /**
  * A stand-in bundle: records each call in a file named after the event, and fails while the event
@@ -52,6 +54,7 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
       fn: { ...fn(), ...overrides },
       env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
       stateDir: join(dir, 'state'),
+      workerProgram: localBundle(projectRoot, 'lambda-worker'),
       timeScale: 600,
     }));
   const calls = (name: string) => (existsSync(join(dir, name)) ? Number(readFileSync(join(dir, name), 'utf-8')) : 0);
