@@ -20,6 +20,7 @@ import { FUNCTION_THREAD_PREFIX } from '../defaults';
 import { Journal } from '../support/journal';
 import type { LocalFunction } from '../template/stack-config';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker';
+import { describeError } from '../../core/errors';
 
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
@@ -137,7 +138,7 @@ export class LocalLambda {
     worker.stdout.pipe(this.logFile, { end: false });
     worker.stderr.pipe(this.logFile, { end: false });
     worker.on('message', (reply: WorkerReply) => this.inFlight.get(reply.id)?.resolve(reply));
-    worker.on('error', (error) => this.log('function worker crashed', { error: error.message }));
+    worker.on('error', (error) => this.log('function worker crashed', { error: describeError(error) }));
     worker.on('exit', () => {
       const attempts = this.running.get(worker) ?? new Set<string>();
       this.running.delete(worker);

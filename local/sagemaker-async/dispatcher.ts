@@ -13,6 +13,7 @@ import type { MetricsRecorder } from './metrics';
 import { failedWith, type FailedOutcome, type Outcomes } from './outcomes';
 import type { PersistentQueue, QueuedRequest } from './queue';
 import type { AsyncEndpointOptions } from './types';
+import { describeError } from '../../core/errors';
 
 export interface DispatcherDeps {
   options: AsyncEndpointOptions;
@@ -110,7 +111,7 @@ export class Dispatcher {
     dispatched.task = this.process(request, abort.signal)
       .catch((error: unknown) => {
         // Not a model or S3 failure (those are outcomes): a bug. Keep the request for the next start.
-        this.deps.log('request processing crashed; it stays queued for the next start', { inferenceId: request.inferenceId, error: String(error) });
+        this.deps.log('request processing crashed; it stays queued for the next start', { inferenceId: request.inferenceId, error: describeError(error) });
         this.deps.queue.abandon(request);
       })
       .finally(() => {

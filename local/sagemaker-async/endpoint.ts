@@ -15,6 +15,7 @@ import { Outcomes } from './outcomes';
 import type { PersistentQueue } from './queue';
 import { ScalingLoop } from './scaling-loop';
 import type { AsyncEndpointOptions, EndpointStatus, EndpointTotals, MetricDatapoint, ScalingActivity } from './types';
+import { describeError } from '../../core/errors';
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -139,7 +140,7 @@ export class EndpointRuntime {
     try {
       this.deps.queue.markClock(this.deps.clock.now());
     } catch (error) {
-      this.deps.log('could not record the simulated time in the journal', { error: String(error) });
+      this.deps.log('could not record the simulated time in the journal', { error: describeError(error) });
     } finally {
       this.deps.queue.close();
       await this.fleet.close();
@@ -166,7 +167,7 @@ export class EndpointRuntime {
   }
 
   private track(task: Promise<void>): void {
-    const settled = task.catch((error: unknown) => this.deps.log('background task failed', { error: String(error) }));
+    const settled = task.catch((error: unknown) => this.deps.log('background task failed', { error: describeError(error) }));
     this.background.add(settled);
     void settled.finally(() => this.background.delete(settled));
   }

@@ -10,6 +10,7 @@ import type { MetricsRecorder } from './metrics';
 import { buildNotification, includeResponseBody, topicFor, type NotificationFacts } from './notifier';
 import type { PersistentQueue, QueuedRequest, TerminalStatus } from './queue';
 import type { AsyncEndpointOptions, EndpointTotals } from './types';
+import { describeError } from '../../core/errors';
 
 export type FailedOutcome = Extract<InvocationOutcome, { kind: 'failed' }>;
 export type CompletedOutcome = Extract<InvocationOutcome, { kind: 'completed' }>;
@@ -116,7 +117,7 @@ export class Outcomes {
       // NotificationFailures; the result itself is already in S3, so nothing else is undone.
       metrics.count('NotificationFailures');
       totals.notificationFailures++;
-      log('notification failed', { inferenceId: request.inferenceId, topic, error: String(error) });
+      log('notification failed', { inferenceId: request.inferenceId, topic, error: describeError(error) });
     }
   }
 
