@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBurst, type BurstFigures, type BurstOptions } from './burst';
 import { burstChart } from './burst-chart';
+import { describeError } from '../core/errors';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -126,7 +127,7 @@ const table = (rows: [string, BurstFigures][]): string => {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench:burst failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`bench:burst failed: ${describeError(error)}\n`);
     process.exit(1);
   },
 );

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { isTerminal, type LedgerRow } from '../core/ledger';
 import { rowsFor } from '../cli/wait';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
-import { LOCAL_SERVICE_NICENESS } from '../local/defaults';
 import type { StackConfig } from '../local/template/stack-config';
-import { uploadBurst } from './burst-uploader';
+import { uploadBurst, uploaderProgram } from './burst-uploader';
 import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
 
@@ -131,14 +130,14 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
   };
   const sampler = setInterval(sample, SAMPLE_EVERY_MS);
   const started = Date.now();
-  const cpuBefore = cpuUsage(LOCAL_SERVICE_NICENESS);
+  const cpuBefore = cpuUsage();
   try {
     sample();
     const { bucket } = cloud.endpoints;
     const keys = Array.from({ length: options.articles }, (_, i) => `input/burst/article-${String(i).padStart(6, '0')}.txt`);
 
     // Act: the burst, as fast as the S3 emulator takes it, from an uploader thread of its own.
-    const dropAt = await uploadBurst({
+    const dropAt = await uploadBurst(uploaderProgram(options.projectRoot), {
       edgeUrl: cloud.endpoints.edgeUrl,
       region: cloud.endpoints.region,
       bucket,
@@ -167,7 +166,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     sample();
-    const cpuAfter = cpuUsage(LOCAL_SERVICE_NICENESS);
+    const cpuAfter = cpuUsage();
     const cpu = cpuBefore && cpuAfter ? perArticle(cpuBefore, cpuAfter, keys.length) : null;
 
     const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);

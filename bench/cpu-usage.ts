@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { FUNCTION_THREAD_PREFIX } from '../local/defaults';
 
 /**
  * CPU time spent by each part of the local cloud, read from /proc (Linux only), so a benchmark can
@@ -7,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuUsage {
   /** The local cloud's main thread: the edge, s3rver, the endpoint emulator, SNS, the Lambda runtime. */
   mainThread: number;
-  /** The function worker threads (the only threads of this process at the services' niceness). */
+  /** The function worker threads (named with FUNCTION_THREAD_PREFIX). */
   functions: number;
   /** Every other thread of this process: garbage collection, file I/O, the benchmark's uploader. */
   otherThreads: number;
@@ -24,14 +25,13 @@ interface Stat {
   ppid: number;
   ticks: number;
   childTicks: number;
-  nice: number;
 }
 
 /** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and parentheses. */
 export const parseStat = (text: string): Stat => {
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const n = (i: number) => Number(f[i]);
-  return { ppid: n(1), ticks: n(11) + n(12), childTicks: n(13) + n(14), nice: n(16) };
+  return { ppid: n(1), ticks: n(11) + n(12), childTicks: n(13) + n(14) };
 };
 
 const readStat = (path: string): Stat | undefined => {
@@ -42,9 +42,9 @@ const readStat = (path: string): Stat | undefined => {
   }
 };
 
-const commandOf = (procRoot: string, pid: string): string => {
+const readText = (path: string): string => {
   try {
-    return readFileSync(`${procRoot}/${pid}/cmdline`, 'utf-8');
+    return readFileSync(path, 'utf-8');
   } catch {
     return '';
   }
@@ -54,20 +54,21 @@ const commandOf = (procRoot: string, pid: string): string => {
  * CPU milliseconds used so far by this process's threads and its children; undefined where /proc
  * is missing. Children that have ended count once they are reaped (cutime), as model servers are.
  */
-export const cpuUsage = (functionsNice: number, procRoot = '/proc', pid = process.pid): CpuUsage | undefined => {
+export const cpuUsage = (procRoot = '/proc', pid = process.pid): CpuUsage | undefined => {
   const self = readStat(`${procRoot}/${pid}/stat`);
   if (!self) return undefined;
   const usage: CpuUsage = { mainThread: 0, functions: 0, otherThreads: 0, dynamodb: 0, models: self.childTicks * TICK_MS };
   for (const tid of readdirSync(`${procRoot}/${pid}/task`)) {
     const thread = readStat(`${procRoot}/${pid}/task/${tid}/stat`);
     if (!thread) continue;
-    const part = Number(tid) === pid ? 'mainThread' : thread.nice === functionsNice ? 'functions' : 'otherThreads';
+    const isFunction = readText(`${procRoot}/${pid}/task/${tid}/comm`).startsWith(FUNCTION_THREAD_PREFIX);
+    const part = Number(tid) === pid ? 'mainThread' : isFunction ? 'functions' : 'otherThreads';
     usage[part] += thread.ticks * TICK_MS;
   }
   for (const child of readdirSync(procRoot).filter((name) => /^\d+$/.test(name))) {
     const stat = readStat(`${procRoot}/${child}/stat`);
     if (stat?.ppid !== pid) continue;
-    usage[commandOf(procRoot, child).includes('dynalite') ? 'dynamodb' : 'models'] += stat.ticks * TICK_MS;
+    usage[readText(`${procRoot}/${child}/cmdline`).includes('dynalite') ? 'dynamodb' : 'models'] += stat.ticks * TICK_MS;
   }
   return usage;
 };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { asLines } from './lines';
+import { describeError } from '../core/errors';
 
 /** One summarization method of an npm package, asked for a fixed number of sentences. */
 export interface PeerSystem {
@@ -183,7 +184,7 @@ const wordNetIndexInstalled = (resolveModule: (id: string) => string): boolean =
 const isModuleNotFound = (error: unknown): boolean =>
   (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
 
-const firstLine = (error: unknown): string => String(error instanceof Error ? error.message : error).split('\n')[0] ?? '';
+const firstLine = (error: unknown): string => describeError(error).split('\n')[0] ?? '';
 
 /** Loads every package; one that is missing or throws on load is skipped with the reason. */
 export const loadPeers = (

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DatasetName, EvalSample } from './eval-samples';
 import { scoreRouge } from './rouge';
+import { describeError } from '../core/errors';
 
 /** A summarizer under test: one article in, a summary with one sentence a line out. */
 export interface SummarySystem {
@@ -65,7 +66,7 @@ export const SCORER =
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 const countWords = (text: string): number => text.match(/\S+/g)?.length ?? 0;
 const message = (error: unknown): string =>
-  (String(error instanceof Error ? error.message : error).split('\n')[0] ?? '').slice(0, 200);
+  (describeError(error).split('\n')[0] ?? '').slice(0, 200);
 
 interface SystemRun {
   /** From the first timed pass. */

@@ -6,6 +6,7 @@ import { findProjectRoot, listDatasets, loadSamples, resolveEvalDir, selectDatas
 import { loadPeers } from './peers';
 import { formatTable, reportJson, runQuality } from './quality-report';
 import { publishedEntries, systemsFor } from './systems';
+import { describeError } from '../core/errors';
 
 const main = async (): Promise<void> => {
   const root = findProjectRoot(__dirname);
@@ -25,6 +26,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:quality failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench:quality failed: ${describeError(error)}\n`);
   process.exit(1);
 });

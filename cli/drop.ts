@@ -3,6 +3,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { Upload } from '@aws-sdk/lib-storage';
 import { progressBar } from './progress';
 import type { Target } from './target';
+import { describeError } from '../core/errors';
 
 export interface DroppedFile {
   path: string;
@@ -78,7 +79,7 @@ export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: Dr
           },
         }).done();
       } catch (error) {
-        failures.push({ file, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        failures.push({ file, reason: describeError(error) });
       }
       bar?.update(++done);
     }

@@ -15,6 +15,7 @@ import { checkedPublished, formatTrends, formatTrendsCsv, formatTrendsJson, pars
 import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
 import { DEFAULTS } from '../local/defaults';
+import { describeError } from '../core/errors';
 
 /**
  * The operator's command line: `npm start`, `npm run drop`, `npm run results`, `npm run demo`; every
@@ -168,7 +169,7 @@ const main = async (argv: string[]): Promise<number> => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${describeError(error)}\n`);
     process.exit(1);
   },
 );

@@ -15,3 +15,15 @@ export class RejectedArticleError extends Error {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/**
+ * One line for an error wherever one is printed or recorded (CLI, the local cloud's edge and logs,
+ * ledger reasons): the message first, then the error's name when it says more than "Error"
+ * (ThrottlingException, URIError), then what caused it, the same way, a few levels deep.
+ */
+export const describeError = (error: unknown, depth = 3): string => {
+  if (!(error instanceof Error)) return String(error);
+  const name = error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? ` (${error.name})` : '';
+  const cause = error.cause !== undefined && depth > 1 ? `; caused by ${describeError(error.cause, depth - 1)}` : '';
+  return `${error.message}${name}${cause}`;
+};

@@ -4,6 +4,7 @@ import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
 import { reconcileSteps, type StepsRepair } from './reconcile-steps';
 import type { StepDeps } from './record-step';
+import { describeError } from './errors';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -45,7 +46,7 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
     try {
       repairs.push(await repairRow(row, deps, now, invocationId));
     } catch (error) {
-      repairs.push({ articleId: row.articleId, key: row.key, state: 'error', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      repairs.push({ articleId: row.articleId, key: row.key, state: 'error', error: describeError(error) });
     }
   }
   return repairs;

@@ -13,6 +13,7 @@ import {
 import type { OutputReader } from './ports';
 import { carryOn } from './record-step';
 import { sendToEndpoint, type SubmitDeps, type Upload } from './start-summary';
+import { describeError } from './errors';
 
 /**
  * `npm run retry`: sends FAILED or EXPIRED articles to the endpoint again. Each retry is a new
@@ -119,7 +120,7 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
     });
     return { ...result, outcome: 'gone', reason };
   } catch (error) {
-    const reason = bounded(`the retry could not submit the article: ${error instanceof Error ? error.message : String(error)}`, MAX_REASON_CHARS);
+    const reason = bounded(`the retry could not submit the article: ${describeError(error)}`, MAX_REASON_CHARS);
     // An endpoint refusal is recorded already (FAILED, stage submit); any other error left the row QUEUED.
     const current = await deps.ledger.get(row.articleId);
     if (current?.state === 'QUEUED' && current.inferenceId === next.inferenceId) {

@@ -3,6 +3,7 @@ import { requestKeyFor, stepInferenceIdFor, type StepId } from './ids';
 import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from './model-request';
 import type { GenerationParameters, LongArticlePolicy } from './long-articles';
 import type { ArticleStore, InferenceQueue, SummaryLedger } from './ports';
+import { describeError } from './errors';
 
 /** What sending one step of a long article needs: submit-article (parts), record-result (reduce), retry. */
 export interface StepSenderDeps {
@@ -58,7 +59,7 @@ export const sendStep = async (
       invocationTimeoutSeconds: deps.settings.invocationTimeoutSeconds,
     });
   } catch (cause) {
-    throw new StepNotAcceptedError(step, `the endpoint did not accept the request: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+    throw new StepNotAcceptedError(step, `the endpoint did not accept the request: ${describeError(cause)}`, { cause });
   }
   await deps.ledger.markStepSent(
     ids.articleId,

@@ -8,6 +8,7 @@ import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articl
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
 import { sendSteps, StepNotAcceptedError } from './send-step';
+import { describeError } from './errors';
 
 /** One object-created record from S3, key already URL-decoded. */
 export interface Upload {
@@ -254,6 +255,3 @@ const sendParts = async (
   await deps.ledger.markSubmitted(articleId, inferenceId, { submittedAt: deps.clock.now().toISOString(), ...facts });
   return { outcome: 'queued', articleId, inferenceId, parts: parts.length };
 };
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -6,10 +6,11 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { localBundle } from './bundles';
 import { makeDashboardHandler } from './dashboard';
 import { ledgerView } from './dashboard/ledger-view';
 import { trendsSource } from './dashboard/trends';
-import { DEFAULTS, LOCAL_SERVICE_NICENESS } from './defaults';
+import { DEFAULTS } from './defaults';
 import { startDynamoProcess } from './dynamodb/dynalite-process';
 import { ensureTable } from './dynamodb/tables';
 import { localClients } from './edge/clients';
@@ -41,7 +42,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const faults = new FaultInjector();
 
   const s3Mount = await mountS3rver({ directory: join(stateDir, 's3'), bucket: config.bucket, refuse: (req, res) => faults.refuse('s3', req, res) });
-  const dynamoProcess = await startDynamoProcess(join(stateDir, 'dynamodb'), log, LOCAL_SERVICE_NICENESS);
+  const dynamoProcess = await startDynamoProcess(localBundle(options.projectRoot, 'dynalite'), join(stateDir, 'dynamodb'), log);
   const late: { endpoint?: AsyncEndpoint; dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> } = {};
   const edge = await startEdge(
     {
@@ -57,7 +58,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
   await ensureTable(rawDynamo, config.table, { spillFile: join(stateDir, 'ledger-upgrade.jsonl'), log });
 
-  const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, timeScale, log, nice: LOCAL_SERVICE_NICENESS });
+  const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, workerProgram: localBundle(options.projectRoot, 'lambda-worker'), timeScale, log });
   const deliver = (logicalId: string, event: unknown) => {
     for (let i = faults.deliveries(); i > 0; i--) functions[logicalId]?.invokeAsync(event);
   };
@@ -74,7 +75,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     stateDir: join(stateDir, 'sagemaker'),
     provisioningDelayS: options.provisioningDelayS ?? DEFAULTS.provisioningDelayS,
     publish: snsPublisher(config, deliver),
-    launchInstance: launchModelProcess({ bundle: join(options.projectRoot, 'dist', 'local', 'model-server.js'), args: modelArgs(config, options.modelArgs) }),
+    launchInstance: launchModelProcess({ bundle: localBundle(options.projectRoot, 'model-server'), args: modelArgs(config, options.modelArgs) }),
     // The endpoint already exists when the local cloud starts: its instances need no provisioning.
     initialInstancesInService: true,
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),

@@ -17,10 +17,9 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * On AWS the functions and DynamoDB run on other machines than the endpoint's instances; here all
- * share a few cores. The function threads and dynalite run at a lower priority (nice 10), so during
- * a burst the emulated instances (model processes, and the S3 reads and writes the endpoint makes)
- * keep the CPU they would have on their own hardware, and the functions' queue takes the wait
- * (README, Benchmarks).
+ * Every part of the local cloud runs at the priority it was started with (no part is niced): on a
+ * machine shared with other work, a niced part (it was the function threads and dynalite) starves
+ * behind any outside process at nice 0 and the whole pipeline stalls behind it (docs/benchmarks.md,
+ * "Priorities"). The function threads carry this name prefix, so CPU time can be told apart by part.
  */
-export const LOCAL_SERVICE_NICENESS = 10;
+export const FUNCTION_THREAD_PREFIX = 'lambda:';

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
+import { describeError } from '../core/errors';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -50,7 +51,7 @@ export const keepServingOnUncaughtErrors = (
   const report = (kind: string) => (error: unknown) => {
     const fields = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     log(`${kind}: the local cloud keeps serving`, fields);
-    process.stderr.write(`${new Date().toISOString()} ${kind} (logged; still serving): ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${new Date().toISOString()} ${kind} (logged; still serving): ${describeError(error)}\n`);
   };
   proc.on('uncaughtException', report('uncaught exception'));
   proc.on('unhandledRejection', report('unhandled rejection'));

@@ -38,8 +38,13 @@ const bundle = (entryPoints, outdir) =>
     logLevel: 'warning',
   });
 
+// The local cloud's own processes and threads (local/bundles.ts) and the benchmark's uploader thread.
 const bundleLocal = () =>
-  Promise.all([bundle({ main: 'cli/main.ts' }, 'dist/cli'), bundle({ 'model-server': 'local/model-server/main.ts' }, 'dist/local')]);
+  Promise.all([
+    bundle({ main: 'cli/main.ts' }, 'dist/cli'),
+    bundle({ 'model-server': 'local/model-server/main.ts', 'lambda-worker': 'local/lambda/worker.ts', dynalite: 'local/dynamodb/dynalite-main.ts' }, 'dist/local'),
+    bundle({ 'burst-uploader': 'bench/burst-uploader-worker.ts' }, 'dist/bench'),
+  ]);
 
 const build = async ({ cliOnly = false } = {}) => {
   if (!cliOnly) packageStack();

@@ -12,34 +12,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild } from '../support/child-process';
 
-const CHILD = `
-const dynalite = require(process.env.DYNALITE_PATH);
-const server = dynalite({ path: process.env.DYNALITE_DIR, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(process.env.DYNALITE_SOCKET, () => process.stdout.write('listening\\n'));
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', () => undefined);
-process.on('disconnect', stop);
-`;
-
 export interface DynamoProcess {
   handle(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
 }
 
+/** `program`: the bundled dynalite-main.ts (localBundle(projectRoot, 'dynalite')). */
 export const startDynamoProcess = async (
+  program: string,
   dataDir: string,
   log: (message: string, fields?: Record<string, unknown>) => void,
-  nice = 0,
 ): Promise<DynamoProcess> => {
   // A socket path must fit sockaddr_un (108 bytes on Linux), so it lives in a short private folder.
   const socketDir = mkdtempSync(join(tmpdir(), 'rs-dynalite-'));
   const socketPath = join(socketDir, 'dynamodb.sock');
   let closing = false;
-  const { child, exited } = await startChild(['-e', CHILD], {
+  const { child, exited } = await startChild([program], {
     description: 'dynalite',
-    env: { PATH: process.env.PATH ?? '', DYNALITE_PATH: require.resolve('dynalite'), DYNALITE_DIR: dataDir, DYNALITE_SOCKET: socketPath },
-    nice,
+    env: { PATH: process.env.PATH ?? '', DYNALITE_DIR: dataDir, DYNALITE_SOCKET: socketPath },
   });
   void exited.then((code) => {
     if (!closing) log('dynalite process exited', { code });

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFaultRates, type FaultInjector } from './faults';
 import { errorReply, type RequestHandler } from './router';
+import { describeError } from '../../core/errors';
 
 export interface InternalApiSources {
   faults: FaultInjector;
@@ -31,7 +32,7 @@ const faultsRoute = async (req: IncomingMessage, res: ServerResponse, faults: Fa
     try {
       faults.set(parseFaultRates(JSON.parse(Buffer.concat(chunks).toString('utf-8') || '{}')));
     } catch (error) {
-      errorReply(res, 400, error instanceof Error ? error.message : String(error));
+      errorReply(res, 400, describeError(error));
       return;
     }
   }

@@ -8,6 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { describeError } from '../../core/errors';
 
 export type Service = 's3' | 'dynamodb' | 'sagemaker' | 'internal';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -116,7 +117,7 @@ export const startEdge = async (
     // A request that makes a handler throw is answered, never the end of the process.
     let service: Service | undefined;
     const fail = (error: unknown) =>
-      errorReply(res, error instanceof URIError ? 400 : 500, `local cloud ${service ?? 'edge'}: ${error instanceof Error ? error.message : String(error)}`);
+      errorReply(res, error instanceof URIError ? 400 : 500, `local cloud ${service ?? 'edge'}: ${describeError(error)}`);
     try {
       const refusal = refusalOf(req);
       if (refusal) return replyAfterBody(req, res, 403, { 'content-type': 'application/json' }, JSON.stringify({ message: refusal }));

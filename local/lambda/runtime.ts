@@ -16,20 +16,23 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { FUNCTION_THREAD_PREFIX } from '../defaults';
 import { Journal } from '../support/journal';
 import type { LocalFunction } from '../template/stack-config';
+import type { WorkerData, WorkerReply, WorkerRequest } from './worker';
+import { describeError } from '../../core/errors';
 
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
   /** Added to the function's own environment: endpoints, region, credentials. */
   env: Record<string, string>;
   stateDir: string;
+  /** The bundled worker.ts (localBundle(projectRoot, 'lambda-worker')). */
+  workerProgram: string;
   /** Simulated seconds per real second: shortens retry waits and the maximum event age. */
   timeScale: number;
   /** Concurrent invocations at most (Lambda scales out; one machine should not). */
   concurrency?: number;
-  /** Scheduling niceness of the function's thread (Linux; elsewhere ignored): see LOCAL_SERVICE_NICENESS. */
-  nice?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -39,41 +42,9 @@ interface Invocation {
   attempts: number;
 }
 
-interface WorkerReply {
-  id: string;
-  ok: boolean;
-  error?: { errorType: string; errorMessage: string; trace: string[] };
-}
 
 /** Lambda's waits before the first and second retry of an asynchronous invocation. */
 const RETRY_WAITS_S = [60, 120];
-
-// The worker only loads the bundle and calls its handler; everything else stays in this thread.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-if (workerData.nice) {
-  try {
-    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-    require('node:os').setPriority(tid, workerData.nice);
-  } catch {}
-}
-const handler = require(workerData.bundle)[workerData.exportName];
-parentPort.on('message', async ({ id, event, deadline, requestId }) => {
-  const context = {
-    callbackWaitsForEmptyEventLoop: true, functionName: workerData.name, functionVersion: '$LATEST',
-    invokedFunctionArn: workerData.arn, memoryLimitInMB: '512', awsRequestId: requestId,
-    logGroupName: '/aws/lambda/' + workerData.name, logStreamName: 'local/[$LATEST]' + workerData.name,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-  try {
-    await handler(event, context);
-    parentPort.postMessage({ id, ok: true });
-  } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    parentPort.postMessage({ id, ok: false, error: { errorType: error.name, errorMessage: error.message, trace: String(error.stack || '').split('\\n') } });
-  }
-});
-`;
 
 export class LocalLambda {
   private worker!: Worker;
@@ -149,10 +120,16 @@ export class LocalLambda {
 
   private startWorker(): void {
     const { fn, env } = this.options;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
+    const worker = new Worker(this.options.workerProgram, {
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      workerData: { bundle: fn.bundle, exportName: fn.exportName, name: fn.name, arn: fn.arn, nice: this.options.nice ?? 0 },
+      workerData: {
+        bundle: fn.bundle,
+        exportName: fn.exportName,
+        name: fn.name,
+        arn: fn.arn,
+        memorySizeMB: fn.memorySizeMB,
+        threadName: FUNCTION_THREAD_PREFIX + fn.name.split('-').pop(),
+      } satisfies WorkerData,
       stdout: true,
       stderr: true,
     });
@@ -161,7 +138,7 @@ export class LocalLambda {
     worker.stdout.pipe(this.logFile, { end: false });
     worker.stderr.pipe(this.logFile, { end: false });
     worker.on('message', (reply: WorkerReply) => this.inFlight.get(reply.id)?.resolve(reply));
-    worker.on('error', (error) => this.log('function worker crashed', { error: error.message }));
+    worker.on('error', (error) => this.log('function worker crashed', { error: describeError(error) }));
     worker.on('exit', () => {
       const attempts = this.running.get(worker) ?? new Set<string>();
       this.running.delete(worker);
@@ -227,7 +204,7 @@ export class LocalLambda {
           resolve(r);
         },
       });
-      worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId });
+      worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId } satisfies WorkerRequest);
     });
     this.inFlight.delete(attemptId);
     this.running.get(worker)?.delete(attemptId);

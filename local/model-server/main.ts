@@ -7,6 +7,7 @@
 
 import { parseCommandLine, USAGE, UsageError } from './options';
 import { startModelServer } from './server';
+import { describeError } from '../../core/errors';
 
 const EXIT_USAGE = 2;
 const EXIT_CRASH = 1;
@@ -41,7 +42,7 @@ const main = async (): Promise<void> => {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        writeError({ event: 'error', message: `close failed: ${String(error)}` });
+        writeError({ event: 'error', message: `close failed: ${describeError(error)}` });
         process.exit(1);
       },
     );
@@ -58,6 +59,6 @@ main().catch((error: unknown) => {
     process.stderr.write(`model-server: ${error.message}\n\n${USAGE}`);
     process.exit(EXIT_USAGE);
   }
-  writeError({ event: 'error', message: error instanceof Error ? error.message : String(error) });
+  writeError({ event: 'error', message: describeError(error) });
   process.exit(1);
 });

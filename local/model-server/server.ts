@@ -20,6 +20,7 @@ import {
   responseType,
 } from './invocation';
 import { makePredict, type Mode } from './modes';
+import { describeError } from '../../core/errors';
 
 export interface ModelServerOptions extends FaultOptions {
   /** 0 picks a free port. The contract's 8080 is main.ts's default, not this one, so tests can run in parallel. */
@@ -137,7 +138,7 @@ export const startModelServer = async (overrides: Partial<ModelServerOptions> = 
     });
     route(req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
-      const reply = error instanceof ModelServerError ? error : new ModelServerError(500, 'InternalServerException', String(error));
+      const reply = error instanceof ModelServerError ? error : new ModelServerError(500, 'InternalServerException', describeError(error));
       send(res, reply.status, formatError(reply), JSON_TYPE);
     });
   });

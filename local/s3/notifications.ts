@@ -8,6 +8,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type S3rver from 's3rver';
 import type { StackConfig } from '../template/stack-config';
 import { matches, sequencerSource, toS3Record, type S3rverRecord } from './events';
+import { describeError } from '../../core/errors';
 
 export interface NotificationTargets {
   /** Invokes a function asynchronously (deliveries may be duplicated by fault injection). */
@@ -42,7 +43,7 @@ export const sendS3Notifications = (s3rver: S3rver, config: StackConfig, { invok
         // s3rver's Copy events carry no ETag; S3's do.
         s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key }))
           .then((head) => deliver((head.ETag ?? '').replace(/"/g, ''), head.ContentLength))
-          .catch((error: unknown) => log('cannot complete S3 event', { key, error: String(error) }));
+          .catch((error: unknown) => log('cannot complete S3 event', { key, error: describeError(error) }));
       }
     }
   });

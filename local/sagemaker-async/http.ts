@@ -16,6 +16,7 @@ import {
   type InvokeContext,
   type InvokeEndpointAsyncOutput,
 } from './invoke-endpoint-async';
+import { describeError } from '../../core/errors';
 
 export interface WireBackend {
   accepting(): boolean;
@@ -95,8 +96,8 @@ export const makeHttpHandler =
       const error =
         caught instanceof SageMakerRuntimeError
           ? caught
-          : new SageMakerRuntimeError('InternalFailure', 500, `Internal failure: ${caught instanceof Error ? caught.message : String(caught)}`);
-      if (error.statusCode >= 500) backend.log('InvokeEndpointAsync failed', { requestId, error: String(caught) });
+          : new SageMakerRuntimeError('InternalFailure', 500, `Internal failure: ${describeError(caught)}`);
+      if (error.statusCode >= 500) backend.log('InvokeEndpointAsync failed', { requestId, error: describeError(caught) });
       if (!res.headersSent) writeError(res, requestId, error);
       else res.end();
     }

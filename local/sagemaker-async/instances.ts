@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatedClock, Timer } from './clock';
 import { ping } from './model-client';
 import type { InstanceState, InstanceStatus, ModelInstance } from './types';
+import { describeError } from '../../core/errors';
 
 export interface Instance {
   readonly id: string;
@@ -170,7 +171,7 @@ export class InstanceFleet {
       try {
         model = await this.options.launchInstance(instance.id);
       } catch (error) {
-        this.options.log('instance launch failed, retrying', { instanceId: instance.id, attempt, error: String(error) });
+        this.options.log('instance launch failed, retrying', { instanceId: instance.id, attempt, error: describeError(error) });
         await this.pause(launchBackoffMs(attempt));
         continue;
       }
@@ -225,7 +226,7 @@ export class InstanceFleet {
     try {
       await model.stop();
     } catch (error) {
-      this.options.log('instance stop failed', { url: model.url, error: String(error) });
+      this.options.log('instance stop failed', { url: model.url, error: describeError(error) });
     }
   }
 
@@ -236,7 +237,7 @@ export class InstanceFleet {
   private track(task: Promise<unknown>): void {
     const settled = task.then(
       () => undefined,
-      (error: unknown) => this.options.log('instance task failed', { error: String(error) }),
+      (error: unknown) => this.options.log('instance task failed', { error: describeError(error) }),
     );
     this.background.add(settled);
     void settled.finally(() => this.background.delete(settled));

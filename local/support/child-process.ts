@@ -6,7 +6,6 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 
 export interface ChildOptions {
@@ -14,8 +13,6 @@ export interface ChildOptions {
   description: string;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
-  /** Scheduling niceness (Linux); 0 leaves it alone. */
-  nice?: number;
   /** Called whenever the child exits, before or after its first line. */
   onExit?: (code: number | null) => void;
 }
@@ -28,10 +25,9 @@ export interface StartedChild {
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 
-export const startChild = (args: string[], { description, env, timeoutMs = DEFAULT_START_TIMEOUT_MS, nice = 0, onExit }: ChildOptions): Promise<StartedChild> =>
+export const startChild = (args: string[], { description, env, timeoutMs = DEFAULT_START_TIMEOUT_MS, onExit }: ChildOptions): Promise<StartedChild> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
-    if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${description} did not start within ${timeoutMs} ms`));

@@ -1,6 +1,5 @@
 /**
- * The two journals' shared file mechanics (the Lambda runtime's journal.ts and the endpoint's
- * sagemaker-async/queue.ts). A journal is read a block at a time, line by line: read into one string,
+ * The journal's file mechanics (journal.ts). A journal is read a block at a time, line by line: read into one string,
  * a journal of a few hundred thousand entries passes V8's string limit and the local cloud could not
  * restart. Lines are split on the newline byte and decoded one by one, so a UTF-8 character split
  * across two blocks is read whole.

@@ -54,3 +54,104 @@ const substitute = (value: unknown, resolver: Resolver): string => {
     return resolver.ref(name) ?? whole;
   });
 };
+
+/** A CloudFormation resource as the packaged template declares it. */
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+/** A `Fn::GetAtt` the local cloud cannot answer: naming it beats deploying a made-up value. */
+export class UnknownAttributeError extends Error {
+  constructor(
+    readonly logicalId: string,
+    readonly resourceType: string,
+    readonly attribute: string,
+  ) {
+    super(`the packaged template asks for Fn::GetAtt ${logicalId}.${attribute}, and the local cloud does not know ${resourceType}'s ${attribute}`);
+    this.name = 'UnknownAttributeError';
+  }
+}
+
+export interface StackIdentity {
+  stackName: string;
+  region: string;
+  accountId: string;
+}
+
+/**
+ * Ref and Fn::GetAtt as CloudFormation answers them for this stack's resources, with physical names
+ * from the name properties, else `<stack>-<LogicalId>`. The return values per resource type:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html
+ */
+export const stackResolver = (resources: Record<string, TemplateResource>, { stackName, region, accountId }: StackIdentity): Resolver => {
+  const pseudo: Record<string, string> = {
+    'AWS::Region': region,
+    'AWS::AccountId': accountId,
+    'AWS::StackName': stackName,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+  const generatedName = (id: string) => `${stackName}-${id}`;
+  const resourceOf = (id: string): TemplateResource => {
+    const r = resources[id];
+    if (!r) throw new Error(`the packaged template refers to unknown ${id}`);
+    return r;
+  };
+  const resolver: Resolver = {
+    ref: (id) => {
+      if (id in pseudo) return pseudo[id] as string;
+      const r = resourceOf(id);
+      const p = r.Properties ?? {};
+      switch (r.Type) {
+        case 'AWS::S3::Bucket':
+          return String(evaluate(p.BucketName ?? generatedName(id).toLowerCase(), resolver));
+        case 'AWS::SNS::Topic':
+          return `arn:aws:sns:${region}:${accountId}:${String(evaluate(p.TopicName ?? generatedName(id), resolver))}`;
+        case 'AWS::SQS::Queue':
+          return `http://sqs.${region}.localhost/${accountId}/${String(evaluate(p.QueueName ?? generatedName(id), resolver))}`;
+        case 'AWS::DynamoDB::Table':
+          return String(evaluate(p.TableName ?? generatedName(id), resolver));
+        case 'AWS::Lambda::Function':
+          return String(evaluate(p.FunctionName ?? generatedName(id), resolver));
+        default:
+          return generatedName(id);
+      }
+    },
+    getAtt: (id, attribute) => {
+      const r = resourceOf(id);
+      const p = r.Properties ?? {};
+      const name = resolver.ref(id);
+      const named = (property: unknown) => String(evaluate(property ?? generatedName(id), resolver));
+      switch (`${r.Type}.${attribute}`) {
+        case 'AWS::S3::Bucket.Arn':
+          return `arn:aws:s3:::${name}`;
+        case 'AWS::SQS::Queue.Arn':
+          return `arn:aws:sqs:${region}:${accountId}:${name.split('/').pop()}`;
+        case 'AWS::SQS::Queue.QueueName':
+          return name.split('/').pop() as string;
+        case 'AWS::Lambda::Function.Arn':
+          return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+        case 'AWS::DynamoDB::Table.Arn':
+          return `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
+        case 'AWS::SageMaker::Endpoint.EndpointName':
+          return named(p.EndpointName);
+        case 'AWS::SageMaker::EndpointConfig.EndpointConfigName':
+          return named(p.EndpointConfigName);
+        case 'AWS::SageMaker::Model.ModelName':
+          return named(p.ModelName);
+        case 'AWS::IAM::Role.Arn':
+          return `arn:aws:iam::${accountId}:role/${generatedName(id)}`;
+        case 'AWS::Events::Rule.Arn':
+          return `arn:aws:events:${region}:${accountId}:rule/${named(p.Name)}`;
+        case 'AWS::Logs::LogGroup.Arn':
+          return `arn:aws:logs:${region}:${accountId}:log-group:${named(p.LogGroupName)}:*`;
+        case 'AWS::CloudWatch::Alarm.Arn':
+          return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${named(p.AlarmName)}`;
+        default:
+          throw new UnknownAttributeError(id, r.Type, attribute);
+      }
+    },
+  };
+  return resolver;
+};

@@ -129,7 +129,7 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
     expect(await ledger.get(failed.articleId)).toMatchObject({
       state: 'FAILED',
       failedStage: 'submit',
-      reason: 'the endpoint did not accept the request: ValidationError: Endpoint research-summarizer-dev not found.',
+      reason: 'the endpoint did not accept the request: Endpoint research-summarizer-dev not found. (ValidationError)',
       attempt: 2,
     });
   });

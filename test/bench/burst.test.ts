@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { burstChart } from '../../bench/burst-chart';
-import { uploadBurst } from '../../bench/burst-uploader';
+import { uploadBurst, uploaderProgram } from '../../bench/burst-uploader';
 import { runBurst, type BurstOptions } from '../../bench/burst';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from '../../bench/burst-stats';
 import { projectRoot } from '../support/local-cloud';
@@ -49,7 +49,7 @@ describe('the burst uploader', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const keys = Array.from({ length: 20 }, (_, i) => `input/k${i}.txt`);
-      const started = await uploadBurst({
+      const started = await uploadBurst(uploaderProgram(projectRoot), {
         edgeUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         region: 'us-east-1',
         bucket: 'b',

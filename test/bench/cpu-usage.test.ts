@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuUsage, parseStat, perArticle } from '../../bench/cpu-usage';
 
-/** A /proc/<pid>/stat line: utime, stime, cutime, cstime and nice where Linux puts them. */
-const statLine = (pid: number, comm: string, { ppid = 1, utime = 0, stime = 0, cutime = 0, cstime = 0, nice = 0 } = {}) =>
-  `${pid} (${comm}) S ${ppid} 0 0 0 -1 0 0 0 0 0 ${utime} ${stime} ${cutime} ${cstime} 20 ${nice} 1 0 0\n`;
+/** A /proc/<pid>/stat line: utime, stime, cutime and cstime where Linux puts them. */
+const statLine = (pid: number, comm: string, { ppid = 1, utime = 0, stime = 0, cutime = 0, cstime = 0 } = {}) =>
+  `${pid} (${comm}) S ${ppid} 0 0 0 -1 0 0 0 0 0 ${utime} ${stime} ${cutime} ${cstime} 20 0 1 0 0\n`;
 
 describe('CPU usage by part of the local cloud', () => {
   let proc: string;
@@ -19,20 +19,21 @@ describe('CPU usage by part of the local cloud', () => {
   afterEach(() => rmSync(proc, { recursive: true, force: true }));
 
   it('reads a stat line whose command name holds spaces and parentheses', () => {
-    expect(parseStat(statLine(7, 'a) (b c', { ppid: 3, utime: 5, stime: 6, cutime: 7, cstime: 8, nice: 10 }))).toEqual({
+    expect(parseStat(statLine(7, 'a) (b c', { ppid: 3, utime: 5, stime: 6, cutime: 7, cstime: 8 }))).toEqual({
       ppid: 3,
       ticks: 11,
       childTicks: 15,
-      nice: 10,
     });
   });
 
   it('splits threads by role and children by command, counting ended children as models', () => {
-    // Prepare: process 100 with a main thread, a function thread (nice 10) and a GC thread; a dynalite
+    // Prepare: process 100 with a main thread, a function thread (named lambda:…) and a GC thread; a dynalite
     // child, a model child, an unrelated process; and 3 ticks of children already reaped.
     write('100/stat', statLine(100, 'node', { utime: 50, cutime: 2, cstime: 1 }));
     write('100/task/100/stat', statLine(100, 'node', { utime: 40, stime: 2 }));
-    write('100/task/101/stat', statLine(101, 'node', { utime: 20, nice: 10 }));
+    write('100/task/101/stat', statLine(101, 'lambda:submitAr', { utime: 20 }));
+    write('100/task/101/comm', 'lambda:submitAr\n');
+    write('100/task/102/comm', 'node\n');
     write('100/task/102/stat', statLine(102, 'node', { stime: 4 }));
     write('200/stat', statLine(200, 'node', { ppid: 100, utime: 30 }));
     write('200/cmdline', 'node\0-e\0const dynalite = require(process.env.DYNALITE_PATH);');
@@ -42,11 +43,11 @@ describe('CPU usage by part of the local cloud', () => {
     write('300/cmdline', 'bash');
 
     // Act
-    const usage = cpuUsage(10, proc, 100);
+    const usage = cpuUsage(proc, 100);
 
     // Assess: 10 ms per tick.
     expect(usage).toEqual({ mainThread: 420, functions: 200, otherThreads: 40, dynamodb: 300, models: 100 });
-    expect(cpuUsage(10, join(proc, 'missing'), 100)).toBeUndefined();
+    expect(cpuUsage(join(proc, 'missing'), 100)).toBeUndefined();
   });
 
   it('gives milliseconds per article between two readings, with their total', () => {

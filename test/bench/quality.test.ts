@@ -404,7 +404,7 @@ describe('runQuality', () => {
     expect(report.skipped).toEqual({
       'not-here': 'not installed: reasons',
       broken:
-        'cnndm: threw on every article: undefined is not a function; xsum: threw on every article: undefined is not a function',
+        'cnndm: threw on every article: undefined is not a function (TypeError); xsum: threw on every article: undefined is not a function (TypeError)',
     });
   });
 });

@@ -115,7 +115,7 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     await expect(onUpload(event, 'delivery-1')).rejects.toThrow('part 3');
     const failed = await row(articleId);
     expect(failed).toMatchObject({ state: 'FAILED', failedStage: 'submit' });
-    expect(failed.reason).toMatch(/^part 3 of \d+: the endpoint did not accept the request: ThrottlingException: Rate exceeded/);
+    expect(failed.reason).toMatch(/^part 3 of \d+: the endpoint did not accept the request: Rate exceeded \(ThrottlingException\)/);
 
     // Act: Lambda retries the same invocation; then another delivery of the same event arrives.
     await onUpload(event, 'delivery-1');

@@ -170,7 +170,7 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
     await expect(onUpload(event, 'request-1')).rejects.toThrow('Service Unavailable');
     const failed = await row('input/refused.txt');
     expect(failed).toMatchObject({ state: 'FAILED', failedStage: 'submit' });
-    expect(failed?.reason).toBe('the endpoint did not accept the request: ServiceUnavailable: Service Unavailable');
+    expect(failed?.reason).toBe('the endpoint did not accept the request: Service Unavailable (ServiceUnavailable)');
 
     // Lambda retries the same invocation (same request id): the row is claimed again and submitted.
     queue.failWith = undefined;

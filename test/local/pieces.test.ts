@@ -97,7 +97,7 @@ describe('Journal', () => {
 
   it('compacts while running: a long run keeps the file proportional to the pending work', () => {
     const file = join(dir, 'j.jsonl');
-    const journal = new Journal<{ n: number }>(file, 100);
+    const journal = new Journal<{ n: number }>(file, { compactFloor: 100 });
 
     let largest = 0;
     for (let n = 0; n < 2_000; n++) {

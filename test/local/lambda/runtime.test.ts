@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localBundle } from '../../../local/bundles';
 import { LocalLambda } from '../../../local/lambda/runtime';
 import type { LocalFunction } from '../../../local/template/stack-config';
 import { eventually } from '../../support/eventually';
+import { projectRoot } from '../../support/local-cloud';
 
 /**
  * A stand-in bundle: records each call in a file named after the event, and fails while the event
@@ -15,10 +17,11 @@ exports.handler = async (event, context) => {
   const file = event.dir + '/' + event.name;
   const calls = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf-8')) + 1 : 1;
   fs.writeFileSync(file, String(calls));
-  fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName }));
+  fs.writeFileSync(file + '.env', JSON.stringify({ own: process.env.OWN_SETTING, added: process.env.AWS_ENDPOINT_URL, fn: context.functionName, memory: context.memoryLimitInMB }));
   fs.appendFileSync(file + '.ids', context.awsRequestId + '\\n');
+  fs.writeFileSync(file + '.thread', fs.readFileSync('/proc/thread-self/comm', 'utf-8').trim());
   const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-  fs.writeFileSync(file + '.nice', String(require('node:os').getPriority(tid)));
+  fs.writeFileSync(file + '.priority', String(require('node:os').getPriority(tid)));
   if (event.hangMs && calls === 1) await new Promise((r) => setTimeout(r, event.hangMs));
   fs.appendFileSync(file + '.starts', Date.now() + '\\n');
   if (event.tickForever && calls === 1) {
@@ -41,17 +44,18 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     exportName: 'handler',
     environment: { OWN_SETTING: 'from-template' },
     timeoutS: 5,
+    memorySizeMB: 256,
     maximumRetryAttempts: 2,
     maximumEventAgeS: 21600,
     onFailureQueue: 'test-dlq',
   });
-  const start = (overrides: Partial<LocalFunction> = {}, nice?: number) =>
+  const start = (overrides: Partial<LocalFunction> = {}) =>
     (runtime = new LocalLambda({
       fn: { ...fn(), ...overrides },
       env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
       stateDir: join(dir, 'state'),
+      workerProgram: localBundle(projectRoot, 'lambda-worker'),
       timeScale: 600,
-      ...(nice === undefined ? {} : { nice }),
     }));
   const calls = (name: string) => (existsSync(join(dir, name)) ? Number(readFileSync(join(dir, name), 'utf-8')) : 0);
 
@@ -65,24 +69,24 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs the function thread at the niceness asked for, leaving the rest of the process alone', async () => {
-    const lambda = start({}, 10);
+  it('runs the function in a thread named after it, at the priority of the rest of the process', async () => {
+    const lambda = start({ name: 'research-summarizer-dev-submitArticle' });
 
-    lambda.invokeAsync({ dir, name: 'niced' });
+    lambda.invokeAsync({ dir, name: 'named' });
 
     await eventually(() => lambda.idle(), { what: 'the invocation to finish' });
-    expect(readFileSync(join(dir, 'niced.nice'), 'utf-8')).toBe('10');
-    expect(getPriority()).toBe(0);
+    expect(readFileSync(join(dir, 'named.thread'), 'utf-8')).toBe('lambda:submitAr');
+    expect(readFileSync(join(dir, 'named.priority'), 'utf-8')).toBe(String(getPriority()));
   });
 
-  it('runs the bundle with the function environment plus the local endpoints', async () => {
+  it('runs the bundle with the function environment plus the local endpoints, and the memory size the template gives', async () => {
     const lambda = start();
 
     lambda.invokeAsync({ dir, name: 'ok' });
 
     await eventually(() => lambda.idle(), { what: 'the invocation to finish' });
     expect(calls('ok')).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({ own: 'from-template', added: 'http://127.0.0.1:1', fn: 'test-fn' });
+    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({ own: 'from-template', added: 'http://127.0.0.1:1', fn: 'test-fn', memory: '256' });
   });
 
   it('retries a failing invocation and succeeds on the second retry', async () => {

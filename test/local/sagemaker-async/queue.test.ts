@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PersistentQueue, type QueuedRequest } from '../../../local/sagemaker-async/queue';
@@ -63,9 +63,29 @@ describe('the persistent request queue (journal in stateDir)', () => {
 
     expect(reopened.replay.skippedLines).toBe(1);
     expect(reopened.replay.pending.map((r) => r.id)).toEqual(['kept']);
-    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; at: number });
-    expect(lines.map((l) => l.type)).toEqual(['accepted', 'clock']);
+    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; at: number });
+    expect(lines.map((l) => l.op)).toEqual(['add', 'clock']);
     expect(lines[1]?.at).toBe(2_000);
+  });
+
+  it('restarts from a state folder written in the earlier journal format, and rewrites it in the journal format', () => {
+    // Prepare: the fixture, copied (the open rewrites it).
+    cpSync(join(__dirname, 'fixtures', 'queue-journal-v1'), stateDir, { recursive: true });
+
+    // Act
+    const { queue, replay } = PersistentQueue.open(stateDir);
+
+    // Assess: the unfinished requests in order, the clock, the inline body; the file in the journal's format.
+    expect(replay.pending.map((r) => r.id)).toEqual(['in-flight', 'waiting']);
+    expect(replay.lastAt).toBe(5_000);
+    expect(replay.skippedLines).toBe(0);
+    const inFlight = queue.take() as QueuedRequest;
+    expect(inFlight.failureLocation).toBe('s3://articles/failures/in-flight-error.out');
+    expect(queue.readInlineBody(inFlight).toString()).toBe('an inline payload');
+    queue.close();
+    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; id?: string });
+    expect(lines.map((l) => [l.op, l.id])).toEqual([['add', 'in-flight'], ['add', 'waiting'], ['clock', undefined]]);
+    expect(PersistentQueue.open(stateDir).replay.pending.map((r) => r.id)).toEqual(['in-flight', 'waiting']);
   });
 
   it('compacts its journal while running, keeping unfinished requests in order and the clock', () => {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate } from '../../../local/template/cfn-intrinsics';
-import { readStackConfig } from '../../../local/template/stack-config';
+import { evaluate, stackResolver, UnknownAttributeError } from '../../../local/template/cfn-intrinsics';
+import { readStackConfig, stackConfigFrom, TEMPLATE_PATH } from '../../../local/template/stack-config';
+import type { Template } from '../../../local/template/template-view';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 
@@ -56,6 +58,7 @@ describe('the local cloud reads its configuration from the packaged template', (
       bundle: join(projectRoot, '.esbuild', '.build', 'functions', 'submit-article', 'handler.js'),
       exportName: 'handler',
       timeoutS: 60,
+      memorySizeMB: 512,
       maximumRetryAttempts: 2,
       onFailureQueue: 'research-summarizer-dev-SubmitArticleDeadLetterQueue',
     });
@@ -65,6 +68,47 @@ describe('the local cloud reads its configuration from the packaged template', (
       INPUT_PREFIX: 'input/',
       ENDPOINT_NAME: 'research-summarizer-dev',
     });
+  });
+
+  it("reads each function's MemorySize, and CloudFormation's 128 MB where the template sets none", () => {
+    // Prepare: the packaged template with submit-article's MemorySize changed and record-result's removed.
+    const template = JSON.parse(readFileSync(join(projectRoot, TEMPLATE_PATH), 'utf-8')) as Template;
+    const propertiesOf = (id: string) => template.Resources[id]?.Properties ?? {};
+    propertiesOf('SubmitArticleLambdaFunction').MemorySize = 1769;
+    delete propertiesOf('RecordResultLambdaFunction').MemorySize;
+
+    // Act
+    const changed = stackConfigFrom(template, { projectRoot });
+
+    // Assess
+    expect(changed.functions.SubmitArticleLambdaFunction?.memorySizeMB).toBe(1769);
+    expect(changed.functions.RecordResultLambdaFunction?.memorySizeMB).toBe(128);
+  });
+});
+
+describe('Ref and Fn::GetAtt on the stack\'s resources', () => {
+  const resources = {
+    Articles: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'articles' } },
+    Alerts: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'alerts' } },
+  };
+  const resolver = stackResolver(resources, { stackName: 'stack', region: 'eu-west-1', accountId: '111122223333' });
+
+  it('answers the attributes CloudFormation documents for a resource type', () => {
+    expect(evaluate({ 'Fn::GetAtt': ['Articles', 'Arn'] }, resolver)).toBe('arn:aws:s3:::articles');
+    expect(evaluate({ 'Fn::Sub': 'x/${Articles.Arn}' }, resolver)).toBe('x/arn:aws:s3:::articles');
+    expect(evaluate({ Ref: 'Alerts' }, resolver)).toBe('arn:aws:sns:eu-west-1:111122223333:alerts');
+  });
+
+  it('refuses an attribute it does not know, naming the resource, its type and the attribute', () => {
+    const getAtt = () => evaluate({ 'Fn::GetAtt': ['Articles', 'DualStackDomainName'] }, resolver);
+    expect(getAtt).toThrow(UnknownAttributeError);
+    expect(getAtt).toThrow('Fn::GetAtt Articles.DualStackDomainName');
+    expect(getAtt).toThrow("AWS::S3::Bucket's DualStackDomainName");
+    expect(() => evaluate({ 'Fn::Sub': '${Alerts.Nope}' }, resolver)).toThrow('Fn::GetAtt Alerts.Nope');
+  });
+
+  it('refuses a reference to a resource the template does not have', () => {
+    expect(() => evaluate({ Ref: 'Missing' }, resolver)).toThrow('unknown Missing');
   });
 });
 
