@@ -297,7 +297,8 @@ const scalingFrom = (ofType: OfType, ev: <T>(node: unknown) => T): ScalingConfig
   const t = ev<{ MinCapacity: number; MaxCapacity: number }>(target.Properties);
   const policies = ofType('AWS::ApplicationAutoScaling::ScalingPolicy');
   const tracking = policies.map(([, p]) => ev<Record<string, any>>(p.Properties)).find((p) => p.PolicyType === 'TargetTrackingScaling'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const stepEntry = policies.find(([, p]) => p.Properties?.PolicyType === 'StepScaling');
+  const adjustmentType = (p: Resource) => (p.Properties?.StepScalingPolicyConfiguration as { AdjustmentType?: string } | undefined)?.AdjustmentType;
+  const stepEntry = policies.find(([, p]) => p.Properties?.PolicyType === 'StepScaling' && adjustmentType(p) !== 'ExactCapacity');
   const alarm = stepEntry
     ? ofType('AWS::CloudWatch::Alarm')
         .map(([, a]) => a.Properties ?? {})
@@ -324,6 +325,33 @@ const scalingFrom = (ofType: OfType, ev: <T>(node: unknown) => T): ScalingConfig
           },
         }
       : {}),
+    ...scaleInToZeroFrom(policies, ofType, ev),
+  };
+};
+
+/** The ExactCapacity step policy and the alarm whose AlarmActions name it (resources/autoscaling.yml). */
+const scaleInToZeroFrom = (policies: [string, Resource][], ofType: OfType, ev: <T>(node: unknown) => T): Pick<ScalingConfig, 'scaleInToZero'> => {
+  const entry = policies.find(
+    ([, p]) => p.Properties?.PolicyType === 'StepScaling' && (p.Properties?.StepScalingPolicyConfiguration as { AdjustmentType?: string } | undefined)?.AdjustmentType === 'ExactCapacity',
+  );
+  if (!entry) return {};
+  const alarm = ofType('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties ?? {})
+    .find((a) => JSON.stringify(a.AlarmActions ?? []).includes(`"${entry[0]}"`));
+  if (!alarm) return {};
+  const p = ev<{ StepScalingPolicyConfiguration: { Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] } }>(entry[1].Properties);
+  const a = ev<{ Period: number; EvaluationPeriods: number; DatapointsToAlarm?: number; Threshold: number }>(alarm);
+  return {
+    scaleInToZero: {
+      cooldownS: Number(p.StepScalingPolicyConfiguration.Cooldown ?? 300),
+      capacity: Number(p.StepScalingPolicyConfiguration.StepAdjustments?.[0]?.ScalingAdjustment ?? 0),
+      alarm: {
+        periodS: Number(a.Period),
+        evaluationPeriods: Number(a.EvaluationPeriods),
+        datapointsToAlarm: Number(a.DatapointsToAlarm ?? a.EvaluationPeriods),
+        threshold: Number(a.Threshold),
+      },
+    },
   };
 };
 

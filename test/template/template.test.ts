@@ -276,6 +276,35 @@ describe('autoscaling', () => {
       AlarmActions: [{ Ref: 'ScaleOutFromZeroPolicy' }],
     });
   });
+
+  it('goes back to zero instances after 5 minutes with nothing queued or running', () => {
+    // Act
+    const policy = resource('ScaleInToZeroPolicy').Properties;
+    const alarm = resource('EndpointIdleAlarm').Properties;
+    // Assess: ApproximateBacklogSize counts queued and in-flight requests; its Maximum over each of 5
+    // minutes at 0 sets the exact capacity 0.
+    expect(policy).toMatchObject({
+      PolicyType: 'StepScaling',
+      ScalingTargetId: { Ref: 'EndpointScalableTarget' },
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: 'ExactCapacity',
+        MetricAggregationType: 'Maximum',
+        StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: 0 }],
+      },
+    });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      MetricName: 'ApproximateBacklogSize',
+      Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Threshold: 0,
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: 'ScaleInToZeroPolicy' }],
+    });
+  });
 });
 
 describe('updating the endpoint', () => {
@@ -287,11 +316,11 @@ describe('updating the endpoint', () => {
   it('can leave autoscaling out (autoscaling=off), the first of two deploys that change the instance type', () => {
     // Act
     const scaling = Object.entries(template.Resources).filter(([, r]) => r.Type.startsWith('AWS::ApplicationAutoScaling::'));
-    const stepAlarm = resource('HasBacklogWithoutCapacityAlarm');
+    const alarms = [resource('HasBacklogWithoutCapacityAlarm'), resource('EndpointIdleAlarm')];
     // Assess
-    expect(scaling.map(([id]) => id).sort()).toEqual(['BacklogTargetTrackingPolicy', 'EndpointScalableTarget', 'ScaleOutFromZeroPolicy']);
+    expect(scaling.map(([id]) => id).sort()).toEqual(['BacklogTargetTrackingPolicy', 'EndpointScalableTarget', 'ScaleInToZeroPolicy', 'ScaleOutFromZeroPolicy']);
     for (const [, r] of scaling) expect(r.Condition).toBe('AutoscalingOn');
-    expect(stepAlarm.Condition).toBe('AutoscalingOn');
+    for (const alarm of alarms) expect(alarm.Condition).toBe('AutoscalingOn');
     expect(template.Conditions?.AutoscalingOn).toEqual({ 'Fn::Equals': ['on', 'on'] });
   });
 
