@@ -52,7 +52,10 @@ export interface CapacityInput {
   now: number;
   desired: number;
   /** Oldest first; the last one is the period that just closed. */
-  history: readonly Pick<MetricDatapoint, 'ApproximateBacklogSize' | 'ApproximateBacklogSizePerInstance' | 'HasBacklogWithoutCapacity'>[];
+  history: readonly Pick<
+    MetricDatapoint,
+    'ApproximateBacklogSize' | 'ApproximateBacklogSizePerInstance' | 'HasBacklogWithoutCapacity' | 'InvocationsProcessed' | 'ExpiredRequests'
+  >[];
   activities: readonly ScalingActivity[];
   scaling: ScalingConfig;
   names: PolicyNames;
@@ -173,12 +176,22 @@ const stepScaling = ({ now, desired, history, activities, scaling, names }: Capa
 };
 
 /**
+ * The Maximum of ApproximateBacklogSize over each metric minute, as far as the emulator knows it: it
+ * samples the backlog as a minute closes, so the minute's Maximum is at least that sample and the
+ * previous one (the backlog as the minute began), and at least 1 if a request finished or expired
+ * in it (it was in the backlog until then).
+ */
+export const backlogMaximum = (history: CapacityInput['history']): number[] =>
+  history.map((d, i) =>
+    Math.max(d.ApproximateBacklogSize, history[i - 1]?.ApproximateBacklogSize ?? 0, d.InvocationsProcessed + d.ExpiredRequests > 0 ? 1 : 0),
+  );
+
+/**
  * The CloudWatch alarm on ApproximateBacklogSize: Statistic Maximum over Period, ALARM when at least
  * DatapointsToAlarm of the last EvaluationPeriods periods are <= Threshold
- * (LessThanOrEqualToThreshold, as in autoscaling.yml). The emulator has one backlog sample per
- * metric minute (taken as the minute closes), so a request that arrives and finishes inside one
- * minute does not show in it. TreatMissingData "missing": with fewer periods than
- * EvaluationPeriods seen, it is not in ALARM.
+ * (LessThanOrEqualToThreshold, as in autoscaling.yml); `values` are per-minute Maximums
+ * (backlogMaximum). TreatMissingData "missing": with fewer periods than EvaluationPeriods seen, it
+ * is not in ALARM.
  */
 export const idleAlarmInAlarm = (values: readonly number[], alarm: NonNullable<ScalingConfig['scaleInToZero']>['alarm']): boolean => {
   const perPeriod = Math.max(1, Math.round(alarm.periodS / 60));
@@ -200,7 +213,7 @@ export const idleAlarmInAlarm = (values: readonly number[], alarm: NonNullable<S
  */
 const scaleInToZero = ({ now, desired, history, activities, scaling, names }: CapacityInput): CapacityDecision | undefined => {
   const policy = scaling.scaleInToZero;
-  if (!policy || !idleAlarmInAlarm(history.map((d) => d.ApproximateBacklogSize), policy.alarm)) return undefined;
+  if (!policy || !idleAlarmInAlarm(backlogMaximum(history), policy.alarm)) return undefined;
   if (policy.capacity >= desired) return undefined;
   if (within(lastActivity(activities, names.scaleInToZero, 'in'), policy.cooldownS, now)) return undefined;
   return { capacity: policy.capacity, policyName: names.scaleInToZero, cause: alarmCause(names.idleAlarm, names.scaleInToZero) };
