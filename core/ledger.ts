@@ -55,6 +55,8 @@ export interface LedgerRow {
   endpointMs?: number;
   /** Upload to terminal state. */
   totalMs?: number;
+  /** What the article cost in US dollars, written at completion (core/cost.ts). */
+  costUsd?: number;
   /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
   day: string;
   /** 1 for the upload's own inference; each retry adds one. Absent means 1. */
@@ -91,6 +93,8 @@ export interface StepRecord {
   id: string;
   o?: string;
   f?: string;
+  /** The step's time in the endpoint (notification eventTime minus receivedTime), for the article's cost. */
+  ms?: number;
 }
 
 /** What an earlier attempt ended in, kept in the row when the article is retried. */
@@ -115,7 +119,7 @@ export const MAX_HISTORY_REASON_CHARS = 500;
 export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
   state: Exclude<ArticleState, 'QUEUED'>;
 } & Partial<
-    Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType'>
+    Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType' | 'costUsd'>
   >;
 
 /** Fields written once the endpoint accepted the request (every part of a long article). */
