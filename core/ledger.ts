@@ -59,6 +59,8 @@ export interface LedgerRow {
   costUsd?: number;
   /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
   day: string;
+  /** The key's first folder under the input prefix ("/" directly under it), the partition key of byBatch (core/batch.ts). */
+  batch?: string;
   /** 1 for the upload's own inference; each retry adds one. Absent means 1. */
   attempt?: number;
   /** Earlier attempts of this revision, oldest first, at most MAX_HISTORY (a retry appends one). */

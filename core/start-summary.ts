@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
+import { batchOf } from './batch';
 import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articles';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
@@ -181,6 +182,7 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
     uploadedAt: upload.eventTime,
     receivedAt,
     day: dayOf(receivedAt),
+    batch: batchOf(upload.key, settings.inputPrefix),
   };
 };
 

@@ -10,7 +10,7 @@ import { makeDashboardHandler } from './dashboard';
 import { ledgerView } from './dashboard/ledger-view';
 import { DEFAULTS, LOCAL_SERVICE_NICENESS } from './defaults';
 import { startDynamoProcess } from './dynamodb/dynalite-process';
-import { ensureTable } from './dynamodb/tables';
+import { ensureTable, withBatch } from './dynamodb/tables';
 import { localClients } from './edge/clients';
 import { FaultInjector } from './edge/faults';
 import { internalApi } from './edge/internal-api';
@@ -54,7 +54,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     options.port ?? DEFAULTS.port,
   );
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
-  await ensureTable(rawDynamo, config.table);
+  // A ledger kept from an earlier version gains the indexes this one adds, and its rows their batch.
+  await ensureTable(rawDynamo, config.table, { backupDir: stateDir, fill: withBatch(config.inputPrefix), log });
 
   const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, timeScale, log, nice: LOCAL_SERVICE_NICENESS });
   const deliver = (logicalId: string, event: unknown) => {

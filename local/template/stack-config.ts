@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DEFAULTS, SERVICE, stackNameFor } from '../defaults';
-import { evaluate, type Resolver } from './cfn-intrinsics';
+import { evaluate, evaluateCondition, type Resolver } from './cfn-intrinsics';
 import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async';
 
 export interface LocalFunction {
@@ -57,6 +57,7 @@ interface Resource {
 }
 interface Template {
   Resources: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
 }
 
 export const TEMPLATE_PATH = join('.serverless', 'cloudformation-template-update-stack.json');
@@ -157,6 +158,10 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
         default:
           return `${name}.${attribute}`;
       }
+    },
+    condition: (name) => {
+      if (!template.Conditions || !(name in template.Conditions)) throw new Error(`the packaged template has no condition ${name}`);
+      return evaluateCondition(template.Conditions[name], resolver);
     },
   };
   const ev = <T>(node: unknown) => evaluate(node, resolver) as T;
