@@ -10,6 +10,8 @@ import { runReconcile } from './reconcile';
 import { formatResults, parseSince, parseState, queryLedger } from './results';
 import { formatRetry, parseRetryStates, runRetry } from './retry';
 import { runStart } from '../local/start';
+import { awsStatusSource, localStatusSource, readStatus, statusJson, watchStatus } from './status';
+import { formatStatus } from '../core/batch-status';
 import { resolveTarget } from './target';
 import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
@@ -29,6 +31,7 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
   results [--state COMPLETED|FAILED|REJECTED|EXPIRED|QUEUED] [--since 2026-11-26] [--json] [--aws ...]
   reconcile [--ttl 21600] [--timeout 900] [--grace 300] [--aws ...]   repair rows stuck in QUEUED past ttl + timeout + grace seconds
   retry   [--state FAILED|EXPIRED] [--aws ...]   send failed and expired articles to the endpoint again (history kept in the row)
+  status  [--prefix input/batch-2026-11/] [--watch] [--json] [--aws ...]   a batch's progress, ETA, endpoint and cost so far
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -59,6 +62,7 @@ const main = async (argv: string[]): Promise<number> => {
       state: { type: 'string' },
       since: { type: 'string' },
       json: { type: 'boolean' },
+      watch: { type: 'boolean' },
       'state-dir': { type: 'string' },
       ttl: { type: 'string' },
       timeout: { type: 'string' },
@@ -139,6 +143,18 @@ const main = async (argv: string[]): Promise<number> => {
       const states = parseRetryStates(values.state);
       const t = await target();
       process.stdout.write(`${formatRetry(await runRetry(t, states), t.description)}\n`);
+      return 0;
+    }
+    case 'status': {
+      const t = await target();
+      const source = values.aws ? await awsStatusSource(values.stage ?? 'dev', values.region) : localStatusSource(stateDir, projectRoot);
+      const read = () => readStatus(t, source, values.prefix);
+      if (values.watch) {
+        await watchStatus(read, (text) => process.stdout.write(text));
+        return 0;
+      }
+      const status = await read();
+      process.stdout.write(`${values.json ? statusJson(status) : formatStatus(status)}\n`);
       return 0;
     }
     case 'demo':
