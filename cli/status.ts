@@ -11,6 +11,7 @@ import { batchStatus, formatStatus, type BatchStatus, type EndpointFigures, type
 import { DEFAULTS, stackNameFor } from '../local/defaults';
 import type { DashboardData } from '../local/dashboard/data';
 import { localFigures } from '../local/dashboard/endpoint-figures';
+import { DEFAULT_MODEL_SECONDS, statusSettingsOf } from '../local/dashboard/batches';
 import { readStackConfig } from '../local/template/stack-config';
 import type { Endpoints } from '../local/types';
 import type { Target } from './target';
@@ -21,12 +22,6 @@ export interface StatusSource {
   settings: StatusSettings;
 }
 
-/** The record-result function's environment holds the price and the concurrency (core/cost.ts). */
-const RECORD_RESULT_FUNCTION = 'RecordResultLambdaFunction';
-
-/** Before the endpoint has answered anything, a request is assumed to take this long (the fixed local model: 0.1 s). */
-const DEFAULT_MODEL_SECONDS = 2;
-
 /**
  * The local cloud: the emulator's CloudWatch-shaped metrics and status from the dashboard's data
  * (`/_dashboard/data.json`). Metric timestamps run on the simulated clock and ledger times on the
@@ -35,27 +30,18 @@ const DEFAULT_MODEL_SECONDS = 2;
  */
 export const localStatusSource = (stateDir: string, projectRoot: string): StatusSource => {
   const endpoints = JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf-8')) as Endpoints;
-  const env = readStackConfig({ projectRoot, region: endpoints.region }).functions[RECORD_RESULT_FUNCTION]?.environment ?? {};
-  const record = loadRecordConfig(env);
-  let scale: number = DEFAULTS.timeScale;
-  const settings: StatusSettings = {
-    concurrency: record.cost.concurrency,
-    instancePricePerHour: record.cost.instancePricePerHour,
-    get provisioningSeconds() {
-      return DEFAULTS.provisioningDelayS / scale;
-    },
-    get alarmSeconds() {
-      return 60 / scale;
-    },
-    defaultModelSecondsPerRequest: DEFAULT_MODEL_SECONDS,
-  };
+  const config = readStackConfig({ projectRoot, region: endpoints.region });
+  let settings = statusSettingsOf(config, DEFAULTS.timeScale, DEFAULTS.provisioningDelayS);
   return {
-    settings,
+    get settings() {
+      return settings;
+    },
     endpoint: async (since, now) => {
       const reply = await fetch(`${endpoints.edgeUrl}/_dashboard/data.json?points=1440`, { signal: AbortSignal.timeout(10_000) });
       if (!reply.ok) throw new Error(`the local cloud's dashboard data answered ${reply.status}`);
       const data = (await reply.json()) as DashboardData;
-      scale = data.timeScale ?? scale;
+      // The time scale the running cloud shows, measured on its clock (the provisioning delay is not in its data).
+      if (data.timeScale) settings = statusSettingsOf(config, data.timeScale, DEFAULTS.provisioningDelayS);
       return localFigures(data, since, now);
     },
   };

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { makeDashboardHandler } from './dashboard';
+import { statusSettingsOf } from './dashboard/batches';
 import { ledgerView } from './dashboard/ledger-view';
 import { DEFAULTS, LOCAL_SERVICE_NICENESS } from './defaults';
 import { startDynamoProcess } from './dynamodb/dynalite-process';
@@ -85,7 +86,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     metrics: () => endpoint.metrics(),
     scalingActivities: () => endpoint.scalingActivities(),
     ledger: ledgerView(dynamo, config.table.TableName),
-  });
+  }, { statusSettings: statusSettingsOf(config, timeScale, options.provisioningDelayS ?? DEFAULTS.provisioningDelayS) });
   await instancesInService(endpoint);
 
   const endpoints = writeEndpoints(stateDir, endpointsOf(edge.url, config));
