@@ -49,23 +49,28 @@ export interface BatchStatus {
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** Rows finished in the last `windowMinutes`, per minute. */
+/**
+ * Rows finished in the last `windowMinutes`, per minute. A batch younger than the window is measured
+ * over its own age (at least 10 s), so its first minutes are not diluted by time before it began.
+ */
 export const completedPerMinute = (rows: readonly ProgressRow[], nowMs: number, windowMinutes = 5): number => {
-  const since = nowMs - windowMinutes * 60_000;
+  const began = Math.min(nowMs, ...rows.map((r) => Date.parse(r.receivedAt)).filter(Number.isFinite));
+  const since = Math.max(nowMs - windowMinutes * 60_000, began);
   const done = rows.filter((r) => r.state !== 'QUEUED' && r.completedAt !== undefined && Date.parse(r.completedAt) > since).length;
-  return done / windowMinutes;
+  return done / (Math.max(10_000, nowMs - since) / 60_000);
 };
 
 /**
- * Seconds until the last QUEUED row finishes: 0 when none is left. With throughput measured, the
- * remaining rows at that pace. Without (the endpoint is still scaling from zero, or has not answered
- * yet), the wait for capacity (the alarm period while nothing is asked for, then provisioning while
- * nothing is in service) plus the remaining model work spread over the instances asked for.
+ * Seconds until the last QUEUED row finishes: 0 when none is left. With throughput measured and every
+ * instance asked for in service, the remaining rows at that pace. While the endpoint still scales
+ * (from zero, or out: fewer in service than desired, when the measured pace understates what is
+ * coming), the wait for capacity (the alarm period while nothing is asked for, provisioning while
+ * instances are starting) plus the remaining model work spread over the instances asked for.
  */
 export const etaSeconds = (remaining: number, perMinute: number, endpoint: EndpointFigures, settings: StatusSettings): number => {
   if (remaining === 0) return 0;
-  if (perMinute > 0) return Math.max(1, Math.ceil((remaining / perMinute) * 60));
-  const capacityWait = (endpoint.desired === 0 ? settings.alarmSeconds : 0) + (endpoint.inService === 0 ? settings.provisioningSeconds : 0);
+  if (perMinute > 0 && endpoint.inService >= endpoint.desired) return Math.max(1, Math.ceil((remaining / perMinute) * 60));
+  const capacityWait = (endpoint.desired === 0 ? settings.alarmSeconds : 0) + (endpoint.inService < Math.max(1, endpoint.desired) ? settings.provisioningSeconds : 0);
   const perRequest = endpoint.modelSecondsPerRequest ?? settings.defaultModelSecondsPerRequest;
   const slots = settings.concurrency * Math.max(1, endpoint.desired, endpoint.inService);
   return Math.max(1, Math.ceil(capacityWait + (remaining * perRequest) / slots));
@@ -119,6 +124,6 @@ export const formatStatus = (s: BatchStatus): string =>
     ArticleStates.map((state) => `${state} ${s.byState[state]}`).join('  '),
     `throughput ${s.completedPerMinute}/min   ETA ${duration(s.etaSeconds)}`,
     `endpoint: ${s.instances.inService} in service, ${s.instances.desired} desired, backlog ${s.backlog}`,
-    `cost so far: $${s.costUsd.articles.toFixed(4)} on the articles' rows (time in the endpoint + requests), ` +
-      `$${s.costUsd.instances.toFixed(4)} of instance time (instance-hours × price, idle and provisioning included)`,
+    `cost so far: $${s.costUsd.instances.toFixed(4)} of instance time (instance-hours × price, idle and provisioning included); ` +
+      `$${s.costUsd.articles.toFixed(4)} on the rows (each article's time in the endpoint, queueing included, + requests: an upper bound while a backlog waits)`,
   ].join('\n');

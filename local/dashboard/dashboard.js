@@ -314,7 +314,7 @@
   };
 
   // One row per batch: a bar of finished articles (failed ones in their own colour), the ETA as
-  // `npm run status` computes it, and the cost so far (the rows' costUsd; instance time on hover).
+  // `npm run status` computes it, and the cost so far (instance time; the rows' costUsd on hover).
   const drawBatches = (batches) => {
     const rows = (batches || []).map((b) => {
       const finished = b.total - b.byState.QUEUED;
@@ -323,8 +323,8 @@
       bar.children[0].style.width = `${(100 * (b.byState.COMPLETED / Math.max(1, b.total))).toFixed(1)}%`;
       bar.children[1].style.width = `${(100 * ((finished - b.byState.COMPLETED) / Math.max(1, b.total))).toFixed(1)}%`;
       bar.title = STATES.map(([s]) => `${s} ${b.byState[s]}`).join(' · ');
-      const cost = el('td', 'num', `$${b.costUsd.articles.toFixed(4)}`);
-      cost.title = `rows' costUsd; instance time since the batch began: $${b.costUsd.instances.toFixed(4)}`;
+      const cost = el('td', 'num', `$${b.costUsd.instances.toFixed(4)}`);
+      cost.title = `instance time since the batch began × price; the rows' costUsd (time in the endpoint, queueing included): $${b.costUsd.articles.toFixed(4)}`;
       const eta = b.etaSeconds === 0 ? 'done' : formatDuration(b.etaSeconds);
       const row = el('tr', '', el('td', 'key', el('code', '', b.prefix)), el('td', 'progress-cell', bar, ` ${Math.floor(share * 100)}%`),
         el('td', 'num', `${formatNumber(finished)} / ${formatNumber(b.total)}`), el('td', 'num', String(b.completedPerMinute)), el('td', 'num', eta), cost);

@@ -47,11 +47,19 @@ describe("a batch's status", () => {
     expect(etaSeconds(1, 0, endpoint({ inService: 5, desired: 5, modelSecondsPerRequest: 0.001 }), settings)).toBe(1);
   });
 
+  it('measures a batch younger than the window over its own age, and trusts capacity over pace while scaling out', () => {
+    // Received 30 s ago, 20 finished since: 40 a minute, not 4.
+    const young = [...Array.from({ length: 20 }, () => ({ ...row('COMPLETED', 0.1), receivedAt: minutesAgo(0.5) })), { ...row('QUEUED'), receivedAt: minutesAgo(0.5) }];
+    expect(batchStatus('input/y/', young, endpoint({ inService: 1, desired: 1 }), settings, NOW).completedPerMinute).toBe(40);
+    // 1 of 5 instances in service: provisioning, then 600 requests × 0.1 s over 10 slots, not 600 at the pace of one instance.
+    expect(etaSeconds(600, 40, endpoint({ inService: 1, desired: 5, modelSecondsPerRequest: 0.1 }), settings)).toBe(120 + 6);
+  });
+
   it('draws a progress bar of finished rows, and prints the cost beside the instances cost', () => {
     const status = batchStatus('input/', [row('COMPLETED', 1, 0.5), row('QUEUED'), row('QUEUED'), row('FAILED', 1)], endpoint({ instanceSeconds: 7200 }), settings, NOW);
 
     expect(progressBar(status, 10)).toBe('[#####.....] 50%');
-    expect(formatStatus(status)).toContain('cost so far: $0.5000 on the articles');
-    expect(formatStatus(status)).toContain('$0.4600 of instance time');
+    expect(formatStatus(status)).toContain('cost so far: $0.4600 of instance time');
+    expect(formatStatus(status)).toContain('$0.5000 on the rows');
   });
 });
