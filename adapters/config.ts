@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import type { CostSettings } from '../core/cost';
 import type { ReconcileSettings } from '../core/reconcile';
 import type { SubmitSettings } from '../core/start-summary';
 
@@ -57,7 +58,17 @@ const submitSchema = z
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
   }));
 
-const recordSchema = z.object(senderEnv).transform(senderConfig);
+/** record-result also prices each finished article (core/cost.ts). */
+const recordSchema = z
+  .object({
+    ...senderEnv,
+    INSTANCE_PRICE_PER_HOUR: z.coerce.number().min(0).max(1000),
+    MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: positiveInt(1, 1000),
+  })
+  .transform((e) => ({
+    ...senderConfig(e),
+    cost: { instancePricePerHour: e.INSTANCE_PRICE_PER_HOUR, concurrency: e.MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE },
+  }));
 
 /** reconcile carries on long articles too (their next reduce step), so it sends like record-result. */
 const reconcileSchema = z
@@ -78,7 +89,9 @@ export interface SenderConfig {
 
 export interface SubmitConfig extends SubmitSettings, SenderConfig {}
 
-export type RecordConfig = SenderConfig;
+export interface RecordConfig extends SenderConfig {
+  cost: CostSettings;
+}
 
 export interface ReconcileConfig extends ReconcileSettings, SenderConfig {}
 

@@ -10,7 +10,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE = `npm run bench:burst -- [--articles 10000] [--model fixed|summarize] [--latency-ms 100]
   [--max-instances 5] [--concurrency 2] [--target 5] [--time-scale 20] [--provisioning-delay 120]
-  [--upload-rate 80 (articles/s; default: as fast as S3 takes them)] [--only ours|target-tracking-only] [--out bench-results]`;
+  [--upload-rate 80 (articles/s; default: as fast as S3 takes them)] [--idle-minutes 5 (before the scale-in to zero)]
+  [--only ours|previous-release|target-tracking-only] [--out bench-results]`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -27,6 +28,7 @@ const main = async (): Promise<number> => {
       'provisioning-delay': { type: 'string' },
       only: { type: 'string' },
       'upload-rate': { type: 'string' },
+      'idle-minutes': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -57,26 +59,37 @@ const main = async (): Promise<number> => {
     timeScale: num('time-scale', 20),
     provisioningDelayS: num('provisioning-delay', 120),
     ...(values['upload-rate'] ? { uploadRate: num('upload-rate', 0) } : {}),
+    ...(values['idle-minutes'] ? { idleMinutesBeforeZero: num('idle-minutes', 5) } : {}),
     onProgress: (line) => say(`  ${line}`),
   };
   const configs = [
-    { name: 'ours', label: 'target tracking + step scaling from zero (ours)', targetTrackingOnly: false, color: '#1f6fd1' },
+    { name: 'ours', label: 'target tracking + step from zero + scale-in to zero (ours)', targetTrackingOnly: false, color: '#1f6fd1' },
+    {
+      name: 'previous-release',
+      label: 'target tracking + step from zero (previous release)',
+      targetTrackingOnly: false,
+      withoutScaleInToZero: true,
+      color: '#2a9d3f',
+      dash: '2 3',
+    },
     { name: 'target-tracking-only', label: 'target tracking only', targetTrackingOnly: true, color: '#d1451f', dash: '6 4' },
   ].filter((c) => !values.only || c.name === values.only);
-  if (configs.length === 0) throw new Error(`--only must be ours or target-tracking-only\n${USAGE}`);
+  if (configs.length === 0) throw new Error(`--only must be ours, previous-release or target-tracking-only\n${USAGE}`);
 
   const runs = [];
   for (const config of configs) {
     say(`${config.label}: ${base.articles} articles, ${model} model${model === 'fixed' ? ` (${base.latencyMs} ms)` : ''}, 0..${base.maxInstances} instances × ${base.concurrencyPerInstance}, target ${base.targetBacklogPerInstance}, time scale ${base.timeScale}×`);
-    const run = await runBurst({ ...base, targetTrackingOnly: config.targetTrackingOnly });
+    const run = await runBurst({ ...base, targetTrackingOnly: config.targetTrackingOnly, withoutScaleInToZero: config.withoutScaleInToZero === true });
     runs.push({ ...config, ...run });
   }
 
   const ours = runs.find((r) => r.name === 'ours');
+  const previous = runs.find((r) => r.name === 'previous-release');
   const ttOnly = runs.find((r) => r.name === 'target-tracking-only');
   const settings = { ...base, onProgress: undefined };
   const report = {
-    ...(ours?.figures ?? ttOnly?.figures),
+    ...(ours?.figures ?? previous?.figures ?? ttOnly?.figures),
+    ...(ours && previous ? { previousRelease: previous.figures } : {}),
     ...(ours && ttOnly ? { targetTrackingOnly: ttOnly.figures } : {}),
     settings,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -114,6 +127,7 @@ const table = (rows: [string, BurstFigures][]): string => {
     ['CPU ms/article: main thread, functions, other threads, DynamoDB, models = total', (f) => cpu(f.cpuMsPerArticle)],
     ['scale-out from zero (sim s)', (f) => String(f.scaleOutFromZeroS ?? 'never')],
     ['back to zero (sim s)', (f) => String(f.backToZeroS ?? 'never')],
+    ['instance efficiency (model s / (concurrency × instance-s))', (f) => (f.instanceEfficiency === null ? '-' : `${f.instanceEfficiency} (${f.modelSeconds} s / ${f.instanceSeconds} instance-s)`)],
     ['cost vs always-on max', (f) => String(f.costRatio ?? '-')],
     ['peak instances', (f) => String(f.peakInstances)],
     ['real time (s)', (f) => String(f.realSeconds)],

@@ -53,15 +53,18 @@ export const saturatedThroughput = (samples: Sample[], maxInstances: number): { 
   return ms > 0 ? { perSecond: (completed / ms) * 1000, seconds: ms / 1000 } : undefined;
 };
 
-/** Instance-seconds (simulated) between two simulated instants: instances bill from launch to stop. */
-export const instanceSeconds = (samples: Sample[], fromSim: number, toSim: number): number => {
+/**
+ * Instance-seconds (simulated) between two simulated instants: instances bill from launch to stop
+ * ('billed': Pending, InService and Terminating), or 'inService' only.
+ */
+export const instanceSeconds = (samples: Sample[], fromSim: number, toSim: number, count: 'billed' | 'inService' = 'billed'): number => {
   let total = 0;
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1] as Sample;
     const b = samples[i] as Sample;
     const start = Math.max(a.sim, fromSim);
     const end = Math.min(b.sim, toSim);
-    if (end > start) total += ((end - start) / 1000) * (a.inService + a.pending + a.terminating);
+    if (end > start) total += ((end - start) / 1000) * (count === 'billed' ? a.inService + a.pending + a.terminating : a.inService);
   }
   return total;
 };

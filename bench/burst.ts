@@ -24,8 +24,12 @@ export interface BurstOptions {
   targetBacklogPerInstance: number;
   timeScale: number;
   provisioningDelayS: number;
-  /** Remove the step-scaling policy: target tracking alone, the configuration AWS's guide warns about. */
+  /** Remove both step policies: target tracking alone, the configuration AWS's guide warns about. */
   targetTrackingOnly: boolean;
+  /** Remove the scale-in-to-zero policy: the previous release's scaling (target tracking + step from zero). */
+  withoutScaleInToZero?: boolean;
+  /** Minutes the idle alarm waits before the scale-in to zero (default: the template's idleMinutesBeforeZero). */
+  idleMinutesBeforeZero?: number;
   dropConcurrency?: number;
   /** Uploads started per second; default as fast as the S3 emulator takes them (the burst). */
   uploadRate?: number;
@@ -51,6 +55,16 @@ export interface BurstFigures {
   cpuMsPerArticle: (CpuUsage & { total: number }) | null;
   scaleOutFromZeroS: number | null;
   backToZeroS: number | null;
+  /**
+   * Model processing time of the completed requests ÷ (MaxConcurrentInvocationsPerInstance ×
+   * instance-seconds), simulated, first upload → back at zero instances. 1.0 is every slot of every
+   * billed instance busy the whole time.
+   */
+  instanceEfficiency: number | null;
+  /** The numerator: model processing time of the completed requests, simulated seconds. */
+  modelSeconds: number;
+  /** Instance-seconds InService only (without Pending and Terminating), same window. */
+  instanceSecondsInService: number;
   costRatio: number | null;
   instanceSeconds: number;
   alwaysOnInstanceSeconds: number;
@@ -85,7 +99,16 @@ export const adjustScaling = (options: BurstOptions) => (config: StackConfig): S
     ...(config.scaling.targetTracking
       ? { targetTracking: { ...config.scaling.targetTracking, targetValue: options.targetBacklogPerInstance } }
       : {}),
-    ...(options.targetTrackingOnly ? { stepScaling: undefined } : {}),
+    ...(options.targetTrackingOnly ? { stepScaling: undefined, scaleInToZero: undefined } : {}),
+    ...(options.withoutScaleInToZero ? { scaleInToZero: undefined } : {}),
+    ...(options.idleMinutesBeforeZero && config.scaling.scaleInToZero && !options.targetTrackingOnly && !options.withoutScaleInToZero
+      ? {
+          scaleInToZero: {
+            ...config.scaling.scaleInToZero,
+            alarm: { ...config.scaling.scaleInToZero.alarm, evaluationPeriods: options.idleMinutesBeforeZero, datapointsToAlarm: options.idleMinutesBeforeZero },
+          },
+        }
+      : {}),
   },
 });
 
@@ -229,6 +252,10 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
   const zeroAgain = lastDoneSim === undefined ? undefined : o.samples.find((s) => s.sim >= lastDoneSim && s.inService + s.pending + s.terminating === 0);
   const windowEnd = zeroAgain?.sim ?? (o.samples[o.samples.length - 1] as Sample).sim;
   const used = instanceSeconds(o.samples, firstDropSim, windowEnd);
+  const usedInService = instanceSeconds(o.samples, firstDropSim, windowEnd, 'inService');
+  // Model time runs in real time on the local cloud; times the time scale, it is simulated time.
+  const modelSeconds =
+    (terminal.filter((r) => r.state === 'COMPLETED').reduce((sum, r) => sum + (o.timings.get(r.inferenceId)?.modelMs ?? 0), 0) * options.timeScale) / 1000;
   const alwaysOn = (options.maxInstances * (windowEnd - firstDropSim)) / 1000;
 
   return {
@@ -247,6 +274,9 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     cpuMsPerArticle: o.cpu,
     scaleOutFromZeroS: firstInService ? round((firstInService.sim - firstDropSim) / 1000, 1) : null,
     backToZeroS: zeroAgain && lastDoneSim !== undefined ? round((zeroAgain.sim - lastDoneSim) / 1000, 1) : null,
+    instanceEfficiency: zeroAgain && used > 0 ? round(modelSeconds / (options.concurrencyPerInstance * used), 3) : null,
+    modelSeconds: round(modelSeconds),
+    instanceSecondsInService: round(usedInService),
     costRatio: alwaysOn > 0 ? round(used / alwaysOn, 3) : null,
     instanceSeconds: round(used),
     alwaysOnInstanceSeconds: round(alwaysOn),

@@ -10,6 +10,8 @@ import { runReconcile } from './reconcile';
 import { formatResults, parseSince, parseState, queryLedger } from './results';
 import { formatRetry, parseRetryStates, runRetry } from './retry';
 import { runStart } from '../local/start';
+import { awsStatusSource, localStatusSource, readStatus, statusJson, watchStatus } from './status';
+import { formatStatus } from '../core/batch-status';
 import { resolveTarget } from './target';
 import { checkedPublished, formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from './trends';
 import { parseFaultRates } from '../local/edge/faults';
@@ -33,6 +35,7 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
   retry   [--state FAILED|EXPIRED] [--aws ...]   send failed and expired articles to the endpoint again (history kept in the row)
   trends  [--from 2026-11-01] [--to 2026-11-07] [--by day|week|month] [--top 10] [--prefix sub/folder] [--json|--csv] [--aws ...]
           articles, top and rising key phrases per published day, week or month (README "Trends")
+  status  [--prefix input/batch-2026-11/] [--watch] [--json] [--aws ...]   a batch's progress, ETA, endpoint and cost so far
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -63,6 +66,7 @@ const main = async (argv: string[]): Promise<number> => {
       state: { type: 'string' },
       since: { type: 'string' },
       json: { type: 'boolean' },
+      watch: { type: 'boolean' },
       'state-dir': { type: 'string' },
       ttl: { type: 'string' },
       timeout: { type: 'string' },
@@ -157,6 +161,18 @@ const main = async (argv: string[]): Promise<number> => {
       const query = parseTrendsQuery(values, new Date().toISOString().slice(0, 10));
       const periods = await runTrends(await target(), query);
       process.stdout.write(`${values.json ? formatTrendsJson(periods) : values.csv ? formatTrendsCsv(periods) : formatTrends(periods)}\n`);
+      return 0;
+    }
+    case 'status': {
+      const t = await target();
+      const source = values.aws ? await awsStatusSource(values.stage ?? 'dev', values.region) : localStatusSource(stateDir, projectRoot);
+      const read = () => readStatus(t, source, values.prefix);
+      if (values.watch) {
+        await watchStatus(read, (text) => process.stdout.write(text));
+        return 0;
+      }
+      const status = await read();
+      process.stdout.write(`${values.json ? statusJson(status) : formatStatus(status)}\n`);
       return 0;
     }
     case 'demo':

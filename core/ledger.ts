@@ -55,8 +55,12 @@ export interface LedgerRow {
   endpointMs?: number;
   /** Upload to terminal state. */
   totalMs?: number;
+  /** What the article cost in US dollars, written at completion (core/cost.ts). */
+  costUsd?: number;
   /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
   day: string;
+  /** The key's first folder under the input prefix ("/" directly under it), the partition key of byBatch (core/batch.ts). */
+  batch?: string;
   /** 1 for the upload's own inference; each retry adds one. Absent means 1. */
   attempt?: number;
   /** Earlier attempts of this revision, oldest first, at most MAX_HISTORY (a retry appends one). */
@@ -102,6 +106,8 @@ export interface StepRecord {
   id: string;
   o?: string;
   f?: string;
+  /** The step's time in the endpoint (notification eventTime minus receivedTime), for the article's cost. */
+  ms?: number;
 }
 
 /** What an earlier attempt ended in, kept in the row when the article is retried. */
@@ -126,7 +132,7 @@ export const MAX_HISTORY_REASON_CHARS = 500;
 export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
   state: Exclude<ArticleState, 'QUEUED'>;
 } & Partial<
-    Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType'>
+    Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType' | 'costUsd'>
   >;
 
 /** Fields written once the endpoint accepted the request (every part of a long article). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseRequestLocation, parseStepInferenceId, type StepId } from './ids';
+import { costField } from './cost';
 import { awaitsOutcome, bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
@@ -57,11 +58,13 @@ export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps, 
 
   const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.failureLocation);
   const completedAt = deps.clock.now().toISOString();
+  const endpointMs = msBetween(n.receivedTime, n.eventTime);
   const result = await deps.ledger.finish(articleId, n.inferenceId, {
     ...update,
     completedAt,
     totalMs: msBetween(row.uploadedAt, completedAt),
-    endpointMs: msBetween(n.receivedTime, n.eventTime),
+    endpointMs,
+    ...costField(deps.cost, endpointMs, row.requestCount ?? 1),
   });
   return result === 'recorded' ? { outcome: 'recorded', articleId, state: update.state } : { outcome: 'stale', articleId };
 };
@@ -82,14 +85,16 @@ const recordStepNotification = async (
     return { outcome: 'stale', articleId: ref.articleId };
   }
   const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.steps?.[ref.step]?.f);
+  const endpointMs = msBetween(n.receivedTime, n.eventTime);
   const outcome: StepOutcome =
     update.state === 'COMPLETED'
-      ? { summary: update.summary as string, outputLocation: n.outputLocation ?? row.steps?.[ref.step]?.o ?? '' }
+      ? { summary: update.summary as string, outputLocation: n.outputLocation ?? row.steps?.[ref.step]?.o ?? '', endpointMs }
       : {
           failed: update.reason ?? 'failed',
           expired: update.state === 'EXPIRED',
           ...(update.failureLocation ? { failureLocation: update.failureLocation } : {}),
           ...(update.outputLocation ? { outputLocation: update.outputLocation } : {}),
+          endpointMs,
         };
   const result = await recordStepOutcome(ref, ref.step, ref.stepInferenceId, outcome, deps, invocationId);
   return result === 'recorded' ? { outcome: 'step recorded', articleId: ref.articleId, step: ref.step } : { outcome: 'stale', articleId: ref.articleId };

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from './ids';
+import { costField, stepsEndpointMs, type CostSettings } from './cost';
 import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type StepRecord } from './ledger';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './long-articles';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
@@ -15,12 +16,17 @@ export interface StepDeps extends StepSenderDeps {
   outputs: OutputReader;
   clock: Clock;
   settings: StepSenderDeps['settings'] & { summariesPrefix: string };
+  /** Prices each finished article (record-result); reconcile has no endpoint times and prices nothing. */
+  cost?: CostSettings;
 }
 
 /** A tree deeper than this means the planner does not shrink its input: fail rather than loop. */
 export const MAX_REDUCE_LEVELS = 12;
 
-export type StepOutcome = { summary: string; outputLocation: string } | { failed: string; failureLocation?: string; outputLocation?: string; expired: boolean };
+export type StepOutcome = ({ summary: string; outputLocation: string } | { failed: string; failureLocation?: string; outputLocation?: string; expired: boolean }) & {
+  /** The step's time in the endpoint, from its notification. */
+  endpointMs?: number;
+};
 
 export type StepResult = 'recorded' | 'stale';
 
@@ -39,12 +45,13 @@ export const recordStepOutcome = async (
   const { articleId, inferenceId } = ids;
   const record: StepRecord =
     'summary' in outcome
-      ? { s: 'done', id: stepInferenceId, o: outcome.outputLocation }
+      ? { s: 'done', id: stepInferenceId, o: outcome.outputLocation, ...(outcome.endpointMs !== undefined ? { ms: outcome.endpointMs } : {}) }
       : {
           s: 'failed',
           id: stepInferenceId,
           ...(outcome.outputLocation ? { o: outcome.outputLocation } : {}),
           ...(outcome.failureLocation ? { f: outcome.failureLocation } : {}),
+          ...(outcome.endpointMs !== undefined ? { ms: outcome.endpointMs } : {}),
         };
   const row = await deps.ledger.recordStep(articleId, inferenceId, step, record);
   if (row === 'stale') {
@@ -62,6 +69,7 @@ export const recordStepOutcome = async (
       ...(outcome.failureLocation ? { failureLocation: outcome.failureLocation } : {}),
       completedAt,
       totalMs: msBetween(row.uploadedAt, completedAt),
+      ...costField(deps.cost, stepsEndpointMs(row.steps), row.requestCount),
     });
     return 'recorded';
   }
@@ -95,6 +103,7 @@ const completeLevel = async (row: LedgerRow, deps: StepDeps, invocationId: strin
       outputLocation: row.steps?.[stepsOfLevel(level, 1)[0] as StepId]?.o,
       completedAt,
       totalMs: msBetween(row.uploadedAt, completedAt),
+      ...costField(deps.cost, stepsEndpointMs(row.steps), row.requestCount),
     });
     return;
   }

@@ -3,6 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { articleFacts, type ArticleFacts } from './article-facts';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
+import { batchOf } from './batch';
 import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articles';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
@@ -187,6 +188,7 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
     day: dayOf(receivedAt),
     // The upload day until the article is read: a row never read (too large, say) is still in byPublishedDay.
     publishedDay: dayOf(upload.eventTime),
+    batch: batchOf(upload.key, settings.inputPrefix),
   };
 };
 

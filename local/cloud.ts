@@ -8,11 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { localBundle } from './bundles';
 import { makeDashboardHandler } from './dashboard';
+import { statusSettingsOf } from './dashboard/batches';
 import { ledgerView } from './dashboard/ledger-view';
 import { trendsSource } from './dashboard/trends';
 import { DEFAULTS } from './defaults';
 import { startDynamoProcess } from './dynamodb/dynalite-process';
-import { ensureTable } from './dynamodb/tables';
+import { ensureTable, withBatch } from './dynamodb/tables';
 import { localClients } from './edge/clients';
 import { FaultInjector } from './edge/faults';
 import { internalApi } from './edge/internal-api';
@@ -56,7 +57,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     options.port ?? DEFAULTS.port,
   );
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
-  await ensureTable(rawDynamo, config.table, { spillFile: join(stateDir, 'ledger-upgrade.jsonl'), log });
+  // A ledger kept from an earlier version gains the indexes this one adds, and its rows their batch.
+  await ensureTable(rawDynamo, config.table, { spillFile: join(stateDir, 'ledger-upgrade.jsonl'), fill: withBatch(config.inputPrefix), log });
 
   const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, workerProgram: localBundle(options.projectRoot, 'lambda-worker'), timeScale, log });
   const deliver = (logicalId: string, event: unknown) => {
@@ -87,7 +89,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     scalingActivities: () => endpoint.scalingActivities(),
     ledger: ledgerView(dynamo, config.table.TableName),
     trends: trendsSource(dynamo, config.table.TableName),
-  });
+  }, { statusSettings: statusSettingsOf(config, timeScale, options.provisioningDelayS ?? DEFAULTS.provisioningDelayS) });
   await instancesInService(endpoint);
 
   const endpoints = writeEndpoints(stateDir, endpointsOf(edge.url, config));

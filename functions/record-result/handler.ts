@@ -21,6 +21,7 @@ const onNotification = makeOnNotification({
   policy: longArticlePolicy(config),
   clock: systemClock,
   settings: config,
+  cost: config.cost,
   logger,
 });
 

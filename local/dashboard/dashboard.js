@@ -313,6 +313,29 @@
     byId('latest').dataset.rows = String(rows.length);
   };
 
+  // One row per batch: a bar of finished articles (failed ones in their own colour), the ETA as
+  // `npm run status` computes it, and the cost so far (instance time; the rows' costUsd on hover).
+  const drawBatches = (batches) => {
+    const rows = (batches || []).map((b) => {
+      const finished = b.total - b.byState.QUEUED;
+      const share = b.total === 0 ? 0 : finished / b.total;
+      const bar = el('div', 'bar', el('div', 'fill'), el('div', 'fill bad'));
+      bar.children[0].style.width = `${(100 * (b.byState.COMPLETED / Math.max(1, b.total))).toFixed(1)}%`;
+      bar.children[1].style.width = `${(100 * ((finished - b.byState.COMPLETED) / Math.max(1, b.total))).toFixed(1)}%`;
+      bar.title = STATES.map(([s]) => `${s} ${b.byState[s]}`).join(' · ');
+      const cost = el('td', 'num', `$${b.costUsd.instances.toFixed(4)}`);
+      cost.title = `instance time since the batch began × price; the rows' costUsd (time in the endpoint, queueing included): $${b.costUsd.articles.toFixed(4)}`;
+      const eta = b.etaSeconds === 0 ? 'done' : formatDuration(b.etaSeconds);
+      const row = el('tr', '', el('td', 'key', el('code', '', b.prefix)), el('td', 'progress-cell', bar, ` ${Math.floor(share * 100)}%`),
+        el('td', 'num', `${formatNumber(finished)} / ${formatNumber(b.total)}`), el('td', 'num', String(b.completedPerMinute)), el('td', 'num', eta), cost);
+      row.dataset.batch = b.prefix;
+      return row;
+    });
+    const body = byId('batches').tBodies[0];
+    body.replaceChildren(...(rows.length > 0 ? rows : [emptyRow(6, 'No batches yet. Drop articles under a folder of input/, e.g. npm run drop -- --prefix batch-1 samples/')]));
+    byId('batches').dataset.rows = String(rows.length);
+  };
+
   const drawActivities = (activities) => {
     const rows = activities.map((a) => {
       const direction = a.to > a.from ? 'up' : a.to < a.from ? 'down' : 'same';
@@ -359,6 +382,7 @@
         drawStatus(data);
         drawCounts(data.ledger);
         drawLatest(data.ledger.latest);
+        drawBatches(data.batches);
         drawActivities(data.scalingActivities);
         state.polls += 1;
         document.body.dataset.polls = String(state.polls);

@@ -2,6 +2,8 @@ import type { ArticleState, LedgerRow } from '../../core/ledger';
 import { partsProgress } from '../../core/long-articles';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
 import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
+import type { BatchStatus, StatusSettings } from '../../core/batch-status';
+import { batchesOf, type BatchRow } from './batches';
 import type { DashboardSource } from './index';
 
 /** What /_dashboard/data.json answers; dashboard.js draws it. */
@@ -18,6 +20,8 @@ export interface DashboardData {
   /** Newest first. */
   scalingActivities: ScalingActivity[];
   ledger: LedgerSnapshot;
+  /** Per-batch progress, ETA and cost, the most recently started first (batches.ts); empty without status settings. */
+  batches: BatchStatus[];
 }
 
 /** The fields of a summarized row the page shows; summaries are shortened (a row may hold 20,000 characters). */
@@ -35,6 +39,8 @@ export interface LatestSummary {
 export interface LedgerSnapshot {
   counts: Record<ArticleState, number>;
   latest: LatestSummary[];
+  /** Every row's progress fields, for the batches; not sent to the page as such. */
+  progress?: BatchRow[];
   /** Wall clock when these counts were read, ISO (they are cached; see cachedLedger). */
   readAt: string;
 }
@@ -76,8 +82,8 @@ export const cachedLedger = (
   let reading: Promise<LedgerSnapshot> | undefined;
   const read = async (): Promise<LedgerSnapshot> => {
     const startedAt = now();
-    const [counts, rows] = await Promise.all([ledger.countsByState(), ledger.latest(latestRows)]);
-    const snapshot = { counts, latest: rows.map(latestSummary), readAt: new Date(startedAt).toISOString() };
+    const [counts, rows, progress] = await Promise.all([ledger.countsByState(), ledger.latest(latestRows), ledger.progressRows?.()]);
+    const snapshot = { counts, latest: rows.map(latestSummary), ...(progress ? { progress } : {}), readAt: new Date(startedAt).toISOString() };
     const endedAt = now();
     last = { snapshot, freshUntil: Math.max(startedAt + ttlMs, endedAt + 2 * (endedAt - startedAt)) };
     return snapshot;
@@ -138,15 +144,23 @@ export const dashboardData = async (
   readLedger: () => Promise<LedgerSnapshot>,
   timeScale: () => number | null,
   query: { since?: number; points: number },
+  statusSettings?: StatusSettings,
 ): Promise<DashboardData> => {
-  const ledger = await readLedger();
+  const { progress, ...ledger } = await readLedger();
+  const status = source.status();
+  const scale = timeScale();
+  const batches =
+    progress && statusSettings
+      ? batchesOf(progress, { status, metrics: source.metrics(), timeScale: scale }, statusSettings, new Date())
+      : [];
   return {
     generatedAt: new Date().toISOString(),
-    timeScale: timeScale(),
+    timeScale: scale,
     periodMs: METRIC_PERIOD_MS,
-    status: source.status(),
+    status,
     metrics: metricsWindow(source.metrics(), query),
     scalingActivities: source.scalingActivities().slice(-MAX_ACTIVITIES).reverse(),
     ledger,
+    batches,
   };
 };

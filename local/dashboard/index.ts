@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArticleState, LedgerRow } from '../../core/ledger';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
+import type { StatusSettings } from '../../core/batch-status';
 import { dashboardAssets } from './assets';
+import type { BatchRow } from './batches';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
 import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends';
 
@@ -15,6 +17,8 @@ export interface DashboardSource {
   ledger: {
     countsByState(): Promise<Record<ArticleState, number>>;
     latest(limit: number): Promise<LedgerRow[]>;
+    /** Every row's batch and progress fields, for the batches panel. */
+    progressRows?(): Promise<BatchRow[]>;
   };
   /** The Trends panel's reads (trends.ts); without it the panel says trends are not available. */
   trends?: TrendsSource;
@@ -23,6 +27,8 @@ export interface DashboardSource {
 export interface DashboardOptions {
   /** How long one ledger read serves every open tab (see cachedLedger). */
   ledgerTtlMs: number;
+  /** Prices and waits for the batches' ETA and cost (core/batch-status.ts); without them, no batches panel. */
+  statusSettings?: StatusSettings;
 }
 
 /**
@@ -81,7 +87,7 @@ export const makeDashboardHandler = (source: DashboardSource, options: Partial<D
         return true;
       }
       // A failing ledger read propagates: the edge answers 500 with its message and the page shows it.
-      json(req, res, 200, await dashboardData(source, readLedger, timeScale, query));
+      json(req, res, 200, await dashboardData(source, readLedger, timeScale, query, options.statusSettings));
       return true;
     }
     const file = asset(url.pathname);

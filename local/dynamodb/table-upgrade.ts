@@ -30,6 +30,9 @@ export interface UpgradeLog {
   (message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Gives an item written by an earlier version the attributes a new index is keyed on. */
+export type ItemFill = (item: Record<string, AttributeValue>) => Record<string, AttributeValue>;
+
 /** Index names the template declares that the table lacks; undefined when the table does not exist. */
 export const missingIndexes = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<string[] | undefined> => {
   try {
@@ -46,7 +49,13 @@ export const missingIndexes = async (db: DynamoDBClient, input: CreateTableComma
  * Re-creates the table with the template's indexes when it lacks one, keeping every item. `spillFile`
  * is where the items wait meanwhile (in the state folder, beside the ledger it protects).
  */
-export const upgradeTable = async (db: DynamoDBClient, input: CreateTableCommandInput, spillFile: string, log: UpgradeLog = () => undefined): Promise<void> => {
+export const upgradeTable = async (
+  db: DynamoDBClient,
+  input: CreateTableCommandInput,
+  spillFile: string,
+  log: UpgradeLog = () => undefined,
+  fill: ItemFill = (item) => item,
+): Promise<void> => {
   const missing = await missingIndexes(db, input);
   if (existsSync(spillFile)) {
     log('finishing an interrupted ledger upgrade', { table: input.TableName, spillFile });
@@ -59,7 +68,7 @@ export const upgradeTable = async (db: DynamoDBClient, input: CreateTableCommand
     if (missing !== undefined) await deleteTable(db, input.TableName as string);
     await createTable(db, input);
   }
-  const items = await restore(db, input.TableName as string, spillFile);
+  const items = await restore(db, input.TableName as string, spillFile, fill);
   rmSync(spillFile, { force: true });
   log('local ledger upgraded', { table: input.TableName, items });
 };
@@ -80,13 +89,13 @@ const spill = async (db: DynamoDBClient, table: string, spillFile: string): Prom
   renameSync(partial, spillFile);
 };
 
-const restore = async (db: DynamoDBClient, table: string, spillFile: string): Promise<number> => {
+const restore = async (db: DynamoDBClient, table: string, spillFile: string, fill: ItemFill): Promise<number> => {
   let batch: Record<string, AttributeValue>[] = [];
   let count = 0;
   const lines = createInterface({ input: createReadStream(spillFile, 'utf-8'), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
-    batch.push(JSON.parse(line) as Record<string, AttributeValue>);
+    batch.push(fill(JSON.parse(line) as Record<string, AttributeValue>));
     count++;
     if (batch.length === BATCH_WRITE_MAX) {
       await writeAll(db, table, batch);

@@ -1,7 +1,8 @@
 /**
  * Application Auto Scaling for the variant's DesiredInstanceCount, as resources/autoscaling.yml
- * declares it: a target tracking policy on ApproximateBacklogSizePerInstance and a step policy
- * triggered by a CloudWatch alarm on HasBacklogWithoutCapacity. Pure: the endpoint calls
+ * declares it: a target tracking policy on ApproximateBacklogSizePerInstance, a step policy
+ * triggered by a CloudWatch alarm on HasBacklogWithoutCapacity (out of zero) and a step policy to
+ * exact capacity 0 triggered by an alarm on ApproximateBacklogSize (back to zero). Pure: the endpoint calls
  * decideCapacity() once per metric period with the datapoints and activities so far.
  *
  * "Current capacity" is the scalable dimension itself, sagemaker:variant:DesiredInstanceCount
@@ -28,6 +29,8 @@ export interface PolicyNames {
   lowAlarm: string;
   stepScaling: string;
   stepAlarm: string;
+  scaleInToZero: string;
+  idleAlarm: string;
 }
 
 /** Policy names as resources/autoscaling.yml sets them; alarm names as Application Auto Scaling generates them. */
@@ -39,6 +42,8 @@ export const policyNames = (endpointName: string, variantName: string, scaling: 
     lowAlarm: `TargetTracking-${resource}-AlarmLow`,
     stepScaling: scaling.stepScaling?.policyName ?? `${endpointName}-scale-out-from-zero`,
     stepAlarm: scaling.stepScaling?.alarm.alarmName ?? `${endpointName}-HasBacklogWithoutCapacity`,
+    scaleInToZero: scaling.scaleInToZero?.policyName ?? `${endpointName}-scale-in-to-zero`,
+    idleAlarm: scaling.scaleInToZero?.alarm.alarmName ?? `${endpointName}-EndpointIdle`,
   };
 };
 
@@ -47,7 +52,10 @@ export interface CapacityInput {
   now: number;
   desired: number;
   /** Oldest first; the last one is the period that just closed. */
-  history: readonly Pick<MetricDatapoint, 'ApproximateBacklogSizePerInstance' | 'HasBacklogWithoutCapacity'>[];
+  history: readonly Pick<
+    MetricDatapoint,
+    'ApproximateBacklogSize' | 'ApproximateBacklogSizePerInstance' | 'HasBacklogWithoutCapacity' | 'InvocationsProcessed' | 'ExpiredRequests'
+  >[];
   activities: readonly ScalingActivity[];
   scaling: ScalingConfig;
   names: PolicyNames;
@@ -168,12 +176,58 @@ const stepScaling = ({ now, desired, history, activities, scaling, names }: Capa
 };
 
 /**
+ * The Maximum of ApproximateBacklogSize over each metric minute, as far as the emulator knows it: it
+ * samples the backlog as a minute closes, so the minute's Maximum is at least that sample and the
+ * previous one (the backlog as the minute began), and at least 1 if a request finished or expired
+ * in it (it was in the backlog until then).
+ */
+export const backlogMaximum = (history: CapacityInput['history']): number[] =>
+  history.map((d, i) =>
+    Math.max(d.ApproximateBacklogSize, history[i - 1]?.ApproximateBacklogSize ?? 0, d.InvocationsProcessed + d.ExpiredRequests > 0 ? 1 : 0),
+  );
+
+/**
+ * The CloudWatch alarm on ApproximateBacklogSize: Statistic Maximum over Period, ALARM when at least
+ * DatapointsToAlarm of the last EvaluationPeriods periods are <= Threshold
+ * (LessThanOrEqualToThreshold, as in autoscaling.yml); `values` are per-minute Maximums
+ * (backlogMaximum). TreatMissingData "missing": with fewer periods than EvaluationPeriods seen, it
+ * is not in ALARM.
+ */
+export const idleAlarmInAlarm = (values: readonly number[], alarm: NonNullable<ScalingConfig['scaleInToZero']>['alarm']): boolean => {
+  const perPeriod = Math.max(1, Math.round(alarm.periodS / 60));
+  const periods: number[] = [];
+  for (let end = values.length; end - perPeriod >= 0 && periods.length < alarm.evaluationPeriods; end -= perPeriod) {
+    periods.push(Math.max(...values.slice(end - perPeriod, end)));
+  }
+  return periods.filter((v) => v <= alarm.threshold).length >= alarm.datapointsToAlarm;
+};
+
+/**
+ * The step policy to ExactCapacity (0). CloudWatch invokes it every period while the alarm stays in
+ * ALARM (alarm-actions.html, above); at that capacity already, nothing changes. Its Cooldown blocks
+ * only a further scale-in by it: "scale-in activities are blocked until the cooldown period has
+ * expired" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html).
+ * Target tracking's cooldowns do not hold it: "if the step scaling policy initiates a scale-in
+ * activity before the target tracking policy is ready to scale in, the scale-in activity will not be
+ * blocked" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html).
+ */
+const scaleInToZero = ({ now, desired, history, activities, scaling, names }: CapacityInput): CapacityDecision | undefined => {
+  const policy = scaling.scaleInToZero;
+  if (!policy || !idleAlarmInAlarm(backlogMaximum(history), policy.alarm)) return undefined;
+  if (policy.capacity >= desired) return undefined;
+  if (within(lastActivity(activities, names.scaleInToZero, 'in'), policy.cooldownS, now)) return undefined;
+  return { capacity: policy.capacity, policyName: names.scaleInToZero, cause: alarmCause(names.idleAlarm, names.scaleInToZero) };
+};
+
+/**
  * One evaluation of every policy. "Application Auto Scaling gives precedence to the policy that
- * provides the largest capacity for both scale out and scale in" (PutScalingPolicy); the result is
- * clamped to [MinCapacity, MaxCapacity]. Undefined: no change.
+ * provides the largest capacity for both scale out and scale in" (PutScalingPolicy): among the
+ * policies whose alarm is in ALARM in this period. A policy whose alarm is not (target tracking
+ * while its low alarm still counts its 15 datapoints) asks for nothing, so the scale-in to zero
+ * acts alone then. The result is clamped to [MinCapacity, MaxCapacity]. Undefined: no change.
  */
 export const decideCapacity = (input: CapacityInput): CapacityDecision | undefined => {
-  const candidates = [targetTracking(input), stepScaling(input)].filter((c): c is CapacityDecision => c !== undefined);
+  const candidates = [targetTracking(input), stepScaling(input), scaleInToZero(input)].filter((c): c is CapacityDecision => c !== undefined);
   if (candidates.length === 0) return undefined;
   const best = candidates.reduce((a, b) => (b.capacity > a.capacity ? b : a));
   const capacity = clampCapacity(best.capacity, input.scaling);

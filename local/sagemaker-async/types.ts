@@ -48,6 +48,24 @@ export interface ScalingConfig {
       alarmName?: string;
     };
   };
+  /**
+   * The step policy to ExactCapacity `capacity` (0) and the alarm on ApproximateBacklogSize (Maximum
+   * <= threshold for datapointsToAlarm of evaluationPeriods periods) that triggers it.
+   */
+  scaleInToZero?: {
+    cooldownS: number;
+    capacity: number;
+    /** Defaults to `<endpoint>-scale-in-to-zero` as in autoscaling.yml. */
+    policyName?: string;
+    alarm: {
+      periodS: number;
+      evaluationPeriods: number;
+      datapointsToAlarm: number;
+      threshold: number;
+      /** Defaults to `<endpoint>-EndpointIdle`. */
+      alarmName?: string;
+    };
+  };
 }
 
 /** One model server honouring the SageMaker hosting contract: GET /ping and POST /invocations. */

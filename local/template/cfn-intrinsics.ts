@@ -1,23 +1,61 @@
 /**
  * Evaluates the CloudFormation intrinsic functions used in the packaged template (Ref, Fn::GetAtt,
- * Fn::Sub, Fn::Join, Fn::Select, Fn::Split) with local values for pseudo parameters and resources,
+ * Fn::Sub, Fn::Join, Fn::Select, Fn::Split, and Fn::If on the template's Conditions, where
+ * AWS::NoValue removes the property or list item) with local values for pseudo parameters and resources,
  * so the local cloud derives every name from the same template AWS deploys.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
 export interface Resolver {
   ref(logicalId: string): string;
   getAtt(logicalId: string, attribute: string): string;
+  /** The value of a condition of the template's Conditions section (Fn::If). */
+  condition?(name: string): boolean;
 }
 
+/** `Ref: AWS::NoValue`: "removes the corresponding resource property when specified as a return value in the Fn::If". */
+const NO_VALUE = Symbol('AWS::NoValue');
+
+/**
+ * Condition functions over literal values: after `serverless package` every parameter is a literal.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html
+ */
+export const evaluateCondition = (node: unknown, resolver: Resolver): boolean => {
+  const [key, value] = Object.entries((node ?? {}) as Record<string, unknown>)[0] ?? [];
+  const args = (Array.isArray(value) ? value : [value]) as unknown[];
+  switch (key) {
+    case 'Fn::Equals':
+      return String(evaluate(args[0], resolver)) === String(evaluate(args[1], resolver));
+    case 'Fn::Not':
+      return !evaluateCondition(args[0], resolver);
+    case 'Fn::And':
+      return args.every((arg) => evaluateCondition(arg, resolver));
+    case 'Fn::Or':
+      return args.some((arg) => evaluateCondition(arg, resolver));
+    case 'Condition':
+      return conditionOf(String(value), resolver);
+    default:
+      throw new Error(`local cloud: unsupported condition ${JSON.stringify(node)}`);
+  }
+};
+
+const conditionOf = (name: string, resolver: Resolver): boolean => {
+  if (!resolver.condition) throw new Error(`local cloud: the template uses condition ${name} but declares no Conditions`);
+  return resolver.condition(name);
+};
+
 export const evaluate = (node: unknown, resolver: Resolver): unknown => {
-  if (Array.isArray(node)) return node.map((item) => evaluate(item, resolver));
+  if (Array.isArray(node)) return node.map((item) => evaluate(item, resolver)).filter((item) => item !== NO_VALUE);
   if (node === null || typeof node !== 'object') return node;
   const entries = Object.entries(node);
   const [key, value] = entries[0] ?? [];
   if (entries.length === 1 && key !== undefined) {
     switch (key) {
       case 'Ref':
-        return resolver.ref(value as string);
+        return value === 'AWS::NoValue' ? NO_VALUE : resolver.ref(value as string);
+      case 'Fn::If': {
+        const [name, whenTrue, whenFalse] = value as [string, unknown, unknown];
+        return evaluate(conditionOf(name, resolver) ? whenTrue : whenFalse, resolver);
+      }
       case 'Fn::GetAtt': {
         const [id, attribute] = Array.isArray(value) ? value : String(value).split('.');
         return resolver.getAtt(id as string, attribute as string);
@@ -40,7 +78,7 @@ export const evaluate = (node: unknown, resolver: Resolver): unknown => {
         if (key.startsWith('Fn::')) throw new Error(`local cloud: unsupported intrinsic ${key}`);
     }
   }
-  return Object.fromEntries(entries.map(([k, v]) => [k, evaluate(v, resolver)]));
+  return Object.fromEntries(entries.map(([k, v]) => [k, evaluate(v, resolver)]).filter(([, v]) => v !== NO_VALUE));
 };
 
 const substitute = (value: unknown, resolver: Resolver): string => {
@@ -84,7 +122,11 @@ export interface StackIdentity {
  * from the name properties, else `<stack>-<LogicalId>`. The return values per resource type:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html
  */
-export const stackResolver = (resources: Record<string, TemplateResource>, { stackName, region, accountId }: StackIdentity): Resolver => {
+export const stackResolver = (
+  resources: Record<string, TemplateResource>,
+  { stackName, region, accountId }: StackIdentity,
+  conditions?: Record<string, unknown>,
+): Resolver => {
   const pseudo: Record<string, string> = {
     'AWS::Region': region,
     'AWS::AccountId': accountId,
@@ -151,6 +193,10 @@ export const stackResolver = (resources: Record<string, TemplateResource>, { sta
         default:
           throw new UnknownAttributeError(id, r.Type, attribute);
       }
+    },
+    condition: (name) => {
+      if (!conditions || !(name in conditions)) throw new Error(`the packaged template has no condition ${name}`);
+      return evaluateCondition(conditions[name], resolver);
     },
   };
   return resolver;

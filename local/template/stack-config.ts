@@ -78,7 +78,7 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
   const accountId = options.accountId ?? DEFAULTS.accountId;
   const lambdaFunction = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
   const stackName = stackNameFor(options.stage ?? stageOf(String(lambdaFunction?.Properties?.FunctionName ?? '')));
-  const view = templateView(template, stackResolver(template.Resources, { stackName, region, accountId }));
+  const view = templateView(template, stackResolver(template.Resources, { stackName, region, accountId }, template.Conditions));
 
   const notifications = bucketNotificationsOf(view);
   const first = notifications[0];

@@ -7,6 +7,7 @@ import { evaluate, type Resolver, type TemplateResource } from './cfn-intrinsics
 
 export interface Template {
   Resources: Record<string, TemplateResource>;
+  Conditions?: Record<string, unknown>;
 }
 
 export interface TemplateView {

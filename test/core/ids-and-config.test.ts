@@ -79,7 +79,14 @@ describe('configuration', () => {
   });
 
   it('reads what record-result needs to send reduce steps, with the model input limit and summary length defaults', () => {
-    const recordEnv = { LEDGER_TABLE: 't', ARTICLES_BUCKET: 'articles', REQUESTS_PREFIX: 'requests/', ENDPOINT_NAME: 'e' };
+    const recordEnv = {
+      LEDGER_TABLE: 't',
+      ARTICLES_BUCKET: 'articles',
+      REQUESTS_PREFIX: 'requests/',
+      ENDPOINT_NAME: 'e',
+      INSTANCE_PRICE_PER_HOUR: '0.23',
+      MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
+    };
 
     expect(loadRecordConfig(recordEnv)).toEqual({
       ledgerTable: 't',
@@ -91,8 +98,10 @@ describe('configuration', () => {
       invocationTimeoutSeconds: 900,
       maxInputTokens: 1024,
       longSummaryWords: 200,
+      cost: { instancePricePerHour: 0.23, concurrency: 2 },
     });
     expect(() => loadRecordConfig({})).toThrow('invalid configuration: LEDGER_TABLE is not set');
+    expect(() => loadRecordConfig({ ...recordEnv, INSTANCE_PRICE_PER_HOUR: undefined })).toThrow('INSTANCE_PRICE_PER_HOUR is not set');
     expect(() => loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '10' })).toThrow('MAX_INPUT_TOKENS="10": Too small');
     expect(loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '4096', LONG_SUMMARY_WORDS: '150' })).toMatchObject({ maxInputTokens: 4096, longSummaryWords: 150 });
   });

@@ -37,6 +37,8 @@ describe('handlers configured only by environment variables', () => {
       ENDPOINT_NAME: 'research-summarizer-dev',
       MODEL_ID: 'google/pegasus-cnn_dailymail',
       MAX_ARTICLE_BYTES: '1048576',
+      INSTANCE_PRICE_PER_HOUR: '0.23',
+      MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
     });
   });
   afterAll(async () => {
@@ -73,6 +75,6 @@ describe('handlers configured only by environment variables', () => {
     // Assess
     expect(queued?.state).toBe('QUEUED');
     expect(endpoint.seen[0]?.headers['x-amzn-sagemaker-inputlocation']).toBe(queued?.requestLocation);
-    expect(await ledger.get(articleId)).toMatchObject({ state: 'COMPLETED', summary: 'Two sentences.', key });
+    expect(await ledger.get(articleId)).toMatchObject({ state: 'COMPLETED', summary: 'Two sentences.', key, costUsd: expect.any(Number) });
   });
 });

@@ -1,3 +1,4 @@
+import { requestChargesUsd } from '../../core/cost';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
@@ -43,7 +44,8 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     const upload = uploadHandlerOn(emu, clock, { policy, settings, queue });
     ledger = upload.ledger;
     const deps = recordDepsOn(emu, clock, queue, policy);
-    const onNotification = makeOnNotification({ ...deps, logger: silentLogger() });
+    // $3.60 an hour is $0.001 a second, at one request per instance.
+    const onNotification = makeOnNotification({ ...deps, cost: { concurrency: 1, instancePricePerHour: 3.6 }, logger: silentLogger() });
     return { onUpload: upload.onUpload, onNotification, deps };
   };
 
@@ -164,7 +166,11 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     clock.set('2026-11-26T10:05:00.000Z');
     await onNotification(snsEvent(await succeed(reducing, 'r1-1', 'The whole article, summarized.')));
     // Assess
-    expect(await row(articleId)).toMatchObject({ state: 'COMPLETED', summary: 'The whole article, summarized.', requestCount: count + 1, parts: count, partsDone: count, completedAt: '2026-11-26T10:05:00.000Z' });
+    const completed = await row(articleId);
+    expect(completed).toMatchObject({ state: 'COMPLETED', summary: 'The whole article, summarized.', requestCount: count + 1, parts: count, partsDone: count, completedAt: '2026-11-26T10:05:00.000Z' });
+    // Its cost sums every part and the reduce: each notification says 153 ms in the endpoint.
+    expect(Object.values(completed.steps ?? {}).map((step) => step.ms)).toEqual(Array.from({ length: count + 1 }, () => 153));
+    expect(completed.costUsd).toBeCloseTo((count + 1) * 0.153 * 0.001 + requestChargesUsd(count + 1), 9);
     expect(queue.requests).toHaveLength(count + 1);
   });
 

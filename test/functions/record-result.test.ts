@@ -49,6 +49,22 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     });
   });
 
+  it('prices the completed article: its time in the endpoint over the concurrency, plus its request charges', async () => {
+    // Prepare
+    const priced = makeOnNotification({
+      ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)),
+      cost: { concurrency: 2, instancePricePerHour: 0.23 },
+      ledger,
+      logger: silentLogger(),
+    });
+    const queued = await queuedArticle();
+    await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    // Act
+    await priced(snsEvent(successFor(queued)));
+    // Assess: 153 ms / 2 at $0.23 per hour, plus $14.10 per million articles of request charges (core/cost.ts).
+    expect(await ledger.get(queued.articleId)).toMatchObject({ state: 'COMPLETED', endpointMs: 153, costUsd: 0.000018988 });
+  });
+
   it('reads the inline response when the notification carries one', async () => {
     const queued = await queuedArticle();
     const message = sagemakerMessage('inference-success-captured.json', {

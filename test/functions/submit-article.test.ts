@@ -53,6 +53,8 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
       submittedAt: '2026-11-26T10:00:00.000Z',
       receivedAt: '2026-11-26T10:00:00.000Z',
       day: '2026-11-26',
+      // Directly under input/: the top-level batch (core/batch.ts).
+      batch: '/',
     });
     expect(queue.requests).toEqual([
       {
@@ -103,7 +105,7 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
 
     await onUpload(s3PutEvent(a, b));
 
-    expect((await row('input/multi/a.txt'))?.state).toBe('QUEUED');
+    expect(await row('input/multi/a.txt')).toMatchObject({ state: 'QUEUED', batch: 'multi' });
     expect((await row('input/multi/b.txt'))?.state).toBe('QUEUED');
     expect(queue.requests).toHaveLength(2);
   });

@@ -276,6 +276,35 @@ describe('autoscaling', () => {
       AlarmActions: [{ Ref: 'ScaleOutFromZeroPolicy' }],
     });
   });
+
+  it('goes back to zero instances after 5 minutes with nothing queued or running', () => {
+    // Act
+    const policy = resource('ScaleInToZeroPolicy').Properties;
+    const alarm = resource('EndpointIdleAlarm').Properties;
+    // Assess: ApproximateBacklogSize counts queued and in-flight requests; its Maximum over each of 5
+    // minutes at 0 sets the exact capacity 0.
+    expect(policy).toMatchObject({
+      PolicyType: 'StepScaling',
+      ScalingTargetId: { Ref: 'EndpointScalableTarget' },
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: 'ExactCapacity',
+        MetricAggregationType: 'Maximum',
+        StepAdjustments: [{ MetricIntervalUpperBound: 0, ScalingAdjustment: 0 }],
+      },
+    });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      MetricName: 'ApproximateBacklogSize',
+      Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Threshold: 0,
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: 'ScaleInToZeroPolicy' }],
+    });
+  });
 });
 
 describe('updating the endpoint', () => {
@@ -287,11 +316,11 @@ describe('updating the endpoint', () => {
   it('can leave autoscaling out (autoscaling=off), the first of two deploys that change the instance type', () => {
     // Act
     const scaling = Object.entries(template.Resources).filter(([, r]) => r.Type.startsWith('AWS::ApplicationAutoScaling::'));
-    const stepAlarm = resource('HasBacklogWithoutCapacityAlarm');
+    const alarms = [resource('HasBacklogWithoutCapacityAlarm'), resource('EndpointIdleAlarm')];
     // Assess
-    expect(scaling.map(([id]) => id).sort()).toEqual(['BacklogTargetTrackingPolicy', 'EndpointScalableTarget', 'ScaleOutFromZeroPolicy']);
+    expect(scaling.map(([id]) => id).sort()).toEqual(['BacklogTargetTrackingPolicy', 'EndpointScalableTarget', 'ScaleInToZeroPolicy', 'ScaleOutFromZeroPolicy']);
     for (const [, r] of scaling) expect(r.Condition).toBe('AutoscalingOn');
-    expect(stepAlarm.Condition).toBe('AutoscalingOn');
+    for (const alarm of alarms) expect(alarm.Condition).toBe('AutoscalingOn');
     expect(template.Conditions?.AutoscalingOn).toEqual({ 'Fn::Equals': ['on', 'on'] });
   });
 
@@ -388,6 +417,46 @@ describe('event wiring', () => {
 });
 
 describe('the ledger table', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ledgerIndexes } = require('../../deploy/ledger-index-guard.js') as { ledgerIndexes(template: unknown, overrides?: Record<string, boolean>): string[] };
+
+  it('upgrades from the previous release adding at most one index per deploy, and creates them all on a fresh deploy', async () => {
+    // Prepare: DynamoDB creates one global secondary index per UpdateTable call, which dynalite does
+    // not enforce, so the steps are checked here against the previous release's indexes.
+    const previous = JSON.parse(await readFile(path.join(__dirname, 'previous-release-indexes.json'), 'utf8')) as string[];
+    // Act: step 1 is a deploy with batchIndex=off, step 2 the default.
+    const steps = [previous, ledgerIndexes(template, { BatchIndexOn: false }), ledgerIndexes(template)];
+    // Assess
+    for (let i = 1; i < steps.length; i++) {
+      const [before, after] = [steps[i - 1] as string[], steps[i] as string[]];
+      expect(before.filter((name) => !after.includes(name))).toEqual([]);
+      expect(after.filter((name) => !before.includes(name)).length).toBeLessThanOrEqual(1);
+    }
+    expect(ledgerIndexes(template)).toEqual(expect.arrayContaining([...previous, 'byBatch']));
+    expect(template.Conditions?.BatchIndexOn).toEqual({ 'Fn::Equals': ['on', 'on'] });
+    expect(asList(resource('LedgerTable').Properties.AttributeDefinitions as unknown[])).toContainEqual({
+      'Fn::If': ['BatchIndexOn', { AttributeName: 'batch', AttributeType: 'S' }, { Ref: 'AWS::NoValue' }],
+    });
+  });
+
+  it('indexes each batch (the first folder under input/) with what its progress needs', () => {
+    const indexes = resource('LedgerTable').Properties.GlobalSecondaryIndexes as unknown[];
+    expect(indexes).toContainEqual({
+      'Fn::If': [
+        'BatchIndexOn',
+        {
+          IndexName: 'byBatch',
+          KeySchema: [
+            { AttributeName: 'batch', KeyType: 'HASH' },
+            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['key', 'state', 'completedAt', 'costUsd', 'requestCount', 'parts', 'partsDone'] },
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+  });
+
   it('is keyed by articleId with byState and byDay indexes, billed per request, with PITR and SSE', () => {
     // Prepare
     const index = (name: string, hash: string) => ({

@@ -43,6 +43,7 @@ interface PageView {
   latestKeys: string[];
   latestSummaries: string[];
   activityChanges: string[];
+  batches: string[][];
   markupInTables: number;
   pwned: unknown;
 }
@@ -66,6 +67,7 @@ const readView = async (page: Page): Promise<PageView> => {
     latestKeys: await page.locator('#latest tbody td.key').allTextContents(),
     latestSummaries: await page.locator('#latest tbody td.summary').allTextContents(),
     activityChanges: await page.locator('#activities tbody td.change').allTextContents(),
+    batches: await Promise.all((await page.locator('#batches tbody tr[data-batch]').all()).map((row) => row.locator('td').allTextContents())),
     markupInTables: await page.locator('table script, table img').count(),
     pwned: await page.evaluate('window.__pwned'),
   };
@@ -131,7 +133,8 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
           v.latestKeys.includes(HOSTILE_KEY) &&
           v.sawBacklogWithoutCapacity &&
           v.maxProcessedPerMinute > 0 &&
-          v.activityChanges.includes('0 → 1');
+          v.activityChanges.includes('0 → 1') &&
+          v.batches.some(([batch, , done, , eta]) => batch === 'dashboard' && done === '13 / 13' && eta === 'done');
         return done ? v : undefined;
       },
       { timeoutMs: 60_000, everyMs: 200, what: `the page to show ${dropped} COMPLETED articles, the burst on the charts and the scale-out` },
@@ -144,6 +147,10 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
     const hostileRow = view.latestKeys.indexOf(HOSTILE_KEY);
     expect(view.latestSummaries[hostileRow]).toContain('<img src=x onerror=');
     expect(view.markupInTables).toBe(0);
+    // The batch of the 13 articles (their first folder under input/), finished, with its cost so far.
+    const batch = view.batches.find(([name]) => name === 'dashboard');
+    expect(batch?.[1]).toMatch(/100%$/);
+    expect(batch?.[5]).toMatch(/^\$0\.\d{4}$/);
     expect(view.pwned).toBeUndefined();
     expect(await page.locator('#count-COMPLETED .value').textContent()).toBe(String(dropped));
 

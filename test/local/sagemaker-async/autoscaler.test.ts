@@ -1,4 +1,4 @@
-import { decideCapacity, policyNames, stepAlarmInAlarm, type CapacityInput } from '../../../local/sagemaker-async/autoscaler';
+import { backlogMaximum, decideCapacity, idleAlarmInAlarm, policyNames, stepAlarmInAlarm, type CapacityInput } from '../../../local/sagemaker-async/autoscaler';
 import { backlogGauges } from '../../../local/sagemaker-async/metrics';
 import type { ScalingActivity, ScalingConfig } from '../../../local/sagemaker-async';
 
@@ -14,8 +14,12 @@ const stepScaling = {
 const names = policyNames('ep', 'AllTraffic', {} as ScalingConfig);
 
 /** One datapoint per minute, computed from backlog and InService count as the endpoint does. */
-const history = (...minutes: Array<[backlog: number, inService: number]>) =>
-  minutes.map(([backlog, inService]) => backlogGauges({ queued: backlog, inFlight: 0, inService }));
+const history = (...minutes: Array<[backlog: number, inService: number, processed?: number]>) =>
+  minutes.map(([backlog, inService, processed = 0]) => ({
+    ...backlogGauges({ queued: backlog, inFlight: 0, inService }),
+    InvocationsProcessed: processed,
+    ExpiredRequests: 0,
+  }));
 
 const activity = (minute: number, from: number, to: number, policyName: string): ScalingActivity => ({
   time: new Date(T0 + minute * MINUTE).toISOString(),
@@ -127,6 +131,66 @@ describe('the autoscaler decision (Application Auto Scaling semantics)', () => {
     const idle = history(...Array.from({ length: 15 }, (): [number, number] => [0, 3]));
 
     expect(decide({ desired: 3, history: idle, scaling: { minCapacity: 1, maxCapacity: 3, targetTracking } })).toMatchObject({ capacity: 1 });
+  });
+});
+
+describe('the scale-in to zero (step policy to ExactCapacity 0 on an ApproximateBacklogSize alarm)', () => {
+  const scaleInToZero = { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } };
+  const scaling = { minCapacity: 0, maxCapacity: 5, targetTracking, stepScaling, scaleInToZero };
+  const busyThenIdle = (idleMinutes: number) =>
+    history([30, 5], [30, 5], [12, 5], ...Array.from({ length: idleMinutes }, (): [number, number] => [0, 5]));
+
+  it('goes to zero after 5 idle minutes, while target tracking still counts its 15 low datapoints', () => {
+    // The first sample of 0 closes a minute that began with a backlog: 5 idle minutes are 6 samples.
+    expect(decide({ desired: 5, history: busyThenIdle(5), scaling })).toBeUndefined();
+
+    expect(decide({ desired: 5, history: busyThenIdle(6), scaling })).toEqual({
+      capacity: 0,
+      policyName: 'ep-scale-in-to-zero',
+      cause: 'monitor alarm ep-EndpointIdle in state ALARM triggered policy ep-scale-in-to-zero',
+    });
+  });
+
+  it('counts queued and in-flight requests alike: one request still running keeps every instance', () => {
+    const running = [...busyThenIdle(4), { ...backlogGauges({ queued: 0, inFlight: 1, inService: 5 }), InvocationsProcessed: 0, ExpiredRequests: 0 }];
+
+    expect(decide({ desired: 5, history: running, scaling })).toBeUndefined();
+    expect(idleAlarmInAlarm([1, 0, 0, 0, 0], scaleInToZero.alarm)).toBe(false);
+    expect(idleAlarmInAlarm([1, 0, 0, 0, 0, 0], scaleInToZero.alarm)).toBe(true);
+  });
+
+  it("takes each minute's Maximum: a request that came and went inside a minute, or the backlog as the minute began, counts", () => {
+    // The last busy sample closes minute 3; minute 4 began with that backlog; minute 6 saw one
+    // request arrive and finish between two samples of 0.
+    const minutes = history([30, 5], [30, 5], [12, 5], [0, 5], [0, 5], [0, 5, 1], [0, 5], [0, 5]);
+
+    expect(backlogMaximum(minutes)).toEqual([30, 30, 30, 12, 0, 1, 0, 0]);
+    expect(decide({ desired: 5, history: minutes, scaling })).toBeUndefined();
+    expect(decide({ desired: 5, history: [...minutes, ...history([0, 5], [0, 5])], scaling })).toBeUndefined();
+    expect(decide({ desired: 5, history: [...minutes, ...history([0, 5], [0, 5], [0, 5])], scaling })).toMatchObject({ capacity: 0 });
+  });
+
+  it('is not held by target tracking scale-out cooldown (a step scale-in is not blocked), only by its own', () => {
+    const slowTracking = { ...targetTracking, scaleOutCooldownS: 3600, scaleInCooldownS: 3600 };
+    const withSlowTracking = { ...scaling, targetTracking: slowTracking };
+    const trackingOut = activity(2, 1, 5, names.targetTracking);
+
+    expect(decide({ desired: 5, history: busyThenIdle(6), scaling: withSlowTracking, activities: [trackingOut] })).toMatchObject({ capacity: 0 });
+    expect(decide({ desired: 2, history: busyThenIdle(6), scaling, activities: [activity(8, 3, 2, names.scaleInToZero)] })).toBeUndefined();
+  });
+
+  it('changes nothing at zero, and never goes below MinCapacity', () => {
+    expect(decide({ desired: 0, history: busyThenIdle(8), scaling })).toBeUndefined();
+    expect(decide({ desired: 5, history: busyThenIdle(6), scaling: { ...scaling, minCapacity: 1 } })).toMatchObject({ capacity: 1 });
+  });
+
+  it('gives way to the largest capacity when another policy fires in the same period', () => {
+    // Target tracking's low alarm fires too (15 datapoints under 90 % of the target) but keeps 1
+    // instance for a backlog of 1 per instance: the largest capacity wins, for scale-in too.
+    const lowButBusy = history(...Array.from({ length: 15 }, (): [number, number] => [1, 5]));
+    const idleAlarmOnly = { ...scaling, scaleInToZero: { ...scaleInToZero, alarm: { ...scaleInToZero.alarm, threshold: 1 } } };
+
+    expect(decide({ desired: 5, history: lowButBusy, scaling: idleAlarmOnly })).toMatchObject({ capacity: 1, policyName: names.targetTracking });
   });
 });
 

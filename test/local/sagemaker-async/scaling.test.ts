@@ -1,3 +1,4 @@
+import { backlogMaximum } from '../../../local/sagemaker-async/autoscaler';
 import { until } from './deadline';
 import { echo, FakeModels } from './fake-models';
 import { endpointsOnRealS3 } from './harness';
@@ -56,6 +57,43 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
     expect(datapoints.slice(firstInService).every((d) => d.HasBacklogWithoutCapacity === 0)).toBe(true);
     expect(Math.max(...datapoints.map((d) => d.InstanceCount))).toBe(3);
     expect(models.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(models.stopped.sort()).toEqual([...models.launched].sort());
+  });
+
+  it('goes back to zero through the scale-in-to-zero policy after 5 idle minutes, before target tracking would', async () => {
+    // Prepare: the three policies of autoscaling.yml, the idle alarm at 5 of 5 minutes.
+    const models = new FakeModels((call) => ({ ...echo(call), delayMs: 50 }));
+    const { endpoint, invoke } = await start({
+      models,
+      endpoint: { initialInstanceCount: 0, maxConcurrentInvocationsPerInstance: 1 },
+      provisioningDelayS: 60,
+      scaling: {
+        minCapacity: 0,
+        maxCapacity: 3,
+        targetTracking: { targetValue: 2, scaleInCooldownS: 120, scaleOutCooldownS: 60 },
+        stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+        scaleInToZero: { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } },
+      },
+    });
+
+    // Act
+    await Promise.all(Array.from({ length: 30 }, (_, i) => invoke({ Body: Buffer.from(`{"n":${i}}`) })));
+    await until(() => endpoint.status().totals.completed === 30, 'the burst to complete', { timeoutMs: 20_000 });
+    await until(() => endpoint.status().desiredInstanceCount === 0 && endpoint.status().instances.inService === 0, 'the endpoint to scale back to zero', {
+      timeoutMs: 20_000,
+    });
+
+    // Assess: one scale-in, by the step policy, after 5 minutes whose Maximum backlog was 0.
+    const activities = endpoint.scalingActivities();
+    const scaleIns = activities.filter((a) => a.to < a.from);
+    expect(scaleIns.map((a) => [a.policyName, a.to])).toEqual([['research-summarizer-test-scale-in-to-zero', 0]]);
+    expect(scaleIns[0]?.cause).toBe(
+      'monitor alarm research-summarizer-test-EndpointIdle in state ALARM triggered policy research-summarizer-test-scale-in-to-zero',
+    );
+    const at = Date.parse(scaleIns[0]?.time ?? '');
+    const maximums = backlogMaximum(endpoint.metrics().filter((d) => Date.parse(d.timestamp) < at));
+    expect(maximums.slice(-6)[0]).toBeGreaterThan(0);
+    expect(maximums.slice(-5)).toEqual([0, 0, 0, 0, 0]);
     expect(models.stopped.sort()).toEqual([...models.launched].sort());
   });
 

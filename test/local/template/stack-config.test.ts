@@ -38,6 +38,7 @@ describe('the local cloud reads its configuration from the packaged template', (
       maxCapacity: 5,
       targetTracking: { targetValue: 5, scaleInCooldownS: 120, scaleOutCooldownS: 120 },
       stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+      scaleInToZero: { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } },
     });
   });
 
