@@ -11,12 +11,12 @@ import { ensureTable } from '../../../local/dynamodb/tables';
 import { readStackConfig } from '../../../local/template/stack-config';
 import { projectRoot } from '../../support/local-cloud';
 
-/** The ledger as the template defines it now, and as the version before byPublishedDay created it. */
+/** The ledger as the template defines it now, and as the previous release created it (byState and byDay). */
 const current = { ...readStackConfig({ projectRoot }).table, TableName: 'ledger' };
 const previous: CreateTableCommandInput = {
   ...current,
-  AttributeDefinitions: current.AttributeDefinitions?.filter((a) => a.AttributeName !== 'publishedDay'),
-  GlobalSecondaryIndexes: current.GlobalSecondaryIndexes?.filter((i) => i.IndexName !== 'byPublishedDay'),
+  AttributeDefinitions: current.AttributeDefinitions?.filter((a) => !['publishedDay', 'batch'].includes(a.AttributeName as string)),
+  GlobalSecondaryIndexes: current.GlobalSecondaryIndexes?.filter((i) => ['byState', 'byDay'].includes(i.IndexName as string)),
 };
 
 const row = (i: number) => ({
@@ -64,7 +64,7 @@ describe('a local ledger created by an earlier version gains the template\'s new
     // Act
     await ensureTable(raw, current, { spillFile });
     // Assess
-    expect(await indexNames()).toEqual(['byDay', 'byPublishedDay', 'byState']);
+    expect(await indexNames()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
     expect(await allItems()).toBe(60);
     const day1 = await publishedOn('2026-10-01');
     expect(day1.length).toBe(10);
@@ -103,7 +103,7 @@ describe('a local ledger created by an earlier version gains the template\'s new
 
     await ensureTable(raw, current, { spillFile });
 
-    expect(await indexNames()).toEqual(['byDay', 'byPublishedDay', 'byState']);
+    expect(await indexNames()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
     expect(await allItems()).toBe(2);
     expect(existsSync(spillFile)).toBe(false);
   });
