@@ -26,7 +26,10 @@ const senderEnv = {
   ARTICLES_BUCKET: z.string().min(3),
   REQUESTS_PREFIX: prefix,
   SUMMARIES_PREFIX: prefix.default('summaries/'),
-  ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker endpoint name').max(63),
+  ENDPOINT_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker endpoint name')
+    .max(63),
   MAX_INPUT_TOKENS: positiveInt(64, 1_000_000).default(1024),
   LONG_SUMMARY_WORDS: positiveInt(10, 2000).default(200),
 };

@@ -13,7 +13,16 @@ const CLEARED_ON_FINISH = ['summary', 'reason', 'failedStage'] as const;
 
 /** The old attempt's outcome and submission, cleared when a row is reopened for a retry. */
 const CLEARED_ON_REOPEN = [
-  'summary', 'reason', 'failedStage', 'submittedAt', 'completedAt', 'requestLocation', 'outputLocation', 'failureLocation', 'endpointMs', 'totalMs',
+  'summary',
+  'reason',
+  'failedStage',
+  'submittedAt',
+  'completedAt',
+  'requestLocation',
+  'outputLocation',
+  'failureLocation',
+  'endpointMs',
+  'totalMs',
 ] as const;
 
 /**
@@ -80,11 +89,10 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     const conditions = [
       'attribute_not_exists(articleId)',
       // A long article's row keeps its steps (the parts sent so far): reclaimSteps below, not a put.
-      ...andEach('inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_not_exists(#steps) AND #state IN (:queued, :failed, :rejected)', [
-        'attribute_not_exists(claimedBy)',
-        'claimedBy = :me',
-        'claimedAt < :stale',
-      ]),
+      ...andEach(
+        'inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_not_exists(#steps) AND #state IN (:queued, :failed, :rejected)',
+        ['attribute_not_exists(claimedBy)', 'claimedBy = :me', 'claimedAt < :stale'],
+      ),
       ...andEach('inferenceId <> :id', ['attribute_not_exists(sequencer)', ...(row.sequencer ? ['sequencer < :seq'] : [])]),
     ];
     try {
@@ -121,11 +129,10 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
           Key: { articleId: row.articleId },
           UpdateExpression: 'SET #state = :queued, claimedBy = :me, claimedAt = :now REMOVE #reason, #failedStage, #completedAt, #totalMs',
           ConditionExpression: anyOf(
-            andEach('inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_exists(#steps) AND #state IN (:queued, :failed)', [
-              'attribute_not_exists(claimedBy)',
-              'claimedBy = :me',
-              'claimedAt < :stale',
-            ]),
+            andEach(
+              'inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_exists(#steps) AND #state IN (:queued, :failed)',
+              ['attribute_not_exists(claimedBy)', 'claimedBy = :me', 'claimedAt < :stale'],
+            ),
           ),
           ExpressionAttributeNames: {
             '#state': 'state',
@@ -177,10 +184,19 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
           UpdateExpression: `SET #steps.#step = :record${count}`,
           // Not over an outcome of this request (a fast endpoint can answer before this write).
           ConditionExpression: anyOf(
-            andEach('inferenceId = :inferenceId', ['attribute_not_exists(#steps.#step)', '#steps.#step.#s <> :done AND #steps.#step.#id <> :stepId']),
+            andEach('inferenceId = :inferenceId', [
+              'attribute_not_exists(#steps.#step)',
+              '#steps.#step.#s <> :done AND #steps.#step.#id <> :stepId',
+            ]),
           ),
           ExpressionAttributeNames: { '#steps': 'steps', '#step': step, '#s': 's', '#id': 'id' },
-          ExpressionAttributeValues: { ':record': record, ':inferenceId': inferenceId, ':done': 'done', ':stepId': record.id, ...(counted ? { ':one': 1 } : {}) },
+          ExpressionAttributeValues: {
+            ':record': record,
+            ':inferenceId': inferenceId,
+            ':done': 'done',
+            ':stepId': record.id,
+            ...(counted ? { ':one': 1 } : {}),
+          },
         }),
       );
     } catch (error) {
@@ -254,7 +270,13 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
           UpdateExpression: `${set.UpdateExpression} ADD requestCount :size`,
           ConditionExpression: 'inferenceId = :inferenceId AND #state = :queued AND #level = :from AND levelDone = levelSize',
           ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#state': 'state' },
-          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':inferenceId': inferenceId, ':queued': 'QUEUED', ':from': from, ':size': plan.size },
+          ExpressionAttributeValues: {
+            ...set.ExpressionAttributeValues,
+            ':inferenceId': inferenceId,
+            ':queued': 'QUEUED',
+            ':from': from,
+            ':size': plan.size,
+          },
         }),
       );
       return 'started';
@@ -301,7 +323,9 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
           Key: { articleId },
           UpdateExpression: `${set.UpdateExpression}${cleared.length ? ` REMOVE ${cleared.map((n) => `#${n}`).join(', ')}` : ''}`,
           // Awaiting an outcome: QUEUED, or FAILED at submission (core/ledger.ts awaitsOutcome).
-          ConditionExpression: anyOf(andEach('inferenceId = :inferenceId', ['#state = :queued', '#state = :failed AND #failedStage = :submit'])),
+          ConditionExpression: anyOf(
+            andEach('inferenceId = :inferenceId', ['#state = :queued', '#state = :failed AND #failedStage = :submit']),
+          ),
           ExpressionAttributeNames: {
             ...set.ExpressionAttributeNames,
             ...Object.fromEntries(cleared.map((n) => [`#${n}`, n])),

@@ -36,7 +36,10 @@ export class CloudWatchEndpointFigures {
         EndTime: now,
         ScanBy: 'TimestampDescending',
         MetricDataQueries: [
-          query('instances', '/aws/sagemaker/Endpoints', 'CPUUtilization', 'SampleCount', [...endpoint, { Name: 'VariantName', Value: this.variantName }]),
+          query('instances', '/aws/sagemaker/Endpoints', 'CPUUtilization', 'SampleCount', [
+            ...endpoint,
+            { Name: 'VariantName', Value: this.variantName },
+          ]),
           query('backlog', 'AWS/SageMaker', 'ApproximateBacklogSize', 'Maximum'),
           query('latency', 'AWS/SageMaker', 'ModelLatency', 'Average', [...endpoint, { Name: 'VariantName', Value: this.variantName }]),
         ],
@@ -51,7 +54,9 @@ export class CloudWatchEndpointFigures {
       desired: (await this.desired()) ?? inService,
       backlog: Math.round(values('backlog')[0] ?? 0),
       instanceSeconds: instances.reduce((sum, n) => sum + Math.round(n) * 60, 0),
-      ...(latency.length > 0 ? { modelSecondsPerRequest: latency.slice(0, 5).reduce((a, b) => a + b, 0) / Math.min(5, latency.length) / 1e6 } : {}),
+      ...(latency.length > 0
+        ? { modelSecondsPerRequest: latency.slice(0, 5).reduce((a, b) => a + b, 0) / Math.min(5, latency.length) / 1e6 }
+        : {}),
     };
   }
 

@@ -69,9 +69,7 @@ export const SageMakerNotificationSchema = z.object({
   // SageMaker inlines the response only up to 128 KB; a larger one leaves responseBody without
   // content, and the output is read from outputLocation instead.
   // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html
-  responseBody: z
-    .object({ content: z.string().optional(), encoding: z.string().optional(), message: z.string().optional() })
-    .optional(),
+  responseBody: z.object({ content: z.string().optional(), encoding: z.string().optional(), message: z.string().optional() }).optional(),
   inferenceId: z.string().min(1),
   eventVersion: z.string(),
   eventSource: z.literal('aws:sagemaker'),

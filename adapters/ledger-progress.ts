@@ -45,7 +45,8 @@ export class DynamoDbLedgerProgress {
 
   private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<ProgressRow[]> {
     const rows: ProgressRow[] = [];
-    for await (const page of paginateQuery({ client: this.db }, { TableName: this.table, ...input })) rows.push(...((page.Items ?? []) as ProgressRow[]));
+    for await (const page of paginateQuery({ client: this.db }, { TableName: this.table, ...input }))
+      rows.push(...((page.Items ?? []) as ProgressRow[]));
     return rows;
   }
 }

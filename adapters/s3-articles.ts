@@ -68,9 +68,7 @@ export class S3OutputReader implements OutputReader {
   async read(location: string, maxBytes: number): Promise<string | undefined> {
     const { bucket, key } = parseS3Url(location);
     try {
-      const object = await this.s3.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${maxBytes - 1}` }),
-      );
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${maxBytes - 1}` }));
       return (await object.Body?.transformToString('utf-8')) ?? '';
     } catch (error) {
       if (isGone(error)) return undefined;

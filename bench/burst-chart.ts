@@ -58,11 +58,13 @@ export const burstChart = (series: Series[], title: string): string => {
   panels.forEach((panel, index) => {
     const top = 30 + index * PANEL_HEIGHT;
     const lines = prepared.map((s) =>
-      s.samples.map((x, i) => {
-        const previous = s.samples[i - 1];
-        const intervalS = previous ? (x.sim - previous.sim) / 1000 : 0;
-        return { x: (x.sim - s.startSim) / 1000, y: panel.value(x, previous, intervalS) };
-      }).filter((p) => p.x >= 0),
+      s.samples
+        .map((x, i) => {
+          const previous = s.samples[i - 1];
+          const intervalS = previous ? (x.sim - previous.sim) / 1000 : 0;
+          return { x: (x.sim - s.startSim) / 1000, y: panel.value(x, previous, intervalS) };
+        })
+        .filter((p) => p.x >= 0),
     );
     const maxY = Math.max(1, ...lines.flat().map((p) => p.y));
     const px = (x: number) => MARGIN.left + (x / maxX) * plotW;
@@ -83,10 +85,14 @@ export const burstChart = (series: Series[], title: string): string => {
   });
   prepared.forEach((s, i) => {
     const x = MARGIN.left + i * 260;
-    parts.push(`<line x1="${x}" y1="${height - 12}" x2="${x + 24}" y2="${height - 12}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    parts.push(
+      `<line x1="${x}" y1="${height - 12}" x2="${x + 24}" y2="${height - 12}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+    );
     parts.push(`<text x="${x + 30}" y="${height - 8}">${escape(s.label)}</text>`);
   });
-  parts.push(`<text x="${WIDTH - MARGIN.right}" y="${height - 8}" text-anchor="end">simulated seconds since the first article was dropped</text>`);
+  parts.push(
+    `<text x="${WIDTH - MARGIN.right}" y="${height - 8}" text-anchor="end">simulated seconds since the first article was dropped</text>`,
+  );
   parts.push('</svg>');
   return parts.join('\n');
 };

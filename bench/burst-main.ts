@@ -78,8 +78,14 @@ const main = async (): Promise<number> => {
 
   const runs = [];
   for (const config of configs) {
-    say(`${config.label}: ${base.articles} articles, ${model} model${model === 'fixed' ? ` (${base.latencyMs} ms)` : ''}, 0..${base.maxInstances} instances × ${base.concurrencyPerInstance}, target ${base.targetBacklogPerInstance}, time scale ${base.timeScale}×`);
-    const run = await runBurst({ ...base, targetTrackingOnly: config.targetTrackingOnly, withoutScaleInToZero: config.withoutScaleInToZero === true });
+    say(
+      `${config.label}: ${base.articles} articles, ${model} model${model === 'fixed' ? ` (${base.latencyMs} ms)` : ''}, 0..${base.maxInstances} instances × ${base.concurrencyPerInstance}, target ${base.targetBacklogPerInstance}, time scale ${base.timeScale}×`,
+    );
+    const run = await runBurst({
+      ...base,
+      targetTrackingOnly: config.targetTrackingOnly,
+      withoutScaleInToZero: config.withoutScaleInToZero === true,
+    });
     runs.push({ ...config, ...run });
   }
 
@@ -99,7 +105,13 @@ const main = async (): Promise<number> => {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'burst.json'), `${JSON.stringify(report, null, 2)}\n`);
   const chart = burstChart(
-    runs.map((r) => ({ label: r.label, samples: r.samples, startReal: r.samples[0]?.real ?? 0, color: r.color, ...(r.dash ? { dash: r.dash } : {}) })),
+    runs.map((r) => ({
+      label: r.label,
+      samples: r.samples,
+      startReal: r.samples[0]?.real ?? 0,
+      color: r.color,
+      ...(r.dash ? { dash: r.dash } : {}),
+    })),
     `Burst of ${base.articles} articles, ${model} model, 0..${base.maxInstances} instances × ${base.concurrencyPerInstance}, target backlog ${base.targetBacklogPerInstance}/instance`,
   );
   writeFileSync(join(outDir, 'burst.svg'), chart);
@@ -110,7 +122,8 @@ const main = async (): Promise<number> => {
   return runs.every((r) => r.figures.lost === 0) ? 0 : 1;
 };
 
-const stages = (s: BurstFigures['stagesP50Ms']): string => `${s.s3EventToSubmit} / ${s.submit} / ${s.endpointOutsideModel} / ${s.notificationToLedger}`;
+const stages = (s: BurstFigures['stagesP50Ms']): string =>
+  `${s.s3EventToSubmit} / ${s.submit} / ${s.endpointOutsideModel} / ${s.notificationToLedger}`;
 
 const cpu = (c: BurstFigures['cpuMsPerArticle']): string =>
   c ? `${c.mainThread} / ${c.functions} / ${c.otherThreads} / ${c.dynamodb} / ${c.models} = ${c.total}` : 'not on Linux';
@@ -120,14 +133,21 @@ const table = (rows: [string, BurstFigures][]): string => {
     ['articles', (f) => String(f.articles)],
     ['lost', (f) => String(f.lost)],
     ['duplicates', (f) => String(f.duplicates)],
-    ['throughput / model-bound limit', (f) => (f.throughputRatio === null ? 'never saturated' : `${f.throughputRatio} (${f.saturatedPerSecond}/s of ${f.modelBoundPerSecond}/s)`)],
+    [
+      'throughput / model-bound limit',
+      (f) =>
+        f.throughputRatio === null ? 'never saturated' : `${f.throughputRatio} (${f.saturatedPerSecond}/s of ${f.modelBoundPerSecond}/s)`,
+    ],
     ['overhead p50 / p95 / p99 ms', (f) => `${f.overheadMs.p50} / ${f.overheadMs.p95} / ${f.overheadMs.p99}`],
     ['p50 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP50Ms)],
     ['p99 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP99Ms)],
     ['CPU ms/article: main thread, functions, other threads, DynamoDB, models = total', (f) => cpu(f.cpuMsPerArticle)],
     ['scale-out from zero (sim s)', (f) => String(f.scaleOutFromZeroS ?? 'never')],
     ['back to zero (sim s)', (f) => String(f.backToZeroS ?? 'never')],
-    ['instance efficiency (model s / (concurrency × instance-s))', (f) => (f.instanceEfficiency === null ? '-' : `${f.instanceEfficiency} (${f.modelSeconds} s / ${f.instanceSeconds} instance-s)`)],
+    [
+      'instance efficiency (model s / (concurrency × instance-s))',
+      (f) => (f.instanceEfficiency === null ? '-' : `${f.instanceEfficiency} (${f.modelSeconds} s / ${f.instanceSeconds} instance-s)`),
+    ],
     ['cost vs always-on max', (f) => String(f.costRatio ?? '-')],
     ['peak instances', (f) => String(f.peakInstances)],
     ['real time (s)', (f) => String(f.realSeconds)],

@@ -89,28 +89,34 @@ export interface BurstRun {
 const SAMPLE_EVERY_MS = 100;
 
 /** The template's scaling, changed for this run: starts at zero instances. */
-export const adjustScaling = (options: BurstOptions) => (config: StackConfig): StackConfig => ({
-  ...config,
-  endpoint: { ...config.endpoint, initialInstanceCount: 0, maxConcurrentInvocationsPerInstance: options.concurrencyPerInstance },
-  scaling: {
-    ...config.scaling,
-    minCapacity: 0,
-    maxCapacity: options.maxInstances,
-    ...(config.scaling.targetTracking
-      ? { targetTracking: { ...config.scaling.targetTracking, targetValue: options.targetBacklogPerInstance } }
-      : {}),
-    ...(options.targetTrackingOnly ? { stepScaling: undefined, scaleInToZero: undefined } : {}),
-    ...(options.withoutScaleInToZero ? { scaleInToZero: undefined } : {}),
-    ...(options.idleMinutesBeforeZero && config.scaling.scaleInToZero && !options.targetTrackingOnly && !options.withoutScaleInToZero
-      ? {
-          scaleInToZero: {
-            ...config.scaling.scaleInToZero,
-            alarm: { ...config.scaling.scaleInToZero.alarm, evaluationPeriods: options.idleMinutesBeforeZero, datapointsToAlarm: options.idleMinutesBeforeZero },
-          },
-        }
-      : {}),
-  },
-});
+export const adjustScaling =
+  (options: BurstOptions) =>
+  (config: StackConfig): StackConfig => ({
+    ...config,
+    endpoint: { ...config.endpoint, initialInstanceCount: 0, maxConcurrentInvocationsPerInstance: options.concurrencyPerInstance },
+    scaling: {
+      ...config.scaling,
+      minCapacity: 0,
+      maxCapacity: options.maxInstances,
+      ...(config.scaling.targetTracking
+        ? { targetTracking: { ...config.scaling.targetTracking, targetValue: options.targetBacklogPerInstance } }
+        : {}),
+      ...(options.targetTrackingOnly ? { stepScaling: undefined, scaleInToZero: undefined } : {}),
+      ...(options.withoutScaleInToZero ? { scaleInToZero: undefined } : {}),
+      ...(options.idleMinutesBeforeZero && config.scaling.scaleInToZero && !options.targetTrackingOnly && !options.withoutScaleInToZero
+        ? {
+            scaleInToZero: {
+              ...config.scaling.scaleInToZero,
+              alarm: {
+                ...config.scaling.scaleInToZero.alarm,
+                evaluationPeriods: options.idleMinutesBeforeZero,
+                datapointsToAlarm: options.idleMinutesBeforeZero,
+              },
+            },
+          }
+        : {}),
+    },
+  });
 
 /** Article bodies, used in turn; `{i}` becomes the article's number so every upload is new content. */
 const articleTexts = (projectRoot: string, model: BurstOptions['model']): string[] => {
@@ -180,11 +186,18 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
       const idle = cloud.idle();
       quietSince = idle ? (quietSince ?? Date.now()) : undefined;
       const s = cloud.endpoint.status();
-      if (quietSince !== undefined && Date.now() - quietSince > 500 && s.instances.inService + s.instances.pending + s.instances.terminating === 0) break;
+      if (
+        quietSince !== undefined &&
+        Date.now() - quietSince > 500 &&
+        s.instances.inService + s.instances.pending + s.instances.terminating === 0
+      )
+        break;
       if (Date.now() > deadline) break;
       if (Date.now() - lastReport > 5000) {
         lastReport = Date.now();
-        progress(`t+${((Date.now() - started) / 1000).toFixed(0)} s: ${s.totals.completed} done, backlog ${s.backlog}, instances ${s.instances.inService} (+${s.instances.pending} starting), desired ${s.desiredInstanceCount}`);
+        progress(
+          `t+${((Date.now() - started) / 1000).toFixed(0)} s: ${s.totals.completed} done, backlog ${s.backlog}, instances ${s.instances.inService} (+${s.instances.pending} starting), desired ${s.desiredInstanceCount}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -230,7 +243,15 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
   const ms = (iso: string | undefined) => Date.parse(iso ?? '');
   const stages = (p: number): Stages => {
     const at = (f: (r: LedgerRow, t: { backlogMs: number; modelMs: number }) => number) =>
-      round(percentile(terminal.flatMap((r) => { const t = o.timings.get(r.inferenceId); return t && r.submittedAt && r.completedAt ? [f(r, t)] : []; }), p));
+      round(
+        percentile(
+          terminal.flatMap((r) => {
+            const t = o.timings.get(r.inferenceId);
+            return t && r.submittedAt && r.completedAt ? [f(r, t)] : [];
+          }),
+          p,
+        ),
+      );
     return {
       s3EventToSubmit: at((r) => ms(r.receivedAt) - (o.dropAt.get(r.key) ?? ms(r.receivedAt))),
       submit: at((r) => ms(r.submittedAt) - ms(r.receivedAt)),
@@ -240,7 +261,8 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
       notificationToLedger: at((r) => ms(r.completedAt) - ms(r.submittedAt) - (r.endpointMs ?? 0)),
     };
   };
-  const meanModelMs = o.timings.size > 0 ? [...o.timings.values()].reduce((sum, t) => sum + t.modelMs, 0) / o.timings.size : options.latencyMs;
+  const meanModelMs =
+    o.timings.size > 0 ? [...o.timings.values()].reduce((sum, t) => sum + t.modelMs, 0) / o.timings.size : options.latencyMs;
   const latencyForLimit = options.model === 'fixed' ? options.latencyMs : meanModelMs;
   const modelBoundPerSecond = (options.maxInstances * options.concurrencyPerInstance * 1000) / latencyForLimit;
   const saturated = saturatedThroughput(o.samples, options.maxInstances);
@@ -249,13 +271,16 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
   const firstInService = o.samples.find((s) => s.real >= o.started && s.inService > 0);
   const lastDone = Math.max(...terminal.map((r) => Date.parse(r.completedAt ?? '')).filter(Number.isFinite));
   const lastDoneSim = Number.isFinite(lastDone) ? simAt(o.samples, lastDone) : undefined;
-  const zeroAgain = lastDoneSim === undefined ? undefined : o.samples.find((s) => s.sim >= lastDoneSim && s.inService + s.pending + s.terminating === 0);
+  const zeroAgain =
+    lastDoneSim === undefined ? undefined : o.samples.find((s) => s.sim >= lastDoneSim && s.inService + s.pending + s.terminating === 0);
   const windowEnd = zeroAgain?.sim ?? (o.samples[o.samples.length - 1] as Sample).sim;
   const used = instanceSeconds(o.samples, firstDropSim, windowEnd);
   const usedInService = instanceSeconds(o.samples, firstDropSim, windowEnd, 'inService');
   // Model time runs in real time on the local cloud; times the time scale, it is simulated time.
   const modelSeconds =
-    (terminal.filter((r) => r.state === 'COMPLETED').reduce((sum, r) => sum + (o.timings.get(r.inferenceId)?.modelMs ?? 0), 0) * options.timeScale) / 1000;
+    (terminal.filter((r) => r.state === 'COMPLETED').reduce((sum, r) => sum + (o.timings.get(r.inferenceId)?.modelMs ?? 0), 0) *
+      options.timeScale) /
+    1000;
   const alwaysOn = (options.maxInstances * (windowEnd - firstDropSim)) / 1000;
 
   return {

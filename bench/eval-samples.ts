@@ -72,7 +72,10 @@ export const selectDatasets = (argv: readonly string[], available: readonly Data
   const arg = argv[index] as string;
   const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
   if (!value || value.startsWith('--')) throw new EvalDataError('--dataset needs a comma-separated list of dataset names');
-  const wanted = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const wanted = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((name) => !available.includes(name));
   if (unknown.length > 0) throw new EvalDataError(`no sample file for ${unknown.join(', ')} (have ${available.join(', ')})`);
   return available.filter((name) => wanted.includes(name));
@@ -107,6 +110,7 @@ const parseSample = (line: string, where: string): EvalSample => {
   }
   if (systemOutputs === undefined) return { id, article, reference };
   const outputs = Object.entries(systemOutputs ?? {}).filter(([, text]) => typeof text === 'string');
-  if (typeof systemOutputs !== 'object' || outputs.length === 0) throw new EvalDataError(`${where}: systemOutputs must map system names to strings`);
+  if (typeof systemOutputs !== 'object' || outputs.length === 0)
+    throw new EvalDataError(`${where}: systemOutputs must map system names to strings`);
   return { id, article, reference, systemOutputs: Object.fromEntries(outputs) as Record<string, string> };
 };

@@ -16,7 +16,12 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const main = async (): Promise<number> => {
   const { values } = parseArgs({
-    options: { articles: { type: 'string' }, 'time-scale': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      articles: { type: 'string' },
+      'time-scale': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     say(USAGE);
@@ -59,9 +64,23 @@ const main = async (): Promise<number> => {
   say(`terminal rows out  ${report.terminal}`);
   say(`lost               ${report.lost}`);
   say(`duplicates         ${report.duplicates}`);
-  say(`by state           ${Object.entries(report.byState).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-  say(`faults injected    ${Object.entries(report.injected).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-  say(`instance events    ${Object.entries(report.instanceEvents).map(([s, n]) => `${s}: ${n}`).join('; ') || 'none'}`);
+  say(
+    `by state           ${Object.entries(report.byState)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}`,
+  );
+  say(
+    `faults injected    ${Object.entries(report.injected)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}`,
+  );
+  say(
+    `instance events    ${
+      Object.entries(report.instanceEvents)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join('; ') || 'none'
+    }`,
+  );
   say(`dead letters       ${report.deadLetters}`);
   say('why not completed:');
   for (const [reason, n] of Object.entries(report.reasons).sort((a, b) => b[1] - a[1])) say(`  ${String(n).padStart(5)}  ${reason}`);

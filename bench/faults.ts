@@ -42,7 +42,6 @@ export interface FaultsReport {
   realSeconds: number;
 }
 
-
 /** Bad bodies, in turn: each must end REJECTED with a reason. */
 const BAD_INPUT: Array<() => Buffer> = [
   () => Buffer.alloc(0),
@@ -61,7 +60,12 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
   const started = Date.now();
   const m = options.model;
   const instanceEvents: Record<string, number> = {};
-  const watched = new Set(['instance launch failed, retrying', 'instance unhealthy, replacing it', 'instance died mid-request, retrying the request', 'instance failed its start-up health checks, relaunching']);
+  const watched = new Set([
+    'instance launch failed, retrying',
+    'instance unhealthy, replacing it',
+    'instance died mid-request, retrying the request',
+    'instance failed its start-up health checks, relaunching',
+  ]);
   const cloud = await startLocalCloud({
     log: (message) => {
       if (watched.has(message)) instanceEvents[message] = (instanceEvents[message] ?? 0) + 1;
@@ -71,8 +75,20 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
     port: 0,
     timeScale: options.timeScale,
     modelArgs: [
-      '--mode', 'fixed', '--latency-ms', String(m.latencyMs), '--error-rate', String(m.errorRate), '--crash-after', String(m.crashAfter),
-      '--slow-rate', String(m.slowRate), '--slow-ms', String((options.invocationTimeoutSeconds + 2) * 1000), '--fail-start-rate', String(m.failStartRate),
+      '--mode',
+      'fixed',
+      '--latency-ms',
+      String(m.latencyMs),
+      '--error-rate',
+      String(m.errorRate),
+      '--crash-after',
+      String(m.crashAfter),
+      '--slow-rate',
+      String(m.slowRate),
+      '--slow-ms',
+      String((options.invocationTimeoutSeconds + 2) * 1000),
+      '--fail-start-rate',
+      String(m.failStartRate),
     ],
     adjust: (config) =>
       withFunctionEnvironment(config, SUBMIT_ARTICLE_FUNCTION, {
@@ -93,13 +109,16 @@ export const runFaults = async (options: FaultsOptions): Promise<FaultsReport> =
   try {
     const keys = Array.from({ length: options.articles }, (_, i) => `input/soak/article-${String(i).padStart(6, '0')}.txt`);
     const everyBad = options.badInputRate > 0 ? Math.round(1 / options.badInputRate) : 0;
-    const body = (i: number) => (everyBad > 0 && i % everyBad === 0 ? (BAD_INPUT[(i / everyBad) % BAD_INPUT.length] as () => Buffer)() : goodArticle(i));
+    const body = (i: number) =>
+      everyBad > 0 && i % everyBad === 0 ? (BAD_INPUT[(i / everyBad) % BAD_INPUT.length] as () => Buffer)() : goodArticle(i);
     let next = 0;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
         while (next < keys.length) {
           const i = next++;
-          await uploader.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: keys[i], Body: body(i), ContentType: 'text/plain' }));
+          await uploader.send(
+            new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: keys[i], Body: body(i), ContentType: 'text/plain' }),
+          );
         }
       }),
     );

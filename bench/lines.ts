@@ -16,8 +16,7 @@ export const splitSentences = (text: string): string[] =>
     .filter(Boolean);
 
 /** The first k sentences, one a line: the README's Lead-k. */
-export const lead = (text: string, k: number): string =>
-  text.trim().split(SENTENCE_BREAK).slice(0, k).join('\n');
+export const lead = (text: string, k: number): string => text.trim().split(SENTENCE_BREAK).slice(0, k).join('\n');
 
 /**
  * A summary as rougeLsum wants it, one sentence a line. Packages that return a list of sentences keep
@@ -25,9 +24,7 @@ export const lead = (text: string, k: number): string =>
  * rougeLsum for its output format alone.
  */
 export const asLines = (summary: string | readonly string[]): string =>
-  (typeof summary === 'string' ? splitSentences(summary) : summary.map((s) => s.replace(/\s+/g, ' ').trim()))
-    .filter(Boolean)
-    .join('\n');
+  (typeof summary === 'string' ? splitSentences(summary) : summary.map((s) => s.replace(/\s+/g, ' ').trim())).filter(Boolean).join('\n');
 
 /**
  * Lead-K words for long research text (one sentence a line): the leading lines until they hold at least

@@ -30,24 +30,14 @@ export interface LoadedPeers {
 // The shapes below are the parts of each package's API used here, from its README and source.
 
 interface LexRankModule {
-  summarize: (
-    text: string,
-    lines: number,
-    callback: (error: unknown, topLines: { text: string; index: number }[]) => void,
-  ) => void;
+  summarize: (text: string, lines: number, callback: (error: unknown, topLines: { text: string; index: number }[]) => void) => void;
 }
 
 interface TsTextRankModule {
   Summarizer: (new (config: unknown, logger: unknown) => { summarize: (text: string, language: string) => string[] }) & {
     SORT_OCCURENCE: number;
   };
-  AbsoluteSummarizerConfig: new (
-    sentences: number,
-    similarity: unknown,
-    parser: unknown,
-    damping: number,
-    sorting: number,
-  ) => unknown;
+  AbsoluteSummarizerConfig: new (sentences: number, similarity: unknown, parser: unknown, damping: number, sorting: number) => unknown;
   SorensenDiceSimilarity: new () => unknown;
   DefaultTextParser: new () => unknown;
   NullLogger: new () => unknown;
@@ -181,8 +171,7 @@ const wordNetIndexInstalled = (resolveModule: (id: string) => string): boolean =
   }
 };
 
-const isModuleNotFound = (error: unknown): boolean =>
-  (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
+const isModuleNotFound = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
 
 const firstLine = (error: unknown): string => describeError(error).split('\n')[0] ?? '';
 

@@ -84,8 +84,7 @@ type Condition = (stem: string) => boolean;
 /** [suffix, replacement, condition]; the suffix "*d" means "ends in a double consonant". */
 type Rule = readonly [suffix: string, replacement: string, condition: Condition | null];
 
-const withoutSuffix = (word: string, suffix: string): string =>
-  suffix === '' ? word : word.slice(0, -suffix.length);
+const withoutSuffix = (word: string, suffix: string): string => (suffix === '' ? word : word.slice(0, -suffix.length));
 
 /** The first rule whose suffix matches decides: it applies if its condition holds, else the word stays. */
 const applyRuleList = (word: string, rules: readonly Rule[]): string => {
@@ -142,8 +141,7 @@ const step1b = (word: string): string => {
 };
 
 /** NLTK: y → i only after a consonant that is not the whole stem ("happy" → happi, "enjoy", "sky" stay). */
-const step1c = (word: string): string =>
-  applyRuleList(word, [['y', 'i', (stem) => stem.length > 1 && isConsonant(stem, stem.length - 1)]]);
+const step1c = (word: string): string => applyRuleList(word, [['y', 'i', (stem) => stem.length > 1 && isConsonant(stem, stem.length - 1)]]);
 
 const step2 = (word: string): string => {
   // NLTK applies ALLI → AL first and, if it fires, runs step 2 again on the result.

@@ -65,8 +65,7 @@ export const SCORER =
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 const countWords = (text: string): number => text.match(/\S+/g)?.length ?? 0;
-const message = (error: unknown): string =>
-  (describeError(error).split('\n')[0] ?? '').slice(0, 200);
+const message = (error: unknown): string => (describeError(error).split('\n')[0] ?? '').slice(0, 200);
 
 interface SystemRun {
   /** From the first timed pass. */

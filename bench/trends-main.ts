@@ -41,7 +41,11 @@ const main = async (): Promise<void> => {
 
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const raw = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   const dynamo = DynamoDBDocumentClient.from(raw);
   const table = 'ledger';
   await ensureTable(raw, { ...readStackConfig({ projectRoot }).table, TableName: table });
@@ -69,8 +73,15 @@ const main = async (): Promise<void> => {
       return {
         PutRequest: {
           Item: {
-            articleId: `bench/input/${n}.txt`, key: `input/${n}.txt`, state: 'COMPLETED', publishedDay, receivedAt: `2026-12-01T00:00:${String(n % 60).padStart(2, '0')}.${String(n).padStart(6, '0')}Z`,
-            day: '2026-12-01', keyphrases: [...phrases], title: `Article ${n}`, summary: 'x'.repeat(1_000),
+            articleId: `bench/input/${n}.txt`,
+            key: `input/${n}.txt`,
+            state: 'COMPLETED',
+            publishedDay,
+            receivedAt: `2026-12-01T00:00:${String(n % 60).padStart(2, '0')}.${String(n).padStart(6, '0')}Z`,
+            day: '2026-12-01',
+            keyphrases: [...phrases],
+            title: `Article ${n}`,
+            summary: 'x'.repeat(1_000),
           },
         },
       };
@@ -91,15 +102,31 @@ const main = async (): Promise<void> => {
     (next, context) => async (args) => {
       operations.set(String(context.commandName), (operations.get(String(context.commandName)) ?? 0) + 1);
       const result = await next(args);
-      items += ((result.output as { Count?: number }).Count ?? 0);
+      items += (result.output as { Count?: number }).Count ?? 0;
       return result;
     },
     { step: 'initialize', name: 'countOperations' },
   );
   const target = { dynamo, table, inputPrefix: 'input/' };
   const cases: { name: string; query: TrendsQuery }[] = [
-    { name: 'last week by day', query: { from: new Date(Date.parse(`${lastDay}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10), to: lastDay, by: 'day', top: 10 } },
-    { name: 'last quarter by week', query: { from: new Date(Date.parse(`${lastDay}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10), to: lastDay, by: 'week', top: 10 } },
+    {
+      name: 'last week by day',
+      query: {
+        from: new Date(Date.parse(`${lastDay}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10),
+        to: lastDay,
+        by: 'day',
+        top: 10,
+      },
+    },
+    {
+      name: 'last quarter by week',
+      query: {
+        from: new Date(Date.parse(`${lastDay}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10),
+        to: lastDay,
+        by: 'week',
+        top: 10,
+      },
+    },
     { name: 'the year by month', query: { from: '2026-01-01', to: lastDay, by: 'month', top: 10 } },
   ];
   const results = [];
@@ -112,15 +139,27 @@ const main = async (): Promise<void> => {
     const ms = Date.now() - began;
     const last = periods[periods.length - 1];
     const result = {
-      name: c.name, ...c.query, periods: periods.length, queries: operations.get('QueryCommand') ?? 0, otherOperations: [...operations].filter(([n]) => n !== 'QueryCommand').length,
-      itemsRead: items, ms, heapGrowthMb: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e5) / 10, lastPeriodArticles: last?.articles, lastPeriodRisingFirst: last?.rising[0],
+      name: c.name,
+      ...c.query,
+      periods: periods.length,
+      queries: operations.get('QueryCommand') ?? 0,
+      otherOperations: [...operations].filter(([n]) => n !== 'QueryCommand').length,
+      itemsRead: items,
+      ms,
+      heapGrowthMb: Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e5) / 10,
+      lastPeriodArticles: last?.articles,
+      lastPeriodRisingFirst: last?.rising[0],
     };
     results.push(result);
-    say(`${c.name}: ${result.periods} periods, ${result.queries} Query calls (${result.otherOperations} other operations), ${items} items read, ${ms} ms; last period ${last?.articles} articles, rising first ${JSON.stringify(last?.rising[0])}`);
+    say(
+      `${c.name}: ${result.periods} periods, ${result.queries} Query calls (${result.otherOperations} other operations), ${items} items read, ${ms} ms; last period ${last?.articles} articles, rising first ${JSON.stringify(last?.rising[0])}`,
+    );
   }
 
   // Key phrases of a 1 MB article built from the sample articles (original texts, samples/README.md).
-  const samples = readdirSync(join(projectRoot, 'samples')).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(projectRoot, 'samples', f), 'utf-8'));
+  const samples = readdirSync(join(projectRoot, 'samples'))
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => readFileSync(join(projectRoot, 'samples', f), 'utf-8'));
   let article = '';
   while (article.length < 1_000_000) article += `${samples.join('\n\n')}\n\n`;
   keyphrases(samples[0] as string); // loads the model, as the first article of a cold start does
@@ -135,7 +174,11 @@ const main = async (): Promise<void> => {
   mkdirSync(outDir, { recursive: true });
   const report = {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1e9), node: process.version },
-    rows, days, loadMs, trends: results, keyphrases: { articleChars: article.length, ms: phraseMs, rssGrowthMb, phrases },
+    rows,
+    days,
+    loadMs,
+    trends: results,
+    keyphrases: { articleChars: article.length, ms: phraseMs, rssGrowthMb, phrases },
   };
   writeFileSync(join(outDir, 'trends.json'), `${JSON.stringify(report, null, 2)}\n`);
   say(`wrote ${join(outDir, 'trends.json')}`);

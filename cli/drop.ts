@@ -26,12 +26,11 @@ export const collectFiles = (paths: string[], inputPrefix: string, subPrefix = '
     const path = resolve(given);
     const stat = statSync(path); // throws ENOENT with the path: a clear error for a typo
     if (stat.isFile()) return [{ path, key: `${prefix}${basename(path)}`, bytes: stat.size }];
-    return walk(path)
-      .map((file) => ({
-        path: file,
-        key: `${prefix}${basename(path)}/${relative(path, file).split(sep).join('/')}`,
-        bytes: statSync(file).size,
-      }));
+    return walk(path).map((file) => ({
+      path: file,
+      key: `${prefix}${basename(path)}/${relative(path, file).split(sep).join('/')}`,
+      bytes: statSync(file).size,
+    }));
   });
 };
 

@@ -85,17 +85,26 @@ const main = async (argv: string[]): Promise<number> => {
     return command ? 0 : 2;
   }
   const stateDir = resolve(values['state-dir'] ?? join(projectRoot, '.local-cloud'));
-  const target = () => resolveTarget({ aws: values.aws ?? false, ...(values.stage ? { stage: values.stage } : {}), ...(values.region ? { region: values.region } : {}), stateDir, projectRoot });
+  const target = () =>
+    resolveTarget({
+      aws: values.aws ?? false,
+      ...(values.stage ? { stage: values.stage } : {}),
+      ...(values.region ? { region: values.region } : {}),
+      stateDir,
+      projectRoot,
+    });
 
   switch (command) {
     case 'start': {
       if (positionals.length > 0) throw new Error(`start takes no arguments; got ${JSON.stringify(positionals)}\n${USAGE}`);
       const model = values.model ?? 'summarize';
-      if (values['model-slow-rate'] && !values['model-slow-ms']) throw new Error('--model-slow-rate needs --model-slow-ms: how much longer a slow call takes');
+      if (values['model-slow-rate'] && !values['model-slow-ms'])
+        throw new Error('--model-slow-rate needs --model-slow-ms: how much longer a slow call takes');
       if (model !== 'summarize' && model !== 'fixed') throw new Error(`--model must be summarize or fixed; got ${JSON.stringify(model)}`);
       // Fault injection for trying failure handling by hand; off unless asked for.
       const modelArgs = [
-        '--mode', model,
+        '--mode',
+        model,
         ...(values['latency-ms'] ? ['--latency-ms', values['latency-ms']] : []),
         ...(values['model-error-rate'] ? ['--error-rate', values['model-error-rate']] : []),
         ...(values['model-crash-after'] ? ['--crash-after', values['model-crash-after']] : []),
@@ -110,7 +119,11 @@ const main = async (argv: string[]): Promise<number> => {
         timeScale: timeScale(values['time-scale'], DEFAULTS.timeScale),
         provisioningDelayS: number(values['provisioning-delay'], 'provisioning-delay', DEFAULTS.provisioningDelayS),
         modelArgs,
-        faults: parseFaultRates({ s3: values['s3-error-rate'] ?? 0, dynamodb: values['dynamodb-error-rate'] ?? 0, duplicates: values['duplicate-rate'] ?? 0 }),
+        faults: parseFaultRates({
+          s3: values['s3-error-rate'] ?? 0,
+          dynamodb: values['dynamodb-error-rate'] ?? 0,
+          duplicates: values['duplicate-rate'] ?? 0,
+        }),
       });
       return 0;
     }
@@ -123,7 +136,9 @@ const main = async (argv: string[]): Promise<number> => {
       const failures = await dropFiles(t, files);
       const uploaded = files.filter((f) => !failures.some((x) => x.file === f));
       const bytes = uploaded.reduce((sum, f) => sum + f.bytes, 0);
-      process.stdout.write(`uploaded ${uploaded.length} file(s), ${bytes} bytes, to s3://${t.bucket}/${t.inputPrefix} (${t.description})\n`);
+      process.stdout.write(
+        `uploaded ${uploaded.length} file(s), ${bytes} bytes, to s3://${t.bucket}/${t.inputPrefix} (${t.description})\n`,
+      );
       for (const { file, reason } of failures) process.stderr.write(`not uploaded: ${printable(file.path)}: ${printable(reason)}\n`);
       if (uploaded.length > 0) process.stdout.write('follow them with: npm run results\n');
       return failures.length > 0 ? 1 : 0;
@@ -147,7 +162,9 @@ const main = async (argv: string[]): Promise<number> => {
       // A row reconcile could not repair stays QUEUED for the next run; say why and fail the command.
       const failed = repairs.flatMap((r) => (r.state === 'error' ? [r] : []));
       for (const r of failed) process.stdout.write(`${'error'.padEnd(9)} ${printable(r.key)}: ${printable(r.error)}\n`);
-      process.stdout.write(`looked at ${repairs.length} stuck row(s), repaired ${repaired.length}${failed.length ? `, could not repair ${failed.length}` : ''} (${t.description})\n`);
+      process.stdout.write(
+        `looked at ${repairs.length} stuck row(s), repaired ${repaired.length}${failed.length ? `, could not repair ${failed.length}` : ''} (${t.description})\n`,
+      );
       return failed.length ? 1 : 0;
     }
     case 'retry': {

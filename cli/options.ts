@@ -24,7 +24,9 @@ export const timeScale = (value: string | undefined, fallback: number): number =
   if (value === undefined) return fallback;
   const n = parsed(value, 'time-scale');
   if (n <= 0 || n > MAX_TIME_SCALE) {
-    throw new Error(`--time-scale is simulated seconds per real second, more than 0 and at most ${MAX_TIME_SCALE}; got ${JSON.stringify(value)}`);
+    throw new Error(
+      `--time-scale is simulated seconds per real second, more than 0 and at most ${MAX_TIME_SCALE}; got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 };
@@ -32,6 +34,7 @@ export const timeScale = (value: string | undefined, fallback: number): number =
 export const port = (value: string | undefined, fallback: number): number => {
   if (value === undefined) return fallback;
   const n = parsed(value, 'port');
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--port must be a whole number from 0 to 65535 (0: any free port); got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`--port must be a whole number from 0 to 65535 (0: any free port); got ${JSON.stringify(value)}`);
   return n;
 };

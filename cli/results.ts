@@ -41,7 +41,8 @@ export const formatResults = (rows: LedgerRow[], width = 100): string => {
   const blocks = rows.map((row) => {
     const progress = partsProgress(row);
     const head = `${row.state.padEnd(9)} ${printable(row.key)}${progress ? `  (${progress})` : ''}`;
-    const body = row.state === 'COMPLETED' ? (row.summary ?? '') : (row.reason ?? (row.state === 'QUEUED' ? 'waiting for the endpoint' : ''));
+    const body =
+      row.state === 'COMPLETED' ? (row.summary ?? '') : (row.reason ?? (row.state === 'QUEUED' ? 'waiting for the endpoint' : ''));
     const wrapped = wrap(printable(body.replace(/\s*\n\s*/g, ' ')), width - 10).map((line) => `          ${line}`);
     // Where a long article's part summaries can be read.
     const parts = row.partSummariesLocation ? [`          part summaries: ${printable(row.partSummariesLocation)}`] : [];

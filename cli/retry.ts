@@ -41,7 +41,9 @@ export const parseRetryStates = (value: string | undefined): readonly RetryableS
 };
 
 export const formatRetry = (results: RetryResult[], description: string): string => {
-  const lines = results.map((r) => `${r.outcome.padEnd(8)} ${printable(r.key)} (attempt ${r.attempt})${r.reason ? `: ${printable(r.reason)}` : ''}`);
+  const lines = results.map(
+    (r) => `${r.outcome.padEnd(8)} ${printable(r.key)} (attempt ${r.attempt})${r.reason ? `: ${printable(r.reason)}` : ''}`,
+  );
   const queued = results.filter((r) => r.outcome === 'queued').length;
   lines.push(`retried ${queued} of ${results.length} article(s) (${description}); follow them with: npm run results`);
   return lines.join('\n');

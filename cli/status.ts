@@ -7,7 +7,14 @@ import { loadRecordConfig } from '../adapters/config';
 import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
 import { DynamoDbLedgerProgress } from '../adapters/ledger-progress';
 import { selectPrefix } from '../core/batch';
-import { batchStatus, formatStatus, type BatchStatus, type EndpointFigures, type ProgressRow, type StatusSettings } from '../core/batch-status';
+import {
+  batchStatus,
+  formatStatus,
+  type BatchStatus,
+  type EndpointFigures,
+  type ProgressRow,
+  type StatusSettings,
+} from '../core/batch-status';
 import { DEFAULTS, stackNameFor } from '../local/defaults';
 import type { DashboardData } from '../local/dashboard/data';
 import { localFigures } from '../local/dashboard/endpoint-figures';
@@ -56,9 +63,15 @@ export const localStatusSource = (stateDir: string, projectRoot: string): Status
 export const awsStatusSource = async (stage: string, region: string | undefined): Promise<StatusSource> => {
   const clientRegion = region ? { region } : {};
   const endpointName = stackNameFor(stage);
-  const fn = await new LambdaClient(clientRegion).send(new GetFunctionConfigurationCommand({ FunctionName: `${stackNameFor(stage)}-recordResult` }));
+  const fn = await new LambdaClient(clientRegion).send(
+    new GetFunctionConfigurationCommand({ FunctionName: `${stackNameFor(stage)}-recordResult` }),
+  );
   const record = loadRecordConfig(fn.Environment?.Variables ?? {});
-  const figures = new CloudWatchEndpointFigures(new CloudWatchClient(clientRegion), new ApplicationAutoScalingClient(clientRegion), endpointName);
+  const figures = new CloudWatchEndpointFigures(
+    new CloudWatchClient(clientRegion),
+    new ApplicationAutoScalingClient(clientRegion),
+    endpointName,
+  );
   return {
     settings: {
       concurrency: record.cost.concurrency,
@@ -72,7 +85,12 @@ export const awsStatusSource = async (stage: string, region: string | undefined)
 };
 
 /** One reading: the batch's rows (Query, never Scan), the endpoint's figures since its first row. */
-export const readStatus = async (target: Pick<Target, 'dynamo' | 'table' | 'inputPrefix'>, source: StatusSource, prefix: string | undefined, now = new Date()): Promise<BatchStatus> => {
+export const readStatus = async (
+  target: Pick<Target, 'dynamo' | 'table' | 'inputPrefix'>,
+  source: StatusSource,
+  prefix: string | undefined,
+  now = new Date(),
+): Promise<BatchStatus> => {
   const rows: ProgressRow[] = await new DynamoDbLedgerProgress(target.dynamo, target.table).rows(selectPrefix(prefix, target.inputPrefix));
   const first = rows.reduce((min, r) => Math.min(min, Date.parse(r.receivedAt) || min), now.getTime());
   const endpoint = await source.endpoint(new Date(first), now);
@@ -83,7 +101,11 @@ export const readStatus = async (target: Pick<Target, 'dynamo' | 'table' | 'inpu
 export const statusJson = (s: BatchStatus): string => JSON.stringify(s);
 
 /** `--watch`: redraws every `everyMs` until no article of the batch is QUEUED. */
-export const watchStatus = async (read: () => Promise<BatchStatus>, write: (text: string) => void, everyMs = 2000): Promise<BatchStatus> => {
+export const watchStatus = async (
+  read: () => Promise<BatchStatus>,
+  write: (text: string) => void,
+  everyMs = 2000,
+): Promise<BatchStatus> => {
   for (;;) {
     const status = await read();
     write(`\x1b[2J\x1b[H${formatStatus(status)}\n`);

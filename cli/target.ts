@@ -45,7 +45,8 @@ export const resolveTarget = async (options: TargetOptions): Promise<Target> =>
 
 const localTarget = async (stateDir: string, projectRoot: string): Promise<Target> => {
   const file = join(stateDir, 'endpoints.json');
-  if (!existsSync(file)) throw new TargetError('the local cloud has not run yet: start it with `npm start` (or add --aws for a deployed stage)');
+  if (!existsSync(file))
+    throw new TargetError('the local cloud has not run yet: start it with `npm start` (or add --aws for a deployed stage)');
   const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
   try {
     const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`, { signal: AbortSignal.timeout(2000) });
@@ -78,7 +79,9 @@ const explained = (error: unknown, stackName: string, what: string): unknown => 
     return new TargetError(`no AWS credentials for --aws: configure them (aws configure, AWS_PROFILE or AWS_ACCESS_KEY_ID) (${message})`);
   }
   if ((name === 'ValidationError' && /does not exist/.test(message)) || name === 'ResourceNotFoundException') {
-    return new TargetError(`${what} not found: deploy stack ${stackName} first (npx serverless deploy), or pass the --stage and --region it was deployed with (${message})`);
+    return new TargetError(
+      `${what} not found: deploy stack ${stackName} first (npx serverless deploy), or pass the --stage and --region it was deployed with (${message})`,
+    );
   }
   return error;
 };
@@ -106,9 +109,11 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     ...makeClients(clientRegion),
     submitConfig: async () => {
       const lambda = new LambdaClient(clientRegion);
-      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) })).catch((error: unknown) => {
-        throw explained(error, stackName, `function ${submitFunctionName(stage)}`);
-      });
+      const fn = await lambda
+        .send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) }))
+        .catch((error: unknown) => {
+          throw explained(error, stackName, `function ${submitFunctionName(stage)}`);
+        });
       return loadSubmitConfig(fn.Environment?.Variables ?? {});
     },
   };

@@ -27,7 +27,8 @@ export const parseTrendsQuery = (
   if (!Granularities.includes(by)) throw new Error(`--by must be one of ${Granularities.join(', ')}; got ${JSON.stringify(values.by)}`);
   const day = (value: string | undefined, name: string): string | undefined => {
     if (value === undefined) return undefined;
-    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new Error(`--${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
+    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+      throw new Error(`--${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
     return value;
   };
   const to = day(values.to, 'to') ?? today;
@@ -48,8 +49,19 @@ export const checkedPublished = (value: string | undefined, now = new Date()): s
 
 /** The trend of each requested period, read from the byPublishedDay index one day at a time. */
 export const runTrends = async (target: Pick<Target, 'dynamo' | 'table' | 'inputPrefix'>, query: TrendsQuery): Promise<PeriodTrend[]> => {
-  const keyPrefix = query.prefix === undefined ? undefined : query.prefix.startsWith(target.inputPrefix) ? query.prefix : `${target.inputPrefix}${query.prefix}`;
-  const { periods } = await readTrends(new PublishedDayIndex(target.dynamo, target.table), { from: query.from, to: query.to, by: query.by, top: query.top, ...(keyPrefix ? { keyPrefix } : {}) });
+  const keyPrefix =
+    query.prefix === undefined
+      ? undefined
+      : query.prefix.startsWith(target.inputPrefix)
+        ? query.prefix
+        : `${target.inputPrefix}${query.prefix}`;
+  const { periods } = await readTrends(new PublishedDayIndex(target.dynamo, target.table), {
+    from: query.from,
+    to: query.to,
+    by: query.by,
+    top: query.top,
+    ...(keyPrefix ? { keyPrefix } : {}),
+  });
   return periods;
 };
 

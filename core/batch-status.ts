@@ -70,7 +70,9 @@ export const completedPerMinute = (rows: readonly ProgressRow[], nowMs: number, 
 export const etaSeconds = (remaining: number, perMinute: number, endpoint: EndpointFigures, settings: StatusSettings): number => {
   if (remaining === 0) return 0;
   if (perMinute > 0 && endpoint.inService >= endpoint.desired) return Math.max(1, Math.ceil((remaining / perMinute) * 60));
-  const capacityWait = (endpoint.desired === 0 ? settings.alarmSeconds : 0) + (endpoint.inService < Math.max(1, endpoint.desired) ? settings.provisioningSeconds : 0);
+  const capacityWait =
+    (endpoint.desired === 0 ? settings.alarmSeconds : 0) +
+    (endpoint.inService < Math.max(1, endpoint.desired) ? settings.provisioningSeconds : 0);
   const perRequest = endpoint.modelSecondsPerRequest ?? settings.defaultModelSecondsPerRequest;
   const slots = settings.concurrency * Math.max(1, endpoint.desired, endpoint.inService);
   return Math.max(1, Math.ceil(capacityWait + (remaining * perRequest) / slots));
@@ -95,7 +97,10 @@ export const batchStatus = (
     instances: { inService: endpoint.inService, desired: endpoint.desired },
     backlog: endpoint.backlog,
     costUsd: {
-      articles: round(rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0), 6),
+      articles: round(
+        rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+        6,
+      ),
       instances: round((endpoint.instanceSeconds * settings.instancePricePerHour) / 3600, 6),
     },
   };

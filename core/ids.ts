@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 
-const hash = (...parts: string[]): string =>
-  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+const hash = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 
 /** One ledger row per object location: the same key uploaded again is the same article. */
 export const articleIdFor = (bucket: string, key: string): string => hash('article', bucket, key);
@@ -11,8 +10,7 @@ export const articleIdFor = (bucket: string, key: string): string => hash('artic
  * same inference and is not summarized twice, while new content under the same key gets a new one.
  * 32 hex characters: within InvokeEndpointAsync's 1..64-character InferenceId limit.
  */
-export const inferenceIdFor = (bucket: string, key: string, revision: string): string =>
-  hash('inference', bucket, key, revision);
+export const inferenceIdFor = (bucket: string, key: string, revision: string): string => hash('inference', bucket, key, revision);
 
 /** Attempt 1 is the upload's own inference; a retry (`npm run retry`) gets a new one per attempt. */
 export const attemptInferenceIdFor = (bucket: string, key: string, revision: string, attempt: number): string =>

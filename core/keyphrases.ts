@@ -89,7 +89,10 @@ export const countPhrases = (text: string, counts: PhraseCounts): void => {
     for (let end = 0; end < run.length; end++) {
       if (!run[end]?.head) continue;
       for (let size = 1; size <= MAX_PHRASE_WORDS && end - size + 1 >= 0; size++) {
-        const phrase = run.slice(end - size + 1, end + 1).map((t) => t.word).join(' ');
+        const phrase = run
+          .slice(end - size + 1, end + 1)
+          .map((t) => t.word)
+          .join(' ');
         if (phrase.length <= MAX_PHRASE_CHARS) counts.add(phrase);
       }
     }
@@ -107,7 +110,10 @@ export const countPhrases = (text: string, counts: PhraseCounts): void => {
 const wordOf = (type?: string, pos?: string, normal?: string, lemma?: string, stop?: boolean): string | undefined => {
   if (type !== 'word' || !pos || !MODIFIER_POS.has(pos) || stop || !normal) return undefined;
   // Nouns in their dictionary form folds plurals ("lakes" -> "lake"); wink lower-cases normal forms.
-  const word = (HEAD_POS.has(pos) && lemma ? lemma : normal).toLowerCase().replace(/[’']s$/, '').replace(/\.+$/, '');
+  const word = (HEAD_POS.has(pos) && lemma ? lemma : normal)
+    .toLowerCase()
+    .replace(/[’']s$/, '')
+    .replace(/\.+$/, '');
   if (word.length < 3 || !/\p{L}/u.test(word) || GENERIC.has(word) || GENERIC.has(normal.replace(/\.+$/, ''))) return undefined;
   return word;
 };

@@ -141,7 +141,8 @@ export type SubmittedUpdate = Required<Pick<LedgerRow, 'submittedAt'>> &
   Pick<LedgerRow, 'publishedAt' | 'publishedDay' | 'publishedIgnored' | 'title' | 'keyphrases'>;
 
 /** What a long article's row starts with once split: the parts are level 0. */
-export type PartsPlan = Required<Pick<LedgerRow, 'parts' | 'levelSize' | 'levelStartedAt' | 'requestCount'>> & Pick<LedgerRow, 'contentType' | 'research'>;
+export type PartsPlan = Required<Pick<LedgerRow, 'parts' | 'levelSize' | 'levelStartedAt' | 'requestCount'>> &
+  Pick<LedgerRow, 'contentType' | 'research'>;
 
 /** The next reduce level: its size, and the requests it adds. */
 export type LevelPlan = { level: number; size: number; startedAt: string; claimedBy: string; partSummariesLocation?: string };
@@ -153,13 +154,11 @@ export type LevelPlan = { level: number; size: number; startedAt: string; claime
 export const MAX_SUMMARY_CHARS = 20_000;
 export const MAX_REASON_CHARS = 2_000;
 
-export const bounded = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+export const bounded = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 export const dayOf = (iso: string): string => iso.slice(0, 10);
 
-export const msBetween = (fromIso: string, toIso: string): number =>
-  Math.max(0, Date.parse(toIso) - Date.parse(fromIso));
+export const msBetween = (fromIso: string, toIso: string): number => Math.max(0, Date.parse(toIso) - Date.parse(fromIso));
 
 /**
  * A row still waits for the outcome of `inferenceId` while QUEUED, or FAILED before the endpoint

@@ -53,7 +53,7 @@ const clamp = (value: number, min: number, max: number): number => Math.min(max,
 /** Whether the text has at least `abstractFromWords` words; stops counting there. */
 export const isResearchLength = (text: string, policy: LengthPolicy = DEFAULT_LENGTH_POLICY): boolean => {
   const matches = text.matchAll(WORD);
-  for (let words = 0; !matches.next().done; ) if (++words >= policy.abstractFromWords) return true;
+  for (let words = 0; !matches.next().done;) if (++words >= policy.abstractFromWords) return true;
   return false;
 };
 
@@ -70,18 +70,19 @@ export const finalLength = (policy: LengthPolicy = DEFAULT_LENGTH_POLICY): Gener
  * With many parts the share's lower bound (`partWords.min`) wins over fitting one reduce: the reduce is
  * then a tree, which keeps more of each part for the final summary.
  */
-export const lengthsFor = (
-  text: string,
-  parts: number,
-  budget: number,
-  policy: LengthPolicy = DEFAULT_LENGTH_POLICY,
-): ArticleLengths => lengthsOf(isResearchLength(text, policy), parts, budget, policy);
+export const lengthsFor = (text: string, parts: number, budget: number, policy: LengthPolicy = DEFAULT_LENGTH_POLICY): ArticleLengths =>
+  lengthsOf(isResearchLength(text, policy), parts, budget, policy);
 
 /**
  * lengthsFor once the text is gone: the pipeline decides `research` when it splits the article and keeps
  * it on the ledger row, then sizes every later reduce from it and the number of summaries of a level.
  */
-export const lengthsOf = (research: boolean, parts: number, budget: number, policy: LengthPolicy = DEFAULT_LENGTH_POLICY): ArticleLengths => {
+export const lengthsOf = (
+  research: boolean,
+  parts: number,
+  budget: number,
+  policy: LengthPolicy = DEFAULT_LENGTH_POLICY,
+): ArticleLengths => {
   const share = Math.floor(budget / Math.max(1, parts) / policy.estimatedTokensPerWord);
   // Never more than half the reduce input, so that any two summaries fit one reduce (the tree then
   // always makes progress within the model's limit).

@@ -17,7 +17,7 @@ export const parseSummary = (body: string): { summary: string } | { problem: str
   const entries = Array.isArray(json) ? json : [json];
   const texts = entries.map((entry) =>
     entry && typeof entry === 'object' && typeof (entry as { summary_text?: unknown }).summary_text === 'string'
-      ? ((entry as { summary_text: string }).summary_text.trim())
+      ? (entry as { summary_text: string }).summary_text.trim()
       : undefined,
   );
   if (texts.length === 0 || texts.some((t) => t === undefined)) {

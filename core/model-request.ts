@@ -77,7 +77,8 @@ export class ModelRequestEncoder extends Transform {
       if (!this.started) throw new RejectedArticleError('empty article: the object has no content');
       this.emitText(this.decoder.decode());
       if (!this.sawText) throw new RejectedArticleError('empty article: the text is only whitespace');
-      if (!this.sawLetter) throw new RejectedArticleError('no words to summarize: the text has no letters (only digits, punctuation or symbols)');
+      if (!this.sawLetter)
+        throw new RejectedArticleError('no words to summarize: the text has no letters (only digits, punctuation or symbols)');
       if (this.controlChars > this.stats.chars * MAX_CONTROL_SHARE) {
         throw new RejectedArticleError(
           `binary content: ${this.controlChars} control characters in ${this.stats.chars}; not a text article`,
@@ -123,4 +124,5 @@ const asRejection = (error: unknown): Error => {
 
 /** Content types that are certainly not text articles, so the object is rejected without reading it. */
 export const nonTextContentType = (contentType: string | undefined): boolean =>
-  !!contentType && /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x-gzip|x-tar|x-7z-compressed|x-rar-compressed|msword|vnd\.)/i.test(contentType);
+  !!contentType &&
+  /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x-gzip|x-tar|x-7z-compressed|x-rar-compressed|msword|vnd\.)/i.test(contentType);

@@ -57,9 +57,15 @@ const outcomeInS3 = async (record: { o?: string; f?: string }, deps: StepDeps): 
   const output = record.o ? await deps.outputs.read(record.o, MAX_OUTPUT_BYTES) : undefined;
   if (output !== undefined && record.o) {
     const parsed = parseSummary(output);
-    return 'summary' in parsed ? { summary: parsed.summary, outputLocation: record.o } : { failed: `${parsed.problem} ${RECONCILED}`, expired: false, outputLocation: record.o };
+    return 'summary' in parsed
+      ? { summary: parsed.summary, outputLocation: record.o }
+      : { failed: `${parsed.problem} ${RECONCILED}`, expired: false, outputLocation: record.o };
   }
   const failure = record.f ? await deps.outputs.read(record.f, 1000) : undefined;
   if (failure === undefined) return undefined;
-  return { failed: `the model failed ${RECONCILED}. Model said: ${failure.trim()}`, expired: false, ...(record.f ? { failureLocation: record.f } : {}) };
+  return {
+    failed: `the model failed ${RECONCILED}. Model said: ${failure.trim()}`,
+    expired: false,
+    ...(record.f ? { failureLocation: record.f } : {}),
+  };
 };

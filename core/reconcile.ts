@@ -62,17 +62,29 @@ const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocat
   if (!update) return { articleId: row.articleId, key: row.key, state: 'skipped' };
   const completedAt = now.toISOString();
   // Conditional on the row still waiting for this inference: a late notification wins the race.
-  const result = await deps.ledger.finish(row.articleId, row.inferenceId, { ...update, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
+  const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
+    ...update,
+    completedAt,
+    totalMs: msBetween(row.uploadedAt, completedAt),
+  });
   return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' };
 };
 
 const RECONCILED = '(found by reconcile: the notification never arrived)';
 
-const repairOf = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<Omit<TerminalUpdate, 'completedAt' | 'totalMs'> | undefined> => {
+const repairOf = async (
+  row: LedgerRow,
+  deps: ReconcileDeps,
+  now: Date,
+): Promise<Omit<TerminalUpdate, 'completedAt' | 'totalMs'> | undefined> => {
   if (!row.submittedAt) {
     // Claimed but never accepted by the endpoint: the submitting function stopped for good.
     if (row.claimedAt && now.getTime() - Date.parse(row.claimedAt) < CLAIM_LEASE_MS) return undefined;
-    return { state: 'FAILED', failedStage: 'submit', reason: 'the submission never completed: the function stopped before the endpoint accepted the request; upload the article again' };
+    return {
+      state: 'FAILED',
+      failedStage: 'submit',
+      reason: 'the submission never completed: the function stopped before the endpoint accepted the request; upload the article again',
+    };
   }
   const output = row.outputLocation ? await deps.outputs.read(row.outputLocation, MAX_OUTPUT_BYTES) : undefined;
   if (output !== undefined) {

@@ -45,7 +45,11 @@ const MAX_FAILURE_DETAIL_BYTES = 1000;
  * Records the outcome of one inference on its article's ledger row. A failure is data (a FAILED or
  * EXPIRED row), not an exception; dependency errors throw so the trigger retries.
  */
-export const recordOutcome = async (n: InferenceNotification, deps: RecordDeps, invocationId: string = randomUUID()): Promise<RecordOutcome> => {
+export const recordOutcome = async (
+  n: InferenceNotification,
+  deps: RecordDeps,
+  invocationId: string = randomUUID(),
+): Promise<RecordOutcome> => {
   const ref = parseRequestLocation(n.inputLocation);
   if (!ref) return { outcome: 'foreign', reason: `input ${n.inputLocation} is not a research-summarizer request` };
   const { articleId } = ref;
@@ -97,7 +101,9 @@ const recordStepNotification = async (
           endpointMs,
         };
   const result = await recordStepOutcome(ref, ref.step, ref.stepInferenceId, outcome, deps, invocationId);
-  return result === 'recorded' ? { outcome: 'step recorded', articleId: ref.articleId, step: ref.step } : { outcome: 'stale', articleId: ref.articleId };
+  return result === 'recorded'
+    ? { outcome: 'step recorded', articleId: ref.articleId, step: ref.step }
+    : { outcome: 'stale', articleId: ref.articleId };
 };
 
 const hasOutcome = (row: LedgerRow, step: StepId, stepInferenceId: string): boolean => {
@@ -110,7 +116,12 @@ const completion = async (n: InferenceNotification, outputs: OutputReader): Prom
   const body = n.inlineResponse ?? (location ? await outputs.read(location, MAX_OUTPUT_BYTES) : undefined);
   const base = location ? { outputLocation: location } : {};
   if (body === undefined) {
-    return { ...base, state: 'FAILED', failedStage: 'inference', reason: `the model output is missing (${location ?? 'no output location'})` };
+    return {
+      ...base,
+      state: 'FAILED',
+      failedStage: 'inference',
+      reason: `the model output is missing (${location ?? 'no output location'})`,
+    };
   }
   const parsed = parseSummary(body);
   if ('problem' in parsed) return { ...base, state: 'FAILED', failedStage: 'inference', reason: parsed.problem };
@@ -135,4 +146,3 @@ const failure = async (n: InferenceNotification, outputs: OutputReader, storedFa
     ...(failureLocation ? { failureLocation } : {}),
   };
 };
-

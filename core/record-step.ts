@@ -23,7 +23,9 @@ export interface StepDeps extends StepSenderDeps {
 /** A tree deeper than this means the planner does not shrink its input: fail rather than loop. */
 export const MAX_REDUCE_LEVELS = 12;
 
-export type StepOutcome = ({ summary: string; outputLocation: string } | { failed: string; failureLocation?: string; outputLocation?: string; expired: boolean }) & {
+export type StepOutcome = (
+  { summary: string; outputLocation: string } | { failed: string; failureLocation?: string; outputLocation?: string; expired: boolean }
+) & {
   /** The step's time in the endpoint, from its notification. */
   endpointMs?: number;
 };
@@ -45,7 +47,12 @@ export const recordStepOutcome = async (
   const { articleId, inferenceId } = ids;
   const record: StepRecord =
     'summary' in outcome
-      ? { s: 'done', id: stepInferenceId, o: outcome.outputLocation, ...(outcome.endpointMs !== undefined ? { ms: outcome.endpointMs } : {}) }
+      ? {
+          s: 'done',
+          id: stepInferenceId,
+          o: outcome.outputLocation,
+          ...(outcome.endpointMs !== undefined ? { ms: outcome.endpointMs } : {}),
+        }
       : {
           s: 'failed',
           id: stepInferenceId,
@@ -131,7 +138,12 @@ export const sendReduceLevel = async (row: LedgerRow, deps: StepDeps): Promise<v
   await sendGroups(row, deps.policy.planReduce(summaries), { articleId: row.articleId, inferenceId: row.inferenceId }, deps);
 };
 
-const sendGroups = async (row: LedgerRow, groups: string[][], ids: { articleId: string; inferenceId: string }, deps: StepDeps): Promise<void> => {
+const sendGroups = async (
+  row: LedgerRow,
+  groups: string[][],
+  ids: { articleId: string; inferenceId: string },
+  deps: StepDeps,
+): Promise<void> => {
   const kind = groups.length === 1 ? 'final' : 'reduce';
   // Rows split before `research` was kept were sized as research articles.
   const generation = deps.policy.generation(kind, { research: row.research ?? true, count: groups.length });
@@ -160,7 +172,11 @@ const levelSummaries = async (row: LedgerRow, level: number, outputs: OutputRead
 
 const writePartSummaries = async (row: LedgerRow, summaries: string[], deps: StepDeps): Promise<string> => {
   const key = partSummariesKeyFor(deps.settings.summariesPrefix, row.articleId, row.inferenceId);
-  const body = JSON.stringify({ article: s3Url(row.bucket, row.key), parts: summaries.map((summary, i) => ({ part: i + 1, summary })) }, null, 2);
+  const body = JSON.stringify(
+    { article: s3Url(row.bucket, row.key), parts: summaries.map((summary, i) => ({ part: i + 1, summary })) },
+    null,
+    2,
+  );
   return deps.articles.writeRequest(key, Readable.from([Buffer.from(body)]), 'application/json');
 };
 

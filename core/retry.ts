@@ -100,7 +100,8 @@ const uploadOf = (row: LedgerRow): Upload => ({
 export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: string): Promise<RetryResult> => {
   const next = reopenedRow(row, deps.clock.now(), invocationId);
   const result = { articleId: row.articleId, key: row.key, attempt: next.attempt };
-  if ((await deps.ledger.reopen(row.articleId, row, next)) === 'stale') return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
+  if ((await deps.ledger.reopen(row.articleId, row, next)) === 'stale')
+    return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
   const ids = { articleId: row.articleId, inferenceId: next.inferenceId };
   try {
     // A long article past its parts resends only the missing reduce steps; the article is not read again.
@@ -125,7 +126,13 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
     const current = await deps.ledger.get(row.articleId);
     if (current?.state === 'QUEUED' && current.inferenceId === next.inferenceId) {
       const completedAt = deps.clock.now().toISOString();
-      await deps.ledger.finish(row.articleId, next.inferenceId, { state: 'FAILED', failedStage: 'submit', reason, completedAt, totalMs: msBetween(row.uploadedAt, completedAt) });
+      await deps.ledger.finish(row.articleId, next.inferenceId, {
+        state: 'FAILED',
+        failedStage: 'submit',
+        reason,
+        completedAt,
+        totalMs: msBetween(row.uploadedAt, completedAt),
+      });
     }
     return { ...result, outcome: 'failed', reason: current?.reason ?? reason };
   }

@@ -244,13 +244,23 @@ const sendParts = async (
   if ((row.level ?? 0) === 0) {
     const generation = deps.policy.generation('part', { research: row.research ?? research, count: parts.length });
     try {
-      const steps = unsentSteps(row, inferenceId).map((step) => ({ step, input: parts[Number(step.slice(1)) - 1] as string, resend: row.steps?.[step] !== undefined }));
+      const steps = unsentSteps(row, inferenceId).map((step) => ({
+        step,
+        input: parts[Number(step.slice(1)) - 1] as string,
+        resend: row.steps?.[step] !== undefined,
+      }));
       await sendSteps(deps, ids, steps, generation);
     } catch (error) {
       if (!(error instanceof StepNotAcceptedError)) throw error;
       const completedAt = deps.clock.now().toISOString();
       const reason = bounded(`${describeStep(error.step, row)}: ${error.message}`, MAX_REASON_CHARS);
-      await deps.ledger.finish(articleId, inferenceId, { state: 'FAILED', failedStage: 'submit', reason, completedAt, totalMs: msBetween(upload.eventTime, completedAt) });
+      await deps.ledger.finish(articleId, inferenceId, {
+        state: 'FAILED',
+        failedStage: 'submit',
+        reason,
+        completedAt,
+        totalMs: msBetween(upload.eventTime, completedAt),
+      });
       throw new StepNotAcceptedError(error.step, reason, { cause: error.cause });
     }
   }

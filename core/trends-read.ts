@@ -4,7 +4,19 @@
  */
 
 import type { PublishedDays } from './ports';
-import { countsOfDay, daysOf, LOOKBACK_PERIODS, periodOf, periodsBefore, periodsBetween, trendsOf, type DayCounts, type Granularity, type PeriodTrend, type TrendRow } from './trends';
+import {
+  countsOfDay,
+  daysOf,
+  LOOKBACK_PERIODS,
+  periodOf,
+  periodsBefore,
+  periodsBetween,
+  trendsOf,
+  type DayCounts,
+  type Granularity,
+  type PeriodTrend,
+  type TrendRow,
+} from './trends';
 
 export interface TrendsQuery {
   from: string;
@@ -39,7 +51,12 @@ export const readTrends = async (index: PublishedDays, query: TrendsQuery): Prom
 };
 
 /** The completed articles of the period that have `phrase`, at most `limit`, oldest published first. */
-export const articlesWithPhrase = async (index: PublishedDays, period: { start: string; end: string }, phrase: string, limit: number): Promise<TrendRow[]> => {
+export const articlesWithPhrase = async (
+  index: PublishedDays,
+  period: { start: string; end: string },
+  phrase: string,
+  limit: number,
+): Promise<TrendRow[]> => {
   const found: TrendRow[] = [];
   for (const day of daysOf(period)) {
     for await (const page of index.rowsOn(day)) {

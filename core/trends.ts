@@ -108,7 +108,9 @@ export const trendsOf = (days: ReadonlyMap<string, DayCounts>, periods: Period[]
   periods.map((period) => {
     const counts = merged(daysOf(period).map((d) => days.get(d)));
     const reference = merged(
-      daysOf({ start: periodsBefore(period.start, by, LOOKBACK_PERIODS).start, end: toDay(msOf(period.start) - DAY_MS) }).map((d) => days.get(d)),
+      daysOf({ start: periodsBefore(period.start, by, LOOKBACK_PERIODS).start, end: toDay(msOf(period.start) - DAY_MS) }).map((d) =>
+        days.get(d),
+      ),
     );
     return {
       ...period,

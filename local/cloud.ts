@@ -42,7 +42,11 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   // Faults start once the local cloud is up, so its own start-up (table, health checks) is not refused.
   const faults = new FaultInjector();
 
-  const s3Mount = await mountS3rver({ directory: join(stateDir, 's3'), bucket: config.bucket, refuse: (req, res) => faults.refuse('s3', req, res) });
+  const s3Mount = await mountS3rver({
+    directory: join(stateDir, 's3'),
+    bucket: config.bucket,
+    refuse: (req, res) => faults.refuse('s3', req, res),
+  });
   const dynamoProcess = await startDynamoProcess(localBundle(options.projectRoot, 'dynalite'), join(stateDir, 'dynamodb'), log);
   const late: { endpoint?: AsyncEndpoint; dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> } = {};
   const edge = await startEdge(
@@ -58,9 +62,19 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   );
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
   // A ledger kept from an earlier version gains the indexes this one adds, and its rows their batch.
-  await ensureTable(rawDynamo, config.table, { spillFile: join(stateDir, 'ledger-upgrade.jsonl'), fill: withBatch(config.inputPrefix), log });
+  await ensureTable(rawDynamo, config.table, {
+    spillFile: join(stateDir, 'ledger-upgrade.jsonl'),
+    fill: withBatch(config.inputPrefix),
+    log,
+  });
 
-  const functions = startFunctions(config, { env: localFunctionEnv(edge.url, config.region), stateDir, workerProgram: localBundle(options.projectRoot, 'lambda-worker'), timeScale, log });
+  const functions = startFunctions(config, {
+    env: localFunctionEnv(edge.url, config.region),
+    stateDir,
+    workerProgram: localBundle(options.projectRoot, 'lambda-worker'),
+    timeScale,
+    log,
+  });
   const deliver = (logicalId: string, event: unknown) => {
     for (let i = faults.deliveries(); i > 0; i--) functions[logicalId]?.invokeAsync(event);
   };
@@ -77,19 +91,25 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     stateDir: join(stateDir, 'sagemaker'),
     provisioningDelayS: options.provisioningDelayS ?? DEFAULTS.provisioningDelayS,
     publish: snsPublisher(config, deliver),
-    launchInstance: launchModelProcess({ bundle: localBundle(options.projectRoot, 'model-server'), args: modelArgs(config, options.modelArgs) }),
+    launchInstance: launchModelProcess({
+      bundle: localBundle(options.projectRoot, 'model-server'),
+      args: modelArgs(config, options.modelArgs),
+    }),
     // The endpoint already exists when the local cloud starts: its instances need no provisioning.
     initialInstancesInService: true,
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
   });
   late.endpoint = endpoint;
-  late.dashboard = makeDashboardHandler({
-    status: () => endpoint.status(),
-    metrics: () => endpoint.metrics(),
-    scalingActivities: () => endpoint.scalingActivities(),
-    ledger: ledgerView(dynamo, config.table.TableName),
-    trends: trendsSource(dynamo, config.table.TableName),
-  }, { statusSettings: statusSettingsOf(config, timeScale, options.provisioningDelayS ?? DEFAULTS.provisioningDelayS) });
+  late.dashboard = makeDashboardHandler(
+    {
+      status: () => endpoint.status(),
+      metrics: () => endpoint.metrics(),
+      scalingActivities: () => endpoint.scalingActivities(),
+      ledger: ledgerView(dynamo, config.table.TableName),
+      trends: trendsSource(dynamo, config.table.TableName),
+    },
+    { statusSettings: statusSettingsOf(config, timeScale, options.provisioningDelayS ?? DEFAULTS.provisioningDelayS) },
+  );
   await instancesInService(endpoint);
 
   const endpoints = writeEndpoints(stateDir, endpointsOf(edge.url, config));

@@ -62,13 +62,16 @@ export const runStart = async (options: LocalCloudOptions & { timeScale: number;
   // Per-request detail goes to a file; the terminal gets scaling and a status line when it changes.
   mkdirSync(join(options.stateDir, 'logs'), { recursive: true, mode: 0o700 });
   const logFile = createWriteStream(join(options.stateDir, 'logs', 'local-cloud.log'), { flags: 'a' });
-  const log = (message: string, fields?: Record<string, unknown>) => logFile.write(`${new Date().toISOString()} ${message} ${fields ? JSON.stringify(fields) : ''}\n`);
+  const log = (message: string, fields?: Record<string, unknown>) =>
+    logFile.write(`${new Date().toISOString()} ${message} ${fields ? JSON.stringify(fields) : ''}\n`);
   const cloud = await startLocalCloud({ ...options, log });
   keepServingOnUncaughtErrors(process, log);
   out(banner(cloud, options));
   const { rates } = cloud.faults;
   if (rates.s3 > 0 || rates.dynamodb > 0 || rates.duplicates > 0) {
-    out(`fault injection ON: S3 refuses ${rates.s3 * 100}% and DynamoDB ${rates.dynamodb * 100}% of requests (throttling or 5xx); ${rates.duplicates * 100}% of events delivered twice\n`);
+    out(
+      `fault injection ON: S3 refuses ${rates.s3 * 100}% and DynamoDB ${rates.dynamodb * 100}% of requests (throttling or 5xx); ${rates.duplicates * 100}% of events delivered twice\n`,
+    );
   }
 
   let seenActivities = 0;

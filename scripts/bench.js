@@ -10,9 +10,13 @@ const [name, ...args] = process.argv.slice(2);
 (async () => {
   await build();
   await bundle({ [name]: `bench/${name}-main.ts` }, 'dist/bench');
-  execFileSync(process.execPath, ['--openssl-legacy-provider', '--enable-source-maps', path.join(root, 'dist', 'bench', `${name}.js`), ...args], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    ['--openssl-legacy-provider', '--enable-source-maps', path.join(root, 'dist', 'bench', `${name}.js`), ...args],
+    {
+      stdio: 'inherit',
+    },
+  );
 })().catch((error) => {
   process.exitCode = error.status ?? 1;
 });

@@ -42,7 +42,14 @@ const bundle = (entryPoints, outdir) =>
 const bundleLocal = () =>
   Promise.all([
     bundle({ main: 'cli/main.ts' }, 'dist/cli'),
-    bundle({ 'model-server': 'local/model-server/main.ts', 'lambda-worker': 'local/lambda/worker.ts', dynalite: 'local/dynamodb/dynalite-main.ts' }, 'dist/local'),
+    bundle(
+      {
+        'model-server': 'local/model-server/main.ts',
+        'lambda-worker': 'local/lambda/worker.ts',
+        dynalite: 'local/dynamodb/dynalite-main.ts',
+      },
+      'dist/local',
+    ),
     bundle({ 'burst-uploader': 'bench/burst-uploader-worker.ts' }, 'dist/bench'),
   ]);
 

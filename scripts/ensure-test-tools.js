@@ -31,7 +31,7 @@ const onPath = (name, pathEnv = process.env.PATH ?? '') => {
 /** What `file --version` prints, or '' when it cannot run (a broken pyenv shim, say). */
 const versionOf = (file) => {
   const run = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, AWS_PAGER: '' } });
-  return run.status === 0 ? `${run.stdout}${run.stderr}`.trim().split('\n')[0] ?? '' : '';
+  return run.status === 0 ? (`${run.stdout}${run.stderr}`.trim().split('\n')[0] ?? '') : '';
 };
 
 /**
@@ -56,7 +56,15 @@ const findChromium = ({ pathEnv = process.env.PATH ?? '' } = {}) => {
 /** Debian packages for what is missing, and the commands that install them. */
 const installPlan = ({ awsCli, chromium }) => {
   const packages = [...(awsCli ? [] : ['awscli']), ...(chromium ? [] : ['chromium', 'fonts-liberation'])];
-  return { packages, commands: packages.length ? [['apt-get', 'update'], ['apt-get', 'install', '-y', ...packages]] : [] };
+  return {
+    packages,
+    commands: packages.length
+      ? [
+          ['apt-get', 'update'],
+          ['apt-get', 'install', '-y', ...packages],
+        ]
+      : [],
+  };
 };
 
 const find = () => ({ awsCli: findAwsCliV2(), chromium: findChromium() });
@@ -70,7 +78,9 @@ const main = () => {
     if (!isRoot || onPath('apt-get').length === 0) {
       complain(
         `npm test needs the AWS CLI v2 and Chromium; missing: ${packages.join(', ')}.\n` +
-          (onPath('apt-get').length ? `Install them with:\n  sudo sh -c '${shell}'\n` : 'Install the AWS CLI v2 and Chromium with your system\'s package manager.\n') +
+          (onPath('apt-get').length
+            ? `Install them with:\n  sudo sh -c '${shell}'\n`
+            : "Install the AWS CLI v2 and Chromium with your system's package manager.\n") +
           'Then run npm test again.',
       );
       process.exit(1);
@@ -86,10 +96,14 @@ const main = () => {
   }
   const { awsCli, chromium } = packages.length ? find() : found;
   if (!awsCli || !chromium) {
-    complain(`npm test: still missing after the install: ${[awsCli ? '' : 'AWS CLI v2', chromium ? '' : 'Chromium'].filter(Boolean).join(', ')}.`);
+    complain(
+      `npm test: still missing after the install: ${[awsCli ? '' : 'AWS CLI v2', chromium ? '' : 'Chromium'].filter(Boolean).join(', ')}.`,
+    );
     process.exit(1);
   }
-  say(`npm test: ${awsCli.version} at ${awsCli.path}; Chromium at ${chromium.path}${packages.length ? ` (installed ${packages.join(' ')})` : ''}`);
+  say(
+    `npm test: ${awsCli.version} at ${awsCli.path}; Chromium at ${chromium.path}${packages.length ? ` (installed ${packages.join(' ')})` : ''}`,
+  );
 };
 
 if (require.main === module) main();

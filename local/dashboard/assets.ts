@@ -29,7 +29,11 @@ const files = (): Record<string, { path: string; contentType: string; cacheContr
     '/_dashboard': { path: join(own, 'page.html'), contentType: 'text/html; charset=utf-8', cacheControl: fresh },
     '/_dashboard/': { path: join(own, 'page.html'), contentType: 'text/html; charset=utf-8', cacheControl: fresh },
     '/_dashboard/dashboard.js': { path: join(own, 'dashboard.js'), contentType: 'text/javascript; charset=utf-8', cacheControl: fresh },
-    '/_dashboard/trends-panel.js': { path: join(own, 'trends-panel.js'), contentType: 'text/javascript; charset=utf-8', cacheControl: fresh },
+    '/_dashboard/trends-panel.js': {
+      path: join(own, 'trends-panel.js'),
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: fresh,
+    },
     '/_dashboard/dashboard.css': { path: join(own, 'dashboard.css'), contentType: 'text/css; charset=utf-8', cacheControl: fresh },
     '/_dashboard/vendor/uPlot.iife.min.js': {
       path: require.resolve('uplot/dist/uPlot.iife.min.js'),

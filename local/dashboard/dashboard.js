@@ -20,31 +20,53 @@
   // One entry per chart; `field` is the MetricDatapoint property, `label` the CloudWatch metric name.
   const CHARTS = [
     {
-      id: 'backlog', title: 'Backlog', unit: 'requests', stat: 'Average · ApproximateBacklogSize (queued + in flight)', integer: true,
+      id: 'backlog',
+      title: 'Backlog',
+      unit: 'requests',
+      stat: 'Average · ApproximateBacklogSize (queued + in flight)',
+      integer: true,
       series: [{ field: 'ApproximateBacklogSize', label: 'ApproximateBacklogSize', color: C.blue, fill: true }],
     },
     {
-      id: 'backlogPerInstance', title: 'Backlog per instance', unit: 'requests / instance', stat: 'Average · the target-tracking metric',
+      id: 'backlogPerInstance',
+      title: 'Backlog per instance',
+      unit: 'requests / instance',
+      stat: 'Average · the target-tracking metric',
       series: [{ field: 'ApproximateBacklogSizePerInstance', label: 'ApproximateBacklogSizePerInstance', color: C.orange, fill: true }],
     },
     {
-      id: 'oldestRequest', title: 'Age of oldest request', unit: 'simulated time', stat: 'Maximum · ApproximateAgeOfOldestRequest', format: 's',
+      id: 'oldestRequest',
+      title: 'Age of oldest request',
+      unit: 'simulated time',
+      stat: 'Maximum · ApproximateAgeOfOldestRequest',
+      format: 's',
       series: [{ field: 'ApproximateAgeOfOldestRequest', label: 'ApproximateAgeOfOldestRequest', color: C.purple, fill: true }],
     },
     {
-      id: 'backlogWithoutCapacity', title: 'Backlog without capacity', unit: '0 / 1', stat: 'Maximum · 1 = waiting for the first instance (scale-from-zero alarm)',
+      id: 'backlogWithoutCapacity',
+      title: 'Backlog without capacity',
+      unit: '0 / 1',
+      stat: 'Maximum · 1 = waiting for the first instance (scale-from-zero alarm)',
       boolean: true,
       series: [{ field: 'HasBacklogWithoutCapacity', label: 'HasBacklogWithoutCapacity', color: C.red, fill: true, stepped: true }],
     },
     {
-      id: 'instances', title: 'Instances', unit: 'instances', stat: 'InService and desired count, end of each minute', integer: true,
+      id: 'instances',
+      title: 'Instances',
+      unit: 'instances',
+      stat: 'InService and desired count, end of each minute',
+      integer: true,
       series: [
         { field: 'InstanceCount', label: 'InService', color: C.green, fill: true, stepped: true },
         { field: 'DesiredInstanceCount', label: 'Desired', color: C.grey, stepped: true, dash: [6, 4] },
       ],
     },
     {
-      id: 'invocations', title: 'Invocations', unit: 'per simulated minute', stat: 'Sum · processed, failed and expired requests', integer: true,
+      id: 'invocations',
+      title: 'Invocations',
+      unit: 'per simulated minute',
+      stat: 'Sum · processed, failed and expired requests',
+      integer: true,
       series: [
         { field: 'InvocationsProcessed', label: 'InvocationsProcessed', color: C.blue, fill: true },
         { field: 'InvocationFailures', label: 'InvocationFailures', color: C.red },
@@ -52,8 +74,13 @@
       ],
     },
     {
-      id: 'processingTime', title: 'Processing time', unit: 'per request', stat: 'Average · TotalProcessingTime and TimeInBacklog simulated (left), ModelLatency real (right)',
-      format: 'ms', leftAxis: 'simulated', rightAxis: 'model, real',
+      id: 'processingTime',
+      title: 'Processing time',
+      unit: 'per request',
+      stat: 'Average · TotalProcessingTime and TimeInBacklog simulated (left), ModelLatency real (right)',
+      format: 'ms',
+      leftAxis: 'simulated',
+      rightAxis: 'model, real',
       series: [
         { field: 'TotalProcessingTimeMs', label: 'TotalProcessingTime', color: C.blue, gaps: true },
         { field: 'TimeInBacklogMs', label: 'TimeInBacklog', color: C.orange, gaps: true },
@@ -61,7 +88,11 @@
       ],
     },
     {
-      id: 'deliveryFailures', title: 'Notification and S3 failures', unit: 'per simulated minute', stat: 'Sum · outcomes that could not be delivered', integer: true,
+      id: 'deliveryFailures',
+      title: 'Notification and S3 failures',
+      unit: 'per simulated minute',
+      stat: 'Sum · outcomes that could not be delivered',
+      integer: true,
       series: [
         { field: 'NotificationFailures', label: 'NotificationFailures', color: C.red },
         { field: 'RequestDownloadFailures', label: 'RequestDownloadFailures', color: C.purple },
@@ -100,11 +131,16 @@
     return `${trim(ms / 3_600_000)} h`;
   };
   // Axis values and the steps between ticks, per unit: round durations for times, integers for counts.
-  const DURATION_MS_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 144e5, 288e5, 864e5];
+  const DURATION_MS_INCRS = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 144e5, 288e5, 864e5,
+  ];
   const FORMATS = {
     number: { value: (v) => formatNumber(v) },
     ms: { value: formatMsValue, incrs: DURATION_MS_INCRS },
-    s: { value: (v) => (v === null || v === undefined ? '–' : formatMsValue(v * 1000)), incrs: DURATION_MS_INCRS.filter((n) => n >= 1000).map((n) => n / 1000) },
+    s: {
+      value: (v) => (v === null || v === undefined ? '–' : formatMsValue(v * 1000)),
+      incrs: DURATION_MS_INCRS.filter((n) => n >= 1000).map((n) => n / 1000),
+    },
   };
   const formatDuration = (seconds) => {
     if (!seconds) return '0 s';
@@ -135,9 +171,13 @@
     tiles[id].value.textContent = value;
     tiles[id].detail.textContent = detail;
   };
-  [['clock', 'Simulated clock'], ['instances', 'Instances in service'], ['backlog', 'Backlog'], ['oldest', 'Oldest queued request'], ['totals', 'Endpoint outcomes']].forEach(
-    ([id, label]) => makeTile(id, label),
-  );
+  [
+    ['clock', 'Simulated clock'],
+    ['instances', 'Instances in service'],
+    ['backlog', 'Backlog'],
+    ['oldest', 'Oldest queued request'],
+    ['totals', 'Endpoint outcomes'],
+  ].forEach(([id, label]) => makeTile(id, label));
 
   const counts = {};
   for (const [state, meaning] of STATES) {
@@ -157,7 +197,12 @@
 
   const charts = {};
   const axisFont = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  const axisStyle = { stroke: '#5b6675', font: axisFont, grid: { stroke: '#edf0f3', width: 1 }, ticks: { stroke: '#dfe3e8', width: 1, size: 4 } };
+  const axisStyle = {
+    stroke: '#5b6675',
+    font: axisFont,
+    grid: { stroke: '#edf0f3', width: 1 },
+    ticks: { stroke: '#dfe3e8', width: 1, size: 4 },
+  };
   const alpha = (hex, a) => {
     const n = parseInt(hex.slice(1), 16);
     return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
@@ -200,7 +245,10 @@
       ...extra,
     });
     const scales = { x: { time: true }, y: def.boolean ? { range: [0, 1.25] } : { range: fromZero } };
-    const axes = [{ ...axisStyle, space: 64, values: timeAxisValues }, valueAxis(def.leftAxis ? { label: def.leftAxis, labelSize: 16, labelFont: axisFont } : {})];
+    const axes = [
+      { ...axisStyle, space: 64, values: timeAxisValues },
+      valueAxis(def.leftAxis ? { label: def.leftAxis, labelSize: 16, labelFont: axisFont } : {}),
+    ];
     if (def.rightAxis) {
       scales.real = { range: fromZero };
       axes.push(valueAxis({ scale: 'real', side: 1, grid: { show: false }, label: def.rightAxis, labelSize: 16, labelFont: axisFont }));
@@ -271,12 +319,21 @@
     setTile('backlog', formatNumber(s.backlog), `${formatNumber(s.queued)} queued · ${formatNumber(s.inFlight)} in flight`);
     setTile('oldest', formatDuration(s.oldestRequestAgeS), 'simulated time, still queued');
     const t = s.totals;
-    setTile('totals', formatNumber(t.completed), `completed · ${formatNumber(t.failed)} failed · ${formatNumber(t.expired)} expired · ${formatNumber(t.notificationFailures)} not notified`);
+    setTile(
+      'totals',
+      formatNumber(t.completed),
+      `completed · ${formatNumber(t.failed)} failed · ${formatNumber(t.expired)} expired · ${formatNumber(t.notificationFailures)} not notified`,
+    );
 
     const note = byId('time-note');
     if (data.timeScale) {
       const realSeconds = 60 / data.timeScale;
-      const per = Math.abs(realSeconds - 1) < 0.05 ? 'real second' : realSeconds > 1 ? `${trim(realSeconds)} real seconds` : `${Math.round(realSeconds * 1000)} real ms`;
+      const per =
+        Math.abs(realSeconds - 1) < 0.05
+          ? 'real second'
+          : realSeconds > 1
+            ? `${trim(realSeconds)} real seconds`
+            : `${Math.round(realSeconds * 1000)} real ms`;
       note.textContent = `Each datapoint is one simulated minute (the 1-minute period of the CloudWatch dashboard). The local cloud runs at ≈${data.timeScale}× time: a simulated minute passes every ${per}. Chart times and scaling activities are on the simulated clock; ModelLatency is real time, the model runs for real.`;
     }
   };
@@ -309,7 +366,9 @@
       return el('tr', '', key, summary, el('td', 'when', dayAndClock(r.completedAt)), el('td', 'num', formatMs(r.totalMs)));
     });
     const body = byId('latest').tBodies[0];
-    body.replaceChildren(...(rows.length > 0 ? rows : [emptyRow(4, 'No summaries yet. Drop articles under input/, e.g. npm run drop -- samples/')]));
+    body.replaceChildren(
+      ...(rows.length > 0 ? rows : [emptyRow(4, 'No summaries yet. Drop articles under input/, e.g. npm run drop -- samples/')]),
+    );
     byId('latest').dataset.rows = String(rows.length);
   };
 
@@ -326,13 +385,25 @@
       const cost = el('td', 'num', `$${b.costUsd.instances.toFixed(4)}`);
       cost.title = `instance time since the batch began × price; the rows' costUsd (time in the endpoint, queueing included): $${b.costUsd.articles.toFixed(4)}`;
       const eta = b.etaSeconds === 0 ? 'done' : formatDuration(b.etaSeconds);
-      const row = el('tr', '', el('td', 'key', el('code', '', b.prefix)), el('td', 'progress-cell', bar, ` ${Math.floor(share * 100)}%`),
-        el('td', 'num', `${formatNumber(finished)} / ${formatNumber(b.total)}`), el('td', 'num', String(b.completedPerMinute)), el('td', 'num', eta), cost);
+      const row = el(
+        'tr',
+        '',
+        el('td', 'key', el('code', '', b.prefix)),
+        el('td', 'progress-cell', bar, ` ${Math.floor(share * 100)}%`),
+        el('td', 'num', `${formatNumber(finished)} / ${formatNumber(b.total)}`),
+        el('td', 'num', String(b.completedPerMinute)),
+        el('td', 'num', eta),
+        cost,
+      );
       row.dataset.batch = b.prefix;
       return row;
     });
     const body = byId('batches').tBodies[0];
-    body.replaceChildren(...(rows.length > 0 ? rows : [emptyRow(6, 'No batches yet. Drop articles under a folder of input/, e.g. npm run drop -- --prefix batch-1 samples/')]));
+    body.replaceChildren(
+      ...(rows.length > 0
+        ? rows
+        : [emptyRow(6, 'No batches yet. Drop articles under a folder of input/, e.g. npm run drop -- --prefix batch-1 samples/')]),
+    );
     byId('batches').dataset.rows = String(rows.length);
   };
 

@@ -83,7 +83,12 @@ export const cachedLedger = (
   const read = async (): Promise<LedgerSnapshot> => {
     const startedAt = now();
     const [counts, rows, progress] = await Promise.all([ledger.countsByState(), ledger.latest(latestRows), ledger.progressRows?.()]);
-    const snapshot = { counts, latest: rows.map(latestSummary), ...(progress ? { progress } : {}), readAt: new Date(startedAt).toISOString() };
+    const snapshot = {
+      counts,
+      latest: rows.map(latestSummary),
+      ...(progress ? { progress } : {}),
+      readAt: new Date(startedAt).toISOString(),
+    };
     const endedAt = now();
     last = { snapshot, freshUntil: Math.max(startedAt + ttlMs, endedAt + 2 * (endedAt - startedAt)) };
     return snapshot;

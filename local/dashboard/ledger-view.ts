@@ -34,7 +34,12 @@ export const countsByState = async (dynamo: DynamoDBDocumentClient, table: strin
 };
 
 /** The most recently received rows in a state (newest first). */
-export const latestInState = async (dynamo: DynamoDBDocumentClient, table: string, state: ArticleState, limit: number): Promise<LedgerRow[]> => {
+export const latestInState = async (
+  dynamo: DynamoDBDocumentClient,
+  table: string,
+  state: ArticleState,
+  limit: number,
+): Promise<LedgerRow[]> => {
   const page = await dynamo.send(
     new QueryCommand({
       ...byState(table, state),

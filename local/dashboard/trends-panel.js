@@ -85,7 +85,12 @@
       byId('trend-articles-title').textContent = `“${phrase}” · ${periodLabel(p)} · ${data.articles.length} article(s)`;
       byId('trend-articles').replaceChildren(
         ...data.articles.map((a) => {
-          const item = el('li', '', el('div', 'head', el('strong', '', a.title || a.key), el('code', '', a.key), el('span', 'detail', a.publishedDay)), el('p', 'summary', a.summary));
+          const item = el(
+            'li',
+            '',
+            el('div', 'head', el('strong', '', a.title || a.key), el('code', '', a.key), el('span', 'detail', a.publishedDay)),
+            el('p', 'summary', a.summary),
+          );
           item.dataset.key = a.key;
           return item;
         }),
@@ -99,7 +104,11 @@
   const load = async () => {
     clearTimeout(timer);
     try {
-      const data = await getJson('/_dashboard/trends.json', { from: byId('trend-from').value, to: byId('trend-to').value, by: byId('trend-by').value });
+      const data = await getJson('/_dashboard/trends.json', {
+        from: byId('trend-from').value,
+        to: byId('trend-to').value,
+        by: byId('trend-by').value,
+      });
       state.data = data;
       if (!byId('trend-from').value) byId('trend-from').value = data.from;
       if (!byId('trend-to').value) byId('trend-to').value = data.to;

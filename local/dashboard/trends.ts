@@ -36,7 +36,9 @@ export const trendsSource = (dynamo: DynamoDBDocumentClient, table: string): Tre
     for (let i = 0; i < articleIds.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = articleIds.slice(i, i + 100).map((articleId) => ({ articleId }));
       while (keys && keys.length > 0) {
-        const reply = await dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'articleId, summary' } } }));
+        const reply = await dynamo.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'articleId, summary' } } }),
+        );
         for (const item of reply.Responses?.[table] ?? []) found.set(item.articleId as string, (item.summary as string | undefined) ?? '');
         keys = reply.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
       }
@@ -47,7 +49,8 @@ export const trendsSource = (dynamo: DynamoDBDocumentClient, table: string): Tre
 
 const day = (params: URLSearchParams, name: string, fallback: string): string => {
   const value = params.get(name) ?? fallback;
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new TrendsQueryError(`${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new TrendsQueryError(`${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
   return value;
 };
 
@@ -58,11 +61,16 @@ export const parseTrendsParams = (params: URLSearchParams, today: string): { fro
   const to = day(params, 'to', today);
   const from = day(params, 'from', periodsBefore(to, 'day', 13).start);
   if (from > to) throw new TrendsQueryError(`from ${from} is after to ${to}`);
-  if (daysOf({ start: from, end: to }).length > MAX_DAYS) throw new TrendsQueryError(`at most ${MAX_DAYS} days at once; ${from} to ${to} is longer`);
+  if (daysOf({ start: from, end: to }).length > MAX_DAYS)
+    throw new TrendsQueryError(`at most ${MAX_DAYS} days at once; ${from} to ${to} is longer`);
   return { from, to, by };
 };
 
-export const trendsData = async (source: TrendsSource, params: URLSearchParams, today: string): Promise<TrendsResult & { from: string; to: string; by: Granularity }> => {
+export const trendsData = async (
+  source: TrendsSource,
+  params: URLSearchParams,
+  today: string,
+): Promise<TrendsResult & { from: string; to: string; by: Granularity }> => {
   const query = parseTrendsParams(params, today);
   return { ...query, ...(await readTrends(source.index, { ...query, top: TOP_PHRASES })) };
 };
@@ -74,7 +82,11 @@ export interface PhraseArticle {
   summary: string;
 }
 
-export const phraseArticles = async (source: TrendsSource, params: URLSearchParams, today: string): Promise<{ phrase: string; from: string; to: string; articles: PhraseArticle[] }> => {
+export const phraseArticles = async (
+  source: TrendsSource,
+  params: URLSearchParams,
+  today: string,
+): Promise<{ phrase: string; from: string; to: string; articles: PhraseArticle[] }> => {
   const phrase = params.get('phrase') ?? '';
   if (!phrase || phrase.length > 100) throw new TrendsQueryError('phrase must be a key phrase of 1 to 100 characters');
   const { from, to } = parseTrendsParams(params, today);

@@ -38,18 +38,20 @@ export const startDynamoProcess = async (
 
   return {
     handle: (req, res) => {
-      const upstream = request(
-        { socketPath, method: req.method, path: req.url, headers: req.headers, agent },
-        (reply) => {
-          // No CORS headers: SDKs need none, and a wildcard would let any web page read the ledger.
-          const headers = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => !name.startsWith('access-control-')));
-          res.writeHead(reply.statusCode ?? 502, headers);
-          reply.pipe(res);
-        },
-      );
+      const upstream = request({ socketPath, method: req.method, path: req.url, headers: req.headers, agent }, (reply) => {
+        // No CORS headers: SDKs need none, and a wildcard would let any web page read the ledger.
+        const headers = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => !name.startsWith('access-control-')));
+        res.writeHead(reply.statusCode ?? 502, headers);
+        reply.pipe(res);
+      });
       upstream.on('error', (error) => {
         if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: `local DynamoDB: ${error.message}` }));
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException',
+            message: `local DynamoDB: ${error.message}`,
+          }),
+        );
       });
       req.pipe(upstream);
     },

@@ -143,4 +143,3 @@ const until = async (done: () => Promise<boolean>, what: string, timeoutMs = 30_
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
-

@@ -6,7 +6,13 @@
  * attributes those indexes are keyed on.
  */
 
-import { CreateTableCommand, ResourceInUseException, type AttributeValue, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  ResourceInUseException,
+  type AttributeValue,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { batchOf } from '../../core/batch';
 import { upgradeTable, type ItemFill, type UpgradeLog } from './table-upgrade';
 

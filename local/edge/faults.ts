@@ -29,11 +29,19 @@ const REPLIES: Record<FaultService, Array<{ status: number; contentType: string;
   s3: [
     // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html: SlowDown 503, InternalError 500.
     { status: 503, contentType: 'application/xml', body: () => s3Error('SlowDown', 'Please reduce your request rate.') },
-    { status: 500, contentType: 'application/xml', body: () => s3Error('InternalError', 'We encountered an internal error. Please try again.') },
+    {
+      status: 500,
+      contentType: 'application/xml',
+      body: () => s3Error('InternalError', 'We encountered an internal error. Please try again.'),
+    },
   ],
   dynamodb: [
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
-    { status: 400, contentType: 'application/x-amz-json-1.0', body: () => dynamoError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.') },
+    {
+      status: 400,
+      contentType: 'application/x-amz-json-1.0',
+      body: () => dynamoError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.'),
+    },
     { status: 500, contentType: 'application/x-amz-json-1.0', body: () => dynamoError('InternalServerError', 'Internal server error') },
   ],
 };
@@ -45,7 +53,8 @@ export const parseFaultRates = (value: unknown): FaultRates => {
   const rate = (name: keyof FaultRates): number => {
     const raw = input[name] ?? 0;
     const n = typeof raw === 'number' ? raw : Number(raw);
-    if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`the ${name} error rate must be a number from 0 to 1; got ${JSON.stringify(raw)}`);
+    if (!Number.isFinite(n) || n < 0 || n > 1)
+      throw new Error(`the ${name} error rate must be a number from 0 to 1; got ${JSON.stringify(raw)}`);
     return n;
   };
   const unknown = Object.keys(input).filter((k) => !(SETTINGS as string[]).includes(k));
@@ -57,7 +66,10 @@ export class FaultInjector {
   private current: FaultRates;
   readonly injected: Record<keyof FaultRates, number> = { s3: 0, dynamodb: 0, duplicates: 0 };
 
-  constructor(rates: FaultRates = NO_FAULTS, private readonly random: () => number = Math.random) {
+  constructor(
+    rates: FaultRates = NO_FAULTS,
+    private readonly random: () => number = Math.random,
+  ) {
     this.current = { ...rates };
   }
 

@@ -88,7 +88,13 @@ const refusalOf = (req: IncomingMessage): string | undefined => {
 };
 
 /** Reads and drops the request body, then answers: the client's connection stays usable for its retry. */
-export const replyAfterBody = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
+export const replyAfterBody = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void => {
   req.resume();
   req.once('end', () => {
     res.writeHead(status, headers);
@@ -109,10 +115,7 @@ export const errorReply = (res: ServerResponse, status: number, message: string)
   res.end(JSON.stringify({ message }));
 };
 
-export const startEdge = async (
-  handlers: Record<Service, RequestHandler>,
-  port: number,
-): Promise<{ server: Server; url: string }> => {
+export const startEdge = async (handlers: Record<Service, RequestHandler>, port: number): Promise<{ server: Server; url: string }> => {
   const server = createServer((req, res) => {
     // A request that makes a handler throw is answered, never the end of the process.
     let service: Service | undefined;
@@ -135,7 +138,9 @@ export const startEdge = async (
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on 127.0.0.1 is already in use (is another local cloud running?): stop it, or choose another with --port`)
+          ? new Error(
+              `port ${port} on 127.0.0.1 is already in use (is another local cloud running?): stop it, or choose another with --port`,
+            )
           : error,
       ),
     );

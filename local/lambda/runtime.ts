@@ -42,7 +42,6 @@ interface Invocation {
   attempts: number;
 }
 
-
 /** Lambda's waits before the first and second retry of an asynchronous invocation. */
 const RETRY_WAITS_S = [60, 120];
 
@@ -146,7 +145,9 @@ export class LocalLambda {
       if (this.closed) return;
       // Like a crashed sandbox: every invocation in it fails and is retried; a fresh worker takes over.
       for (const id of attempts) {
-        this.inFlight.get(id)?.resolve({ id, ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'the function process exited', trace: [] } });
+        this.inFlight
+          .get(id)
+          ?.resolve({ id, ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'the function process exited', trace: [] } });
       }
       if (worker === this.worker) this.startWorker();
     });
@@ -196,7 +197,11 @@ export class LocalLambda {
     const reply = await new Promise<WorkerReply>((resolve) => {
       const timer = setTimeout(() => {
         timedOut = true;
-        resolve({ id: attemptId, ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutS}.00 seconds`, trace: [] } });
+        resolve({
+          id: attemptId,
+          ok: false,
+          error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutS}.00 seconds`, trace: [] },
+        });
       }, fn.timeoutS * 1000);
       this.inFlight.set(attemptId, {
         resolve: (r) => {
@@ -204,7 +209,12 @@ export class LocalLambda {
           resolve(r);
         },
       });
-      worker.postMessage({ id: attemptId, event: invocation.event, deadline: Date.now() + fn.timeoutS * 1000, requestId } satisfies WorkerRequest);
+      worker.postMessage({
+        id: attemptId,
+        event: invocation.event,
+        deadline: Date.now() + fn.timeoutS * 1000,
+        requestId,
+      } satisfies WorkerRequest);
     });
     this.inFlight.delete(attemptId);
     this.running.get(worker)?.delete(attemptId);
@@ -229,11 +239,14 @@ export class LocalLambda {
     if (invocation.attempts <= fn.maximumRetryAttempts && wait !== undefined && ageS + wait < fn.maximumEventAgeS) {
       this.counts.retries += 1;
       this.journal.add(id, invocation); // persist the attempt count
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.waiting.push(id);
-        this.pump();
-      }, (wait * 1000) / timeScale);
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.waiting.push(id);
+          this.pump();
+        },
+        (wait * 1000) / timeScale,
+      );
       this.timers.add(timer);
       return;
     }

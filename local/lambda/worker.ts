@@ -64,6 +64,10 @@ port.on('message', async ({ id, event, deadline, requestId }: WorkerRequest) => 
     port.postMessage({ id, ok: true } satisfies WorkerReply);
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    port.postMessage({ id, ok: false, error: { errorType: error.name, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') } } satisfies WorkerReply);
+    port.postMessage({
+      id,
+      ok: false,
+      error: { errorType: error.name, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') },
+    } satisfies WorkerReply);
   }
 });

@@ -105,8 +105,7 @@ export const parseInvocation = (raw: Buffer): Invocation => {
 };
 
 /** `[{"summary_text": ...}]`, compact and with non-ASCII kept, like the toolkit's `encode_json`. */
-export const formatSummaries = (summaries: string[]): string =>
-  JSON.stringify(summaries.map((summary_text) => ({ summary_text })));
+export const formatSummaries = (summaries: string[]): string => JSON.stringify(summaries.map((summary_text) => ({ summary_text })));
 
 /** MMS pretty-prints errors with Gson (two-space indent) and a final newline. */
 export const formatError = (error: ModelServerError): string =>

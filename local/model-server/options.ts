@@ -31,9 +31,17 @@ export class UsageError extends Error {
 const settings = {
   mode: { flag: 'mode', env: ['MODEL_SERVER_MODE'], schema: z.enum(['summarize', 'fixed']).default('summarize') },
   latencyMs: { flag: 'latency-ms', env: ['MODEL_SERVER_LATENCY_MS'], schema: z.coerce.number().int().min(0).default(100) },
-  maxInputTokens: { flag: 'max-input-tokens', env: ['MODEL_SERVER_MAX_INPUT_TOKENS'], schema: z.coerce.number().int().min(16).default(1024) },
+  maxInputTokens: {
+    flag: 'max-input-tokens',
+    env: ['MODEL_SERVER_MAX_INPUT_TOKENS'],
+    schema: z.coerce.number().int().min(16).default(1024),
+  },
   // SageMaker sets SAGEMAKER_BIND_TO_PORT for containers that must not take 8080 (inference pipelines).
-  port: { flag: 'port', env: ['MODEL_SERVER_PORT', 'SAGEMAKER_BIND_TO_PORT'], schema: z.coerce.number().int().min(0).max(65535).default(8080) },
+  port: {
+    flag: 'port',
+    env: ['MODEL_SERVER_PORT', 'SAGEMAKER_BIND_TO_PORT'],
+    schema: z.coerce.number().int().min(0).max(65535).default(8080),
+  },
   startupDelayMs: { flag: 'startup-delay-ms', env: ['MODEL_SERVER_STARTUP_DELAY_MS'], schema: z.coerce.number().int().min(0).default(0) },
   errorRate: { flag: 'error-rate', env: ['MODEL_SERVER_ERROR_RATE'], schema: z.coerce.number().min(0).max(1).default(0) },
   crashAfter: { flag: 'crash-after', env: ['MODEL_SERVER_CRASH_AFTER'], schema: z.coerce.number().int().min(0).optional() },

@@ -13,14 +13,78 @@ export interface Sentence {
 
 /** Titles that come before a name, so their full stop never ends a sentence ("Dr. Jones"). */
 const TITLES = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'mt', 'ft', 'sen', 'rep', 'gov', 'gen', 'col', 'lt', 'sgt', 'capt', 'cmdr',
-  'adm', 'maj', 'rev', 'hon', 'pres', 'supt', 'insp', 'det', 'messrs', 'mme', 'mlle', 'vs', 'v', 'cf', 'approx',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'mt',
+  'ft',
+  'sen',
+  'rep',
+  'gov',
+  'gen',
+  'col',
+  'lt',
+  'sgt',
+  'capt',
+  'cmdr',
+  'adm',
+  'maj',
+  'rev',
+  'hon',
+  'pres',
+  'supt',
+  'insp',
+  'det',
+  'messrs',
+  'mme',
+  'mlle',
+  'vs',
+  'v',
+  'cf',
+  'approx',
 ]);
 /** Abbreviations that can end a sentence too ("... of Acme Inc. The firm ..."). */
 const AMBIGUOUS = new Set([
-  'inc', 'ltd', 'co', 'corp', 'plc', 'llc', 'bros', 'jr', 'sr', 'etc', 'al', 'dept', 'univ', 'assn', 'ave', 'blvd',
-  'rd', 'est', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'mon', 'tue',
-  'wed', 'thu', 'fri', 'sat', 'sun',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'plc',
+  'llc',
+  'bros',
+  'jr',
+  'sr',
+  'etc',
+  'al',
+  'dept',
+  'univ',
+  'assn',
+  'ave',
+  'blvd',
+  'rd',
+  'est',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'mon',
+  'tue',
+  'wed',
+  'thu',
+  'fri',
+  'sat',
+  'sun',
 ]);
 /** Abbreviations followed by a number ("No. 10", "Fig. 2", "pp. 4-7"). */
 const BEFORE_NUMBERS = new Set(['no', 'nos', 'fig', 'figs', 'p', 'pp', 'vol', 'ch', 'sec', 'art', 'para', 'eq', 'ref', 'op', 'tel']);
@@ -70,7 +134,10 @@ const units = (text: string): Unit[] => {
       if (current) out.push(current);
       current = undefined;
     };
-    const lines = block.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = block
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     for (const line of lines) {
       if (MARKDOWN_HEADING.test(line)) {
         flush();
@@ -92,8 +159,7 @@ const units = (text: string): Unit[] => {
   return out;
 };
 
-const looksLikeHeading = (line: string): boolean =>
-  !TERMINAL.test(line) && line.split(/\s+/).length <= HEADING_MAX_WORDS;
+const looksLikeHeading = (line: string): boolean => !TERMINAL.test(line) && line.split(/\s+/).length <= HEADING_MAX_WORDS;
 
 const splitUnit = (text: string): string[] => {
   const cuts = new Set<number>();

@@ -76,8 +76,7 @@ const notFound = () =>
   new ModelServerError(404, 'ResourceNotFoundException', 'Requested resource is not found, please refer to API document.');
 const methodNotAllowed = () =>
   new ModelServerError(405, 'MethodNotAllowedException', 'Requested method is not allowed, please refer to API document.');
-const loading = () =>
-  new ModelServerError(503, 'ServiceUnavailableException', 'No worker is available to serve request: model');
+const loading = () => new ModelServerError(503, 'ServiceUnavailableException', 'No worker is available to serve request: model');
 
 export const startModelServer = async (overrides: Partial<ModelServerOptions> = {}): Promise<ModelServer> => {
   const options: ModelServerOptions = { ...defaults, ...overrides };
@@ -193,7 +192,8 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
     });
     req.once('end', () => {
       if (size <= limit) resolve(Buffer.concat(chunks));
-      else reject(new ModelServerError(413, 'RequestEntityTooLargeException', `request body of ${size} bytes is larger than ${limit} bytes`));
+      else
+        reject(new ModelServerError(413, 'RequestEntityTooLargeException', `request body of ${size} bytes is larger than ${limit} bytes`));
     });
     req.once('error', (error) => reject(predictionError(`request body could not be read: ${error.message}`, error)));
   });

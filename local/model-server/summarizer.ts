@@ -40,7 +40,8 @@ export const SUMMARY_COMPRESSION = 4;
 const PARAGRAPH_BREAK = /\n[^\S\n]*\n/;
 
 /** "(CNN) --", "LONDON (Reuters) -": an agency dateline is not part of the first sentence's content. */
-const DATELINE = /^\s*[\p{Lu}][\p{L} .,'-]{0,40}?\s*\((?:CNN|Reuters|AP|AFP|UPI)\)\s*[-—–]*\s*|^\s*\((?:CNN|Reuters|AP|AFP|UPI)\)\s*[-—–]*\s*/u;
+const DATELINE =
+  /^\s*[\p{Lu}][\p{L} .,'-]{0,40}?\s*\((?:CNN|Reuters|AP|AFP|UPI)\)\s*[-—–]*\s*|^\s*\((?:CNN|Reuters|AP|AFP|UPI)\)\s*[-—–]*\s*/u;
 /** Web-page furniture that comes along when an article is copied from a site. */
 const FURNITURE = /^(?:scroll down|click here|read more|watch the video|advertisement|follow\b.*\bon (?:twitter|facebook|instagram))/i;
 
@@ -67,7 +68,11 @@ export const summarize = (
   const long = minWords > TARGET_WORDS;
 
   const sentences = leadingSentences(splitSentences(text.slice(0, MAX_INPUT_CHARS).replace(DATELINE, '')));
-  const ranking = long ? LONG_TEXT_WEIGHTS : isJoinedSummaries(text) ? { ...weights, positionDecay: weights.positionDecay / SUMMARY_COMPRESSION } : weights;
+  const ranking = long
+    ? LONG_TEXT_WEIGHTS
+    : isJoinedSummaries(text)
+      ? { ...weights, positionDecay: weights.positionDecay / SUMMARY_COMPRESSION }
+      : weights;
   const candidates = rankSentences(sentences, ranking).filter((c) => c.score > 0 && !FURNITURE.test(c.sentence.text));
   if (candidates.length === 0) return '';
 
@@ -120,8 +125,7 @@ const pickWithMmr = (candidates: Candidate[], target: number, maxWords: number):
   return chosen;
 };
 
-const bestOf = (candidates: Candidate[]): Candidate =>
-  candidates.reduce((best, c) => (c.score > best.score ? c : best));
+const bestOf = (candidates: Candidate[]): Candidate => candidates.reduce((best, c) => (c.score > best.score ? c : best));
 
 /** The first `limit` words, ending at a comma or semicolon in the last third when there is one. */
 const cutToWords = (text: string, limit: number): string => {

@@ -21,7 +21,11 @@ export const countWords = (text: string): number => text.match(/\S+/g)?.length ?
 export const terms = (text: string): string[] => {
   const out: string[] = [];
   for (const word of words(text)) {
-    const folded = word.normalize('NFD').replace(MARKS, '').toLowerCase().replace(/['’]s$/, '');
+    const folded = word
+      .normalize('NFD')
+      .replace(MARKS, '')
+      .toLowerCase()
+      .replace(/['’]s$/, '');
     if (STOP_WORDS.has(folded) || (folded.length < 2 && !/\d/.test(folded))) continue;
     out.push(stem(folded));
   }

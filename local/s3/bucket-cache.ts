@@ -47,12 +47,23 @@ export const cacheBucketState = (store: S3rverStore): void => {
     }
   };
 
-  store.getBucket = (bucket) => remember(buckets, bucket, () => getBucket.call(store, bucket), (found) => Boolean(found));
+  store.getBucket = (bucket) =>
+    remember(
+      buckets,
+      bucket,
+      () => getBucket.call(store, bucket),
+      (found) => Boolean(found),
+    );
   store.putBucket = (bucket) => thenForget(putBucket.call(store, bucket), () => forget(bucket));
   store.deleteBucket = (bucket) => thenForget(deleteBucket.call(store, bucket), () => forget(bucket));
   store.getSubresource = (bucket, key, type) =>
     key === undefined
-      ? remember(subresources, `${bucket}/${type}`, () => getSubresource.call(store, bucket, key, type), () => true)
+      ? remember(
+          subresources,
+          `${bucket}/${type}`,
+          () => getSubresource.call(store, bucket, key, type),
+          () => true,
+        )
       : getSubresource.call(store, bucket, key, type);
   store.putSubresource = (bucket, key, resource) =>
     thenForget(putSubresource.call(store, bucket, key, resource), () => subresources.delete(`${bucket}/${resource.type}`));

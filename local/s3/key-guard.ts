@@ -57,7 +57,13 @@ export const keyRefusal = (url: string): KeyRefusal | undefined => {
   const bad = segments.find((s) => s === '' || s === '.' || s === '..' || s.includes('\u0000') || bytes(s) > MAX_SEGMENT_BYTES);
   if (bad === undefined) return undefined;
   const what =
-    bad === '' ? 'an empty segment (//)' : bad === '.' || bad === '..' ? `a "${bad}" segment` : bad.includes('\u0000') ? 'a NUL character' : `a segment of ${bytes(bad)} bytes`;
+    bad === ''
+      ? 'an empty segment (//)'
+      : bad === '.' || bad === '..'
+        ? `a "${bad}" segment`
+        : bad.includes('\u0000')
+          ? 'a NUL character'
+          : `a segment of ${bytes(bad)} bytes`;
   return {
     status: 400,
     code: 'InvalidArgument',
@@ -84,13 +90,21 @@ export const queryRefusal = (url: string): KeyRefusal | undefined => {
   if (query.has('uploadId')) {
     const ids = query.getAll('uploadId');
     if (ids.length !== 1 || !UPLOAD_ID.test(ids[0] ?? '')) {
-      return { status: 404, code: 'NoSuchUpload', message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.' };
+      return {
+        status: 404,
+        code: 'NoSuchUpload',
+        message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      };
     }
   }
   if (query.has('partNumber')) {
     const parts = query.getAll('partNumber');
     if (parts.length !== 1 || !PART_NUMBER.test(parts[0] ?? '') || Number(parts[0]) > MAX_PART_NUMBER) {
-      return { status: 400, code: 'InvalidArgument', message: `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive.` };
+      return {
+        status: 400,
+        code: 'InvalidArgument',
+        message: `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive.`,
+      };
     }
   }
   return undefined;
@@ -107,7 +121,11 @@ export const formUploadRefusal = (method: string | undefined, url: string): KeyR
   const [path = '/', query = ''] = url.split('?');
   const isBucket = path.replace(/\/+$/, '').indexOf('/', 1) < 0;
   if (!isBucket || new URLSearchParams(query).has('delete')) return undefined;
-  return { status: 405, code: 'MethodNotAllowed', message: 'The local cloud does not accept browser form uploads (POST Object); use PutObject.' };
+  return {
+    status: 405,
+    code: 'MethodNotAllowed',
+    message: 'The local cloud does not accept browser form uploads (POST Object); use PutObject.',
+  };
 };
 
 /** Answers an S3 request whose key cannot be stored locally with the S3 error and returns true. */

@@ -66,7 +66,8 @@ export const guardStore = (store: S3rverFilesystemStore, open?: (path: string) =
   const { getBucketPath, getResourcePath } = store;
   store.getBucketPath = (bucket) => insideRoot(root, getBucketPath.call(store, bucket));
   store.getResourcePath = (bucket, key, resource) => insideRoot(root, getResourcePath.call(store, bucket, key, resource));
-  const uploadDir = (bucket: string, uploadId: string) => insideRoot(root, join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId));
+  const uploadDir = (bucket: string, uploadId: string) =>
+    insideRoot(root, join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId));
 
   // s3rver's own putObject and putPart, with the write's errors handled.
   store.putObject = async (object) => {

@@ -17,9 +17,31 @@ export const MAX_XML_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Query subresources whose PUT or POST carries an XML document. */
 const XML_SUBRESOURCES = new Set([
-  'delete', 'cors', 'website', 'tagging', 'lifecycle', 'policy', 'acl', 'versioning', 'logging', 'notification', 'replication',
-  'requestPayment', 'encryption', 'object-lock', 'legal-hold', 'retention', 'publicAccessBlock', 'accelerate', 'analytics',
-  'inventory', 'metrics', 'intelligent-tiering', 'ownershipControls', 'restore', 'select',
+  'delete',
+  'cors',
+  'website',
+  'tagging',
+  'lifecycle',
+  'policy',
+  'acl',
+  'versioning',
+  'logging',
+  'notification',
+  'replication',
+  'requestPayment',
+  'encryption',
+  'object-lock',
+  'legal-hold',
+  'retention',
+  'publicAccessBlock',
+  'accelerate',
+  'analytics',
+  'inventory',
+  'metrics',
+  'intelligent-tiering',
+  'ownershipControls',
+  'restore',
+  'select',
 ]);
 
 export const carriesXml = (method: string | undefined, url: string): boolean => {

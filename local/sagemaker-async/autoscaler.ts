@@ -54,7 +54,11 @@ export interface CapacityInput {
   /** Oldest first; the last one is the period that just closed. */
   history: readonly Pick<
     MetricDatapoint,
-    'ApproximateBacklogSize' | 'ApproximateBacklogSizePerInstance' | 'HasBacklogWithoutCapacity' | 'InvocationsProcessed' | 'ExpiredRequests'
+    | 'ApproximateBacklogSize'
+    | 'ApproximateBacklogSizePerInstance'
+    | 'HasBacklogWithoutCapacity'
+    | 'InvocationsProcessed'
+    | 'ExpiredRequests'
   >[];
   activities: readonly ScalingActivity[];
   scaling: ScalingConfig;
@@ -82,11 +86,7 @@ const alarmCause = (alarm: string, policy: string) => `monitor alarm ${alarm} in
 const lastActivity = (activities: readonly ScalingActivity[], policy: string, direction?: 'out' | 'in') =>
   [...activities]
     .reverse()
-    .find(
-      (a) =>
-        a.policyName === policy &&
-        (direction === undefined || (direction === 'out' ? a.to > a.from : a.to < a.from)),
-    );
+    .find((a) => a.policyName === policy && (direction === undefined || (direction === 'out' ? a.to > a.from : a.to < a.from)));
 
 const within = (activity: ScalingActivity | undefined, cooldownS: number, now: number): activity is ScalingActivity =>
   activity !== undefined && now - Date.parse(activity.time) < cooldownS * 1000;
@@ -139,10 +139,7 @@ const targetTracking = ({ now, desired, history, activities, scaling, names }: C
  * (GreaterThanOrEqualToThreshold, as in autoscaling.yml and the SageMaker guide). TreatMissingData
  * "missing": periods not yet seen are not counted either way. Periods are whole metric minutes.
  */
-export const stepAlarmInAlarm = (
-  values: readonly number[],
-  alarm: NonNullable<ScalingConfig['stepScaling']>['alarm'],
-): boolean => {
+export const stepAlarmInAlarm = (values: readonly number[], alarm: NonNullable<ScalingConfig['stepScaling']>['alarm']): boolean => {
   const perPeriod = Math.max(1, Math.round(alarm.periodS / 60));
   const periods: number[] = [];
   for (let end = values.length; end - perPeriod >= 0 && periods.length < alarm.evaluationPeriods; end -= perPeriod) {
@@ -163,10 +160,21 @@ export const stepAlarmInAlarm = (
  */
 const stepScaling = ({ now, desired, history, activities, scaling, names }: CapacityInput): CapacityDecision | undefined => {
   const policy = scaling.stepScaling;
-  if (!policy || !stepAlarmInAlarm(history.map((d) => d.HasBacklogWithoutCapacity), policy.alarm)) return undefined;
+  if (
+    !policy ||
+    !stepAlarmInAlarm(
+      history.map((d) => d.HasBacklogWithoutCapacity),
+      policy.alarm,
+    )
+  )
+    return undefined;
   const previous = lastActivity(activities, names.stepScaling);
   const cooling = within(previous, policy.cooldownS, now);
-  const decision = (capacity: number) => ({ capacity, policyName: names.stepScaling, cause: alarmCause(names.stepAlarm, names.stepScaling) });
+  const decision = (capacity: number) => ({
+    capacity,
+    policyName: names.stepScaling,
+    cause: alarmCause(names.stepAlarm, names.stepScaling),
+  });
   if (policy.scalingAdjustment >= 0) {
     const base = cooling && previous.to > previous.from ? previous.from : desired;
     const capacity = base + policy.scalingAdjustment;
@@ -227,7 +235,9 @@ const scaleInToZero = ({ now, desired, history, activities, scaling, names }: Ca
  * acts alone then. The result is clamped to [MinCapacity, MaxCapacity]. Undefined: no change.
  */
 export const decideCapacity = (input: CapacityInput): CapacityDecision | undefined => {
-  const candidates = [targetTracking(input), stepScaling(input), scaleInToZero(input)].filter((c): c is CapacityDecision => c !== undefined);
+  const candidates = [targetTracking(input), stepScaling(input), scaleInToZero(input)].filter(
+    (c): c is CapacityDecision => c !== undefined,
+  );
   if (candidates.length === 0) return undefined;
   const best = candidates.reduce((a, b) => (b.capacity > a.capacity ? b : a));
   const capacity = clampCapacity(best.capacity, input.scaling);

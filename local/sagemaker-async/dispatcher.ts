@@ -111,7 +111,10 @@ export class Dispatcher {
     dispatched.task = this.process(request, abort.signal)
       .catch((error: unknown) => {
         // Not a model or S3 failure (those are outcomes): a bug. Keep the request for the next start.
-        this.deps.log('request processing crashed; it stays queued for the next start', { inferenceId: request.inferenceId, error: describeError(error) });
+        this.deps.log('request processing crashed; it stays queued for the next start', {
+          inferenceId: request.inferenceId,
+          error: describeError(error),
+        });
         this.deps.queue.abandon(request);
       })
       .finally(() => {

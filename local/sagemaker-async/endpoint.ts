@@ -52,8 +52,25 @@ export class EndpointRuntime {
       onCapacity: () => this.dispatcher.pump(),
     });
     const metrics = this.metrics;
-    this.outcomes = new Outcomes({ options, clock, queue, metrics, totals: this.totals, onFinished: (r) => this.dispatcher.forget(r), log });
-    this.dispatcher = new Dispatcher({ options, clock, queue, fleet: this.fleet, metrics, outcomes: this.outcomes, expireDue: () => this.expireDue(), log });
+    this.outcomes = new Outcomes({
+      options,
+      clock,
+      queue,
+      metrics,
+      totals: this.totals,
+      onFinished: (r) => this.dispatcher.forget(r),
+      log,
+    });
+    this.dispatcher = new Dispatcher({
+      options,
+      clock,
+      queue,
+      fleet: this.fleet,
+      metrics,
+      outcomes: this.outcomes,
+      expireDue: () => this.expireDue(),
+      log,
+    });
     this.scaling = new ScalingLoop({
       options,
       clock,
@@ -62,7 +79,11 @@ export class EndpointRuntime {
       metrics,
       gauges: () => {
         const oldest = queue.oldestReceivedAt();
-        return { queued: queue.queued, inFlight: this.dispatcher.inFlightCount, oldestAgeS: oldest === undefined ? 0 : (clock.now() - oldest) / 1000 };
+        return {
+          queued: queue.queued,
+          inFlight: this.dispatcher.inFlightCount,
+          oldestAgeS: oldest === undefined ? 0 : (clock.now() - oldest) / 1000,
+        };
       },
       beforeTick: () => this.expireDue(),
       log,
@@ -107,7 +128,11 @@ export class EndpointRuntime {
       endpointName: options.endpoint.endpointName,
       variantName: options.endpoint.variantName,
       time: isoTime(clock.now()),
-      instances: { pending: this.fleet.count('Pending'), inService: this.fleet.count('InService'), terminating: this.fleet.count('Terminating') },
+      instances: {
+        pending: this.fleet.count('Pending'),
+        inService: this.fleet.count('InService'),
+        terminating: this.fleet.count('Terminating'),
+      },
       instanceDetails: this.fleet.status(),
       desiredInstanceCount: this.fleet.desiredCount,
       backlog: queue.queued + inFlight,

@@ -14,8 +14,7 @@ export class SageMakerRuntimeError extends Error {
   }
 }
 
-export const validationError = (message: string): SageMakerRuntimeError =>
-  new SageMakerRuntimeError('ValidationError', 400, message);
+export const validationError = (message: string): SageMakerRuntimeError => new SageMakerRuntimeError('ValidationError', 400, message);
 
 /**
  * AWS's wording for input constraint violations (Coral validation), e.g. "1 validation error
@@ -23,6 +22,4 @@ export const validationError = (message: string): SageMakerRuntimeError =>
  * greater than or equal to 60". Several violations are joined with "; ".
  */
 export const constraintViolations = (violations: string[]): SageMakerRuntimeError =>
-  validationError(
-    `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`,
-  );
+  validationError(`${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`);

@@ -81,7 +81,11 @@ export const makeHttpHandler =
       const match = req.method === 'POST' ? ROUTE.exec(pathOf(req.url)) : null;
       const { body, bytes } = await readBody(req);
       if (!match?.[1]) {
-        throw new SageMakerRuntimeError('UnknownOperationException', 404, `No SageMaker Runtime operation matches ${req.method} ${pathOf(req.url)}.`);
+        throw new SageMakerRuntimeError(
+          'UnknownOperationException',
+          404,
+          `No SageMaker Runtime operation matches ${req.method} ${pathOf(req.url)}.`,
+        );
       }
       if (!backend.accepting()) throw new SageMakerRuntimeError('ServiceUnavailable', 503, 'The endpoint is shutting down.');
       let endpointName: string;

@@ -27,8 +27,10 @@ const checkOptions = ({ endpoint, scaling, timeScale, provisioningDelayS }: Asyn
   if (!Number.isInteger(endpoint.maxConcurrentInvocationsPerInstance) || endpoint.maxConcurrentInvocationsPerInstance < 1) {
     problems.push('maxConcurrentInvocationsPerInstance must be an integer >= 1 (1..1000 in AsyncInferenceClientConfig)');
   }
-  if (!Number.isInteger(endpoint.initialInstanceCount) || endpoint.initialInstanceCount < 0) problems.push('initialInstanceCount must be an integer >= 0');
-  if (!/^s3:\/\/[^/]+/.test(endpoint.s3OutputPath)) problems.push(`s3OutputPath must be s3://bucket[/prefix], got ${endpoint.s3OutputPath}`);
+  if (!Number.isInteger(endpoint.initialInstanceCount) || endpoint.initialInstanceCount < 0)
+    problems.push('initialInstanceCount must be an integer >= 0');
+  if (!/^s3:\/\/[^/]+/.test(endpoint.s3OutputPath))
+    problems.push(`s3OutputPath must be s3://bucket[/prefix], got ${endpoint.s3OutputPath}`);
   if (endpoint.s3FailurePath !== undefined && !/^s3:\/\/[^/]+/.test(endpoint.s3FailurePath)) {
     problems.push(`s3FailurePath must be s3://bucket[/prefix], got ${endpoint.s3FailurePath}`);
   }

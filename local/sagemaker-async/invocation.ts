@@ -185,7 +185,10 @@ export const classify = (reply: ModelReply, request: Pick<QueuedRequest, 'invoca
             ? failureReasons.modelClientError(reply.status)
             : failureReasons.modelOtherStatus(reply.status);
       // The failure object holds what the model said; an empty error body is replaced by the reason.
-      const detail = reply.body.length > 0 ? { detail: reply.body, detailContentType: reply.contentType ?? 'application/octet-stream' } : describe(reason);
+      const detail =
+        reply.body.length > 0
+          ? { detail: reply.body, detailContentType: reply.contentType ?? 'application/octet-stream' }
+          : describe(reason);
       return { kind: 'failed', reason, ...detail, ...(reply.body.length > 0 ? { modelBody: reply.body } : {}) };
     }
   }
@@ -197,7 +200,12 @@ export const putObject = async (s3: S3Client, uri: string, body: Buffer, content
   if (!location) return 'InvalidS3Location';
   try {
     await s3.send(
-      new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: body, ...(contentType ? { ContentType: contentType } : {}) }),
+      new PutObjectCommand({
+        Bucket: location.bucket,
+        Key: location.key,
+        Body: body,
+        ...(contentType ? { ContentType: contentType } : {}),
+      }),
     );
     return undefined;
   } catch (error) {

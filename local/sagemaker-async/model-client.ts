@@ -29,12 +29,7 @@ const PING_TIMEOUT_MS = 2_000;
 
 const endpointUrl = (base: string, path: string) => `${base.replace(/\/+$/, '')}${path}`;
 
-export const invokeModel = (
-  baseUrl: string,
-  input: ModelRequest,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<ModelReply> => {
+export const invokeModel = (baseUrl: string, input: ModelRequest, timeoutMs: number, signal?: AbortSignal): Promise<ModelReply> => {
   const started = performance.now();
   const latencyMs = () => Math.round(performance.now() - started);
   return new Promise<ModelReply>((resolve) => {
@@ -63,7 +58,9 @@ export const invokeModel = (
           latencyMs: latencyMs(),
         }),
       );
-      res.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'unreachable', code: error.code ?? error.message, latencyMs: latencyMs() }));
+      res.on('error', (error: NodeJS.ErrnoException) =>
+        settle({ kind: 'unreachable', code: error.code ?? error.message, latencyMs: latencyMs() }),
+      );
     });
     const timer = setTimeout(() => {
       settle({ kind: 'timeout', latencyMs: latencyMs() });
@@ -75,7 +72,9 @@ export const invokeModel = (
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'unreachable', code: error.code ?? error.message, latencyMs: latencyMs() }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      settle({ kind: 'unreachable', code: error.code ?? error.message, latencyMs: latencyMs() }),
+    );
     req.end(input.body);
   });
 };

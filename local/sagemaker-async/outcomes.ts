@@ -27,7 +27,12 @@ export interface OutcomeDeps {
 }
 
 /** A failure described in text: the failure object holds the reason itself. */
-export const failedWith = (reason: string): FailedOutcome => ({ kind: 'failed', reason, detail: Buffer.from(reason), detailContentType: 'text/plain; charset=utf-8' });
+export const failedWith = (reason: string): FailedOutcome => ({
+  kind: 'failed',
+  reason,
+  detail: Buffer.from(reason),
+  detailContentType: 'text/plain; charset=utf-8',
+});
 
 export class Outcomes {
   constructor(private readonly deps: OutcomeDeps) {}

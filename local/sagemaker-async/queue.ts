@@ -73,7 +73,10 @@ export class PersistentQueue {
     });
     const pending = journal.entries().map(([, request]) => request);
     dropOrphanedBodies(stateDir, pending);
-    return { queue: new PersistentQueue(stateDir, journal), replay: { pending, lastAt: journal.lastAt, skippedLines: journal.skippedLines } };
+    return {
+      queue: new PersistentQueue(stateDir, journal),
+      replay: { pending, lastAt: journal.lastAt, skippedLines: journal.skippedLines },
+    };
   }
 
   /** How many records the journal file holds now. */

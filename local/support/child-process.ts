@@ -25,7 +25,10 @@ export interface StartedChild {
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 
-export const startChild = (args: string[], { description, env, timeoutMs = DEFAULT_START_TIMEOUT_MS, onExit }: ChildOptions): Promise<StartedChild> =>
+export const startChild = (
+  args: string[],
+  { description, env, timeoutMs = DEFAULT_START_TIMEOUT_MS, onExit }: ChildOptions,
+): Promise<StartedChild> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
     const timer = setTimeout(() => {

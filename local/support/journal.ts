@@ -13,9 +13,7 @@ import { dirname } from 'node:path';
 import { readLines, rewriteLines, shouldCompact } from './journal-lines';
 
 export type JournalEntry<T> =
-  | { op: 'add'; id: string; item: T; at?: number }
-  | { op: 'done'; id: string; status?: string; at?: number }
-  | { op: 'clock'; at: number };
+  { op: 'add'; id: string; item: T; at?: number } | { op: 'done'; id: string; status?: string; at?: number } | { op: 'clock'; at: number };
 
 export interface JournalOptions<T> {
   /** Records in the file before a compaction while running is considered (journal-lines.ts). */

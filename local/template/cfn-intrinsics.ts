@@ -106,7 +106,9 @@ export class UnknownAttributeError extends Error {
     readonly resourceType: string,
     readonly attribute: string,
   ) {
-    super(`the packaged template asks for Fn::GetAtt ${logicalId}.${attribute}, and the local cloud does not know ${resourceType}'s ${attribute}`);
+    super(
+      `the packaged template asks for Fn::GetAtt ${logicalId}.${attribute}, and the local cloud does not know ${resourceType}'s ${attribute}`,
+    );
     this.name = 'UnknownAttributeError';
   }
 }

@@ -17,7 +17,11 @@ export const endpointOf = ({ ofType, ev, resolver }: TemplateView): AsyncEndpoin
       OutputConfig: {
         S3OutputPath: string;
         S3FailurePath?: string;
-        NotificationConfig?: { SuccessTopic?: string; ErrorTopic?: string; IncludeInferenceResponseIn?: ('SUCCESS_NOTIFICATION_TOPIC' | 'ERROR_NOTIFICATION_TOPIC')[] };
+        NotificationConfig?: {
+          SuccessTopic?: string;
+          ErrorTopic?: string;
+          IncludeInferenceResponseIn?: ('SUCCESS_NOTIFICATION_TOPIC' | 'ERROR_NOTIFICATION_TOPIC')[];
+        };
       };
     };
   }>(configResource.Properties);

@@ -28,9 +28,9 @@ export interface Schedule {
 /** S3 → Lambda notifications, with their key filters. */
 export const bucketNotificationsOf = ({ ofType, ev, resolver }: TemplateView): BucketNotification[] =>
   ofType('AWS::S3::Bucket').flatMap(([id, r]) => {
-    const config = ev<{ LambdaConfigurations?: { Event: string; Function: string; Filter?: { S3Key?: { Rules?: { Name: string; Value: string }[] } } }[] }>(
-      r.Properties?.NotificationConfiguration ?? {},
-    );
+    const config = ev<{
+      LambdaConfigurations?: { Event: string; Function: string; Filter?: { S3Key?: { Rules?: { Name: string; Value: string }[] } } }[];
+    }>(r.Properties?.NotificationConfiguration ?? {});
     return (config.LambdaConfigurations ?? []).map((c) => {
       const rules = c.Filter?.S3Key?.Rules ?? [];
       const functionArn = c.Function;

@@ -33,7 +33,9 @@ export const functionsOf = ({ ofType, ev, resolver }: TemplateView, projectRoot:
   const invokeConfigs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => ev<Record<string, any>>(r.Properties)); // eslint-disable-line @typescript-eslint/no-explicit-any
   return Object.fromEntries(
     ofType('AWS::Lambda::Function').map(([id, r]) => {
-      const p = ev<{ Handler: string; Environment?: { Variables?: Record<string, string> }; Timeout?: number; MemorySize?: number }>(r.Properties);
+      const p = ev<{ Handler: string; Environment?: { Variables?: Record<string, string> }; Timeout?: number; MemorySize?: number }>(
+        r.Properties,
+      );
       const name = resolver.ref(id);
       const invokeConfig = invokeConfigs.find((c) => c.FunctionName === name);
       const [file, exportName] = splitHandler(p.Handler);

@@ -8,7 +8,8 @@ import type { ScalingConfig } from '../sagemaker-async';
 import type { TemplateResource } from './cfn-intrinsics';
 import type { TemplateView } from './template-view';
 
-const adjustmentType = (p: TemplateResource) => (p.Properties?.StepScalingPolicyConfiguration as { AdjustmentType?: string } | undefined)?.AdjustmentType;
+const adjustmentType = (p: TemplateResource) =>
+  (p.Properties?.StepScalingPolicyConfiguration as { AdjustmentType?: string } | undefined)?.AdjustmentType;
 
 export const scalingOf = (view: TemplateView): ScalingConfig => {
   const { ofType, ev } = view;
@@ -29,7 +30,15 @@ export const scalingOf = (view: TemplateView): ScalingConfig => {
     minCapacity: Number(t.MinCapacity),
     maxCapacity: Number(t.MaxCapacity),
     // Application Auto Scaling's default cooldown is 300 s when a policy sets none.
-    ...(tt ? { targetTracking: { targetValue: Number(tt.TargetValue), scaleInCooldownS: Number(tt.ScaleInCooldown ?? 300), scaleOutCooldownS: Number(tt.ScaleOutCooldown ?? 300) } } : {}),
+    ...(tt
+      ? {
+          targetTracking: {
+            targetValue: Number(tt.TargetValue),
+            scaleInCooldownS: Number(tt.ScaleInCooldown ?? 300),
+            scaleOutCooldownS: Number(tt.ScaleOutCooldown ?? 300),
+          },
+        }
+      : {}),
     ...(step && alarm
       ? {
           stepScaling: {
@@ -56,7 +65,9 @@ const scaleInToZeroOf = ({ ofType, ev }: TemplateView, policies: [string, Templa
     .map(([, a]) => a.Properties ?? {})
     .find((a) => JSON.stringify(a.AlarmActions ?? []).includes(`"${entry[0]}"`));
   if (!alarm) return {};
-  const p = ev<{ StepScalingPolicyConfiguration: { Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] } }>(entry[1].Properties);
+  const p = ev<{ StepScalingPolicyConfiguration: { Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] } }>(
+    entry[1].Properties,
+  );
   const a = ev<{ Period: number; EvaluationPeriods: number; DatapointsToAlarm?: number; Threshold: number }>(alarm);
   return {
     scaleInToZero: {

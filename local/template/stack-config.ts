@@ -10,7 +10,15 @@ import { DEFAULTS, SERVICE, stackNameFor } from '../defaults';
 import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async';
 import { stackResolver } from './cfn-intrinsics';
 import { endpointOf } from './endpoint';
-import { bucketNotificationsOf, schedulesOf, subscriptionsOf, topicsOf, type BucketNotification, type Schedule, type Subscription } from './events';
+import {
+  bucketNotificationsOf,
+  schedulesOf,
+  subscriptionsOf,
+  topicsOf,
+  type BucketNotification,
+  type Schedule,
+  type Subscription,
+} from './events';
 import { functionsOf, type LocalFunction } from './functions';
 import { scalingOf } from './scaling';
 import { tableOf, type LocalTable } from './table';

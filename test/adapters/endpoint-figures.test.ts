@@ -17,10 +17,11 @@ describe('a deployed endpoint read from CloudWatch and Application Auto Scaling'
     autoScaling.restore();
   });
   const figures = () =>
-    new CloudWatchEndpointFigures(new CloudWatchClient({ region: 'us-east-1' }), new ApplicationAutoScalingClient({ region: 'us-east-1' }), 'research-summarizer-dev').figures(
-      new Date('2026-12-01T10:00:00Z'),
-      new Date('2026-12-01T10:05:00Z'),
-    );
+    new CloudWatchEndpointFigures(
+      new CloudWatchClient({ region: 'us-east-1' }),
+      new ApplicationAutoScalingClient({ region: 'us-east-1' }),
+      'research-summarizer-dev',
+    ).figures(new Date('2026-12-01T10:00:00Z'), new Date('2026-12-01T10:05:00Z'));
 
   it('counts instances from the CPUUtilization sample count, newest first, and reads backlog, latency and the desired count', async () => {
     cloudWatch.on(GetMetricDataCommand).resolves({
@@ -32,13 +33,30 @@ describe('a deployed endpoint read from CloudWatch and Application Auto Scaling'
     });
     autoScaling.on(DescribeScalingActivitiesCommand).resolves({
       ScalingActivities: [
-        { ActivityId: 'a', ServiceNamespace: 'sagemaker', ResourceId: 'r', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', Description: 'Setting desired instance count to 4.', Cause: 'c', StartTime: new Date(), StatusCode: 'Successful' },
+        {
+          ActivityId: 'a',
+          ServiceNamespace: 'sagemaker',
+          ResourceId: 'r',
+          ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+          Description: 'Setting desired instance count to 4.',
+          Cause: 'c',
+          StartTime: new Date(),
+          StatusCode: 'Successful',
+        },
       ],
     });
 
-    await expect(figures()).resolves.toEqual({ inService: 3, desired: 4, backlog: 42, instanceSeconds: 14 * 60, modelSecondsPerRequest: 1.5 });
+    await expect(figures()).resolves.toEqual({
+      inService: 3,
+      desired: 4,
+      backlog: 42,
+      instanceSeconds: 14 * 60,
+      modelSecondsPerRequest: 1.5,
+    });
     const query = cloudWatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input;
-    expect(query?.MetricDataQueries?.map((q) => [q.MetricStat?.Metric?.Namespace, q.MetricStat?.Metric?.MetricName, q.MetricStat?.Stat])).toEqual([
+    expect(
+      query?.MetricDataQueries?.map((q) => [q.MetricStat?.Metric?.Namespace, q.MetricStat?.Metric?.MetricName, q.MetricStat?.Stat]),
+    ).toEqual([
       ['/aws/sagemaker/Endpoints', 'CPUUtilization', 'SampleCount'],
       ['AWS/SageMaker', 'ApproximateBacklogSize', 'Maximum'],
       ['AWS/SageMaker', 'ModelLatency', 'Average'],

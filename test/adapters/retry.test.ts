@@ -8,7 +8,15 @@ import { makeOnNotification } from '../../functions/record-result/on-notificatio
 import { startEmulators, type Emulators } from '../support/emulators';
 import { failureFor, snsEvent, successFor } from '../support/events';
 import { fixedClock, RecordingInferenceQueue, silentLogger } from '../support/fakes';
-import { recordDepsOn, submitArticle, testPolicy, testSettings, testSummariesPrefix, uploadHandlerOn, writeOutput } from '../support/upload-handler';
+import {
+  recordDepsOn,
+  submitArticle,
+  testPolicy,
+  testSettings,
+  testSummariesPrefix,
+  uploadHandlerOn,
+  writeOutput,
+} from '../support/upload-handler';
 
 const ARTICLE = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring.';
 const SUMMARY = 'Floods arrive earlier each spring.';
@@ -40,7 +48,11 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
       settings: { ...testSettings, summariesPrefix: testSummariesPrefix },
       policy: testPolicy,
     };
-    onNotification = makeOnNotification({ ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)), ledger, logger: silentLogger() });
+    onNotification = makeOnNotification({
+      ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)),
+      ledger,
+      logger: silentLogger(),
+    });
   });
 
   /** Uploads, submits and fails an article in the endpoint; returns its FAILED row. */
@@ -63,7 +75,12 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
     // Assess: a new inference under its own request key; the old attempt is history.
     expect(result).toMatchObject({ outcome: 'queued', attempt: 2 });
     const queued = (await ledger.get(failed.articleId))!;
-    expect(queued).toMatchObject({ state: 'QUEUED', attempt: 2, receivedAt: '2026-11-26T11:00:00.000Z', submittedAt: '2026-11-26T11:00:00.000Z' });
+    expect(queued).toMatchObject({
+      state: 'QUEUED',
+      attempt: 2,
+      receivedAt: '2026-11-26T11:00:00.000Z',
+      submittedAt: '2026-11-26T11:00:00.000Z',
+    });
     expect(queued.inferenceId).not.toBe(failed.inferenceId);
     expect(queued.reason).toBeUndefined();
     expect(queued.history).toEqual([
@@ -78,9 +95,14 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
         retriedAt: '2026-11-26T11:00:00.000Z',
       },
     ]);
-    expect(parseRequestLocation(queued.requestLocation as string)).toEqual({ articleId: failed.articleId, inferenceId: queued.inferenceId });
+    expect(parseRequestLocation(queued.requestLocation as string)).toEqual({
+      articleId: failed.articleId,
+      inferenceId: queued.inferenceId,
+    });
     expect(queue.requests.map((r) => r.inferenceId)).toEqual([queued.inferenceId]);
-    const request = await emu.s3.send(new GetObjectCommand({ Bucket: emu.bucket, Key: (queued.requestLocation as string).replace(`s3://${emu.bucket}/`, '') }));
+    const request = await emu.s3.send(
+      new GetObjectCommand({ Bucket: emu.bucket, Key: (queued.requestLocation as string).replace(`s3://${emu.bucket}/`, '') }),
+    );
     expect(JSON.parse(await request.Body!.transformToString())).toMatchObject({ inputs: ARTICLE });
 
     // A late duplicate of the old failure changes nothing; the new attempt's success completes the row.
@@ -88,7 +110,12 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
     expect((await ledger.get(failed.articleId))?.state).toBe('QUEUED');
     await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
     await onNotification(snsEvent(successFor(queued)));
-    expect(await ledger.get(failed.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY, attempt: 2, history: [expect.objectContaining({ state: 'FAILED' })] });
+    expect(await ledger.get(failed.articleId)).toMatchObject({
+      state: 'COMPLETED',
+      summary: SUMMARY,
+      attempt: 2,
+      history: [expect.objectContaining({ state: 'FAILED' })],
+    });
   });
 
   it('retries each listed row once: a row retried meanwhile is skipped, completed rows are never listed', async () => {

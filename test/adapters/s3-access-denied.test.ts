@@ -23,7 +23,7 @@ describe('S3 reads when S3 answers 403 AccessDenied', () => {
     s3.on(GetObjectCommand).rejects(accessDenied());
 
     await expect(new S3OutputReader(new S3Client({})).read('s3://articles/outputs/a.out', 100)).rejects.toThrow(
-      'S3 denied reading s3://articles/outputs/a.out (AccessDenied). Without s3:ListBucket on the bucket for this prefix S3 answers a missing object with 403; check the function role\'s ListBucket statement and s3:prefix condition',
+      "S3 denied reading s3://articles/outputs/a.out (AccessDenied). Without s3:ListBucket on the bucket for this prefix S3 answers a missing object with 403; check the function role's ListBucket statement and s3:prefix condition",
     );
   });
 

@@ -117,7 +117,10 @@ describe('bench:burst, small', () => {
     expect(ours.figures.scaleOutFromZeroS).toBeGreaterThan(0);
     expect(trackingOnly.figures.scaleOutFromZeroS).toBeGreaterThan(0);
     expect(ours.figures.scalingActivities[0]).toMatchObject({ from: 0, to: 1, policyName: 'research-summarizer-dev-scale-out-from-zero' });
-    expect(trackingOnly.figures.scalingActivities[0]).toMatchObject({ from: 0, policyName: 'research-summarizer-dev-backlog-per-instance' });
+    expect(trackingOnly.figures.scalingActivities[0]).toMatchObject({
+      from: 0,
+      policyName: 'research-summarizer-dev-backlog-per-instance',
+    });
 
     const svg = burstChart([{ label: 'ours', samples: ours.samples, startReal: ours.samples[0]?.real ?? 0, color: '#000' }], 'burst <200>');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -211,12 +211,18 @@ describe('eval samples', () => {
 
 describe('long research datasets', () => {
   /** Generated, lower-cased, one sentence a line: the layout of the research samples (never their text). */
-  const research = Array.from({ length: 400 }, (_, i) => `in trial ${i} the treated group had lower serum levels than the control group .`).join('\n');
+  const research = Array.from(
+    { length: 400 },
+    (_, i) => `in trial ${i} the treated group had lower serum levels than the control group .`,
+  ).join('\n');
   const longSample: EvalSample = {
     id: 'trial',
     article: research,
     reference: 'the treated group had lower serum levels .\ncontrols did not change .',
-    systemOutputs: { bigbird_pegasus: '<s> the treated group had lower levels . <n> controls did not . </s>', longt5: 'treated groups improved .' },
+    systemOutputs: {
+      bigbird_pegasus: '<s> the treated group had lower levels . <n> controls did not . </s>',
+      longt5: 'treated groups improved .',
+    },
   };
 
   it('lists every *-sample.jsonl of the folder as a dataset, and reads published outputs', () => {
@@ -394,8 +400,10 @@ describe('runQuality', () => {
     });
 
     // Assess
-    const expectedFirst = (percent(scoreRouge(lead(bridge.article, 1), bridge.reference).rouge1) +
-      percent(scoreRouge(lead(library.article, 1), library.reference).rouge1)) / 2;
+    const expectedFirst =
+      (percent(scoreRouge(lead(bridge.article, 1), bridge.reference).rouge1) +
+        percent(scoreRouge(lead(library.article, 1), library.reference).rouge1)) /
+      2;
     expect(report.scores.cnndm?.first?.rouge1).toBeCloseTo(expectedFirst, 1);
     expect(report.scores.cnndm?.first?.articlesPerSecond).toBe(100);
     expect(report.scores.cnndm?.flaky?.rouge1).toBeCloseTo(percent(scoreRouge(lead(bridge.article, 2), bridge.reference).rouge1) / 2, 1);

@@ -19,7 +19,12 @@ describe('commands with --aws, when AWS says no', () => {
 
   it('says to deploy the stack when it does not exist', async () => {
     cfn.on(DescribeStacksCommand).rejects(
-      new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id research-summarizer-qa does not exist' }),
+      new CloudFormationServiceException({
+        name: 'ValidationError',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Stack with id research-summarizer-qa does not exist',
+      }),
     );
 
     await expect(aws()).rejects.toThrow(
@@ -37,18 +42,31 @@ describe('commands with --aws, when AWS says no', () => {
   it('names the submit function when the stack has outputs but the function is gone', async () => {
     const outputs = { BucketName: 'b', InputPrefix: 'input/', LedgerTableName: 't' };
     cfn.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'research-summarizer-qa', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }],
+      Stacks: [
+        {
+          StackName: 'research-summarizer-qa',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
     });
-    lambda.on(GetFunctionConfigurationCommand).rejects(new ResourceNotFoundException({ $metadata: {}, message: 'Function not found: research-summarizer-qa-submitArticle' }));
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .rejects(new ResourceNotFoundException({ $metadata: {}, message: 'Function not found: research-summarizer-qa-submitArticle' }));
 
     const target = await aws();
 
     expect(target).toMatchObject({ bucket: 'b', inputPrefix: 'input/', table: 't', description: 'AWS stack research-summarizer-qa' });
-    await expect(target.submitConfig()).rejects.toThrow('function research-summarizer-qa-submitArticle not found: deploy stack research-summarizer-qa first');
+    await expect(target.submitConfig()).rejects.toThrow(
+      'function research-summarizer-qa-submitArticle not found: deploy stack research-summarizer-qa first',
+    );
   });
 
   it('names a missing output instead of failing later', async () => {
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'research-summarizer-qa', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'research-summarizer-qa', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }],
+    });
 
     await expect(aws()).rejects.toThrow('stack research-summarizer-qa has no output BucketName: is it deployed with this version?');
   });

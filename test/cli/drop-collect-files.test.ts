@@ -16,7 +16,17 @@ describe('npm run drop: which files of a folder are articles', () => {
     const articles = join(dir, 'articles');
     mkdirSync(join(articles, 'more'), { recursive: true });
     mkdirSync(join(articles, '.git'), { recursive: true });
-    for (const file of ['a.txt', 'README.md', 'readme.txt', 'README', '.DS_Store', 'readmes-of-the-world.txt', 'more/b.md', 'more/ReadMe.MD', '.git/config']) {
+    for (const file of [
+      'a.txt',
+      'README.md',
+      'readme.txt',
+      'README',
+      '.DS_Store',
+      'readmes-of-the-world.txt',
+      'more/b.md',
+      'more/ReadMe.MD',
+      '.git/config',
+    ]) {
       writeFileSync(join(articles, file), 'Text.');
     }
 

@@ -22,7 +22,9 @@ describe('npm run retry on the local cloud', () => {
       expect(results).toEqual([expect.objectContaining({ key: 'input/retry-me.txt', outcome: 'queued', attempt: 2 })]);
       const row = (await terminalRows(healthy, ['input/retry-me.txt'])).get('input/retry-me.txt');
       expect(row).toMatchObject({ state: 'COMPLETED', attempt: 2 });
-      expect(row?.history).toEqual([expect.objectContaining({ attempt: 1, state: 'FAILED', inferenceId: failed?.inferenceId, reason: failed?.reason })]);
+      expect(row?.history).toEqual([
+        expect.objectContaining({ attempt: 1, state: 'FAILED', inferenceId: failed?.inferenceId, reason: failed?.reason }),
+      ]);
     } finally {
       await healthy.dispose();
     }

@@ -23,19 +23,32 @@ describe('npm run status against the ledger (dynalite)', () => {
   beforeAll(async () => {
     emu = await startEmulators();
     // A client of its own, so every operation status sends is counted.
-    client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: emu.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
-    client.middlewareStack.add((next, context) => (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    }, { step: 'initialize' });
+    client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: emu.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+    );
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     const rows: Partial<LedgerRow>[] = [
-      ...Array.from({ length: 6 }, (_, i) => ({ key: `input/physics/a${i}.txt`, batch: 'physics', state: 'COMPLETED' as const, completedAt: at(1), costUsd: 0.001 })),
+      ...Array.from({ length: 6 }, (_, i) => ({
+        key: `input/physics/a${i}.txt`,
+        batch: 'physics',
+        state: 'COMPLETED' as const,
+        completedAt: at(1),
+        costUsd: 0.001,
+      })),
       ...Array.from({ length: 4 }, (_, i) => ({ key: `input/physics/deep/b${i}.txt`, batch: 'physics', state: 'QUEUED' as const })),
       { key: 'input/chemistry/c.txt', batch: 'chemistry', state: 'FAILED' as const, completedAt: at(2), costUsd: 0.002 },
       { key: 'input/top.txt', batch: '/', state: 'QUEUED' as const },
     ];
     for (const [i, row] of rows.entries()) {
-      await emu.dynamo.send(new PutCommand({ TableName: emu.table, Item: { articleId: `a${i}`, receivedAt: at(10 - i / 100), day: '2026-12-01', ...row } }));
+      await emu.dynamo.send(
+        new PutCommand({ TableName: emu.table, Item: { articleId: `a${i}`, receivedAt: at(10 - i / 100), day: '2026-12-01', ...row } }),
+      );
     }
   });
   afterAll(async () => emu.stop());
@@ -74,7 +87,16 @@ describe('npm run status against the ledger (dynalite)', () => {
   it('prints exactly the documented JSON keys', async () => {
     const json = JSON.parse(statusJson(await readStatus(target(), source, 'chemistry', NOW))) as Record<string, unknown>;
 
-    expect(Object.keys(json)).toEqual(['prefix', 'total', 'byState', 'completedPerMinute', 'etaSeconds', 'instances', 'backlog', 'costUsd']);
+    expect(Object.keys(json)).toEqual([
+      'prefix',
+      'total',
+      'byState',
+      'completedPerMinute',
+      'etaSeconds',
+      'instances',
+      'backlog',
+      'costUsd',
+    ]);
     expect(json).toMatchObject({ total: 1, etaSeconds: 0, byState: { FAILED: 1 } });
   });
 
@@ -88,7 +110,11 @@ describe('npm run status against the ledger (dynalite)', () => {
     let n = 0;
     const base = await readStatus(target(), source, 'chemistry', NOW);
 
-    const last = await watchStatus(async () => ({ ...base, ...readings[n++] }), (text) => screens.push(text), 1);
+    const last = await watchStatus(
+      async () => ({ ...base, ...readings[n++] }),
+      (text) => screens.push(text),
+      1,
+    );
 
     expect(screens).toHaveLength(3);
     expect(screens.every((s) => s.startsWith('\x1b[2J\x1b[H'))).toBe(true);
@@ -99,11 +125,20 @@ describe('npm run status against the ledger (dynalite)', () => {
 describe("the local cloud's endpoint figures", () => {
   it('count InService instances per simulated minute since the batch began, mapped with the time scale', () => {
     // The batch began 30 real seconds ago: 300 simulated seconds at 10×, five minutes.
-    const minute = (i: number, inService: number) => ({ timestamp: new Date(Date.parse('2026-12-01T12:00:00.000Z') + i * 60_000).toISOString(), InstanceCount: inService, ModelLatencyMs: inService ? 100 : null });
+    const minute = (i: number, inService: number) => ({
+      timestamp: new Date(Date.parse('2026-12-01T12:00:00.000Z') + i * 60_000).toISOString(),
+      InstanceCount: inService,
+      ModelLatencyMs: inService ? 100 : null,
+    });
     const data = {
       generatedAt: NOW.toISOString(),
       timeScale: 10,
-      status: { time: '2026-12-01T12:10:00.000Z', instances: { inService: 3, pending: 0, terminating: 0 }, desiredInstanceCount: 4, backlog: 7 },
+      status: {
+        time: '2026-12-01T12:10:00.000Z',
+        instances: { inService: 3, pending: 0, terminating: 0 },
+        desiredInstanceCount: 4,
+        backlog: 7,
+      },
       metrics: [minute(0, 5), minute(1, 5), minute(5, 1), minute(6, 2), minute(7, 3), minute(8, 3), minute(9, 3)],
     } as unknown as DashboardData;
 

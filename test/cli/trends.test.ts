@@ -12,7 +12,13 @@ describe('npm run trends: options', () => {
     expect(parseTrendsQuery({}, '2026-11-20')).toEqual({ from: '2026-11-14', to: '2026-11-20', by: 'day', top: 10 });
     expect(parseTrendsQuery({ by: 'week' }, '2026-11-20')).toMatchObject({ from: '2026-10-26', to: '2026-11-20' });
     expect(parseTrendsQuery({ by: 'month', to: '2026-11-05' }, '2026-11-20')).toMatchObject({ from: '2026-09-01', to: '2026-11-05' });
-    expect(parseTrendsQuery({ from: '2026-11-01', top: '3', prefix: 'archive/' }, '2026-11-20')).toEqual({ from: '2026-11-01', to: '2026-11-20', by: 'day', top: 3, prefix: 'archive/' });
+    expect(parseTrendsQuery({ from: '2026-11-01', top: '3', prefix: 'archive/' }, '2026-11-20')).toEqual({
+      from: '2026-11-01',
+      to: '2026-11-20',
+      by: 'day',
+      top: 3,
+      prefix: 'archive/',
+    });
   });
 
   it.each([
@@ -35,7 +41,16 @@ describe('npm run trends: options', () => {
 describe('npm run trends: output', () => {
   const periods: PeriodTrend[] = [
     { start: '2026-11-04', end: '2026-11-04', articles: 0, top: [], rising: [] },
-    { start: '2026-11-05', end: '2026-11-05', articles: 6, top: [{ phrase: 'heat pump', count: 4 }, { phrase: 'say "hi", \u001b[31m', count: 1 }], rising: [{ phrase: 'heat pump', score: 2.51, count: 4 }] },
+    {
+      start: '2026-11-05',
+      end: '2026-11-05',
+      articles: 6,
+      top: [
+        { phrase: 'heat pump', count: 4 },
+        { phrase: 'say "hi", \u001b[31m', count: 1 },
+      ],
+      rising: [{ phrase: 'heat pump', score: 2.51, count: 4 }],
+    },
   ];
 
   it('writes one CSV row per period and phrase, quoting phrases', () => {
@@ -50,7 +65,9 @@ describe('npm run trends: output', () => {
   it('prints a table with top and rising side by side, control characters made visible', () => {
     const text = formatTrends(periods);
     expect(text).toContain('2026-11-04  0 article(s)');
-    expect(text).toMatch(/2026-11-05 {2}6 article\(s\)\n {2}top phrases \(articles\) +rising \(z-score, articles\)\n {2}heat pump \(4\) +heat pump \(2\.51, 4\)/);
+    expect(text).toMatch(
+      /2026-11-05 {2}6 article\(s\)\n {2}top phrases \(articles\) +rising \(z-score, articles\)\n {2}heat pump \(4\) +heat pump \(2\.51, 4\)/,
+    );
     expect(text).not.toContain('\u001b');
   });
 });

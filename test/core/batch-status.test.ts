@@ -1,9 +1,29 @@
-import { batchStatus, etaSeconds, formatStatus, progressBar, type EndpointFigures, type ProgressRow, type StatusSettings } from '../../core/batch-status';
+import {
+  batchStatus,
+  etaSeconds,
+  formatStatus,
+  progressBar,
+  type EndpointFigures,
+  type ProgressRow,
+  type StatusSettings,
+} from '../../core/batch-status';
 
 const NOW = Date.parse('2026-12-01T10:00:00.000Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000).toISOString();
-const settings: StatusSettings = { concurrency: 2, instancePricePerHour: 0.23, provisioningSeconds: 120, alarmSeconds: 60, defaultModelSecondsPerRequest: 2 };
-const endpoint = (fields: Partial<EndpointFigures> = {}): EndpointFigures => ({ inService: 0, desired: 0, backlog: 0, instanceSeconds: 0, ...fields });
+const settings: StatusSettings = {
+  concurrency: 2,
+  instancePricePerHour: 0.23,
+  provisioningSeconds: 120,
+  alarmSeconds: 60,
+  defaultModelSecondsPerRequest: 2,
+};
+const endpoint = (fields: Partial<EndpointFigures> = {}): EndpointFigures => ({
+  inService: 0,
+  desired: 0,
+  backlog: 0,
+  instanceSeconds: 0,
+  ...fields,
+});
 const row = (state: ProgressRow['state'], completedMinutesAgo?: number, costUsd?: number): ProgressRow => ({
   key: 'input/b/x.txt',
   state,
@@ -35,7 +55,16 @@ describe("a batch's status", () => {
       backlog: 20,
       costUsd: { articles: 0.0003, instances: 0.23 },
     });
-    expect(Object.keys(status)).toEqual(['prefix', 'total', 'byState', 'completedPerMinute', 'etaSeconds', 'instances', 'backlog', 'costUsd']);
+    expect(Object.keys(status)).toEqual([
+      'prefix',
+      'total',
+      'byState',
+      'completedPerMinute',
+      'etaSeconds',
+      'instances',
+      'backlog',
+      'costUsd',
+    ]);
   });
 
   it('gives an ETA of 0 when nothing is left, and a positive one while scaling from zero, counting the alarm and provisioning', () => {
@@ -49,14 +78,23 @@ describe("a batch's status", () => {
 
   it('measures a batch younger than the window over its own age, and trusts capacity over pace while scaling out', () => {
     // Received 30 s ago, 20 finished since: 40 a minute, not 4.
-    const young = [...Array.from({ length: 20 }, () => ({ ...row('COMPLETED', 0.1), receivedAt: minutesAgo(0.5) })), { ...row('QUEUED'), receivedAt: minutesAgo(0.5) }];
+    const young = [
+      ...Array.from({ length: 20 }, () => ({ ...row('COMPLETED', 0.1), receivedAt: minutesAgo(0.5) })),
+      { ...row('QUEUED'), receivedAt: minutesAgo(0.5) },
+    ];
     expect(batchStatus('input/y/', young, endpoint({ inService: 1, desired: 1 }), settings, NOW).completedPerMinute).toBe(40);
     // 1 of 5 instances in service: provisioning, then 600 requests × 0.1 s over 10 slots, not 600 at the pace of one instance.
     expect(etaSeconds(600, 40, endpoint({ inService: 1, desired: 5, modelSecondsPerRequest: 0.1 }), settings)).toBe(120 + 6);
   });
 
   it('draws a progress bar of finished rows, and prints the cost beside the instances cost', () => {
-    const status = batchStatus('input/', [row('COMPLETED', 1, 0.5), row('QUEUED'), row('QUEUED'), row('FAILED', 1)], endpoint({ instanceSeconds: 7200 }), settings, NOW);
+    const status = batchStatus(
+      'input/',
+      [row('COMPLETED', 1, 0.5), row('QUEUED'), row('QUEUED'), row('FAILED', 1)],
+      endpoint({ instanceSeconds: 7200 }),
+      settings,
+      NOW,
+    );
 
     expect(progressBar(status, 10)).toBe('[#####.....] 50%');
     expect(formatStatus(status)).toContain('cost so far: $0.4600 of instance time');

@@ -14,6 +14,10 @@ describe('batches', () => {
     expect(selectPrefix('input', 'input/')).toEqual({ kind: 'all' });
     expect(selectPrefix('batch-2026-11', 'input/')).toEqual({ kind: 'batch', batch: 'batch-2026-11' });
     expect(selectPrefix('input/batch-2026-11/', 'input/')).toEqual({ kind: 'batch', batch: 'batch-2026-11' });
-    expect(selectPrefix('input/batch-2026-11/physics/', 'input/')).toEqual({ kind: 'batch', batch: 'batch-2026-11', keyPrefix: 'input/batch-2026-11/physics/' });
+    expect(selectPrefix('input/batch-2026-11/physics/', 'input/')).toEqual({
+      kind: 'batch',
+      batch: 'batch-2026-11',
+      keyPrefix: 'input/batch-2026-11/physics/',
+    });
   });
 });

@@ -20,7 +20,9 @@ describe('what an article costs', () => {
 
     expect(stepsEndpointMs(steps)).toBe(3000);
     expect(costField(undefined, 3000, 4)).toEqual({});
-    expect(costField({ concurrency: 1, instancePricePerHour: 3.6 }, 3000, 4)).toEqual({ costUsd: Math.round((0.003 + requestChargesUsd(4)) * 1e9) / 1e9 });
+    expect(costField({ concurrency: 1, instancePricePerHour: 3.6 }, 3000, 4)).toEqual({
+      costUsd: Math.round((0.003 + requestChargesUsd(4)) * 1e9) / 1e9,
+    });
   });
 
   it("prices a batch's instance-seconds, idle and provisioning included", () => {

@@ -1,6 +1,16 @@
 import { loadRecordConfig, loadSubmitConfig } from '../../adapters/config';
 import { ConfigError } from '../../core/errors';
-import { articleIdFor, inferenceIdFor, parseRequestLocation, parseStepInferenceId, partStep, reduceStep, requestKeyFor, s3Url, stepInferenceIdFor } from '../../core/ids';
+import {
+  articleIdFor,
+  inferenceIdFor,
+  parseRequestLocation,
+  parseStepInferenceId,
+  partStep,
+  reduceStep,
+  requestKeyFor,
+  s3Url,
+  stepInferenceIdFor,
+} from '../../core/ids';
 import { normalizeSequencer } from '../../core/ledger';
 
 describe('ids', () => {
@@ -103,6 +113,9 @@ describe('configuration', () => {
     expect(() => loadRecordConfig({})).toThrow('invalid configuration: LEDGER_TABLE is not set');
     expect(() => loadRecordConfig({ ...recordEnv, INSTANCE_PRICE_PER_HOUR: undefined })).toThrow('INSTANCE_PRICE_PER_HOUR is not set');
     expect(() => loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '10' })).toThrow('MAX_INPUT_TOKENS="10": Too small');
-    expect(loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '4096', LONG_SUMMARY_WORDS: '150' })).toMatchObject({ maxInputTokens: 4096, longSummaryWords: 150 });
+    expect(loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '4096', LONG_SUMMARY_WORDS: '150' })).toMatchObject({
+      maxInputTokens: 4096,
+      longSummaryWords: 150,
+    });
   });
 });

@@ -93,7 +93,11 @@ describe('choosing phrases from counts', () => {
   });
 
   it('prefers phrases seen more than once when an article has enough of them', () => {
-    expect(choosePhrases([entry('vaccine', 5), entry('school', 3), entry('nurse', 2), entry('fever', 1)], 10)).toEqual(['vaccine', 'school', 'nurse']);
+    expect(choosePhrases([entry('vaccine', 5), entry('school', 3), entry('nurse', 2), entry('fever', 1)], 10)).toEqual([
+      'vaccine',
+      'school',
+      'nurse',
+    ]);
   });
 
   it('counts a bounded number of distinct phrases', () => {
@@ -116,7 +120,9 @@ describe('reading a long text in pieces', () => {
 
 describe('the title of an article', () => {
   it('is the first line when it reads like a heading', () => {
-    expect(titleOf('\n  Cover crops lock more carbon into farm soils\n\nFarmers who ...')).toBe('Cover crops lock more carbon into farm soils');
+    expect(titleOf('\n  Cover crops lock more carbon into farm soils\n\nFarmers who ...')).toBe(
+      'Cover crops lock more carbon into farm soils',
+    );
     expect(titleOf('# Soil carbon\nbody')).toBe('Soil carbon');
   });
 

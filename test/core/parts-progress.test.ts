@@ -18,13 +18,26 @@ describe('a long article’s progress, for people', () => {
       '7/7 parts, reducing: level 1, 0/2',
     );
     expect(partsProgress({ ...base, state: 'FAILED', parts: 7, partsDone: 6, level: 0 })).toBe('6/7 parts');
-    expect(partsProgress({ ...base, state: 'COMPLETED', parts: 7, partsDone: 7, level: 2, levelSize: 1, requestCount: 10 })).toBe('7 parts, 10 requests');
+    expect(partsProgress({ ...base, state: 'COMPLETED', parts: 7, partsDone: 7, level: 2, levelSize: 1, requestCount: 10 })).toBe(
+      '7 parts, 10 requests',
+    );
   });
 
   it('is shown by npm run results beside the key, with where the part summaries are', () => {
     const rows: LedgerRow[] = [
       { ...base, state: 'QUEUED', parts: 7, partsDone: 3, level: 0, levelSize: 7 },
-      { ...base, key: 'input/long/done.txt', state: 'COMPLETED', parts: 2, partsDone: 2, level: 1, levelSize: 1, requestCount: 3, summary: 'Short.', partSummariesLocation: 's3://b/summaries/x.json' },
+      {
+        ...base,
+        key: 'input/long/done.txt',
+        state: 'COMPLETED',
+        parts: 2,
+        partsDone: 2,
+        level: 1,
+        levelSize: 1,
+        requestCount: 3,
+        summary: 'Short.',
+        partSummariesLocation: 's3://b/summaries/x.json',
+      },
       { ...base, key: 'input/short.txt', state: 'COMPLETED', requestCount: 1, summary: 'One.' },
     ];
 

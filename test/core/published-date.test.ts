@@ -8,7 +8,10 @@ describe('the published date of an upload', () => {
   });
 
   it('takes a date-time with an offset as written for the day and in UTC for publishedAt', () => {
-    expect(publishedDate('2026-11-04T23:30:00-05:00', uploadedAt)).toEqual({ publishedAt: '2026-11-05T04:30:00.000Z', publishedDay: '2026-11-04' });
+    expect(publishedDate('2026-11-04T23:30:00-05:00', uploadedAt)).toEqual({
+      publishedAt: '2026-11-05T04:30:00.000Z',
+      publishedDay: '2026-11-04',
+    });
     expect(publishedDate('2026-11-04T08:00Z', uploadedAt)).toEqual({ publishedAt: '2026-11-04T08:00:00.000Z', publishedDay: '2026-11-04' });
   });
 

@@ -25,7 +25,12 @@ describe('planReduce', () => {
 
     // Assess
     expect(step.final).toBe(false);
-    expect(step.groups.map((g) => [g.first, g.last])).toEqual([[0, 2], [3, 5], [6, 8], [9, 9]]);
+    expect(step.groups.map((g) => [g.first, g.last])).toEqual([
+      [0, 2],
+      [3, 5],
+      [6, 8],
+      [9, 9],
+    ]);
     for (const group of step.groups) expect(estimateTokens(group.input)).toBeLessThanOrEqual(350);
   });
 
@@ -37,7 +42,11 @@ describe('planReduce', () => {
     const step = planReduce(summaries, 350);
 
     // Assess
-    expect(step.groups.map((g) => [g.first, g.last])).toEqual([[0, 1], [2, 3], [4, 4]]);
+    expect(step.groups.map((g) => [g.first, g.last])).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 4],
+    ]);
   });
 
   it('plans nothing for no summaries', () => {

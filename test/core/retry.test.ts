@@ -28,13 +28,19 @@ describe('reopenedRow: the next attempt of a failed or expired article', () => {
     expect(next.inferenceId).not.toBe(row.inferenceId);
     expect(next.inferenceId).toMatch(/^[0-9a-f]{32}$/);
     expect(next.history).toHaveLength(1);
-    expect(next.history[0]).toMatchObject({ attempt: 1, state: 'EXPIRED', inferenceId: row.inferenceId, retriedAt: '2026-11-27T08:00:00.000Z' });
+    expect(next.history[0]).toMatchObject({
+      attempt: 1,
+      state: 'EXPIRED',
+      inferenceId: row.inferenceId,
+      retriedAt: '2026-11-27T08:00:00.000Z',
+    });
     expect(next.history[0]?.reason).toHaveLength(500);
   });
 
   it('keeps the last MAX_HISTORY attempts only', () => {
     let current = row;
-    for (let i = 0; i < MAX_HISTORY + 5; i++) current = { ...current, ...reopenedRow(current, new Date(Date.UTC(2026, 10, 27, 0, i)), 'r'), state: 'FAILED' };
+    for (let i = 0; i < MAX_HISTORY + 5; i++)
+      current = { ...current, ...reopenedRow(current, new Date(Date.UTC(2026, 10, 27, 0, i)), 'r'), state: 'FAILED' };
 
     expect(current.attempt).toBe(MAX_HISTORY + 6);
     expect(current.history).toHaveLength(MAX_HISTORY);
@@ -42,7 +48,7 @@ describe('reopenedRow: the next attempt of a failed or expired article', () => {
     expect(current.history?.at(-1)?.attempt).toBe(MAX_HISTORY + 5);
   });
 
-  it('gives attempt 1 the upload\'s own inference id', () => {
+  it("gives attempt 1 the upload's own inference id", () => {
     expect(attemptInferenceIdFor('b', 'k', 'r', 1)).toBe(inferenceIdFor('b', 'k', 'r'));
   });
 });

@@ -3,7 +3,7 @@ import { longArticlePolicy } from '../../core/long-article-policy';
 import type { InferenceQueue, SummaryLedger } from '../../core/ports';
 import { sendSteps, StepNotAcceptedError, type StepSenderDeps } from '../../core/send-step';
 
-describe('sendSteps: a long article\'s steps, several at once', () => {
+describe("sendSteps: a long article's steps, several at once", () => {
   const settings = { requestsPrefix: 'requests/', requestTtlSeconds: 3600, invocationTimeoutSeconds: 900 };
   const ids = { articleId: 'a'.repeat(32), inferenceId: 'b'.repeat(32) };
   const steps = Array.from({ length: 20 }, (_, i) => ({ step: `p${i + 1}` as StepId, input: `part ${i + 1}`, resend: false }));

@@ -9,13 +9,28 @@ const day = (publishedDay: string, n: number, extra: (i: number) => string[] = (
     articleId: `${publishedDay}-${i}`,
     publishedDay,
     state: 'COMPLETED',
-    keyphrases: [['carbon', 'ocean', 'soil', 'battery', 'vaccine'][i % 5] as string, ['policy', 'market', 'trial'][i % 3] as string, ...extra(i)],
+    keyphrases: [
+      ['carbon', 'ocean', 'soil', 'battery', 'vaccine'][i % 5] as string,
+      ['policy', 'market', 'trial'][i % 3] as string,
+      ...extra(i),
+    ],
   }));
 
 describe('rising phrases (weighted log-odds, informative Dirichlet prior)', () => {
-  it('ranks a phrase many of the day\'s articles share first, above a one-off rare phrase and steady ones', () => {
+  it("ranks a phrase many of the day's articles share first, above a one-off rare phrase and steady ones", () => {
     const reference = counts({ carbon: 16, ocean: 16, soil: 16, battery: 16, vaccine: 16, policy: 27, market: 27, trial: 26 });
-    const target = counts({ carbon: 4, ocean: 4, soil: 4, battery: 4, vaccine: 4, policy: 7, market: 7, trial: 6, 'heat pump': 8, 'quantum sensor': 1 });
+    const target = counts({
+      carbon: 4,
+      ocean: 4,
+      soil: 4,
+      battery: 4,
+      vaccine: 4,
+      policy: 7,
+      market: 7,
+      trial: 6,
+      'heat pump': 8,
+      'quantum sensor': 1,
+    });
 
     const rising = risingPhrases(target, reference);
 
@@ -60,7 +75,12 @@ describe('trends by period', () => {
     expect(periodOf('2026-11-04', 'week')).toEqual({ start: '2026-11-02', end: '2026-11-08' });
     expect(periodOf('2026-11-08', 'week')).toEqual({ start: '2026-11-02', end: '2026-11-08' });
     expect(periodOf('2024-02-10', 'month')).toEqual({ start: '2024-02-01', end: '2024-02-29' });
-    expect(periodsBetween('2026-12-30', '2027-01-02', 'day').map((p) => p.start)).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
+    expect(periodsBetween('2026-12-30', '2027-01-02', 'day').map((p) => p.start)).toEqual([
+      '2026-12-30',
+      '2026-12-31',
+      '2027-01-01',
+      '2027-01-02',
+    ]);
     expect(periodsBetween('2026-11-20', '2027-01-02', 'month').map((p) => p.start)).toEqual(['2026-11-01', '2026-12-01', '2027-01-01']);
   });
 
@@ -77,10 +97,19 @@ describe('trends by period', () => {
     expect(last?.rising[0]?.score).toBeGreaterThan(1.96);
   });
 
-  it('lists a topic in 3 of a small day\'s 4 articles as rising, and never a phrase of one article', () => {
-    const row = (publishedDay: string, i: number, keyphrases: string[]): TrendRow => ({ articleId: `${publishedDay}-${i}`, publishedDay, state: 'COMPLETED', keyphrases });
-    const before = ['glacial lake', 'port', 'battery', 'carbon', 'blood pressure', 'library'].map((p, i) => row('2026-11-04', i, [p, `other ${i}`]));
-    const day = [0, 1, 2].map((i) => row('2026-11-05', i, ['glacial lake', 'warning system'])).concat(row('2026-11-05', 3, ['battery', 'quantum sensor']));
+  it("lists a topic in 3 of a small day's 4 articles as rising, and never a phrase of one article", () => {
+    const row = (publishedDay: string, i: number, keyphrases: string[]): TrendRow => ({
+      articleId: `${publishedDay}-${i}`,
+      publishedDay,
+      state: 'COMPLETED',
+      keyphrases,
+    });
+    const before = ['glacial lake', 'port', 'battery', 'carbon', 'blood pressure', 'library'].map((p, i) =>
+      row('2026-11-04', i, [p, `other ${i}`]),
+    );
+    const day = [0, 1, 2]
+      .map((i) => row('2026-11-05', i, ['glacial lake', 'warning system']))
+      .concat(row('2026-11-05', 3, ['battery', 'quantum sensor']));
     const days = new Map([
       ['2026-11-04', countsOfDay(before)],
       ['2026-11-05', countsOfDay(day)],

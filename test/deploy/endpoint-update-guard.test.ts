@@ -1,10 +1,21 @@
-import { CloudFormationClient, CloudFormationServiceException, DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeStackResourcesCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 type Hook = () => Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const EndpointUpdateGuard = require('../../deploy/endpoint-update-guard.js') as {
   new (serverless: unknown, options: Record<string, string>): { hooks: Record<string, Hook> };
-  refusalFor(input: { cloudFormation: CloudFormationClient; stackName: string; newTemplate: unknown; stage: string; region: string }): Promise<string | undefined>;
+  refusalFor(input: {
+    cloudFormation: CloudFormationClient;
+    stackName: string;
+    newTemplate: unknown;
+    stage: string;
+    region: string;
+  }): Promise<string | undefined>;
 };
 const { refusalFor } = EndpointUpdateGuard;
 
@@ -12,16 +23,32 @@ const { refusalFor } = EndpointUpdateGuard;
 // Scaling (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-delete.html): an
 // AWS-only answer, so the deployed stack is mocked.
 const withInstanceType = (instanceType: string) => ({
-  Resources: { EndpointConfig: { Type: 'AWS::SageMaker::EndpointConfig', Properties: { ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: instanceType }] } } },
+  Resources: {
+    EndpointConfig: {
+      Type: 'AWS::SageMaker::EndpointConfig',
+      Properties: { ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: instanceType }] },
+    },
+  },
 });
-const scalableTarget = { ResourceType: 'AWS::ApplicationAutoScaling::ScalableTarget', LogicalResourceId: 'EndpointScalableTarget', Timestamp: new Date(), ResourceStatus: 'UPDATE_COMPLETE' as const };
+const scalableTarget = {
+  ResourceType: 'AWS::ApplicationAutoScaling::ScalableTarget',
+  LogicalResourceId: 'EndpointScalableTarget',
+  Timestamp: new Date(),
+  ResourceStatus: 'UPDATE_COMPLETE' as const,
+};
 
 describe('serverless deploy with a new instanceType on an autoscaled endpoint', () => {
   const cfn = mockClient(CloudFormationClient);
   afterEach(() => cfn.reset());
   afterAll(() => cfn.restore());
   const check = (instanceType: string) =>
-    refusalFor({ cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }), stackName: 'research-summarizer-qa', newTemplate: withInstanceType(instanceType), stage: 'qa', region: 'eu-west-1' });
+    refusalFor({
+      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      stackName: 'research-summarizer-qa',
+      newTemplate: withInstanceType(instanceType),
+      stage: 'qa',
+      region: 'eu-west-1',
+    });
 
   it('stops before CloudFormation with the two deploys that do it', async () => {
     cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(withInstanceType('ml.m5.xlarge')) });
@@ -74,14 +101,21 @@ describe('serverless deploy with a new instanceType on an autoscaled endpoint', 
 
   it('lets the first deploy through', async () => {
     cfn.on(GetTemplateCommand).rejects(
-      new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id research-summarizer-qa does not exist' }),
+      new CloudFormationServiceException({
+        name: 'ValidationError',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Stack with id research-summarizer-qa does not exist',
+      }),
     );
 
     await expect(check('ml.m5.xlarge')).resolves.toBeUndefined();
   });
 
   it('passes on any other CloudFormation error', async () => {
-    cfn.on(GetTemplateCommand).rejects(new CloudFormationServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'not allowed' }));
+    cfn
+      .on(GetTemplateCommand)
+      .rejects(new CloudFormationServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'not allowed' }));
 
     await expect(check('ml.m5.xlarge')).rejects.toThrow('not allowed');
   });

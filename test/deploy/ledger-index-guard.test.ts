@@ -6,14 +6,24 @@ type Template = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const LedgerIndexGuard = require('../../deploy/ledger-index-guard.js') as {
   new (serverless: unknown, options: Record<string, string>): { hooks: Record<string, Hook> };
-  refusalFor(input: { cloudFormation: CloudFormationClient; stackName: string; newTemplate: unknown; stage: string; region: string }): Promise<string | undefined>;
+  refusalFor(input: {
+    cloudFormation: CloudFormationClient;
+    stackName: string;
+    newTemplate: unknown;
+    stage: string;
+    region: string;
+  }): Promise<string | undefined>;
 };
 const { refusalFor } = LedgerIndexGuard;
 
 // DynamoDB builds one global secondary index per UpdateTable call
 // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html): an AWS-only
 // answer (dynalite does not enforce it), so the deployed stack is mocked.
-const index = (name: string) => ({ IndexName: name, KeySchema: [{ AttributeName: name, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } });
+const index = (name: string) => ({
+  IndexName: name,
+  KeySchema: [{ AttributeName: name, KeyType: 'HASH' }],
+  Projection: { ProjectionType: 'ALL' },
+});
 const table = (names: string[], batchIndex?: 'on' | 'off'): Template => ({
   ...(batchIndex ? { Conditions: { BatchIndexOn: { 'Fn::Equals': [batchIndex, 'on'] } } } : {}),
   Resources: {
@@ -35,11 +45,24 @@ describe('serverless deploy that changes the ledger table indexes', () => {
   afterAll(() => cfn.restore());
   const check = (deployed: Template | 'none', next: Template) => {
     if (deployed === 'none') {
-      cfn.on(GetTemplateCommand).rejects(new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id research-summarizer-qa does not exist' }));
+      cfn.on(GetTemplateCommand).rejects(
+        new CloudFormationServiceException({
+          name: 'ValidationError',
+          $fault: 'client',
+          $metadata: {},
+          message: 'Stack with id research-summarizer-qa does not exist',
+        }),
+      );
     } else {
       cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(deployed) });
     }
-    return refusalFor({ cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }), stackName: 'research-summarizer-qa', newTemplate: next, stage: 'qa', region: 'eu-west-1' });
+    return refusalFor({
+      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      stackName: 'research-summarizer-qa',
+      newTemplate: next,
+      stage: 'qa',
+      region: 'eu-west-1',
+    });
   };
 
   it('stops an upgrade that adds two indexes at once, with the two deploys that add one each', async () => {
@@ -53,7 +76,9 @@ describe('serverless deploy that changes the ledger table indexes', () => {
 
   it('lets each of those two steps through, and a fresh stack create every index', async () => {
     await expect(check(table(['byState', 'byDay']), table(['byState', 'byDay', 'byPublishedDay'], 'off'))).resolves.toBeUndefined();
-    await expect(check(table(['byState', 'byDay', 'byPublishedDay'], 'off'), table(['byState', 'byDay', 'byPublishedDay'], 'on'))).resolves.toBeUndefined();
+    await expect(
+      check(table(['byState', 'byDay', 'byPublishedDay'], 'off'), table(['byState', 'byDay', 'byPublishedDay'], 'on')),
+    ).resolves.toBeUndefined();
     await expect(check(table(['byState', 'byDay']), table(['byState', 'byDay'], 'on'))).resolves.toBeUndefined();
     await expect(check('none', table(['byState', 'byDay', 'byPublishedDay'], 'on'))).resolves.toBeUndefined();
   });

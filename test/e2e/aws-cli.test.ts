@@ -15,7 +15,7 @@ const run = promisify(execFile);
  */
 const AWS_CLI = awsCliV2();
 
-describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS CLI v2', () => {
+describe("the running local cloud, driven by `npm start`'s CLI and the real AWS CLI v2", () => {
   let stateDir: string;
   let cloud: ChildProcess;
   let endpoints: { edgeUrl: string; bucket: string; inputPrefix: string; table: string; endpointName: string };
@@ -39,13 +39,26 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
     stateDir = mkdtempSync(join(tmpdir(), 'rs-e2e-'));
     cloud = spawn(
       process.execPath,
-      ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60', '--state-dir', stateDir],
+      [
+        '--openssl-legacy-provider',
+        join(projectRoot, 'dist', 'cli', 'main.js'),
+        'start',
+        '--port',
+        '0',
+        '--time-scale',
+        '60',
+        '--state-dir',
+        stateDir,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     cloud.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     cloud.stderr?.on('data', () => undefined);
     endpoints = await eventually(
-      () => (existsSync(join(stateDir, 'endpoints.json')) && output.includes('local cloud is running') ? JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf-8')) : undefined),
+      () =>
+        existsSync(join(stateDir, 'endpoints.json')) && output.includes('local cloud is running')
+          ? JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf-8'))
+          : undefined,
       { timeoutMs: 60_000, what: 'npm start to print its banner' },
     );
   }, 90_000);
@@ -87,10 +100,18 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
     expect(item.summary?.S).toMatch(/library|books|Residents/);
 
     const { stdout } = await aws(
-      'dynamodb', 'query', '--table-name', endpoints.table, '--index-name', 'byState',
-      '--key-condition-expression', '#s = :s',
-      '--expression-attribute-names', '{"#s":"state"}',
-      '--expression-attribute-values', '{":s":{"S":"COMPLETED"}}',
+      'dynamodb',
+      'query',
+      '--table-name',
+      endpoints.table,
+      '--index-name',
+      'byState',
+      '--key-condition-expression',
+      '#s = :s',
+      '--expression-attribute-names',
+      '{"#s":"state"}',
+      '--expression-attribute-values',
+      '{":s":{"S":"COMPLETED"}}',
     );
     expect((JSON.parse(stdout) as { Items: { key: { S: string } }[] }).Items.map((i) => i.key.S)).toContain('input/cli/my article.txt');
   }, 90_000);
@@ -116,11 +137,20 @@ describe('the running local cloud, driven by `npm start`\'s CLI and the real AWS
   }, 120_000);
 
   it('answers `aws sagemaker-runtime invoke-endpoint-async` with a documented ValidationError', async () => {
-    const call = aws('sagemaker-runtime', 'invoke-endpoint-async', '--endpoint-name', 'missing', '--input-location', `s3://${endpoints.bucket}/requests/x.json`);
+    const call = aws(
+      'sagemaker-runtime',
+      'invoke-endpoint-async',
+      '--endpoint-name',
+      'missing',
+      '--input-location',
+      `s3://${endpoints.bucket}/requests/x.json`,
+    );
 
     await expect(call).rejects.toMatchObject({
       code: 254,
-      stderr: expect.stringContaining('An error occurred (ValidationError) when calling the InvokeEndpointAsync operation: Endpoint missing of account 000000000000 not found.'),
+      stderr: expect.stringContaining(
+        'An error occurred (ValidationError) when calling the InvokeEndpointAsync operation: Endpoint missing of account 000000000000 not found.',
+      ),
     });
   });
 

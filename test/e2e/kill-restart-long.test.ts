@@ -31,7 +31,8 @@ describe('kill -9 of the whole local cloud in the middle of long articles', () =
     const first = await endpointsOf(run.stateDir);
     const { s3, dynamo } = localClients(first.edgeUrl, first.region);
     const keys = Array.from({ length: ARTICLES }, (_, i) => `input/kill-long/paper-${i}.txt`);
-    for (const [i, Key] of keys.entries()) await s3.send(new PutObjectCommand({ Bucket: first.bucket, Key, Body: generatedArticle(3000, 100 + i) }));
+    for (const [i, Key] of keys.entries())
+      await s3.send(new PutObjectCommand({ Bucket: first.bucket, Key, Body: generatedArticle(3000, 100 + i) }));
     const before = await eventually(
       async () => {
         const rows = await rowsFor(dynamo, first.table, first.bucket, keys);

@@ -7,13 +7,18 @@ import { allCompleted } from '../support/all-completed';
 import { childCloudPerTest, endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
 import { eventually } from '../support/eventually';
 
-
 const ARTICLES = 2000;
 const body = (i: number) => `Article ${i}. It states a fact. It adds another.`;
 const keysFor = (run: string) => Array.from({ length: ARTICLES }, (_, i) => `input/${run}/article-${String(i).padStart(4, '0')}.txt`);
 
 /** Uploads with a few requests in flight, as `npm run drop` does; fills `acked` with the keys S3 acknowledged. */
-const upload = async (s3: S3Client, bucket: string, keys: string[], stop: () => boolean, acked = new Set<string>()): Promise<Set<string>> => {
+const upload = async (
+  s3: S3Client,
+  bucket: string,
+  keys: string[],
+  stop: () => boolean,
+  acked = new Set<string>(),
+): Promise<Set<string>> => {
   let next = 0;
   const worker = async () => {
     while (next < keys.length && !stop()) {
@@ -28,7 +33,6 @@ const upload = async (s3: S3Client, bucket: string, keys: string[], stop: () => 
   await Promise.all(Array.from({ length: 16 }, worker));
   return acked;
 };
-
 
 describe('kill -9 of the whole local cloud in the middle of a 2,000-article burst', () => {
   const run = childCloudPerTest('rs-kill-');
@@ -76,7 +80,11 @@ describe('kill -9 of the whole local cloud in the middle of a 2,000-article burs
     const uploading = upload(s3, first.bucket, keys, () => killing, acked);
 
     // Act: kill when about half the uploads are in, start again, and upload what was not acknowledged.
-    await eventually(async () => (acked.size >= ARTICLES / 2 ? true : undefined), { timeoutMs: 120_000, everyMs: 20, what: 'half the uploads' });
+    await eventually(async () => (acked.size >= ARTICLES / 2 ? true : undefined), {
+      timeoutMs: 120_000,
+      everyMs: 20,
+      what: 'half the uploads',
+    });
     killing = true;
     await killNow(run.cloud);
     await uploading;

@@ -60,7 +60,10 @@ describe('handlers configured only by environment variables', () => {
     const articleId = articleIdFor(emu.bucket, key);
 
     // Act: upload
-    await submit(s3PutEvent({ bucket: emu.bucket, key, size: 38, eTag: (put.ETag ?? '').replace(/"/g, '') }), lambdaContext('submitArticle'));
+    await submit(
+      s3PutEvent({ bucket: emu.bucket, key, size: 38, eTag: (put.ETag ?? '').replace(/"/g, '') }),
+      lambdaContext('submitArticle'),
+    );
     const queued = await ledger.get(articleId);
     const outputKey = (queued?.outputLocation ?? '').replace(`s3://${emu.bucket}/`, '');
     await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: outputKey, Body: '[{"summary_text":"Two sentences."}]' }));

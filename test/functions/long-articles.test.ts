@@ -52,28 +52,41 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
   const put = async (text: string) => {
     const key = `input/long/article-${++n}.txt`;
     const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: text }));
-    return { event: s3PutEvent({ bucket: emu.bucket, key, size: Buffer.byteLength(text), eTag: (reply.ETag ?? '').replace(/"/g, '') }), articleId: articleIdFor(emu.bucket, key) };
+    return {
+      event: s3PutEvent({ bucket: emu.bucket, key, size: Buffer.byteLength(text), eTag: (reply.ETag ?? '').replace(/"/g, '') }),
+      articleId: articleIdFor(emu.bucket, key),
+    };
   };
   const row = async (articleId: string): Promise<LedgerRow> => (await ledger.get(articleId)) as LedgerRow;
   const read = async (location: string): Promise<string> =>
-    (await emu.s3.send(new GetObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, '') }))).Body!.transformToString();
+    (
+      await emu.s3.send(new GetObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, '') }))
+    ).Body!.transformToString();
 
   /** The endpoint's answer for one step: its output written, then the success notification. */
   const succeed = async (current: LedgerRow, step: string, summary = `summary of ${step}.`) => {
     const record = current.steps?.[step];
     if (!record?.o) throw new Error(`${step} was not sent`);
     await writeOutput(emu, record.o, JSON.stringify([{ summary_text: summary }]));
-    return successFor({ inferenceId: record.id, requestLocation: s3Url(emu.bucket, requestKeyFor('requests/', current.articleId, record.id)), outputLocation: record.o });
+    return successFor({
+      inferenceId: record.id,
+      requestLocation: s3Url(emu.bucket, requestKeyFor('requests/', current.articleId, record.id)),
+      outputLocation: record.o,
+    });
   };
   const fail = (current: LedgerRow, step: string, reason: string) => {
     const record = current.steps?.[step];
     if (!record) throw new Error(`${step} was not sent`);
-    return failureFor({ inferenceId: record.id, requestLocation: s3Url(emu.bucket, requestKeyFor('requests/', current.articleId, record.id)) }, reason);
+    return failureFor(
+      { inferenceId: record.id, requestLocation: s3Url(emu.bucket, requestKeyFor('requests/', current.articleId, record.id)) },
+      reason,
+    );
   };
   const parts = (current: LedgerRow): StepId[] => Array.from({ length: current.parts ?? 0 }, (_, i) => `p${i + 1}` as StepId);
   // Parts are sent several at once (core/send-step.ts), so they reach the endpoint in any order.
   const partNumber = (inferenceId: string): number => Number(/-p(\d+)$/.exec(inferenceId)?.[1]);
-  const inPartOrder = <T extends { inferenceId: string }>(requests: readonly T[]): T[] => [...requests].sort((a, b) => partNumber(a.inferenceId) - partNumber(b.inferenceId));
+  const inPartOrder = <T extends { inferenceId: string }>(requests: readonly T[]): T[] =>
+    [...requests].sort((a, b) => partNumber(a.inferenceId) - partNumber(b.inferenceId));
 
   it('splits an article over the input limit into parts, each its own request within the limit, with deterministic ids', async () => {
     // Prepare
@@ -86,9 +99,20 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     const queued = await row(articleId);
     const count = queued.parts as number;
     expect(count).toBeGreaterThan(4);
-    expect(queued).toMatchObject({ state: 'QUEUED', parts: count, partsDone: 0, level: 0, levelSize: count, levelDone: 0, requestCount: count, submittedAt: '2026-11-26T10:00:00.000Z' });
+    expect(queued).toMatchObject({
+      state: 'QUEUED',
+      parts: count,
+      partsDone: 0,
+      level: 0,
+      levelSize: count,
+      levelDone: 0,
+      requestCount: count,
+      submittedAt: '2026-11-26T10:00:00.000Z',
+    });
     expect(inPartOrder(queue.requests).map((r) => r.inferenceId)).toEqual(parts(queued).map((p) => `${queued.inferenceId}-${p}`));
-    expect(queue.requests.every((r) => r.inferenceId.length <= 64 && parseStepInferenceId(r.inferenceId)?.inferenceId === queued.inferenceId)).toBe(true);
+    expect(
+      queue.requests.every((r) => r.inferenceId.length <= 64 && parseStepInferenceId(r.inferenceId)?.inferenceId === queued.inferenceId),
+    ).toBe(true);
     const inputs: string[] = [];
     for (const request of inPartOrder(queue.requests)) {
       const body = JSON.parse(await read(request.inputLocation)) as { inputs: string; parameters: Record<string, unknown> };
@@ -155,9 +179,16 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     const reduce = queue.requests.at(-1)!;
     expect(reduce.inferenceId).toBe(`${queued.inferenceId}-r1-1`);
     const body = JSON.parse(await read(reduce.inputLocation)) as { inputs: string; parameters: Record<string, number> };
-    expect(body.inputs).toBe(parts(queued).map((p) => `summary of ${p}.`).join('\n\n'));
+    expect(body.inputs).toBe(
+      parts(queued)
+        .map((p) => `summary of ${p}.`)
+        .join('\n\n'),
+    );
     expect(typeof reducing.research).toBe('boolean');
-    expect(body.parameters).toEqual({ truncation: true, ...testPolicy.generation('final', { research: reducing.research as boolean, count: 1 }) });
+    expect(body.parameters).toEqual({
+      truncation: true,
+      ...testPolicy.generation('final', { research: reducing.research as boolean, count: 1 }),
+    });
     const summaries = JSON.parse(await read(reducing.partSummariesLocation as string)) as { parts: { part: number; summary: string }[] };
     expect(reducing.partSummariesLocation).toBe(`s3://${emu.bucket}/${testSummariesPrefix}${articleId}/${queued.inferenceId}.json`);
     expect(summaries.parts.map((p) => p.summary)).toEqual(parts(queued).map((p) => `summary of ${p}.`));
@@ -167,7 +198,14 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     await onNotification(snsEvent(await succeed(reducing, 'r1-1', 'The whole article, summarized.')));
     // Assess
     const completed = await row(articleId);
-    expect(completed).toMatchObject({ state: 'COMPLETED', summary: 'The whole article, summarized.', requestCount: count + 1, parts: count, partsDone: count, completedAt: '2026-11-26T10:05:00.000Z' });
+    expect(completed).toMatchObject({
+      state: 'COMPLETED',
+      summary: 'The whole article, summarized.',
+      requestCount: count + 1,
+      parts: count,
+      partsDone: count,
+      completedAt: '2026-11-26T10:05:00.000Z',
+    });
     // Its cost sums every part and the reduce: each notification says 153 ms in the endpoint.
     expect(Object.values(completed.steps ?? {}).map((step) => step.ms)).toEqual(Array.from({ length: count + 1 }, () => 153));
     expect(completed.costUsd).toBeCloseTo((count + 1) * 0.153 * 0.001 + requestChargesUsd(count + 1), 9);
@@ -202,7 +240,12 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     // Assess: the other delivery sent nothing; the retry sent the reduce, once.
     expect(count).toBe(queued.parts);
     expect(queue.requests.slice(count).map((r) => r.inferenceId)).toEqual([`${queued.inferenceId}-r1-1`]);
-    expect(await row(articleId)).toMatchObject({ state: 'QUEUED', level: 1, levelClaimedBy: 'notification-1', requestCount: (queued.parts as number) + 1 });
+    expect(await row(articleId)).toMatchObject({
+      state: 'QUEUED',
+      level: 1,
+      levelClaimedBy: 'notification-1',
+      requestCount: (queued.parts as number) + 1,
+    });
     await onNotification(last, { awsRequestId: 'notification-1' });
     expect(queue.requests).toHaveLength(count + 1);
   });
@@ -257,7 +300,12 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
 
     // Act: npm run retry.
     clock.set('2026-11-26T11:00:00.000Z');
-    const retryDeps = { ...deps, articles: new S3ArticleStore(emu.s3, emu.bucket), ledger, settings: { ...settings, summariesPrefix: testSummariesPrefix } };
+    const retryDeps = {
+      ...deps,
+      articles: new S3ArticleStore(emu.s3, emu.bucket),
+      ledger,
+      settings: { ...settings, summariesPrefix: testSummariesPrefix },
+    };
     const result = await retryRow(failed, retryDeps, 'retry-1');
 
     // Assess: one new request, for part 2 under the new attempt's id.
@@ -295,18 +343,39 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     const silentRow = await row(silent.articleId);
     for (const step of parts(silentRow).slice(0, -1)) await succeed(silentRow, step);
     clock.set('2026-11-26T10:00:00.000Z');
-    const reconcileDeps = { ledger, outputs: deps.outputs, clock, settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 }, steps: deps };
+    const reconcileDeps = {
+      ledger,
+      outputs: deps.outputs,
+      clock,
+      settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
+      steps: deps,
+    };
     const sentBefore = queue.requests.length;
 
     // Act
     const repairs = await reconcile(reconcileDeps);
 
     // Assess: the first moved on to its final reduce (one request, no part sent again); the second expired naming its part.
-    expect(repairs.filter((r) => r.articleId === lost.articleId || r.articleId === silent.articleId).map((r) => [r.articleId, r.state]).sort()).toEqual(
-      [[lost.articleId, 'resumed'], [silent.articleId, 'EXPIRED']].sort(),
+    expect(
+      repairs
+        .filter((r) => r.articleId === lost.articleId || r.articleId === silent.articleId)
+        .map((r) => [r.articleId, r.state])
+        .sort(),
+    ).toEqual(
+      [
+        [lost.articleId, 'resumed'],
+        [silent.articleId, 'EXPIRED'],
+      ].sort(),
     );
     const reducing = await row(lost.articleId);
-    expect(reducing).toMatchObject({ state: 'QUEUED', partsDone: count, level: 1, levelSize: 1, requestCount: count + 1, levelStartedAt: '2026-11-26T10:00:00.000Z' });
+    expect(reducing).toMatchObject({
+      state: 'QUEUED',
+      partsDone: count,
+      level: 1,
+      levelSize: 1,
+      requestCount: count + 1,
+      levelStartedAt: '2026-11-26T10:00:00.000Z',
+    });
     expect(queue.requests.slice(sentBefore).map((r) => r.inferenceId)).toEqual([`${queued.inferenceId}-r1-1`]);
     const expired = await row(silent.articleId);
     expect(expired.state).toBe('EXPIRED');

@@ -26,7 +26,9 @@ describe('reconcile: rows whose notification never arrived', () => {
     const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: ARTICLE }));
     const handler = uploadHandlerOn(emu, fixedClock(at));
     if (failSubmit) handler.queue.failWith = new Error('the function stopped');
-    await handler.onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') })).catch(() => undefined);
+    await handler
+      .onUpload(s3PutEvent({ bucket: emu.bucket, key, size: ARTICLE.length, eTag: (reply.ETag ?? '').replace(/"/g, '') }))
+      .catch(() => undefined);
     return (await ledger.get(articleIdFor(emu.bucket, key)))!;
   };
   const write = (location: string, body: string) =>
@@ -43,7 +45,12 @@ describe('reconcile: rows whose notification never arrived', () => {
     await write(failed.failureLocation as string, '{"code":500,"message":"CUDA out of memory"}');
 
     // Act
-    const repairs = await reconcile({ ledger, outputs: new S3OutputReader(emu.s3), clock: fixedClock('2026-11-26T10:00:00.000Z'), settings });
+    const repairs = await reconcile({
+      ledger,
+      outputs: new S3OutputReader(emu.s3),
+      clock: fixedClock('2026-11-26T10:00:00.000Z'),
+      settings,
+    });
 
     // Assess
     expect(repairs.map((r) => [r.key, r.state]).sort()).toEqual([
@@ -52,12 +59,14 @@ describe('reconcile: rows whose notification never arrived', () => {
       ['input/rec/lost.txt', 'EXPIRED'],
     ]);
     expect(await ledger.get(done.articleId)).toMatchObject({ state: 'COMPLETED', summary: 'The dam holds water for two towns.' });
-    expect((await ledger.get(failed.articleId))?.reason).toMatch(/^the model failed \(found by reconcile.*Model said: \{"code":500,"message":"CUDA out of memory"\}$/);
+    expect((await ledger.get(failed.articleId))?.reason).toMatch(
+      /^the model failed \(found by reconcile.*Model said: \{"code":500,"message":"CUDA out of memory"\}$/,
+    );
     expect((await ledger.get(lost.articleId))?.reason).toMatch(/^no output or failure after RequestTTLSeconds \+ InvocationTimeoutSeconds/);
     expect((await ledger.get(recent.articleId))?.state).toBe('QUEUED');
   });
 
-  it('repairs the other rows when reading one row\'s outcome fails, and reports that row', async () => {
+  it("repairs the other rows when reading one row's outcome fails, and reports that row", async () => {
     // Prepare: S3 refuses one row's read (on AWS a 403 from a missing permission looks the same); a
     // run that threw on it would stop at the same row every 15 minutes.
     const old = '2026-11-26T07:00:00.000Z';
@@ -74,7 +83,12 @@ describe('reconcile: rows whose notification never arrived', () => {
     );
 
     // Act
-    const repairs = await reconcile({ ledger, outputs: new S3OutputReader(emu.s3), clock: fixedClock('2026-11-26T10:00:00.000Z'), settings });
+    const repairs = await reconcile({
+      ledger,
+      outputs: new S3OutputReader(emu.s3),
+      clock: fixedClock('2026-11-26T10:00:00.000Z'),
+      settings,
+    });
 
     // Assess
     expect(repairs.find((r) => r.key === 'input/rec-err/done.txt')?.state).toBe('COMPLETED');

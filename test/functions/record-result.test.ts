@@ -26,7 +26,11 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
   beforeEach(() => {
     clock = fixedClock('2026-11-26T10:00:00.000Z');
     ({ ledger, onUpload } = uploadHandlerOn(emu, clock));
-    onNotification = makeOnNotification({ ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)), ledger, logger: silentLogger() });
+    onNotification = makeOnNotification({
+      ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)),
+      ledger,
+      logger: silentLogger(),
+    });
   });
 
   const queuedArticle = (): Promise<LedgerRow> => submitArticle(emu, onUpload, `input/article-${++n}.txt`, ARTICLE);
@@ -82,7 +86,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     expect(await ledger.get(queued.articleId)).toMatchObject({ state: 'COMPLETED', summary: SUMMARY });
   });
 
-  it('records a model failure with SageMaker\'s reason and the detail from the failure object', async () => {
+  it("records a model failure with SageMaker's reason and the detail from the failure object", async () => {
     const queued = await queuedArticle();
     const message = failureFor(queued);
     message.responseParameters = { failureLocation: queued.failureLocation };
@@ -99,7 +103,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     expect(row?.summary).toBeUndefined();
   });
 
-  it('reads the failure object at the row\'s stored failure location when the notification names none', async () => {
+  it("reads the failure object at the row's stored failure location when the notification names none", async () => {
     // Prepare: the documented failure message has no responseParameters at all.
     const queued = await queuedArticle();
     const message = failureFor(queued);
@@ -113,7 +117,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     expect(row?.reason).toMatch(/ Model said: \{"code":400,"message":"index out of range in self"\}$/);
   });
 
-  it('reads the output object when the notification\'s responseBody has no content (a response over 128 KB)', async () => {
+  it("reads the output object when the notification's responseBody has no content (a response over 128 KB)", async () => {
     // Prepare: SageMaker inlines a response only up to 128 KB; above that responseBody keeps its
     // message but carries no content.
     // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html
@@ -152,9 +156,14 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     // another already failed by the model.
     const [acceptedAfterAll, failedByModel] = [await queuedArticle(), await queuedArticle()];
     const failed = { state: 'FAILED', completedAt: '2026-11-26T10:00:01.000Z', totalMs: 1000 } as const;
-    await ledger.finish(acceptedAfterAll.articleId, acceptedAfterAll.inferenceId, { ...failed, failedStage: 'submit', reason: 'the endpoint did not accept the request: timeout' });
+    await ledger.finish(acceptedAfterAll.articleId, acceptedAfterAll.inferenceId, {
+      ...failed,
+      failedStage: 'submit',
+      reason: 'the endpoint did not accept the request: timeout',
+    });
     await ledger.finish(failedByModel.articleId, failedByModel.inferenceId, { ...failed, failedStage: 'inference', reason: 'model error' });
-    for (const row of [acceptedAfterAll, failedByModel]) await writeOutput(emu, row.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
+    for (const row of [acceptedAfterAll, failedByModel])
+      await writeOutput(emu, row.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
 
     // Act
     await onNotification(snsEvent(successFor(acceptedAfterAll), successFor(failedByModel)));

@@ -6,7 +6,8 @@ import { s3PutEvent } from '../support/events';
 import { uploadHandlerOn } from '../support/upload-handler';
 
 // test/events/s3/put.json's eventTime is 2019-09-03T19:37:27.192Z: the upload day is 2019-09-03.
-const ARTICLE = 'Heat pumps cut heating bills\n\nHouseholds that replaced gas boilers with heat pumps paid less for heating. Installers fitted heat pumps in older houses.';
+const ARTICLE =
+  'Heat pumps cut heating bills\n\nHouseholds that replaced gas boilers with heat pumps paid less for heating. Installers fitted heat pumps in older houses.';
 
 describe('submit-article: the published date, title and key phrases on the row (s3rver + dynalite)', () => {
   let emu: Emulators;
@@ -29,7 +30,13 @@ describe('submit-article: the published date, title and key phrases on the row (
 
   const upload = async (key: string, body: string, published?: string) => {
     const reply = await emu.s3.send(
-      new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: Buffer.from(body), ContentType: 'text/plain', ...(published !== undefined ? { Metadata: { published } } : {}) }),
+      new PutObjectCommand({
+        Bucket: emu.bucket,
+        Key: key,
+        Body: Buffer.from(body),
+        ContentType: 'text/plain',
+        ...(published !== undefined ? { Metadata: { published } } : {}),
+      }),
     );
     s3Operations = [];
     const { ledger, onUpload } = uploadHandlerOn(emu);
@@ -40,7 +47,12 @@ describe('submit-article: the published date, title and key phrases on the row (
   it('reads the published metadata from the one GetObject of the article: no HeadObject, no second GET', async () => {
     const row = await upload('input/facts/heat.txt', ARTICLE, '2019-08-30');
 
-    expect(row).toMatchObject({ state: 'QUEUED', publishedAt: '2019-08-30', publishedDay: '2019-08-30', title: 'Heat pumps cut heating bills' });
+    expect(row).toMatchObject({
+      state: 'QUEUED',
+      publishedAt: '2019-08-30',
+      publishedDay: '2019-08-30',
+      title: 'Heat pumps cut heating bills',
+    });
     expect(row?.publishedIgnored).toBeUndefined();
     expect(row?.keyphrases).toContain('heat pump');
     expect(s3Operations.filter((op) => op === 'GetObjectCommand' || op === 'HeadObjectCommand')).toEqual(['GetObjectCommand']);

@@ -127,7 +127,13 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
     ['whitespace only', 'input/reject/blank.txt', ' \n\t \n', 'text/plain', /^empty article: the text is only whitespace/],
     ['binary bytes', 'input/reject/data.bin', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14]), 'text/plain', /binary content/],
     ['invalid UTF-8', 'input/reject/latin1.txt', Buffer.from('caf\xe9 cr\xe8me', 'latin1'), 'text/plain', /not valid UTF-8 text/],
-    ['UTF-16 text', 'input/reject/utf16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hello', 'utf16le')]), 'text/plain', /UTF-16 text is not supported/],
+    [
+      'UTF-16 text',
+      'input/reject/utf16.txt',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hello', 'utf16le')]),
+      'text/plain',
+      /UTF-16 text is not supported/,
+    ],
     ['a PDF', 'input/reject/paper.pdf', '%PDF-1.7 not really', 'application/pdf', /content type application\/pdf is not text/],
   ])('rejects %s with a reason and queues nothing', async (_case, key, body, contentType, reason) => {
     const object = await put(key, body, contentType);

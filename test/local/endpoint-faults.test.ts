@@ -4,7 +4,10 @@ import { putArticle, startTestCloud, terminalRows } from '../support/local-cloud
 const article = (i: number) => `Study ${i} tracked sea ice for a decade. The ice thinned every year. Shipping routes opened.`;
 
 /** The submit function's environment changed for one run, as a redeploy with other parameters would. */
-const submitEnv = (vars: Record<string, string>) => (config: StackConfig): StackConfig => withFunctionEnvironment(config, SUBMIT_ARTICLE_FUNCTION, vars);
+const submitEnv =
+  (vars: Record<string, string>) =>
+  (config: StackConfig): StackConfig =>
+    withFunctionEnvironment(config, SUBMIT_ARTICLE_FUNCTION, vars);
 
 describe('endpoint faults through the whole pipeline', () => {
   it('an invocation that outlives InvocationTimeoutSeconds ends FAILED with the timeout reason', async () => {
@@ -18,7 +21,9 @@ describe('endpoint faults through the whole pipeline', () => {
       const row = (await terminalRows(cloud, ['input/slow.txt'])).get('input/slow.txt');
 
       expect(row).toMatchObject({ state: 'FAILED', failedStage: 'inference' });
-      expect(row?.reason).toMatch(/^ClientError: The invocation timed out: the model did not respond within InvocationTimeoutSeconds \(1 s\)/);
+      expect(row?.reason).toMatch(
+        /^ClientError: The invocation timed out: the model did not respond within InvocationTimeoutSeconds \(1 s\)/,
+      );
     } finally {
       await cloud.dispose();
     }
@@ -40,7 +45,8 @@ describe('endpoint faults through the whole pipeline', () => {
       const expired = rows.filter((r) => r.state === 'EXPIRED');
       expect(expired.length).toBeGreaterThan(0);
       expect(rows.filter((r) => r.state !== 'EXPIRED' && r.state !== 'COMPLETED')).toEqual([]);
-      for (const row of expired) expect(row.reason).toMatch(/^ClientError: Request expired in the queue: it waited longer than RequestTTLSeconds \(60 s\)/);
+      for (const row of expired)
+        expect(row.reason).toMatch(/^ClientError: Request expired in the queue: it waited longer than RequestTTLSeconds \(60 s\)/);
     } finally {
       await cloud.dispose();
     }

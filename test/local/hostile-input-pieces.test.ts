@@ -17,12 +17,17 @@ const root = join(__dirname, '..', '..');
 
 describe('keys the local S3 store refuses', () => {
   it('refuses ".." and "." segments however they are escaped, before s3rver decodes them', () => {
-    for (const url of ['/bkt/input/../../etc/x', '/bkt/input/%2E%2E/%2e%2e/x', '/bkt/input%2F..%2F..%2Fx', '/bkt/input/./x?x-id=PutObject']) {
+    for (const url of [
+      '/bkt/input/../../etc/x',
+      '/bkt/input/%2E%2E/%2e%2e/x',
+      '/bkt/input%2F..%2F..%2Fx',
+      '/bkt/input/./x?x-id=PutObject',
+    ]) {
       expect(keyRefusal(url)).toMatchObject({ status: 400, code: 'InvalidArgument' });
     }
   });
 
-  it('refuses empty segments, NUL and segments over 200 bytes, and keys over S3\'s 1,024 bytes', () => {
+  it("refuses empty segments, NUL and segments over 200 bytes, and keys over S3's 1,024 bytes", () => {
     expect(keyRefusal('/bkt/input//x')?.message).toContain('an empty segment (//)');
     expect(keyRefusal('/bkt/input/a%00b')?.message).toContain('a NUL character');
     expect(keyRefusal(`/bkt/input/${'%C3%A9'.repeat(101)}`)?.message).toContain('a segment of 202 bytes');
@@ -30,7 +35,15 @@ describe('keys the local S3 store refuses', () => {
   });
 
   it('lets ordinary odd keys, folder markers and bucket requests through', () => {
-    for (const url of ['/bkt', '/bkt/', '/bkt?list-type=2&prefix=input/', '/bkt/input/', '/bkt/input/Q3%20report%20%2B%20notes%20%C3%BC%25.txt', '/bkt/input/...txt', '/bkt/input/a%zz']) {
+    for (const url of [
+      '/bkt',
+      '/bkt/',
+      '/bkt?list-type=2&prefix=input/',
+      '/bkt/input/',
+      '/bkt/input/Q3%20report%20%2B%20notes%20%C3%BC%25.txt',
+      '/bkt/input/...txt',
+      '/bkt/input/a%zz',
+    ]) {
       expect(keyRefusal(url)).toBeUndefined();
     }
     expect(keyRefusal(`/bkt/input/${'x'.repeat(200)}`)).toBeUndefined();
@@ -62,7 +75,16 @@ describe('the edge host check', () => {
       expect(isLoopbackHost(host)).toBe(true);
     }
     // Not even other loopback names: s3rver would take them for virtual-host bucket names.
-    for (const host of ['attacker.example', 'attacker.example:4566', '127.0.0.1.nip.io', 'localhost.attacker.example', '10.0.0.1:4566', 'bucket.localhost:4566', '/../../tmp/.localhost', '127.1.2.3']) {
+    for (const host of [
+      'attacker.example',
+      'attacker.example:4566',
+      '127.0.0.1.nip.io',
+      'localhost.attacker.example',
+      '10.0.0.1:4566',
+      'bucket.localhost:4566',
+      '/../../tmp/.localhost',
+      '127.1.2.3',
+    ]) {
       expect(isLoopbackHost(host)).toBe(false);
     }
   });
@@ -86,8 +108,9 @@ describe('no input reaches a shell', () => {
     const files = ['core', 'adapters', 'functions', 'local', 'bench', 'scripts'].flatMap(sources);
     const found = files.flatMap((file) => {
       const text = readFileSync(join(root, file), 'utf-8');
-      return [/(?<![.\w])exec(Sync)?\(|\bshell:\s*true|(?<![.\w])eval\(|new Function\(/g, /require\(['"]child_process['"]\)/g]
-        .flatMap((pattern) => [...text.matchAll(pattern)].map((m) => `${file}: ${m[0]}`));
+      return [/(?<![.\w])exec(Sync)?\(|\bshell:\s*true|(?<![.\w])eval\(|new Function\(/g, /require\(['"]child_process['"]\)/g].flatMap(
+        (pattern) => [...text.matchAll(pattern)].map((m) => `${file}: ${m[0]}`),
+      );
     });
 
     expect(found).toEqual([]);
@@ -103,12 +126,22 @@ describe('multipart query parameters the local S3 store refuses', () => {
       expect(queryRefusal(`/bkt/k?partNumber=1&${query}`)).toMatchObject({ status: 404, code: 'NoSuchUpload' });
     }
     for (const part of ['0', '10001', '-1', '1.5', '01', '../1', '1e3', '']) {
-      expect(queryRefusal(`/bkt/k?partNumber=${encodeURIComponent(part)}&uploadId=${id}`)).toMatchObject({ status: 400, code: 'InvalidArgument' });
+      expect(queryRefusal(`/bkt/k?partNumber=${encodeURIComponent(part)}&uploadId=${id}`)).toMatchObject({
+        status: 400,
+        code: 'InvalidArgument',
+      });
     }
   });
 
   it('lets the uploads an SDK makes through', () => {
-    for (const url of [`/bkt/k?uploads`, `/bkt/k?partNumber=1&uploadId=${id}`, `/bkt/k?partNumber=10000&uploadId=${id}`, `/bkt/k?uploadId=${id}`, '/bkt/k', '/bkt?list-type=2']) {
+    for (const url of [
+      `/bkt/k?uploads`,
+      `/bkt/k?partNumber=1&uploadId=${id}`,
+      `/bkt/k?partNumber=10000&uploadId=${id}`,
+      `/bkt/k?uploadId=${id}`,
+      '/bkt/k',
+      '/bkt?list-type=2',
+    ]) {
       expect(queryRefusal(url)).toBeUndefined();
     }
   });
@@ -116,14 +149,21 @@ describe('multipart query parameters the local S3 store refuses', () => {
 
 describe('browser form uploads', () => {
   it('refuses a POST to a bucket unless it is DeleteObjects', () => {
-    for (const url of ['/bkt', '/bkt/', '/bkt?x=1']) expect(formUploadRefusal('POST', url)).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
-    for (const [method, url] of [['POST', '/bkt?delete'], ['POST', '/bkt?delete='], ['POST', '/bkt/k?uploads'], ['PUT', '/bkt'], ['GET', '/bkt']]) {
+    for (const url of ['/bkt', '/bkt/', '/bkt?x=1'])
+      expect(formUploadRefusal('POST', url)).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
+    for (const [method, url] of [
+      ['POST', '/bkt?delete'],
+      ['POST', '/bkt?delete='],
+      ['POST', '/bkt/k?uploads'],
+      ['PUT', '/bkt'],
+      ['GET', '/bkt'],
+    ]) {
       expect(formUploadRefusal(method, url ?? '')).toBeUndefined();
     }
   });
 });
 
-describe('the S3 store\'s last check', () => {
+describe("the S3 store's last check", () => {
   it('accepts paths inside its folder only', () => {
     expect(insideRoot('/state/s3', '/state/s3/bkt/k._S3rver_object')).toBe('/state/s3/bkt/k._S3rver_object');
     for (const path of ['/state/s3', '/state/s3/../x', '/state/s3-other/x', '/etc/passwd', 'relative/x']) {
@@ -148,13 +188,22 @@ describe('the aws-chunked decoder', () => {
   it('refuses a size line longer than any aws-chunked frame, without buffering it all', async () => {
     const decoder = new AwsChunkedDecoder();
 
-    const decoding = pipeline(Readable.from([Buffer.alloc(MAX_LINE_BYTES, 'f'), Buffer.alloc(MAX_LINE_BYTES, 'f')]), decoder, new PassThrough().resume());
+    const decoding = pipeline(
+      Readable.from([Buffer.alloc(MAX_LINE_BYTES, 'f'), Buffer.alloc(MAX_LINE_BYTES, 'f')]),
+      decoder,
+      new PassThrough().resume(),
+    );
 
     await expect(decoding).rejects.toThrow(`a line longer than ${MAX_LINE_BYTES} bytes`);
   });
 
   it('releases the decoded body when the client goes away mid-upload', () => {
-    const req = Object.assign(new PassThrough(), { headers: { 'content-encoding': 'aws-chunked' }, complete: false, socket: undefined, setTimeout: () => undefined });
+    const req = Object.assign(new PassThrough(), {
+      headers: { 'content-encoding': 'aws-chunked' },
+      complete: false,
+      socket: undefined,
+      setTimeout: () => undefined,
+    });
     const res = { headersSent: false, writeHead: jest.fn(), end: jest.fn() };
     const body = decodedS3Request(req as unknown as IncomingMessage, res as unknown as ServerResponse);
     req.write('5\r\nhel');
@@ -166,9 +215,10 @@ describe('the aws-chunked decoder', () => {
   });
 });
 
-describe('the command line\'s numbers', () => {
+describe("the command line's numbers", () => {
   it('refuses a time scale of 0, negative or absurd, and nonsense ports and numbers, naming the option', () => {
-    for (const value of ['0', '-1', '3601']) expect(() => timeScale(value, 10)).toThrow(/^--time-scale is simulated seconds per real second, more than 0/);
+    for (const value of ['0', '-1', '3601'])
+      expect(() => timeScale(value, 10)).toThrow(/^--time-scale is simulated seconds per real second, more than 0/);
     for (const value of ['fast', '', '1e999']) expect(() => timeScale(value, 10)).toThrow(/^--time-scale must be a number/);
     for (const value of ['65536', '-1', '4566.5']) expect(() => port(value, 4566)).toThrow(/^--port must be a whole number/);
     expect(() => port('http', 4566)).toThrow('--port must be a number; got "http"');
@@ -177,22 +227,34 @@ describe('the command line\'s numbers', () => {
   });
 
   it('takes sensible values and defaults', () => {
-    expect([timeScale(undefined, 10), timeScale('600', 10), timeScale('0.5', 10), port('0', 4566), port(undefined, 4566), number('0', 'grace', 300)]).toEqual([10, 600, 0.5, 0, 4566, 0]);
+    expect([
+      timeScale(undefined, 10),
+      timeScale('600', 10),
+      timeScale('0.5', 10),
+      port('0', 4566),
+      port(undefined, 4566),
+      number('0', 'grace', 300),
+    ]).toEqual([10, 600, 0.5, 0, 4566, 0]);
   });
 });
 
-describe('the local cloud\'s last-resort handler', () => {
+describe("the local cloud's last-resort handler", () => {
   it('logs an uncaught exception or rejection and lets the process keep serving', () => {
     const proc = new EventEmitter();
     const logged: string[] = [];
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      keepServingOnUncaughtErrors(proc as unknown as NodeJS.Process, (message, fields) => logged.push(`${message} ${String(fields?.error).split('\n')[0]}`));
+      keepServingOnUncaughtErrors(proc as unknown as NodeJS.Process, (message, fields) =>
+        logged.push(`${message} ${String(fields?.error).split('\n')[0]}`),
+      );
 
       proc.emit('uncaughtException', new URIError('URI malformed'));
       proc.emit('unhandledRejection', 'a reason');
 
-      expect(logged).toEqual(['uncaught exception: the local cloud keeps serving URIError: URI malformed', 'unhandled rejection: the local cloud keeps serving a reason']);
+      expect(logged).toEqual([
+        'uncaught exception: the local cloud keeps serving URIError: URI malformed',
+        'unhandled rejection: the local cloud keeps serving a reason',
+      ]);
       expect(stderr).toHaveBeenCalledTimes(2);
     } finally {
       stderr.mockRestore();
@@ -202,15 +264,32 @@ describe('the local cloud\'s last-resort handler', () => {
 
 describe('XML bodies the edge reads before s3rver', () => {
   it('reads the bodies of XML operations only, never an object upload', () => {
-    for (const [method, url] of [['POST', '/b?delete'], ['POST', '/b/k?uploadId=x'], ['PUT', '/b?cors'], ['PUT', '/b/k?tagging']]) expect(carriesXml(method, url ?? '')).toBe(true);
-    for (const [method, url] of [['PUT', '/b/k?x-id=PutObject'], ['PUT', '/b/k?partNumber=1&uploadId=x'], ['POST', '/b/k?uploads'], ['GET', '/b?cors'], ['PUT', '/b/k']]) {
+    for (const [method, url] of [
+      ['POST', '/b?delete'],
+      ['POST', '/b/k?uploadId=x'],
+      ['PUT', '/b?cors'],
+      ['PUT', '/b/k?tagging'],
+    ])
+      expect(carriesXml(method, url ?? '')).toBe(true);
+    for (const [method, url] of [
+      ['PUT', '/b/k?x-id=PutObject'],
+      ['PUT', '/b/k?partNumber=1&uploadId=x'],
+      ['POST', '/b/k?uploads'],
+      ['GET', '/b?cors'],
+      ['PUT', '/b/k'],
+    ]) {
       expect(carriesXml(method, url ?? '')).toBe(false);
     }
   });
 
-  it('refuses DOCTYPE and ENTITY declarations and prototype names, and lets S3\'s documents through', () => {
-    for (const body of ['<!DOCTYPE x>', '<! ENTITY a "b">', '<__proto__>', '</constructor>', '<prototype/>', '<Part prototype="1">']) expect(xmlBodyRefusal(body)).toBeDefined();
-    expect(xmlBodyRefusal('<?xml version="1.0"?><CompleteMultipartUpload><Part><ETag>"abc"</ETag><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>')).toBeUndefined();
+  it("refuses DOCTYPE and ENTITY declarations and prototype names, and lets S3's documents through", () => {
+    for (const body of ['<!DOCTYPE x>', '<! ENTITY a "b">', '<__proto__>', '</constructor>', '<prototype/>', '<Part prototype="1">'])
+      expect(xmlBodyRefusal(body)).toBeDefined();
+    expect(
+      xmlBodyRefusal(
+        '<?xml version="1.0"?><CompleteMultipartUpload><Part><ETag>"abc"</ETag><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>',
+      ),
+    ).toBeUndefined();
     expect(xmlBodyRefusal('<Delete><Object><Key>input/constructor-notes.txt</Key></Object></Delete>')).toBeUndefined();
   });
 });

@@ -49,10 +49,12 @@ describe('hostile keys and requests on the local cloud', () => {
 
   it('refuses keys the local file store would merge or cannot name, and stays up', async () => {
     const refusals = await Promise.all(
-      ['input//double.txt', 'input/./dot.txt', `input/${'x'.repeat(MAX_SEGMENT_BYTES + 1)}.txt`, `input/${'é'.repeat(513)}`].map(async (key) => {
-        const error = await putError(cloud, key);
-        return `${error?.name}: ${error?.message.slice(0, 200)}`;
-      }),
+      ['input//double.txt', 'input/./dot.txt', `input/${'x'.repeat(MAX_SEGMENT_BYTES + 1)}.txt`, `input/${'é'.repeat(513)}`].map(
+        async (key) => {
+          const error = await putError(cloud, key);
+          return `${error?.name}: ${error?.message.slice(0, 200)}`;
+        },
+      ),
     );
 
     expect(refusals).toEqual([
@@ -79,7 +81,9 @@ describe('hostile keys and requests on the local cloud', () => {
     const logs = join(cloud.stateDir, 'logs');
     const lines = await eventually(
       async () => {
-        const found = readdirSync(logs).flatMap((f) => readFileSync(join(logs, f), 'utf-8').split('\n')).filter((l) => l.includes('forged entry'));
+        const found = readdirSync(logs)
+          .flatMap((f) => readFileSync(join(logs, f), 'utf-8').split('\n'))
+          .filter((l) => l.includes('forged entry'));
         return found.length > 0 ? found : undefined;
       },
       { timeoutMs: 10_000, what: 'the submit-article log naming the key' },
@@ -94,10 +98,22 @@ describe('hostile keys and requests on the local cloud', () => {
   it('summarizes odd but valid input: a multipart upload, one very long line, the same text under two keys', async () => {
     const { bucket } = cloud.endpoints;
     const multipart = 'input/odd/multipart.txt';
-    const { UploadId } = await cloud.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: multipart, ContentType: 'text/plain' }));
+    const { UploadId } = await cloud.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: multipart, ContentType: 'text/plain' }),
+    );
     const { ETag } = await cloud.s3.send(new UploadPartCommand({ Bucket: bucket, Key: multipart, UploadId, PartNumber: 1, Body: ARTICLE }));
-    await cloud.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: multipart, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
-    const oneLine = Array.from({ length: 3000 }, (_, i) => `Sentence number ${i} reports that the harbour handled more ships than last year.`).join(' ');
+    await cloud.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: multipart,
+        UploadId,
+        MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] },
+      }),
+    );
+    const oneLine = Array.from(
+      { length: 3000 },
+      (_, i) => `Sentence number ${i} reports that the harbour handled more ships than last year.`,
+    ).join(' ');
     await putArticle(cloud, 'input/odd/one-line.txt', oneLine);
     await putArticle(cloud, 'input/odd/copy-a.txt', ARTICLE);
     await putArticle(cloud, 'input/odd/copy-b.txt', ARTICLE);
@@ -145,7 +161,12 @@ describe('hostile keys and requests on the local cloud', () => {
   });
 
   it('refuses a form POST from a web page of another site (cross-site request forgery)', async () => {
-    const reply = await raw('POST', `/${cloud.endpoints.bucket}`, { origin: 'https://attacker.example', 'content-type': 'multipart/form-data; boundary=x' }, '--x--');
+    const reply = await raw(
+      'POST',
+      `/${cloud.endpoints.bucket}`,
+      { origin: 'https://attacker.example', 'content-type': 'multipart/form-data; boundary=x' },
+      '--x--',
+    );
 
     expect(reply.status).toBe(403);
     expect(reply.body).toContain('refuses requests sent by web pages of other sites');

@@ -15,7 +15,8 @@ const withoutPublishedDay = (config: StackConfig): StackConfig => ({
   },
 });
 
-const ARTICLE = 'Heat pumps cut heating bills\n\nHouseholds that replaced gas boilers with heat pumps paid less for heating. Installers fitted heat pumps in older houses.\n';
+const ARTICLE =
+  'Heat pumps cut heating bills\n\nHouseholds that replaced gas boilers with heat pumps paid less for heating. Installers fitted heat pumps in older houses.\n';
 
 describe('a state folder from the version before trends, started by this version', () => {
   let cloud: TestCloud | undefined;
@@ -30,7 +31,15 @@ describe('a state folder from the version before trends, started by this version
     const old = await startTestCloud({ adjust: withoutPublishedDay });
     stateDir = old.stateDir;
     const put = (c: TestCloud, key: string) =>
-      c.s3.send(new PutObjectCommand({ Bucket: c.endpoints.bucket, Key: key, Body: ARTICLE, ContentType: 'text/plain', Metadata: { published: '2026-11-05' } }));
+      c.s3.send(
+        new PutObjectCommand({
+          Bucket: c.endpoints.bucket,
+          Key: key,
+          Body: ARTICLE,
+          ContentType: 'text/plain',
+          Metadata: { published: '2026-11-05' },
+        }),
+      );
     await put(old, 'input/old.txt');
     await terminalRows(old, ['input/old.txt']);
     await old.close();
@@ -43,10 +52,18 @@ describe('a state folder from the version before trends, started by this version
     // Assess
     expect(rows.get('input/old.txt')).toMatchObject({ state: 'COMPLETED', publishedDay: '2026-11-05' });
     const onDay = await cloud.dynamo.send(
-      new QueryCommand({ TableName: cloud.endpoints.table, IndexName: 'byPublishedDay', KeyConditionExpression: 'publishedDay = :d', ExpressionAttributeValues: { ':d': '2026-11-05' } }),
+      new QueryCommand({
+        TableName: cloud.endpoints.table,
+        IndexName: 'byPublishedDay',
+        KeyConditionExpression: 'publishedDay = :d',
+        ExpressionAttributeValues: { ':d': '2026-11-05' },
+      }),
     );
     expect((onDay.Items ?? []).map((r) => r.key).sort()).toEqual(['input/new.txt', 'input/old.txt']);
-    const [period] = await runTrends({ dynamo: cloud.dynamo, table: cloud.endpoints.table, inputPrefix: cloud.endpoints.inputPrefix }, { from: '2026-11-05', to: '2026-11-05', by: 'day', top: 3 });
+    const [period] = await runTrends(
+      { dynamo: cloud.dynamo, table: cloud.endpoints.table, inputPrefix: cloud.endpoints.inputPrefix },
+      { from: '2026-11-05', to: '2026-11-05', by: 'day', top: 3 },
+    );
     expect(period?.articles).toBe(2);
     expect(period?.top[0]).toEqual({ phrase: 'heat pump', count: 2 });
   }, 180_000);

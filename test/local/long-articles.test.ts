@@ -19,7 +19,8 @@ describe('long articles on the local cloud: split, map, reduce, end to end', () 
   it('summarizes a 4,000-word article part by part, then reduces; a short article still takes one request', async () => {
     // Prepare
     const long = generatedArticle(4000, 7);
-    const short = 'Researchers measured river levels for ten years. They found floods arrive earlier each spring. The change was largest in the north.';
+    const short =
+      'Researchers measured river levels for ten years. They found floods arrive earlier each spring. The change was largest in the north.';
     // Act
     await putArticle(cloud, 'input/long/paper.txt', long);
     await putArticle(cloud, 'input/long/note.txt', short);
@@ -37,11 +38,16 @@ describe('long articles on the local cloud: split, map, reduce, end to end', () 
     expect(paper?.requestCount).toBe(steps.length);
     const firstSentence = (paper?.summary ?? '').split(/(?<=\.)\s/)[0] as string;
     expect(long).toContain(firstSentence.trim());
-    const partSummaries = JSON.parse(await readText(paper?.partSummariesLocation as string)) as { article: string; parts: { part: number; summary: string }[] };
+    const partSummaries = JSON.parse(await readText(paper?.partSummariesLocation as string)) as {
+      article: string;
+      parts: { part: number; summary: string }[];
+    };
     expect(partSummaries.article).toBe(`s3://${cloud.endpoints.bucket}/input/long/paper.txt`);
     expect(partSummaries.parts.map((p) => p.part)).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
     expect(partSummaries.parts.every((p) => p.summary.length > 0)).toBe(true);
-    const requests = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.endpoints.bucket, Prefix: `requests/${paper?.articleId}/` }));
+    const requests = await cloud.s3.send(
+      new ListObjectsV2Command({ Bucket: cloud.endpoints.bucket, Prefix: `requests/${paper?.articleId}/` }),
+    );
     expect(requests.Contents?.length).toBe(steps.length);
 
     // The short one: unchanged.
@@ -76,7 +82,9 @@ describe('npm run retry of a long article on the local cloud', () => {
       // A part attempt 1 summarized after the failure (answered after the restart, before the retry
       // reopened the row) is kept, not sent again; every other step is attempt 2's.
       const kept = steps.filter(([, step]) => !step.id.startsWith(`${row?.inferenceId}-`));
-      expect(kept.every(([name, step]) => name.startsWith('p') && step.s === 'done' && step.id.startsWith(`${failed?.inferenceId}-`))).toBe(true);
+      expect(kept.every(([name, step]) => name.startsWith('p') && step.s === 'done' && step.id.startsWith(`${failed?.inferenceId}-`))).toBe(
+        true,
+      );
       expect(resent.some(([name]) => name.startsWith('r'))).toBe(true);
       // Every request is counted once: attempt 1's parts, then each request attempt 2 sent.
       expect(row?.requestCount).toBe(parts + resent.length);

@@ -9,7 +9,9 @@ import { readLines } from '../../local/support/journal-lines';
 import { encodeS3EventKey, matches, sequencerSource, toS3Record, type S3rverRecord } from '../../local/s3/events';
 
 const request = (fields: Partial<IncomingMessage>) => ({ url: '/', headers: {}, ...fields }) as IncomingMessage;
-const scope = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=test/20261126/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=abc` });
+const scope = (service: string) => ({
+  authorization: `AWS4-HMAC-SHA256 Credential=test/20261126/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=abc`,
+});
 
 describe('edge routing', () => {
   it.each([
@@ -38,7 +40,12 @@ describe('S3 events from s3rver', () => {
     eventName,
     eventTime: '2026-11-26T10:00:00.000Z',
     awsRegion: 'us-east-1',
-    s3: { s3SchemaVersion: '1.0', configurationId: 'testConfigId', bucket: { name: 'b', arn: 'arn:aws:s3: : :b' }, object: { key, size: 5, eTag: 'e' } },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'testConfigId',
+      bucket: { name: 'b', arn: 'arn:aws:s3: : :b' },
+      object: { key, size: 5, eTag: 'e' },
+    },
   });
 
   it('become S3-shaped records whose keys the handler decodes back exactly', () => {
@@ -53,7 +60,11 @@ describe('S3 events from s3rver', () => {
   });
 
   it('report multipart uploads as CompleteMultipartUpload', () => {
-    const record = toS3Record(s3rverRecord('input/big.txt', 'ObjectCreated:Post'), { region: 'us-east-1', sequencer: '01', configurationId: 'c' });
+    const record = toS3Record(s3rverRecord('input/big.txt', 'ObjectCreated:Post'), {
+      region: 'us-east-1',
+      sequencer: '01',
+      configurationId: 'c',
+    });
     expect(record.eventName).toBe('ObjectCreated:CompleteMultipartUpload');
   });
 

@@ -62,7 +62,12 @@ describe('the local cloud, end to end through the real SDK', () => {
       maxAttempts: 1,
     });
     await expect(
-      client.send(new InvokeEndpointAsyncCommand({ EndpointName: 'no-such-endpoint', InputLocation: `s3://${cloud.endpoints.bucket}/requests/x.json` })),
+      client.send(
+        new InvokeEndpointAsyncCommand({
+          EndpointName: 'no-such-endpoint',
+          InputLocation: `s3://${cloud.endpoints.bucket}/requests/x.json`,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'ValidationError', message: 'Endpoint no-such-endpoint of account 000000000000 not found.' });
     client.destroy();
   });

@@ -30,7 +30,7 @@ describe('a restart of the local cloud mid-queue', () => {
 });
 
 describe('a model that fails', () => {
-  it('ends the article FAILED with SageMaker\'s reason', async () => {
+  it("ends the article FAILED with SageMaker's reason", async () => {
     const cloud = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '10', '--error-rate', '1'] });
     try {
       await putArticle(cloud, 'input/fails.txt', article(1));

@@ -64,7 +64,13 @@ describe('trends on the local cloud: published days from S3 metadata, key phrase
   const keys: string[] = [];
   const put = async (key: string, body: string, published?: string) => {
     await cloud.s3.send(
-      new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body, ContentType: 'text/plain', ...(published !== undefined ? { Metadata: { published } } : {}) }),
+      new PutObjectCommand({
+        Bucket: cloud.endpoints.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'text/plain',
+        ...(published !== undefined ? { Metadata: { published } } : {}),
+      }),
     );
     keys.push(key);
   };
@@ -73,7 +79,8 @@ describe('trends on the local cloud: published days from S3 metadata, key phrase
     cloud = await startTestCloud();
     // Four steady days of three articles each, then a day on which heat pumps surge.
     for (const [d, day] of DAYS.slice(0, 4).entries()) {
-      for (let i = 0; i < 3; i++) await put(`input/archive/${day}-${i}.txt`, article(STEADY[(d * 3 + i) % STEADY.length] as string, d + i), day);
+      for (let i = 0; i < 3; i++)
+        await put(`input/archive/${day}-${i}.txt`, article(STEADY[(d * 3 + i) % STEADY.length] as string, d + i), day);
     }
     for (let i = 0; i < 4; i++) await put(`input/archive/2026-11-05-heat-${i}.txt`, article('heat', i), `2026-11-05T0${i}:15:00Z`);
     for (let i = 0; i < 2; i++) await put(`input/archive/2026-11-05-${i}.txt`, article(STEADY[i] as string, 7 + i), '2026-11-05');
@@ -119,7 +126,7 @@ describe('trends on the local cloud: published days from S3 metadata, key phrase
     expect(row?.keyphrases?.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('ranks the surging topic first among the last day\'s rising phrases, with Query only, never Scan', async () => {
+  it("ranks the surging topic first among the last day's rising phrases, with Query only, never Scan", async () => {
     // Prepare: a client of its own that counts every DynamoDB operation it sends.
     const { dynamo } = localClients(cloud.endpoints.edgeUrl, cloud.config.region);
     const operations: string[] = [];
@@ -131,7 +138,10 @@ describe('trends on the local cloud: published days from S3 metadata, key phrase
       { step: 'initialize', name: 'countOperations' },
     );
     // Act
-    const periods = await runTrends({ dynamo, table: cloud.endpoints.table, inputPrefix: cloud.endpoints.inputPrefix }, { from: '2026-11-01', to: '2026-11-05', by: 'day', top: 5 });
+    const periods = await runTrends(
+      { dynamo, table: cloud.endpoints.table, inputPrefix: cloud.endpoints.inputPrefix },
+      { from: '2026-11-01', to: '2026-11-05', by: 'day', top: 5 },
+    );
     // Assess
     const last = periods[periods.length - 1];
     expect(last).toMatchObject({ start: '2026-11-05', articles: 6 });
@@ -144,11 +154,16 @@ describe('trends on the local cloud: published days from S3 metadata, key phrase
   });
 
   it('prints the same through `npm run trends -- --json`, and one CSV row per period and phrase', async () => {
-    const cli = (...args: string[]) => run(process.execPath, [join(projectRoot, 'dist', 'cli', 'main.js'), 'trends', ...args, '--state-dir', cloud.stateDir]);
+    const cli = (...args: string[]) =>
+      run(process.execPath, [join(projectRoot, 'dist', 'cli', 'main.js'), 'trends', ...args, '--state-dir', cloud.stateDir]);
 
-    const json = JSON.parse((await cli('--from', '2026-11-04', '--to', '2026-11-05', '--json')).stdout) as { periods: { start: string; articles: number; rising: { phrase: string; score: number }[] }[] };
+    const json = JSON.parse((await cli('--from', '2026-11-04', '--to', '2026-11-05', '--json')).stdout) as {
+      periods: { start: string; articles: number; rising: { phrase: string; score: number }[] }[];
+    };
     const csv = (await cli('--from', '2026-11-05', '--to', '2026-11-05', '--csv', '--top', '3')).stdout.trim().split('\n');
-    const weekly = JSON.parse((await cli('--from', '2026-11-02', '--to', '2026-11-08', '--by', 'week', '--prefix', 'archive/', '--json')).stdout) as { periods: { start: string; end: string; articles: number }[] };
+    const weekly = JSON.parse(
+      (await cli('--from', '2026-11-02', '--to', '2026-11-08', '--by', 'week', '--prefix', 'archive/', '--json')).stdout,
+    ) as { periods: { start: string; end: string; articles: number }[] };
 
     expect(json.periods.map((p) => [p.start, p.articles])).toEqual([
       ['2026-11-04', 3],

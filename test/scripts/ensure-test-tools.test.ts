@@ -54,6 +54,9 @@ describe('npm test finds the tools it drives', () => {
       ],
     });
     expect(installPlan({ awsCli: { path: '/usr/bin/aws' }, chromium: undefined }).packages).toEqual(['chromium', 'fonts-liberation']);
-    expect(installPlan({ awsCli: { path: '/usr/bin/aws' }, chromium: { path: '/usr/bin/chromium' } })).toEqual({ packages: [], commands: [] });
+    expect(installPlan({ awsCli: { path: '/usr/bin/aws' }, chromium: { path: '/usr/bin/chromium' } })).toEqual({
+      packages: [],
+      commands: [],
+    });
   });
 });

@@ -10,8 +10,21 @@ import { projectRoot } from './local-cloud';
 export const startChildCloud = (stateDir: string): ChildProcess =>
   spawn(
     process.execPath,
-    ['--openssl-legacy-provider', join(projectRoot, 'dist', 'cli', 'main.js'), 'start', '--port', '0', '--time-scale', '60',
-      '--model', 'fixed', '--latency-ms', '100', '--state-dir', stateDir],
+    [
+      '--openssl-legacy-provider',
+      join(projectRoot, 'dist', 'cli', 'main.js'),
+      'start',
+      '--port',
+      '0',
+      '--time-scale',
+      '60',
+      '--model',
+      'fixed',
+      '--latency-ms',
+      '100',
+      '--state-dir',
+      stateDir,
+    ],
     { stdio: 'ignore' },
   );
 

@@ -29,7 +29,6 @@ export const putArticle = async (cloud: LocalCloud, key: string, body: string | 
   await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body, ContentType: contentType }));
 };
 
-
 /** Waits until every key has a terminal ledger row; returns the rows by key. */
 export const terminalRows = async (cloud: LocalCloud, keys: string[], timeoutMs = 60_000): Promise<Map<string, LedgerRow>> => {
   const rows = await eventually(

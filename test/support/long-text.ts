@@ -2,10 +2,43 @@
  * Generated long articles for the long-article tests: varied sentences in paragraphs, deterministic
  * per seed. Never evaluation data.
  */
-const SUBJECTS = ['the cohort', 'each sample', 'the control group', 'our model', 'the enzyme', 'the survey', 'this method', 'the river basin', 'every patient', 'the lattice'];
+const SUBJECTS = [
+  'the cohort',
+  'each sample',
+  'the control group',
+  'our model',
+  'the enzyme',
+  'the survey',
+  'this method',
+  'the river basin',
+  'every patient',
+  'the lattice',
+];
 const VERBS = ['showed', 'reduced', 'increased', 'predicted', 'matched', 'exceeded', 'confirmed', 'altered', 'doubled', 'halved'];
-const OBJECTS = ['the baseline rate', 'protein binding', 'seasonal variance', 'the expected yield', 'mean survival', 'thermal noise', 'the error bound', 'cell density', 'annual rainfall', 'the response time'];
-const TAILS = ['after twelve weeks', 'in the second trial', 'under low light', 'across all sites', 'within the margin', 'at higher doses', 'in older subjects', 'during the winter', 'with fewer steps', 'beyond the threshold'];
+const OBJECTS = [
+  'the baseline rate',
+  'protein binding',
+  'seasonal variance',
+  'the expected yield',
+  'mean survival',
+  'thermal noise',
+  'the error bound',
+  'cell density',
+  'annual rainfall',
+  'the response time',
+];
+const TAILS = [
+  'after twelve weeks',
+  'in the second trial',
+  'under low light',
+  'across all sites',
+  'within the margin',
+  'at higher doses',
+  'in older subjects',
+  'during the winter',
+  'with fewer steps',
+  'beyond the threshold',
+];
 
 /** Park-Miller minimal standard generator: the same seed gives the same article. */
 const random = (seed: number) => {

@@ -34,7 +34,11 @@ export const scriptedEndpoint = async (replies: Reply[]) => {
     seen,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     queue: new SageMakerInferenceQueue(client, 'research-summarizer-dev'),
-    close: () => new Promise<void>((resolve) => { client.destroy(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        client.destroy();
+        server.close(() => resolve());
+      }),
   };
 };
 
@@ -52,4 +56,3 @@ export const error = (status: number, name: string): Reply => ({
   headers: { 'x-amzn-errortype': name },
   body: JSON.stringify({ __type: name, message: `${name} from the test endpoint` }),
 });
-

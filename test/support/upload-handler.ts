@@ -29,7 +29,12 @@ export const testSummariesPrefix = 'summaries/';
 export const testPolicy: LongArticlePolicy = longArticlePolicy({ maxInputTokens: 1024, longSummaryWords: 200 });
 
 /** record-result's dependencies on the real S3 and DynamoDB adapters, sending to `queue`. */
-export const recordDepsOn = (emu: Emulators, clock: Clock, queue: RecordingInferenceQueue, policy: LongArticlePolicy = testPolicy): RecordDeps => ({
+export const recordDepsOn = (
+  emu: Emulators,
+  clock: Clock,
+  queue: RecordingInferenceQueue,
+  policy: LongArticlePolicy = testPolicy,
+): RecordDeps => ({
   outputs: new S3OutputReader(emu.s3),
   ledger: new DynamoDbSummaryLedger(emu.dynamo, emu.table),
   articles: new S3ArticleStore(emu.s3, emu.bucket),
@@ -43,7 +48,11 @@ export const recordDepsOn = (emu: Emulators, clock: Clock, queue: RecordingInfer
 export const uploadHandlerOn = (
   emu: Emulators,
   clock: Clock = fixedClock(),
-  { policy = testPolicy, settings = testSettings, queue = new RecordingInferenceQueue(emu.bucket) }: { policy?: LongArticlePolicy; settings?: SubmitSettings; queue?: RecordingInferenceQueue } = {},
+  {
+    policy = testPolicy,
+    settings = testSettings,
+    queue = new RecordingInferenceQueue(emu.bucket),
+  }: { policy?: LongArticlePolicy; settings?: SubmitSettings; queue?: RecordingInferenceQueue } = {},
 ) => {
   const ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
   const handle = makeOnUpload({
@@ -61,7 +70,12 @@ export const uploadHandlerOn = (
 };
 
 /** Puts an article in S3 and delivers its S3 event to `onUpload`; returns the row it queued. */
-export const submitArticle = async (emu: Emulators, onUpload: (event: unknown) => Promise<void>, key: string, body: string): Promise<LedgerRow> => {
+export const submitArticle = async (
+  emu: Emulators,
+  onUpload: (event: unknown) => Promise<void>,
+  key: string,
+  body: string,
+): Promise<LedgerRow> => {
   const reply = await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: key, Body: body }));
   await onUpload(s3PutEvent({ bucket: emu.bucket, key, size: Buffer.byteLength(body), eTag: (reply.ETag ?? '').replace(/"/g, '') }));
   const row = await new DynamoDbSummaryLedger(emu.dynamo, emu.table).get(articleIdFor(emu.bucket, key));
@@ -71,5 +85,12 @@ export const submitArticle = async (emu: Emulators, onUpload: (event: unknown) =
 
 /** Writes what the model returned at the location SageMaker chose, as the endpoint does. */
 export const writeOutput = async (emu: Emulators, location: string, body: string): Promise<void> => {
-  await emu.s3.send(new PutObjectCommand({ Bucket: emu.bucket, Key: location.replace(`s3://${emu.bucket}/`, ''), Body: body, ContentType: 'application/json' }));
+  await emu.s3.send(
+    new PutObjectCommand({
+      Bucket: emu.bucket,
+      Key: location.replace(`s3://${emu.bucket}/`, ''),
+      Body: body,
+      ContentType: 'application/json',
+    }),
+  );
 };

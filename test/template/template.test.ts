@@ -55,9 +55,7 @@ const policyStatements = (): { owner: string; statement: Statement }[] => {
   const standalone = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
     resourcesOfType(type).map(([id, policy]) => [id, policy.Properties.PolicyDocument as PolicyDocument] as const),
   );
-  return [...inline, ...standalone].flatMap(([owner, document]) =>
-    asList(document.Statement).map((statement) => ({ owner, statement })),
-  );
+  return [...inline, ...standalone].flatMap(([owner, document]) => asList(document.Statement).map((statement) => ({ owner, statement })));
 };
 
 const allowStatements = () => policyStatements().filter(({ statement }) => statement.Effect === 'Allow');
@@ -138,7 +136,8 @@ describe('the asynchronous inference endpoint', () => {
   // The model image: the Hugging Face PyTorch inference DLC from the region's DLC registry account
   // (sagemaker-python-sdk image_uri_config/huggingface.json), pulled by a role scoped to that repository.
   const modelImage = () => {
-    const [text, variables] = (resource('Model').Properties.PrimaryContainer as { Image: { 'Fn::Sub': [string, Record<string, unknown>] } }).Image['Fn::Sub'];
+    const [text, variables] = (resource('Model').Properties.PrimaryContainer as { Image: { 'Fn::Sub': [string, Record<string, unknown>] } })
+      .Image['Fn::Sub'];
     const tag = text.split(':').pop() as string;
     return { text, variables, tag };
   };
@@ -192,8 +191,9 @@ describe('the asynchronous inference endpoint', () => {
 
   it('runs one model server worker per concurrent invocation and pins the model revision', () => {
     // Prepare
-    const concurrency = (resource('EndpointConfig').Properties.AsyncInferenceConfig as { ClientConfig: { MaxConcurrentInvocationsPerInstance: string } }).ClientConfig
-      .MaxConcurrentInvocationsPerInstance;
+    const concurrency = (
+      resource('EndpointConfig').Properties.AsyncInferenceConfig as { ClientConfig: { MaxConcurrentInvocationsPerInstance: string } }
+    ).ClientConfig.MaxConcurrentInvocationsPerInstance;
     // Act
     const environment = (resource('Model').Properties.PrimaryContainer as { Environment: Record<string, string> }).Environment;
     // Assess
@@ -318,7 +318,12 @@ describe('updating the endpoint', () => {
     const scaling = Object.entries(template.Resources).filter(([, r]) => r.Type.startsWith('AWS::ApplicationAutoScaling::'));
     const alarms = [resource('HasBacklogWithoutCapacityAlarm'), resource('EndpointIdleAlarm')];
     // Assess
-    expect(scaling.map(([id]) => id).sort()).toEqual(['BacklogTargetTrackingPolicy', 'EndpointScalableTarget', 'ScaleInToZeroPolicy', 'ScaleOutFromZeroPolicy']);
+    expect(scaling.map(([id]) => id).sort()).toEqual([
+      'BacklogTargetTrackingPolicy',
+      'EndpointScalableTarget',
+      'ScaleInToZeroPolicy',
+      'ScaleOutFromZeroPolicy',
+    ]);
     for (const [, r] of scaling) expect(r.Condition).toBe('AutoscalingOn');
     for (const alarm of alarms) expect(alarm.Condition).toBe('AutoscalingOn');
     expect(template.Conditions?.AutoscalingOn).toEqual({ 'Fn::Equals': ['on', 'on'] });
@@ -336,7 +341,12 @@ describe('event wiring', () => {
   it('gives the functions that send model requests the model input limit and the long-summary length', () => {
     for (const name of ['SubmitArticle', 'RecordResult', 'Reconcile']) {
       const variables = (resource(`${name}LambdaFunction`).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(variables).toMatchObject({ MAX_INPUT_TOKENS: '1024', LONG_SUMMARY_WORDS: '200', SUMMARIES_PREFIX: 'summaries/', REQUESTS_PREFIX: 'requests/' });
+      expect(variables).toMatchObject({
+        MAX_INPUT_TOKENS: '1024',
+        LONG_SUMMARY_WORDS: '200',
+        SUMMARIES_PREFIX: 'summaries/',
+        REQUESTS_PREFIX: 'requests/',
+      });
     }
   });
 
@@ -418,7 +428,9 @@ describe('event wiring', () => {
 
 describe('the ledger table', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ledgerIndexes } = require('../../deploy/ledger-index-guard.js') as { ledgerIndexes(template: unknown, overrides?: Record<string, boolean>): string[] };
+  const { ledgerIndexes } = require('../../deploy/ledger-index-guard.js') as {
+    ledgerIndexes(template: unknown, overrides?: Record<string, boolean>): string[];
+  };
 
   it('upgrades from the previous release adding at most one index per deploy, and creates them all on a fresh deploy', async () => {
     // Prepare: DynamoDB creates one global secondary index per UpdateTable call, which dynalite does
@@ -450,7 +462,10 @@ describe('the ledger table', () => {
             { AttributeName: 'batch', KeyType: 'HASH' },
             { AttributeName: 'receivedAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['key', 'state', 'completedAt', 'costUsd', 'requestCount', 'parts', 'partsDone'] },
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['key', 'state', 'completedAt', 'costUsd', 'requestCount', 'parts', 'partsDone'],
+          },
         },
         { Ref: 'AWS::NoValue' },
       ],
@@ -484,7 +499,10 @@ describe('the ledger table', () => {
 
   it('has a byPublishedDay index (publishedDay, receivedAt) projecting only what a trend reads', () => {
     // Act
-    const table = resource('LedgerTable').Properties as { GlobalSecondaryIndexes: { IndexName: string }[]; AttributeDefinitions: unknown[] };
+    const table = resource('LedgerTable').Properties as {
+      GlobalSecondaryIndexes: { IndexName: string }[];
+      AttributeDefinitions: unknown[];
+    };
     const index = table.GlobalSecondaryIndexes.find((i) => i.IndexName === 'byPublishedDay');
     // Assess
     expect(index).toEqual({
@@ -563,7 +581,9 @@ describe('IAM', () => {
   it('allows no wildcard action', () => {
     // Act
     const wildcards = allowStatements().flatMap(({ owner, statement }) =>
-      asList(statement.Action).filter((action) => action.includes('*')).map((action) => `${owner} ${action}`),
+      asList(statement.Action)
+        .filter((action) => action.includes('*'))
+        .map((action) => `${owner} ${action}`),
     );
     // Assess
     expect(wildcards).toEqual([]);
@@ -575,7 +595,10 @@ describe('IAM', () => {
       .filter(({ statement }) => asList(statement.Resource).includes('*'))
       .flatMap(({ owner, statement }) => asList(statement.Action).map((action) => `${owner} ${action}`));
     // Assess
-    expect(unscoped.sort()).toEqual(['SageMakerExecutionRole cloudwatch:PutMetricData', 'SageMakerExecutionRole ecr:GetAuthorizationToken']);
+    expect(unscoped.sort()).toEqual([
+      'SageMakerExecutionRole cloudwatch:PutMetricData',
+      'SageMakerExecutionRole ecr:GetAuthorizationToken',
+    ]);
   });
 
   it('limits the endpoint metrics permission to the SageMaker endpoint namespace', () => {
@@ -644,12 +667,14 @@ describe('IAM', () => {
     ]);
   });
 
-  it('lets submitArticle, recordResult and reconcile (reduce steps of long articles) queue requests on this stack\'s endpoint only', () => {
+  it("lets submitArticle, recordResult and reconcile (reduce steps of long articles) queue requests on this stack's endpoint only", () => {
     const queueing = allowStatements().filter(({ statement }) => asList(statement.Action).includes('sagemaker:InvokeEndpointAsync'));
 
     expect(queueing.map(({ owner }) => owner).sort()).toEqual(['ReconcileRole', 'RecordResultRole', 'SubmitArticleRole']);
     for (const { statement } of queueing) {
-      expect(statement.Resource).toEqual({ 'Fn::Sub': 'arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/research-summarizer-dev' });
+      expect(statement.Resource).toEqual({
+        'Fn::Sub': 'arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/research-summarizer-dev',
+      });
     }
   });
 
@@ -658,7 +683,8 @@ describe('IAM', () => {
     const literalBucketArns = JSON.stringify(template).match(/arn:aws:s3:::(?!\$\{ArticlesBucket)[^"]*/g) ?? [];
     // Assess
     expect(literalBucketArns.length).toBeGreaterThan(0);
-    for (const arn of literalBucketArns) expect(arn).toMatch(/^arn:aws:s3:::\$\{AWS::StackName\}-\$\{AWS::AccountId\}-\$\{AWS::Region\}(\/|$)/);
+    for (const arn of literalBucketArns)
+      expect(arn).toMatch(/^arn:aws:s3:::\$\{AWS::StackName\}-\$\{AWS::AccountId\}-\$\{AWS::Region\}(\/|$)/);
   });
 
   it('lets only the SageMaker execution role publish to the success and error topics', () => {

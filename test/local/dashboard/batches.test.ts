@@ -7,8 +7,17 @@ const settings = { concurrency: 2, instancePricePerHour: 3.6, provisioningSecond
 // The endpoint at 10× time: 2 instances in service for the last 5 simulated minutes.
 const endpoint = {
   timeScale: 10,
-  status: { time: '2026-12-01T12:00:00.000Z', instances: { inService: 2, pending: 0, terminating: 0 }, desiredInstanceCount: 2, backlog: 3 },
-  metrics: Array.from({ length: 5 }, (_, i) => ({ timestamp: new Date(Date.parse('2026-12-01T11:55:00.000Z') + i * 60_000).toISOString(), InstanceCount: 2, ModelLatencyMs: 100 })),
+  status: {
+    time: '2026-12-01T12:00:00.000Z',
+    instances: { inService: 2, pending: 0, terminating: 0 },
+    desiredInstanceCount: 2,
+    backlog: 3,
+  },
+  metrics: Array.from({ length: 5 }, (_, i) => ({
+    timestamp: new Date(Date.parse('2026-12-01T11:55:00.000Z') + i * 60_000).toISOString(),
+    InstanceCount: 2,
+    ModelLatencyMs: 100,
+  })),
 } as unknown as Pick<DashboardData, 'status' | 'metrics' | 'timeScale'>;
 
 describe('the batches panel', () => {

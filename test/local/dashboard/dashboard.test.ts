@@ -30,7 +30,8 @@ const CHART_IDS = [
 
 // Keys and summaries are user input: this one would run script if the page ever parsed it as markup.
 const HOSTILE_KEY = 'input/dashboard/<script>window.__pwned = "key"</script>.txt';
-const HOSTILE_TEXT = '<img src=x onerror="window.__pwned = \'summary\'"> An article whose first words are markup. It has a second sentence.';
+const HOSTILE_TEXT =
+  '<img src=x onerror="window.__pwned = \'summary\'"> An article whose first words are markup. It has a second sentence.';
 
 /** What the page shows, read through the DOM and the uPlot instances it exposes as window.dashboard. */
 interface PageView {
@@ -60,14 +61,18 @@ const readView = async (page: Page): Promise<PageView> => {
   return {
     polls: await numberAttr('body', 'data-polls'),
     counts: Object.fromEntries(await Promise.all(STATES.map(async (s) => [s, await numberAttr(`#count-${s}`, 'data-count')]))),
-    pointsByChart: Object.fromEntries(await Promise.all(CHART_IDS.map(async (id) => [id, await numberAttr(`#chart-${id}`, 'data-points')]))),
+    pointsByChart: Object.fromEntries(
+      await Promise.all(CHART_IDS.map(async (id) => [id, await numberAttr(`#chart-${id}`, 'data-points')])),
+    ),
     canvases: await page.locator('figure.chart canvas').count(),
     maxProcessedPerMinute: Math.max(0, ...processed),
     sawBacklogWithoutCapacity: (await seriesOf(page, 'backlogWithoutCapacity', 1)).includes(1),
     latestKeys: await page.locator('#latest tbody td.key').allTextContents(),
     latestSummaries: await page.locator('#latest tbody td.summary').allTextContents(),
     activityChanges: await page.locator('#activities tbody td.change').allTextContents(),
-    batches: await Promise.all((await page.locator('#batches tbody tr[data-batch]').all()).map((row) => row.locator('td').allTextContents())),
+    batches: await Promise.all(
+      (await page.locator('#batches tbody tr[data-batch]').all()).map((row) => row.locator('td').allTextContents()),
+    ),
     markupInTables: await page.locator('table script, table img').count(),
     pwned: await page.evaluate('window.__pwned'),
   };
@@ -137,7 +142,11 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
           v.batches.some(([batch, , done, , eta]) => batch === 'dashboard' && done === '13 / 13' && eta === 'done');
         return done ? v : undefined;
       },
-      { timeoutMs: 60_000, everyMs: 200, what: `the page to show ${dropped} COMPLETED articles, the burst on the charts and the scale-out` },
+      {
+        timeoutMs: 60_000,
+        everyMs: 200,
+        what: `the page to show ${dropped} COMPLETED articles, the burst on the charts and the scale-out`,
+      },
     );
     expect(view.polls).toBeGreaterThan(pollsBefore);
     for (const id of CHART_IDS) expect([id, view.pointsByChart[id]]).toEqual([id, expect.any(Number)]);

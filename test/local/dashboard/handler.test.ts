@@ -27,7 +27,15 @@ const datapoint = (minute: number): MetricDatapoint => ({
 });
 
 const row = (key: string, summary: string): LedgerRow =>
-  ({ articleId: 'a'.repeat(32), bucket: 'b', key, state: 'COMPLETED', summary, receivedAt: '2026-11-26T12:00:00.000Z', totalMs: 1200 }) as LedgerRow;
+  ({
+    articleId: 'a'.repeat(32),
+    bucket: 'b',
+    key,
+    state: 'COMPLETED',
+    summary,
+    receivedAt: '2026-11-26T12:00:00.000Z',
+    totalMs: 1200,
+  }) as LedgerRow;
 
 /** A source whose ledger counts its reads, and whose reads can be held open. */
 const fakeSource = () => {
@@ -50,7 +58,15 @@ const fakeSource = () => {
       },
       latest: async (limit) => {
         reads.latest += 1;
-        const long = { ...row('input/long/paper.txt', ''), state: 'QUEUED', parts: 7, partsDone: 3, level: 0, levelSize: 7, requestCount: 7 } as LedgerRow;
+        const long = {
+          ...row('input/long/paper.txt', ''),
+          state: 'QUEUED',
+          parts: 7,
+          partsDone: 3,
+          level: 0,
+          levelSize: 7,
+          requestCount: 7,
+        } as LedgerRow;
         return [row('input/<b>bold</b>.txt', 'x'.repeat(1000)), long].slice(0, limit);
       },
     },
@@ -131,7 +147,10 @@ describe('the dashboard handler', () => {
     const badSince = await fetch(`${base}/_dashboard/data.json?since=yesterday`);
     const badPoints = await fetch(`${base}/_dashboard/data.json?points=${MAX_POINTS + 1}`);
 
-    expect([badSince.status, ((await badSince.json()) as { message: string }).message]).toEqual([400, 'since must be an ISO timestamp; got "yesterday"']);
+    expect([badSince.status, ((await badSince.json()) as { message: string }).message]).toEqual([
+      400,
+      'since must be an ISO timestamp; got "yesterday"',
+    ]);
     expect(badPoints.status).toBe(400);
   });
 

@@ -5,7 +5,16 @@ import { startTestCloud, terminalRows, type TestCloud } from '../../support/loca
 import { chromiumExecutable } from '../../support/tools';
 
 const CHROMIUM = chromiumExecutable();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = '/tmp/dashboard-trends.png';
 
 const dayBefore = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -19,7 +28,7 @@ const STEADY = [
 const HEAT = (i: number) =>
   `${i === 0 ? '<img src=x onerror="window.__pwned = 1"> Heat pumps' : 'Heat pumps cut heating bills'}\n\nHouseholds that replaced gas boilers with heat pumps paid less for heating (${i}). Installers fitted heat pumps in older houses after adding insulation.`;
 
-describe('the dashboard\'s Trends panel, in headless Chromium', () => {
+describe("the dashboard's Trends panel, in headless Chromium", () => {
   let cloud: TestCloud;
   let browser: Browser;
   let page: Page;
@@ -29,7 +38,9 @@ describe('the dashboard\'s Trends panel, in headless Chromium', () => {
     cloud = await startTestCloud();
     const keys: string[] = [];
     const put = async (key: string, body: string, published: string) => {
-      await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body, ContentType: 'text/plain', Metadata: { published } }));
+      await cloud.s3.send(
+        new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body, ContentType: 'text/plain', Metadata: { published } }),
+      );
       keys.push(key);
     };
     for (let d = 1; d <= 4; d++) for (const [i, text] of STEADY.entries()) await put(`input/panel/d${d}-${i}.txt`, text, dayBefore(d));
@@ -50,11 +61,16 @@ describe('the dashboard\'s Trends panel, in headless Chromium', () => {
     await cloud?.dispose();
   });
 
-  it('charts articles per published day and shows the latest day\'s top and rising phrases', async () => {
+  it("charts articles per published day and shows the latest day's top and rising phrases", async () => {
     await page.goto(`${cloud.endpoints.edgeUrl}/_dashboard`);
-    await eventually(async () => Number(await page.getAttribute('#trends', 'data-loads')) >= 1, { timeoutMs: 15_000, what: 'the Trends panel to load' });
+    await eventually(async () => Number(await page.getAttribute('#trends', 'data-loads')) >= 1, {
+      timeoutMs: 15_000,
+      what: 'the Trends panel to load',
+    });
 
-    const bars = await page.locator('#trend-bars .trend-bar').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-day'), Number(n.getAttribute('data-articles'))]));
+    const bars = await page
+      .locator('#trend-bars .trend-bar')
+      .evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-day'), Number(n.getAttribute('data-articles'))]));
     const rising = await page.locator('#trend-rising li').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-phrase')));
     const top = await page.locator('#trend-top li').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-phrase')));
 
@@ -65,13 +81,16 @@ describe('the dashboard\'s Trends panel, in headless Chromium', () => {
     expect(rising[0]).toBe('heat pump');
   });
 
-  it('lists a clicked phrase\'s articles with their summaries, user strings as text', async () => {
+  it("lists a clicked phrase's articles with their summaries, user strings as text", async () => {
     await page.locator('#trend-rising li[data-phrase="heat pump"] button').click();
 
-    const items = await eventually(async () => {
-      const found = await page.locator('#trend-articles li').count();
-      return found === 3 ? page.locator('#trend-articles li') : undefined;
-    }, { timeoutMs: 10_000, what: 'the three heat pump articles' });
+    const items = await eventually(
+      async () => {
+        const found = await page.locator('#trend-articles li').count();
+        return found === 3 ? page.locator('#trend-articles li') : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the three heat pump articles' },
+    );
     const keys = await items.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-key')).sort());
     const summaries = await page.locator('#trend-articles .summary').allTextContents();
     const heads = await page.locator('#trend-articles .head strong').allTextContents();

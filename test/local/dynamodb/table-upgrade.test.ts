@@ -30,7 +30,7 @@ const row = (i: number) => ({
   ...(i % 2 === 0 ? { publishedDay: `2026-10-0${1 + (i % 3)}`, keyphrases: ['heat pump', `topic ${i}`] } : {}),
 });
 
-describe('a local ledger created by an earlier version gains the template\'s new index on start', () => {
+describe("a local ledger created by an earlier version gains the template's new index on start", () => {
   let server: Server;
   let raw: DynamoDBClient;
   let db: DynamoDBDocumentClient;
@@ -39,7 +39,11 @@ describe('a local ledger created by an earlier version gains the template\'s new
   beforeEach(async () => {
     server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    raw = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    raw = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     db = DynamoDBDocumentClient.from(raw);
     dir = mkdtempSync(join(tmpdir(), 'rs-upgrade-'));
   });
@@ -49,16 +53,32 @@ describe('a local ledger created by an earlier version gains the template\'s new
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const indexNames = async () => ((await raw.send(new DescribeTableCommand({ TableName: 'ledger' }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort();
+  const indexNames = async () =>
+    ((await raw.send(new DescribeTableCommand({ TableName: 'ledger' }))).Table?.GlobalSecondaryIndexes ?? [])
+      .map((i) => i.IndexName)
+      .sort();
   const allItems = async () => ((await raw.send(new ScanCommand({ TableName: 'ledger' }))).Items ?? []).length;
   const publishedOn = async (day: string) =>
-    (await db.send(new QueryCommand({ TableName: 'ledger', IndexName: 'byPublishedDay', KeyConditionExpression: 'publishedDay = :d', ExpressionAttributeValues: { ':d': day } }))).Items ?? [];
+    (
+      await db.send(
+        new QueryCommand({
+          TableName: 'ledger',
+          IndexName: 'byPublishedDay',
+          KeyConditionExpression: 'publishedDay = :d',
+          ExpressionAttributeValues: { ':d': day },
+        }),
+      )
+    ).Items ?? [];
 
   it('adds byPublishedDay, keeps every row, and indexes the rows that have a publishedDay', async () => {
     // Prepare: the old table with 60 rows.
     await ensureTable(raw, previous);
     for (let i = 0; i < 60; i += 25) {
-      await db.send(new BatchWriteCommand({ RequestItems: { ledger: Array.from({ length: Math.min(25, 60 - i) }, (_, j) => ({ PutRequest: { Item: row(i + j) } })) } }));
+      await db.send(
+        new BatchWriteCommand({
+          RequestItems: { ledger: Array.from({ length: Math.min(25, 60 - i) }, (_, j) => ({ PutRequest: { Item: row(i + j) } })) },
+        }),
+      );
     }
     const spillFile = join(dir, 'ledger-upgrade.jsonl');
     // Act

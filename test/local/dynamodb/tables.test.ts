@@ -1,7 +1,13 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { ensureTable, withBatch } from '../../../local/dynamodb/tables';
 import { readStackConfig } from '../../../local/template/stack-config';
 import { startEmulators, type Emulators } from '../../support/emulators';
@@ -41,7 +47,13 @@ describe('a ledger kept from the previous release, on start', () => {
   const batchOf = async (table: string, batch: string) =>
     (
       await emu.rawDynamo.send(
-        new QueryCommand({ TableName: table, IndexName: 'byBatch', KeyConditionExpression: '#b = :b', ExpressionAttributeNames: { '#b': 'batch' }, ExpressionAttributeValues: { ':b': { S: batch } } }),
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byBatch',
+          KeyConditionExpression: '#b = :b',
+          ExpressionAttributeNames: { '#b': 'batch' },
+          ExpressionAttributeValues: { ':b': { S: batch } },
+        }),
       )
     ).Items?.map((item) => item.key?.S);
 
@@ -49,7 +61,11 @@ describe('a ledger kept from the previous release, on start', () => {
     // Prepare
     const TableName = name();
     await emu.rawDynamo.send(new CreateTableCommand(previousRelease({ ...template, TableName })));
-    for (const [id, key] of [['1', 'input/batch-a/x.txt'], ['2', 'input/batch-a/deeper/y.txt'], ['3', 'input/top.txt']] as const) {
+    for (const [id, key] of [
+      ['1', 'input/batch-a/x.txt'],
+      ['2', 'input/batch-a/deeper/y.txt'],
+      ['3', 'input/top.txt'],
+    ] as const) {
       await emu.rawDynamo.send(new PutItemCommand({ TableName, Item: row(id, key) }));
     }
     // Act

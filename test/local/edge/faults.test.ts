@@ -5,11 +5,16 @@ import { SUBMIT_ARTICLE_FUNCTION } from '../../../local/template/stack-config';
 import { eventually } from '../../support/eventually';
 import { startTestCloud, terminalRows } from '../../support/local-cloud';
 
-const clientOptions = (endpoint: string) => ({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const clientOptions = (endpoint: string) => ({
+  endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+});
 const article = (i: number) => `Survey ${i} shows more cyclists in the city. Bike lanes were added last year. Accidents fell.`;
 
 describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () => {
-  it('is off by default, and answers with the services\' own errors that the SDK retries, when switched on at run time', async () => {
+  it("is off by default, and answers with the services' own errors that the SDK retries, when switched on at run time", async () => {
     const cloud = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '10'] });
     const s3 = new S3Client(clientOptions(cloud.endpoints.edgeUrl));
     try {
@@ -19,7 +24,9 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
       // Act: every S3 request refused.
       const set = await fetch(`${cloud.endpoints.edgeUrl}/_localcloud/faults`, { method: 'PUT', body: JSON.stringify({ s3: 1 }) });
       expect(set.status).toBe(200);
-      const refused = await s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: 'x.txt', Body: 'x' })).catch((e: unknown) => e);
+      const refused = await s3
+        .send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: 'x.txt', Body: 'x' }))
+        .catch((e: unknown) => e);
 
       // Assess: a documented S3 error after the SDK's three attempts.
       expect((refused as Error).name).toMatch(/^(SlowDown|InternalError)$/);
@@ -47,7 +54,9 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
       cloud.faults.set(parseFaultRates({ s3: 0.2, dynamodb: 0.2, duplicates: 0.3 }));
       // The uploader retries harder than the default: its puts are not what is under test.
       const uploader = new S3Client({ ...clientOptions(cloud.endpoints.edgeUrl), maxAttempts: 20 });
-      await Promise.all(keys.map((key, i) => uploader.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: article(i) }))));
+      await Promise.all(
+        keys.map((key, i) => uploader.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: article(i) }))),
+      );
       uploader.destroy();
 
       // Act: wait for every row to be terminal and every function to be done: a row can complete

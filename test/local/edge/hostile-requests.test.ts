@@ -1,4 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -72,7 +84,14 @@ describe('a running local cloud under hostile requests', () => {
   const health = async () => (await raw('GET', '/_localcloud/health')).status;
 
   it('answers malformed URLs with 400 and keeps serving', async () => {
-    const urls = ['/x/%E0%A4%A', '/%', `/${'%'}E0?X-Amz-Credential=%E0%A4`, '/_localcloud/%', `/${bucket()}/input/%E0%A4%A`, '/endpoints/%/async-invocations'];
+    const urls = [
+      '/x/%E0%A4%A',
+      '/%',
+      `/${'%'}E0?X-Amz-Credential=%E0%A4`,
+      '/_localcloud/%',
+      `/${bucket()}/input/%E0%A4%A`,
+      '/endpoints/%/async-invocations',
+    ];
 
     const statuses = [];
     for (const url of urls) statuses.push((await raw('GET', url)).status);
@@ -96,13 +115,32 @@ describe('a running local cloud under hostile requests', () => {
   });
 
   it('answers malformed bodies for every service with 4xx, never 5xx', async () => {
-    const signed = (service: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0` });
+    const signed = (service: string) => ({
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    });
     const replies = await Promise.all([
-      raw('PUT', `/${bucket()}/input/chunked.txt`, { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' }, 'zz-not-hex\r\nabc\r\n'),
+      raw(
+        'PUT',
+        `/${bucket()}/input/chunked.txt`,
+        { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
+        'zz-not-hex\r\nabc\r\n',
+      ),
       raw('PUT', `/${bucket()}/input/chunked-long.txt`, { 'content-encoding': 'aws-chunked' }, 'f'.repeat(100_000)),
-      raw('POST', '/', { 'x-amz-target': 'DynamoDB_20120810.PutItem', 'content-type': 'application/x-amz-json-1.0', ...signed('dynamodb') }, '{not json'),
-      raw('POST', `/endpoints/${cloud.endpoints.endpointName}/async-invocations`, { ...signed('sagemaker'), 'x-amzn-sagemaker-inputlocation': 's3://%E0%A4%A/../\u00ff' }, '<'),
-      raw('POST', `/endpoints/${cloud.endpoints.endpointName}/async-invocations?X-Amz-Credential=%E0%A4%A`, { 'x-amzn-sagemaker-inputlocation': 'not-an-s3-uri' }),
+      raw(
+        'POST',
+        '/',
+        { 'x-amz-target': 'DynamoDB_20120810.PutItem', 'content-type': 'application/x-amz-json-1.0', ...signed('dynamodb') },
+        '{not json',
+      ),
+      raw(
+        'POST',
+        `/endpoints/${cloud.endpoints.endpointName}/async-invocations`,
+        { ...signed('sagemaker'), 'x-amzn-sagemaker-inputlocation': 's3://%E0%A4%A/../\u00ff' },
+        '<',
+      ),
+      raw('POST', `/endpoints/${cloud.endpoints.endpointName}/async-invocations?X-Amz-Credential=%E0%A4%A`, {
+        'x-amzn-sagemaker-inputlocation': 'not-an-s3-uri',
+      }),
       raw('PUT', '/_localcloud/faults', { 'content-type': 'application/json' }, '{"s3": "lots"'),
       raw('POST', `/${bucket()}?delete`, { 'content-type': 'application/xml', ...signed('s3') }, '<Delete><Object><Key>'),
     ]);
@@ -126,7 +164,10 @@ describe('a running local cloud under hostile requests', () => {
 
     const replies = [];
     for (const [method, query] of attempts) {
-      const body = method === 'POST' ? '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part></CompleteMultipartUpload>' : ARTICLE;
+      const body =
+        method === 'POST'
+          ? '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part></CompleteMultipartUpload>'
+          : ARTICLE;
       replies.push(await raw(method, `/${bucket()}/${key}${query}`, { 'content-type': 'text/plain' }, body));
     }
 
@@ -139,7 +180,19 @@ describe('a running local cloud under hostile requests', () => {
   it('refuses browser form uploads (POST Object), even from a local page, and writes nothing outside', async () => {
     const boundary = 'xYzZy';
     const form = (key: string) =>
-      [`--${boundary}`, 'Content-Disposition: form-data; name="key"', '', key, `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="a.txt"', 'Content-Type: text/plain', '', ARTICLE, `--${boundary}--`, ''].join('\r\n');
+      [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="key"',
+        '',
+        key,
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="a.txt"',
+        'Content-Type: text/plain',
+        '',
+        ARTICLE,
+        `--${boundary}--`,
+        '',
+      ].join('\r\n');
     const headers = { origin: 'http://localhost:3000', 'content-type': `multipart/form-data; boundary=${boundary}` };
 
     const traversal = await raw('POST', `/${bucket()}`, headers, form(`../../${basename(outside)}/form.txt`));
@@ -153,8 +206,11 @@ describe('a running local cloud under hostile requests', () => {
     expect(await health()).toBe(200);
   });
 
-  it('refuses XML bodies s3rver\'s old XML parser should not see, and still deletes objects with DeleteObjects', async () => {
-    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0', 'content-type': 'application/xml' };
+  it("refuses XML bodies s3rver's old XML parser should not see, and still deletes objects with DeleteObjects", async () => {
+    const signed = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+      'content-type': 'application/xml',
+    };
     await putArticle(cloud, 'input/xml/a.txt', ARTICLE);
     const bodies = [
       '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><Delete><Object><Key>input/xml/a.txt</Key></Object></Delete>',
@@ -165,12 +221,22 @@ describe('a running local cloud under hostile requests', () => {
 
     const replies = [];
     // With the Content-MD5 DeleteObjects requires, so each body would reach s3rver's XML parser.
-    for (const body of bodies) replies.push(await raw('POST', `/${bucket()}?delete`, { ...signed, 'content-md5': createHash('md5').update(body).digest('base64') }, body));
+    for (const body of bodies)
+      replies.push(
+        await raw('POST', `/${bucket()}?delete`, { ...signed, 'content-md5': createHash('md5').update(body).digest('base64') }, body),
+      );
 
     expect(replies.map((r) => r.status)).toEqual([400, 400, 400, 400]);
-    expect(replies.map((r) => /<Code>(\w+)<\/Code>/.exec(r.body)?.[1])).toEqual(['MalformedXML', 'MalformedXML', 'MalformedXML', 'MaxMessageLengthExceeded']);
+    expect(replies.map((r) => /<Code>(\w+)<\/Code>/.exec(r.body)?.[1])).toEqual([
+      'MalformedXML',
+      'MalformedXML',
+      'MalformedXML',
+      'MaxMessageLengthExceeded',
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const { Deleted } = await cloud.s3.send(new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: [{ Key: 'input/xml/a.txt' }] } }));
+    const { Deleted } = await cloud.s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: [{ Key: 'input/xml/a.txt' }] } }),
+    );
     expect(Deleted?.map((d) => d.Key)).toEqual(['input/xml/a.txt']);
     expect(await health()).toBe(200);
   });
@@ -182,14 +248,23 @@ describe('a running local cloud under hostile requests', () => {
 
     expect(replies.map((r) => r.status)).toEqual([403, 403, 403]);
     expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) expect((await raw('GET', '/_localcloud/health', { host })).status).toBe(200);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`])
+      expect((await raw('GET', '/_localcloud/health', { host })).status).toBe(200);
   });
 
   it('sends no wildcard CORS header from any service, and refuses preflights from other sites', async () => {
     const fromPage = { origin: `http://localhost:${port}` };
-    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0', 'x-amz-date': '20261201T000000Z' };
+    const signed = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'x-amz-date': '20261201T000000Z',
+    };
     const replies = await Promise.all([
-      raw('POST', '/', { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', ...signed, ...fromPage }, '{}'),
+      raw(
+        'POST',
+        '/',
+        { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0', ...signed, ...fromPage },
+        '{}',
+      ),
       raw('GET', `/${bucket()}?list-type=2`, fromPage),
       raw('GET', '/_localcloud/status', fromPage),
     ]);

@@ -86,7 +86,12 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
 
     await eventually(() => lambda.idle(), { what: 'the invocation to finish' });
     expect(calls('ok')).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({ own: 'from-template', added: 'http://127.0.0.1:1', fn: 'test-fn', memory: '256' });
+    expect(JSON.parse(readFileSync(join(dir, 'ok.env'), 'utf-8'))).toEqual({
+      own: 'from-template',
+      added: 'http://127.0.0.1:1',
+      fn: 'test-fn',
+      memory: '256',
+    });
   });
 
   it('retries a failing invocation and succeeds on the second retry', async () => {
@@ -104,7 +109,7 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     expect(lambda.deadLetters()).toEqual([]);
   });
 
-  it('sends an invocation that fails three times to the failure destination, with Lambda\'s record', async () => {
+  it("sends an invocation that fails three times to the failure destination, with Lambda's record", async () => {
     const lambda = start();
     const event = { dir, name: 'broken', failTimes: 99 };
 
@@ -114,7 +119,11 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     const [record] = lambda.deadLetters();
     expect(record).toMatchObject({
       version: '1.0',
-      requestContext: { functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test-fn:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test-fn:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
       requestPayload: event,
       responseContext: { functionError: 'Unhandled' },
       responsePayload: { errorType: 'TypeError', errorMessage: 'failing call 3' },
@@ -131,7 +140,7 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     expect(lambda.deadLetters()[0]).toMatchObject({ responsePayload: { errorType: 'Sandbox.Timedout' } });
   });
 
-  it('stops a timed-out invocation\'s worker before its retry runs, as Lambda stops the sandbox', async () => {
+  it("stops a timed-out invocation's worker before its retry runs, as Lambda stops the sandbox", async () => {
     // The timeout starts when the invocation is posted, before a new worker has loaded the bundle: a
     // second leaves room for that on a loaded machine.
     const lambda = start({ timeoutS: 1, maximumRetryAttempts: 1 });
@@ -140,7 +149,11 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     lambda.invokeAsync({ dir, name: 'bystander' });
 
     await eventually(() => lambda.idle(), { what: 'the retry to succeed' });
-    const times = (suffix: string) => readFileSync(join(dir, `forever${suffix}`), 'utf-8').trim().split('\n').map(Number);
+    const times = (suffix: string) =>
+      readFileSync(join(dir, `forever${suffix}`), 'utf-8')
+        .trim()
+        .split('\n')
+        .map(Number);
     const [, retryStart] = times('.starts');
     expect(calls('forever')).toBe(2);
     expect(times('.ticks').length).toBeGreaterThan(0);

@@ -29,8 +29,11 @@ export const call = (url: string, { method = 'GET', headers = {}, body }: CallOp
   });
 
 /** POST /invocations with a JSON body, as the SageMaker platform forwards an application/json request. */
-export const invoke = (baseUrl: string, payload: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }): Promise<Reply> =>
+export const invoke = (
+  baseUrl: string,
+  payload: unknown,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+): Promise<Reply> =>
   call(`${baseUrl}/invocations`, { method: 'POST', headers, body: typeof payload === 'string' ? payload : JSON.stringify(payload) });
 
-export const summariesOf = (reply: Reply): string[] =>
-  (JSON.parse(reply.body) as { summary_text: string }[]).map((r) => r.summary_text);
+export const summariesOf = (reply: Reply): string[] => (JSON.parse(reply.body) as { summary_text: string }[]).map((r) => r.summary_text);

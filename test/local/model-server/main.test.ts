@@ -35,7 +35,14 @@ const launch = async (...args: string[]): Promise<Running> => {
 };
 
 beforeAll(async () => {
-  await build({ entryPoints: [join(__dirname, '..', '..', '..', 'local', 'model-server', 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'silent' });
+  await build({
+    entryPoints: [join(__dirname, '..', '..', '..', 'local', 'model-server', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'silent',
+  });
 });
 
 afterAll(() => {
@@ -107,7 +114,9 @@ describe('model-server process (bundled main.ts)', () => {
   });
 
   it('exits with 1 before listening when --fail-start-rate says so', async () => {
-    await expect(launch('--port', '0', '--fail-start-rate', '1')).rejects.toThrow(/^model server exited before listening: .*--fail-start-rate 1: failing at start-up/);
+    await expect(launch('--port', '0', '--fail-start-rate', '1')).rejects.toThrow(
+      /^model server exited before listening: .*--fail-start-rate 1: failing at start-up/,
+    );
   });
 
   it('rejects an unknown flag with exit code 2 and the usage on stderr', async () => {

@@ -24,14 +24,45 @@ describe('parseCommandLine', () => {
   it('reads every setting from flags', () => {
     // Act
     const options = parseCommandLine(
-      ['--mode', 'fixed', '--latency-ms', '250', '--max-input-tokens', '4096', '--port', '0', '--startup-delay-ms', '500', '--error-rate', '0.1', '--crash-after', '3',
-        '--slow-rate', '0.2', '--slow-ms', '5000', '--fail-start-rate', '0.3', '--verbose'],
+      [
+        '--mode',
+        'fixed',
+        '--latency-ms',
+        '250',
+        '--max-input-tokens',
+        '4096',
+        '--port',
+        '0',
+        '--startup-delay-ms',
+        '500',
+        '--error-rate',
+        '0.1',
+        '--crash-after',
+        '3',
+        '--slow-rate',
+        '0.2',
+        '--slow-ms',
+        '5000',
+        '--fail-start-rate',
+        '0.3',
+        '--verbose',
+      ],
       {},
     );
 
     // Assess
     expect(options).toEqual({
-      mode: 'fixed', latencyMs: 250, maxInputTokens: 4096, port: 0, startupDelayMs: 500, errorRate: 0.1, crashAfter: 3, slowRate: 0.2, slowMs: 5000, failStartRate: 0.3, verbose: true,
+      mode: 'fixed',
+      latencyMs: 250,
+      maxInputTokens: 4096,
+      port: 0,
+      startupDelayMs: 500,
+      errorRate: 0.1,
+      crashAfter: 3,
+      slowRate: 0.2,
+      slowMs: 5000,
+      failStartRate: 0.3,
+      verbose: true,
     });
   });
 

@@ -86,11 +86,15 @@ describe('model server (summarize mode)', () => {
 
   it('ignores headers it does not know', async () => {
     // Act
-    const reply = await invoke(server.url, { inputs: short }, {
-      'Content-Type': 'application/json',
-      'X-Amzn-SageMaker-Custom-Attributes': 'trace=1',
-      'X-Something-Else': 'yes',
-    });
+    const reply = await invoke(
+      server.url,
+      { inputs: short },
+      {
+        'Content-Type': 'application/json',
+        'X-Amzn-SageMaker-Custom-Attributes': 'trace=1',
+        'X-Something-Else': 'yes',
+      },
+    );
 
     // Assess
     expect(reply.status).toBe(200);
@@ -159,7 +163,10 @@ describe('model server (summarize mode)', () => {
     });
   });
 
-  it.each([['GET', '/invocations'], ['POST', '/ping']])('answers %s %s with 405', async (method, path) => {
+  it.each([
+    ['GET', '/invocations'],
+    ['POST', '/ping'],
+  ])('answers %s %s with 405', async (method, path) => {
     // Act
     const reply = await call(`${server.url}${path}`, { method });
 
@@ -265,7 +272,13 @@ describe('model server (fixed mode)', () => {
       await eventually(() => server.inFlight() === 5, { everyMs: 10, what: 'five requests in flight at once' });
       const replies = await replying;
       expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-      expect(replies.map((r) => summariesOf(r)[0])).toEqual(['Request 0 text.', 'Request 1 text.', 'Request 2 text.', 'Request 3 text.', 'Request 4 text.']);
+      expect(replies.map((r) => summariesOf(r)[0])).toEqual([
+        'Request 0 text.',
+        'Request 1 text.',
+        'Request 2 text.',
+        'Request 3 text.',
+        'Request 4 text.',
+      ]);
       expect(server.inFlight()).toBe(0);
     } finally {
       await server.close();

@@ -24,7 +24,10 @@ const bridgeArticle = [
 /** Generated research-style text: lower-cased, one sentence a line; the key finding is stated last. */
 const researchPart = [
   'we studied the effect of a daily walk on blood pressure in older adults .',
-  ...Array.from({ length: 24 }, (_, i) => `in week ${i + 1} , walkers in group ${(i % 4) + 1} recorded their steps and blood pressure in a diary .`),
+  ...Array.from(
+    { length: 24 },
+    (_, i) => `in week ${i + 1} , walkers in group ${(i % 4) + 1} recorded their steps and blood pressure in a diary .`,
+  ),
   'in conclusion , a daily walk lowered blood pressure in older adults by a small but steady amount .',
 ].join('\n');
 

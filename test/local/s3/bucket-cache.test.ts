@@ -9,7 +9,8 @@ const FilesystemStore = require('s3rver/lib/stores/filesystem') as new (dir: str
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { getConfigModel } = require('s3rver/lib/models/config') as { getConfigModel(type: string): new (xml: string) => { type: string } };
 
-const CORS = '<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>';
+const CORS =
+  '<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>';
 
 describe("s3rver's bucket state, cached", () => {
   let dir: string;
@@ -21,7 +22,7 @@ describe("s3rver's bucket state, cached", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads a bucket\'s CORS file once: a change made behind the store\'s back is not seen', async () => {
+  it("reads a bucket's CORS file once: a change made behind the store's back is not seen", async () => {
     // Prepare
     await store.putBucket('b');
     expect(await store.getSubresource('b', undefined, 'cors')).toBeNull();

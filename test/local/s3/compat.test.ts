@@ -38,11 +38,13 @@ describe('aws-chunked decoding', () => {
   });
 
   it('refuses a malformed size line', async () => {
-    await expect(pipeline(Readable.from([Buffer.from('zz\r\nabc')]), new AwsChunkedDecoder())).rejects.toThrow('malformed aws-chunked size line');
+    await expect(pipeline(Readable.from([Buffer.from('zz\r\nabc')]), new AwsChunkedDecoder())).rejects.toThrow(
+      'malformed aws-chunked size line',
+    );
   });
 });
 
-describe('S3 through the edge, with the SDK\'s default checksum settings', () => {
+describe("S3 through the edge, with the SDK's default checksum settings", () => {
   let cloud: TestCloud;
   let client: S3Client;
   beforeAll(async () => {
@@ -66,7 +68,14 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
   it('stores a streamed PutObject byte-exact', async () => {
     const body = randomBytes(200_000);
 
-    await client.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: 'other/streamed.bin', Body: Readable.from([body]), ContentLength: body.length }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: cloud.endpoints.bucket,
+        Key: 'other/streamed.bin',
+        Body: Readable.from([body]),
+        ContentLength: body.length,
+      }),
+    );
 
     expect((await read('other/streamed.bin')).equals(body)).toBe(true);
   });
@@ -74,7 +83,10 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
   it('stores a multipart upload byte-exact', async () => {
     const body = randomBytes(11 * 1024 * 1024);
 
-    await new Upload({ client, params: { Bucket: cloud.endpoints.bucket, Key: 'other/multipart.bin', Body: Readable.from([body]) } }).done();
+    await new Upload({
+      client,
+      params: { Bucket: cloud.endpoints.bucket, Key: 'other/multipart.bin', Body: Readable.from([body]) },
+    }).done();
 
     expect((await read('other/multipart.bin')).equals(body)).toBe(true);
   }, 60_000);
@@ -82,7 +94,9 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
   it('pages listings beyond 1,000 keys', async () => {
     const keys = Array.from({ length: 1050 }, (_, i) => `other/many/${String(i).padStart(4, '0')}`);
     for (let i = 0; i < keys.length; i += 50) {
-      await Promise.all(keys.slice(i, i + 50).map((Key) => client.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key, Body: 'x' }))));
+      await Promise.all(
+        keys.slice(i, i + 50).map((Key) => client.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key, Body: 'x' }))),
+      );
     }
 
     const first = await client.send(new ListObjectsV2Command({ Bucket: cloud.endpoints.bucket, Prefix: 'other/many/' }));
@@ -95,7 +109,7 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
     expect(listed).toEqual(keys);
   }, 60_000);
 
-  it('answers bucket configuration changes at once, though s3rver\'s bucket state is cached', async () => {
+  it("answers bucket configuration changes at once, though s3rver's bucket state is cached", async () => {
     // Prepare: a new bucket, read (and so cached) before it exists and before it has a CORS rule.
     const Bucket = 'cache-check';
     await expect(client.send(new HeadBucketCommand({ Bucket }))).rejects.toMatchObject({ name: 'NotFound' });
@@ -103,7 +117,12 @@ describe('S3 through the edge, with the SDK\'s default checksum settings', () =>
     await expect(client.send(new GetBucketCorsCommand({ Bucket }))).rejects.toMatchObject({ name: 'NoSuchCORSConfiguration' });
 
     // Act
-    await client.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['https://example.org'] }] } }));
+    await client.send(
+      new PutBucketCorsCommand({
+        Bucket,
+        CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['https://example.org'] }] },
+      }),
+    );
     const afterPut = await client.send(new GetBucketCorsCommand({ Bucket }));
     await client.send(new DeleteBucketCorsCommand({ Bucket }));
 

@@ -1,4 +1,11 @@
-import { backlogMaximum, decideCapacity, idleAlarmInAlarm, policyNames, stepAlarmInAlarm, type CapacityInput } from '../../../local/sagemaker-async/autoscaler';
+import {
+  backlogMaximum,
+  decideCapacity,
+  idleAlarmInAlarm,
+  policyNames,
+  stepAlarmInAlarm,
+  type CapacityInput,
+} from '../../../local/sagemaker-async/autoscaler';
 import { backlogGauges } from '../../../local/sagemaker-async/metrics';
 import type { ScalingActivity, ScalingConfig } from '../../../local/sagemaker-async';
 
@@ -52,7 +59,8 @@ describe('the autoscaler decision (Application Auto Scaling semantics)', () => {
     expect(decide({ desired: 0, history: history([5, 0], [5, 0], [5, 0]) })).toMatchObject({
       capacity: 3,
       policyName: 'ep-backlog-per-instance',
-      cause: 'monitor alarm TargetTracking-endpoint/ep/variant/AllTraffic-AlarmHigh in state ALARM triggered policy ep-backlog-per-instance',
+      cause:
+        'monitor alarm TargetTracking-endpoint/ep/variant/AllTraffic-AlarmHigh in state ALARM triggered policy ep-backlog-per-instance',
     });
   });
 
@@ -130,7 +138,9 @@ describe('the autoscaler decision (Application Auto Scaling semantics)', () => {
   it('never goes below MinCapacity', () => {
     const idle = history(...Array.from({ length: 15 }, (): [number, number] => [0, 3]));
 
-    expect(decide({ desired: 3, history: idle, scaling: { minCapacity: 1, maxCapacity: 3, targetTracking } })).toMatchObject({ capacity: 1 });
+    expect(decide({ desired: 3, history: idle, scaling: { minCapacity: 1, maxCapacity: 3, targetTracking } })).toMatchObject({
+      capacity: 1,
+    });
   });
 });
 
@@ -152,7 +162,10 @@ describe('the scale-in to zero (step policy to ExactCapacity 0 on an Approximate
   });
 
   it('counts queued and in-flight requests alike: one request still running keeps every instance', () => {
-    const running = [...busyThenIdle(4), { ...backlogGauges({ queued: 0, inFlight: 1, inService: 5 }), InvocationsProcessed: 0, ExpiredRequests: 0 }];
+    const running = [
+      ...busyThenIdle(4),
+      { ...backlogGauges({ queued: 0, inFlight: 1, inService: 5 }), InvocationsProcessed: 0, ExpiredRequests: 0 },
+    ];
 
     expect(decide({ desired: 5, history: running, scaling })).toBeUndefined();
     expect(idleAlarmInAlarm([1, 0, 0, 0, 0], scaleInToZero.alarm)).toBe(false);
@@ -175,7 +188,9 @@ describe('the scale-in to zero (step policy to ExactCapacity 0 on an Approximate
     const withSlowTracking = { ...scaling, targetTracking: slowTracking };
     const trackingOut = activity(2, 1, 5, names.targetTracking);
 
-    expect(decide({ desired: 5, history: busyThenIdle(6), scaling: withSlowTracking, activities: [trackingOut] })).toMatchObject({ capacity: 0 });
+    expect(decide({ desired: 5, history: busyThenIdle(6), scaling: withSlowTracking, activities: [trackingOut] })).toMatchObject({
+      capacity: 0,
+    });
     expect(decide({ desired: 2, history: busyThenIdle(6), scaling, activities: [activity(8, 3, 2, names.scaleInToZero)] })).toBeUndefined();
   });
 
@@ -190,7 +205,10 @@ describe('the scale-in to zero (step policy to ExactCapacity 0 on an Approximate
     const lowButBusy = history(...Array.from({ length: 15 }, (): [number, number] => [1, 5]));
     const idleAlarmOnly = { ...scaling, scaleInToZero: { ...scaleInToZero, alarm: { ...scaleInToZero.alarm, threshold: 1 } } };
 
-    expect(decide({ desired: 5, history: lowButBusy, scaling: idleAlarmOnly })).toMatchObject({ capacity: 1, policyName: names.targetTracking });
+    expect(decide({ desired: 5, history: lowButBusy, scaling: idleAlarmOnly })).toMatchObject({
+      capacity: 1,
+      policyName: names.targetTracking,
+    });
   });
 });
 

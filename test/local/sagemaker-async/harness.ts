@@ -10,7 +10,12 @@ import {
   type InvokeEndpointAsyncCommandInput,
   type InvokeEndpointAsyncCommandOutput,
 } from '@aws-sdk/client-sagemaker-runtime';
-import { startAsyncEndpoint, type AsyncEndpoint, type AsyncEndpointConfig, type AsyncEndpointOptions } from '../../../local/sagemaker-async';
+import {
+  startAsyncEndpoint,
+  type AsyncEndpoint,
+  type AsyncEndpointConfig,
+  type AsyncEndpointOptions,
+} from '../../../local/sagemaker-async';
 import { startEmulators, type Emulators } from '../../support/emulators';
 import { until } from './deadline';
 import { FakeModels } from './fake-models';
@@ -45,7 +50,9 @@ export interface EndpointUnderTest {
   models: FakeModels;
   published: Published[];
   stateDir: string;
-  invoke(input: Omit<InvokeEndpointAsyncCommandInput, 'EndpointName'> & { EndpointName?: string }): Promise<InvokeEndpointAsyncCommandOutput>;
+  invoke(
+    input: Omit<InvokeEndpointAsyncCommandInput, 'EndpointName'> & { EndpointName?: string },
+  ): Promise<InvokeEndpointAsyncCommandOutput>;
   /** Waits for the terminal notification of an inference. */
   notification(inferenceId: string, timeoutMs?: number): Promise<Published>;
   /** Closes the endpoint, its HTTP server and client; keeps stateDir. */
@@ -62,7 +69,12 @@ export interface EndpointSetup extends Partial<Omit<AsyncEndpointOptions, 'endpo
 
 /** A dummy S3 client for tests where no request ever reaches an instance. */
 export const unusedS3 = () =>
-  new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  new S3Client({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
 
 /**
  * Starts the emulated endpoint behind a loopback HTTP server (port 0) and a real SageMaker Runtime

@@ -26,10 +26,17 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
     const published = await notification('inference-ok');
 
     // Assess: the object, the model call, then the message field by field in the documented order.
-    await expect(getObject(s3(), accepted.OutputLocation ?? '')).resolves.toEqual({ body: SUMMARY, contentType: 'application/json; charset=utf-8' });
+    await expect(getObject(s3(), accepted.OutputLocation ?? '')).resolves.toEqual({
+      body: SUMMARY,
+      contentType: 'application/json; charset=utf-8',
+    });
     const [call] = models.calls;
     expect(call?.body.toString()).toBe('{"inputs":"text"}');
-    expect(call?.headers).toMatchObject({ 'content-type': 'application/json', accept: 'application/json', 'x-amzn-sagemaker-custom-attributes': 'trace=1' });
+    expect(call?.headers).toMatchObject({
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-amzn-sagemaker-custom-attributes': 'trace=1',
+    });
     expect(published.topicArn).toBe(SUCCESS_TOPIC);
     const documented = loadEvent('sagemaker/inference-success-captured.json');
     const message = published.message;
@@ -97,7 +104,9 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
   });
 
   it('fails an invocation that outlives InvocationTimeoutSeconds, in real time, with a timeout reason', async () => {
-    const { invoke, notification, endpoint } = await start({ models: new FakeModels(() => ({ status: 200, body: SUMMARY, delayMs: 5_000 })) });
+    const { invoke, notification, endpoint } = await start({
+      models: new FakeModels(() => ({ status: 200, body: SUMMARY, delayMs: 5_000 })),
+    });
     const started = performance.now();
 
     const accepted = await invoke({ Body: Buffer.from('{}'), InvocationTimeoutSeconds: 1, InferenceId: 'inference-slow' });
@@ -116,7 +125,9 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
     await invoke({ InputLocation: 's3://articles/requests/missing.json', InferenceId: 'inference-missing' });
     const published = await notification('inference-missing');
 
-    expect(published.message.failureReason).toMatch(/^ClientError: Failed to download .*s3:\/\/articles\/requests\/missing\.json.*NoSuchKey/);
+    expect(published.message.failureReason).toMatch(
+      /^ClientError: Failed to download .*s3:\/\/articles\/requests\/missing\.json.*NoSuchKey/,
+    );
     expect(models.calls).toHaveLength(0);
     await until(() => endpoint.metrics().some((d) => d.RequestDownloadFailures === 1), 'a RequestDownloadFailures datapoint');
   });
@@ -131,7 +142,9 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
     const big = await notification('inference-big');
     const atLimit = await notification('inference-at-limit');
 
-    expect(big.message.failureReason).toMatch(/^ClientError: The request payload at s3:\/\/articles\/requests\/big\.json is 5000 bytes or more; .*up to 1 GB \(1000 bytes\)/);
+    expect(big.message.failureReason).toMatch(
+      /^ClientError: The request payload at s3:\/\/articles\/requests\/big\.json is 5000 bytes or more; .*up to 1 GB \(1000 bytes\)/,
+    );
     expect(atLimit.message.invocationStatus).toBe('Completed');
     expect(models.calls).toHaveLength(1);
   });
@@ -151,7 +164,9 @@ describe('an async endpoint processing requests against real S3 (s3rver) and fak
       message: 'Check S3 path location(if configured) or Cloudwatch for additional details.',
       encoding: 'BASE64',
     });
-    expect((message.requestParameters as { inputLocation: string }).inputLocation).toBe('inline://research-summarizer-test/inference-inline');
+    expect((message.requestParameters as { inputLocation: string }).inputLocation).toBe(
+      'inline://research-summarizer-test/inference-inline',
+    );
   });
 
   it('counts a rejected publish as a NotificationFailure and keeps the output in S3', async () => {

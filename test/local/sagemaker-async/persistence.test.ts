@@ -40,7 +40,10 @@ describe('an async endpoint across restarts and the request TTL', () => {
     await first.stop();
     const finishedBeforeRestart = published.length;
     const second = await start({ published, models: new FakeModels(echo) });
-    await until(() => second.endpoint.drained() && terminalCounts(published).size === ids.length, 'every request to finish after the restart');
+    await until(
+      () => second.endpoint.drained() && terminalCounts(published).size === ids.length,
+      'every request to finish after the restart',
+    );
 
     // Assess
     expect(finishedBeforeRestart).toBeLessThan(ids.length);
@@ -73,7 +76,11 @@ describe('an async endpoint across restarts and the request TTL', () => {
     const clock = manualClock();
     const published: Published[] = [];
     const sut = await start({ published, clock, scaling: { minCapacity: 0, maxCapacity: 0 }, endpoint: { initialInstanceCount: 0 } });
-    const accepted = await sut.invoke({ InputLocation: 's3://articles/requests/never.json', RequestTTLSeconds: 60, InferenceId: 'inference-ttl' });
+    const accepted = await sut.invoke({
+      InputLocation: 's3://articles/requests/never.json',
+      RequestTTLSeconds: 60,
+      InferenceId: 'inference-ttl',
+    });
 
     // Act
     clock.advance(59_999);
@@ -89,6 +96,8 @@ describe('an async endpoint across restarts and the request TTL', () => {
     expect(message.responseParameters).toBeUndefined();
     expect(sut.endpoint.metrics().reduce((n, d) => n + d.ExpiredRequests, 0)).toBe(1);
     expect(sut.endpoint.status().totals.expired).toBe(1);
-    expect(readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8')).toMatch(new RegExp(`"id":"${/([0-9a-f-]{36})\.out$/.exec(accepted.OutputLocation ?? '')?.[1]}","status":"Expired"`));
+    expect(readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8')).toMatch(
+      new RegExp(`"id":"${/([0-9a-f-]{36})\.out$/.exec(accepted.OutputLocation ?? '')?.[1]}","status":"Expired"`),
+    );
   });
 });

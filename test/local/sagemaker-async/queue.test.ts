@@ -63,7 +63,10 @@ describe('the persistent request queue (journal in stateDir)', () => {
 
     expect(reopened.replay.skippedLines).toBe(1);
     expect(reopened.replay.pending.map((r) => r.id)).toEqual(['kept']);
-    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; at: number });
+    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { op: string; at: number });
     expect(lines.map((l) => l.op)).toEqual(['add', 'clock']);
     expect(lines[1]?.at).toBe(2_000);
   });
@@ -83,8 +86,15 @@ describe('the persistent request queue (journal in stateDir)', () => {
     expect(inFlight.failureLocation).toBe('s3://articles/failures/in-flight-error.out');
     expect(queue.readInlineBody(inFlight).toString()).toBe('an inline payload');
     queue.close();
-    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; id?: string });
-    expect(lines.map((l) => [l.op, l.id])).toEqual([['add', 'in-flight'], ['add', 'waiting'], ['clock', undefined]]);
+    const lines = readFileSync(join(stateDir, 'journal.jsonl'), 'utf-8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { op: string; id?: string });
+    expect(lines.map((l) => [l.op, l.id])).toEqual([
+      ['add', 'in-flight'],
+      ['add', 'waiting'],
+      ['clock', undefined],
+    ]);
     expect(PersistentQueue.open(stateDir).replay.pending.map((r) => r.id)).toEqual(['in-flight', 'waiting']);
   });
 

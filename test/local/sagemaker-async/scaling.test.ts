@@ -20,7 +20,11 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
         minCapacity: 0,
         maxCapacity: 3,
         targetTracking: { targetValue: 2, scaleInCooldownS: 120, scaleOutCooldownS: 60 },
-        stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+        stepScaling: {
+          cooldownS: 120,
+          scalingAdjustment: 1,
+          alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
+        },
       },
     });
 
@@ -71,7 +75,11 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
         minCapacity: 0,
         maxCapacity: 3,
         targetTracking: { targetValue: 2, scaleInCooldownS: 120, scaleOutCooldownS: 60 },
-        stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+        stepScaling: {
+          cooldownS: 120,
+          scalingAdjustment: 1,
+          alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
+        },
         scaleInToZero: { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } },
       },
     });
@@ -79,9 +87,13 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
     // Act
     await Promise.all(Array.from({ length: 30 }, (_, i) => invoke({ Body: Buffer.from(`{"n":${i}}`) })));
     await until(() => endpoint.status().totals.completed === 30, 'the burst to complete', { timeoutMs: 20_000 });
-    await until(() => endpoint.status().desiredInstanceCount === 0 && endpoint.status().instances.inService === 0, 'the endpoint to scale back to zero', {
-      timeoutMs: 20_000,
-    });
+    await until(
+      () => endpoint.status().desiredInstanceCount === 0 && endpoint.status().instances.inService === 0,
+      'the endpoint to scale back to zero',
+      {
+        timeoutMs: 20_000,
+      },
+    );
 
     // Assess: one scale-in, by the step policy, after 5 minutes whose Maximum backlog was 0.
     const activities = endpoint.scalingActivities();
@@ -103,7 +115,12 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
     await until(() => endpoint.status().instances.inService === 1, 'one instance in service');
 
     expect(endpoint.scalingActivities()).toEqual([
-      expect.objectContaining({ from: 2, to: 1, policyName: 'RegisterScalableTarget', description: 'Setting desired instance count to 1.' }),
+      expect.objectContaining({
+        from: 2,
+        to: 1,
+        policyName: 'RegisterScalableTarget',
+        description: 'Setting desired instance count to 1.',
+      }),
     ]);
     expect(endpoint.status()).toMatchObject({ desiredInstanceCount: 1, instances: { pending: 0, inService: 1, terminating: 0 } });
   });

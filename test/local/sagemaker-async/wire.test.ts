@@ -29,7 +29,11 @@ describe('InvokeEndpointAsync on the wire, through @aws-sdk/client-sagemaker-run
 
   it('answers 202 with the given InferenceId and both locations, after journaling the request', async () => {
     // Act
-    const reply = await sut.invoke({ InputLocation: 's3://articles/requests/a b.json', InferenceId: 'inference-1', ContentType: 'application/json' });
+    const reply = await sut.invoke({
+      InputLocation: 's3://articles/requests/a b.json',
+      InferenceId: 'inference-1',
+      ContentType: 'application/json',
+    });
 
     // Assess
     expect(reply.$metadata.httpStatusCode).toBe(202);
@@ -64,9 +68,17 @@ describe('InvokeEndpointAsync on the wire, through @aws-sdk/client-sagemaker-run
   });
 
   it.each([
-    ['an unknown endpoint', { EndpointName: 'no-such-endpoint', InputLocation: 's3://articles/x' }, 'Endpoint no-such-endpoint of account 000000000000 not found.'],
+    [
+      'an unknown endpoint',
+      { EndpointName: 'no-such-endpoint', InputLocation: 's3://articles/x' },
+      'Endpoint no-such-endpoint of account 000000000000 not found.',
+    ],
     ['neither InputLocation nor Body', {}, 'Body and InputLocation are mutually exclusive. Provide exactly one of them.'],
-    ['both InputLocation and Body', { InputLocation: 's3://articles/x', Body: Buffer.from('{}') }, 'Body and InputLocation are mutually exclusive. Provide exactly one of them.'],
+    [
+      'both InputLocation and Body',
+      { InputLocation: 's3://articles/x', Body: Buffer.from('{}') },
+      'Body and InputLocation are mutually exclusive. Provide exactly one of them.',
+    ],
     [
       'a RequestTTLSeconds below 60',
       { InputLocation: 's3://articles/x', RequestTTLSeconds: 30 },

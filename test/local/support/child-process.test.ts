@@ -6,7 +6,10 @@ const env = { PATH: process.env.PATH ?? '' };
 describe('startChild: spawn a helper and read its first line', () => {
   it('resolves with the first line the child writes', async () => {
     // Act
-    const started = await startChild(['-e', 'process.stdout.write("{\\"port\\":1234}\\n"); process.disconnect();'], { description: 'talker', env });
+    const started = await startChild(['-e', 'process.stdout.write("{\\"port\\":1234}\\n"); process.disconnect();'], {
+      description: 'talker',
+      env,
+    });
     // Assess
     expect(JSON.parse(started.firstLine)).toEqual({ port: 1234 });
     await expect(started.exited).resolves.toBe(0);
@@ -26,7 +29,12 @@ describe('startChild: spawn a helper and read its first line', () => {
     // Prepare: a child that never writes, kept alive by a timer
     const exits: (number | null)[] = [];
     // Act
-    const start = startChild(['-e', 'setInterval(() => undefined, 1000); process.on("disconnect", () => process.exit(0));'], { description: 'mute', env, timeoutMs: 500, onExit: (code) => exits.push(code) });
+    const start = startChild(['-e', 'setInterval(() => undefined, 1000); process.on("disconnect", () => process.exit(0));'], {
+      description: 'mute',
+      env,
+      timeoutMs: 500,
+      onExit: (code) => exits.push(code),
+    });
     // Assess
     await expect(start).rejects.toThrow('mute did not start within 500 ms');
     // The child is killed, not left running.

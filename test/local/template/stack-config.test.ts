@@ -37,14 +37,24 @@ describe('the local cloud reads its configuration from the packaged template', (
       minCapacity: 0,
       maxCapacity: 5,
       targetTracking: { targetValue: 5, scaleInCooldownS: 120, scaleOutCooldownS: 120 },
-      stepScaling: { cooldownS: 120, scalingAdjustment: 1, alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 } },
+      stepScaling: {
+        cooldownS: 120,
+        scalingAdjustment: 1,
+        alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
+      },
       scaleInToZero: { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } },
     });
   });
 
   it('wires the S3 notification, the SNS subscriptions and each function bundle with its resolved environment', () => {
     expect(config.notifications).toEqual([
-      { bucket: config.bucket, functionLogicalId: 'SubmitArticleLambdaFunction', event: 's3:ObjectCreated:*', prefix: 'input/', suffix: '' },
+      {
+        bucket: config.bucket,
+        functionLogicalId: 'SubmitArticleLambdaFunction',
+        event: 's3:ObjectCreated:*',
+        prefix: 'input/',
+        suffix: '',
+      },
     ]);
     expect(config.subscriptions).toEqual(
       expect.arrayContaining([
@@ -52,7 +62,9 @@ describe('the local cloud reads its configuration from the packaged template', (
         { topicArn: config.topics.ErrorTopic, functionLogicalId: 'RecordResultLambdaFunction' },
       ]),
     );
-    expect(config.schedules).toEqual([{ ruleName: 'ReconcileEventsRuleSchedule1', everyS: 900, functionLogicalId: 'ReconcileLambdaFunction' }]);
+    expect(config.schedules).toEqual([
+      { ruleName: 'ReconcileEventsRuleSchedule1', everyS: 900, functionLogicalId: 'ReconcileLambdaFunction' },
+    ]);
     const submit = config.functions.SubmitArticleLambdaFunction;
     expect(submit).toMatchObject({
       name: 'research-summarizer-dev-submitArticle',
@@ -87,7 +99,7 @@ describe('the local cloud reads its configuration from the packaged template', (
   });
 });
 
-describe('Ref and Fn::GetAtt on the stack\'s resources', () => {
+describe("Ref and Fn::GetAtt on the stack's resources", () => {
   const resources = {
     Articles: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'articles' } },
     Alerts: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'alerts' } },
@@ -114,7 +126,10 @@ describe('Ref and Fn::GetAtt on the stack\'s resources', () => {
 });
 
 describe('CloudFormation intrinsic functions', () => {
-  const resolver = { ref: (id: string) => (id === 'AWS::Region' ? 'eu-west-1' : `ref-${id}`), getAtt: (id: string, a: string) => `${id}.${a}` };
+  const resolver = {
+    ref: (id: string) => (id === 'AWS::Region' ? 'eu-west-1' : `ref-${id}`),
+    getAtt: (id: string, a: string) => `${id}.${a}`,
+  };
 
   it('evaluates Sub with variables, GetAtt attributes and escaped literals', () => {
     expect(evaluate({ 'Fn::Sub': ['${A}/${Thing.Arn}/${AWS::Region}/${!Literal}', { A: { Ref: 'X' } }] }, resolver)).toBe(
