@@ -6,6 +6,7 @@
 // cannot deregister first: it updates the endpoint before it replaces or deletes the scalable target,
 // so the stack update would fail and roll back. The message says how to do it in two deploys.
 const { DescribeStackResourcesCommand, GetTemplateCommand } = require('@aws-sdk/client-cloudformation');
+const { deployGuard } = require('./deploy-guard');
 
 const instanceTypeOf = (template) => template?.Resources?.EndpointConfig?.Properties?.ProductionVariants?.[0]?.InstanceType;
 
@@ -36,23 +37,5 @@ const refusalFor = async ({ cloudFormation, stackName, newTemplate, stage, regio
   );
 };
 
-class EndpointUpdateGuard {
-  constructor(serverless, options) {
-    const provider = serverless.getProvider('aws');
-    this.hooks = {
-      'before:deploy:deploy': async () => {
-        const refusal = await refusalFor({
-          cloudFormation: await provider.getCloudFormationClient(),
-          stackName: provider.naming.getStackName(),
-          newTemplate: serverless.service.provider.compiledCloudFormationTemplate,
-          stage: options.stage ?? provider.getStage(),
-          region: options.region ?? provider.getRegion(),
-        });
-        if (refusal) throw new serverless.classes.Error(refusal);
-      },
-    };
-  }
-}
-
-module.exports = EndpointUpdateGuard;
+module.exports = deployGuard(refusalFor);
 module.exports.refusalFor = refusalFor;

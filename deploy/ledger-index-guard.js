@@ -6,6 +6,7 @@
 // CloudFormation fails such an update and rolls it back after the rest of the stack changed. The
 // message gives the deploys that do it one index at a time.
 const { GetTemplateCommand } = require('@aws-sdk/client-cloudformation');
+const { deployGuard } = require('./deploy-guard');
 
 const TABLE = 'LedgerTable';
 
@@ -83,24 +84,6 @@ const refusalFor = async ({ cloudFormation, stackName, newTemplate, stage, regio
   );
 };
 
-class LedgerIndexGuard {
-  constructor(serverless, options) {
-    const provider = serverless.getProvider('aws');
-    this.hooks = {
-      'before:deploy:deploy': async () => {
-        const refusal = await refusalFor({
-          cloudFormation: await provider.getCloudFormationClient(),
-          stackName: provider.naming.getStackName(),
-          newTemplate: serverless.service.provider.compiledCloudFormationTemplate,
-          stage: options.stage ?? provider.getStage(),
-          region: options.region ?? provider.getRegion(),
-        });
-        if (refusal) throw new serverless.classes.Error(refusal);
-      },
-    };
-  }
-}
-
-module.exports = LedgerIndexGuard;
+module.exports = deployGuard(refusalFor);
 module.exports.refusalFor = refusalFor;
 module.exports.ledgerIndexes = ledgerIndexes;
