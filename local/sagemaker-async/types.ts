@@ -39,14 +39,8 @@ export interface ScalingConfig {
     scalingAdjustment: number;
     /** Defaults to `<endpoint>-scale-out-from-zero` as in autoscaling.yml. */
     policyName?: string;
-    alarm: {
-      periodS: number;
-      evaluationPeriods: number;
-      datapointsToAlarm: number;
-      threshold: number;
-      /** Defaults to `<endpoint>-HasBacklogWithoutCapacity`. */
-      alarmName?: string;
-    };
+    /** alarmName defaults to `<endpoint>-HasBacklogWithoutCapacity`. */
+    alarm: StepAlarm;
   };
   /**
    * The step policy to ExactCapacity `capacity` (0) and the alarm on ApproximateBacklogSize (Maximum
@@ -57,14 +51,8 @@ export interface ScalingConfig {
     capacity: number;
     /** Defaults to `<endpoint>-scale-in-to-zero` as in autoscaling.yml. */
     policyName?: string;
-    alarm: {
-      periodS: number;
-      evaluationPeriods: number;
-      datapointsToAlarm: number;
-      threshold: number;
-      /** Defaults to `<endpoint>-EndpointIdle`. */
-      alarmName?: string;
-    };
+    /** alarmName defaults to `<endpoint>-EndpointIdle`. */
+    alarm: StepAlarm;
   };
 }
 
@@ -195,4 +183,13 @@ export interface AsyncEndpoint {
   drained(): boolean;
   /** Stop accepting, stop timers and instances; unfinished requests stay in the journal. */
   close(): Promise<void>;
+}
+
+/** The CloudWatch alarm that triggers a step policy: datapointsToAlarm of evaluationPeriods periods past threshold. */
+export interface StepAlarm {
+  periodS: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  alarmName?: string;
 }

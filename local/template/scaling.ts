@@ -5,11 +5,37 @@
  */
 
 import type { ScalingConfig } from '../sagemaker-async';
+import type { StepAlarm } from '../sagemaker-async/types';
 import type { TemplateResource } from './cfn-intrinsics';
 import type { TemplateView } from './template-view';
 
 const adjustmentType = (p: TemplateResource) =>
   (p.Properties?.StepScalingPolicyConfiguration as { AdjustmentType?: string } | undefined)?.AdjustmentType;
+
+/** A step policy as the emulator needs it: its cooldown, first step adjustment, and the alarm whose AlarmActions name it. */
+const stepPolicyOf = ({ ofType, ev }: TemplateView, entry: [string, TemplateResource] | undefined) => {
+  if (!entry) return undefined;
+  const alarm = ofType('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a.Properties ?? {})
+    .find((a) => JSON.stringify(a.AlarmActions ?? []).includes(`"${entry[0]}"`));
+  if (!alarm) return undefined;
+  const p = ev<{ StepScalingPolicyConfiguration: { Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] } }>(
+    entry[1].Properties,
+  );
+  const a = ev<{ Period: number; EvaluationPeriods: number; DatapointsToAlarm?: number; Threshold: number }>(alarm);
+  const alarmConfig: StepAlarm = {
+    periodS: Number(a.Period),
+    evaluationPeriods: Number(a.EvaluationPeriods),
+    datapointsToAlarm: Number(a.DatapointsToAlarm ?? a.EvaluationPeriods),
+    threshold: Number(a.Threshold),
+  };
+  // Application Auto Scaling's default cooldown is 300 s when a policy sets none.
+  return {
+    cooldownS: Number(p.StepScalingPolicyConfiguration.Cooldown ?? 300),
+    adjustment: p.StepScalingPolicyConfiguration.StepAdjustments?.[0]?.ScalingAdjustment,
+    alarm: alarmConfig,
+  };
+};
 
 export const scalingOf = (view: TemplateView): ScalingConfig => {
   const { ofType, ev } = view;
@@ -18,18 +44,19 @@ export const scalingOf = (view: TemplateView): ScalingConfig => {
   const t = ev<{ MinCapacity: number; MaxCapacity: number }>(target.Properties);
   const policies = ofType('AWS::ApplicationAutoScaling::ScalingPolicy');
   const tracking = policies.map(([, p]) => ev<Record<string, any>>(p.Properties)).find((p) => p.PolicyType === 'TargetTrackingScaling'); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const stepEntry = policies.find(([, p]) => p.Properties?.PolicyType === 'StepScaling' && adjustmentType(p) !== 'ExactCapacity');
-  const alarm = stepEntry
-    ? ofType('AWS::CloudWatch::Alarm')
-        .map(([, a]) => a.Properties ?? {})
-        .find((a) => JSON.stringify(a.AlarmActions ?? []).includes(`"${stepEntry[0]}"`))
-    : undefined;
-  const step = stepEntry ? ev<Record<string, any>>(stepEntry[1].Properties).StepScalingPolicyConfiguration : undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const isStep = (p: TemplateResource) => p.Properties?.PolicyType === 'StepScaling';
+  const scaleOut = stepPolicyOf(
+    view,
+    policies.find(([, p]) => isStep(p) && adjustmentType(p) !== 'ExactCapacity'),
+  );
+  const toZero = stepPolicyOf(
+    view,
+    policies.find(([, p]) => isStep(p) && adjustmentType(p) === 'ExactCapacity'),
+  );
   const tt = tracking?.TargetTrackingScalingPolicyConfiguration;
   return {
     minCapacity: Number(t.MinCapacity),
     maxCapacity: Number(t.MaxCapacity),
-    // Application Auto Scaling's default cooldown is 300 s when a policy sets none.
     ...(tt
       ? {
           targetTracking: {
@@ -39,46 +66,9 @@ export const scalingOf = (view: TemplateView): ScalingConfig => {
           },
         }
       : {}),
-    ...(step && alarm
-      ? {
-          stepScaling: {
-            cooldownS: Number(step.Cooldown ?? 300),
-            scalingAdjustment: Number(step.StepAdjustments?.[0]?.ScalingAdjustment ?? 1),
-            alarm: {
-              periodS: Number(alarm.Period),
-              evaluationPeriods: Number(alarm.EvaluationPeriods),
-              datapointsToAlarm: Number(alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods),
-              threshold: Number(alarm.Threshold),
-            },
-          },
-        }
+    ...(scaleOut
+      ? { stepScaling: { cooldownS: scaleOut.cooldownS, scalingAdjustment: Number(scaleOut.adjustment ?? 1), alarm: scaleOut.alarm } }
       : {}),
-    ...scaleInToZeroOf(view, policies),
-  };
-};
-
-/** The ExactCapacity step policy and the alarm whose AlarmActions name it (resources/autoscaling.yml). */
-const scaleInToZeroOf = ({ ofType, ev }: TemplateView, policies: [string, TemplateResource][]): Pick<ScalingConfig, 'scaleInToZero'> => {
-  const entry = policies.find(([, p]) => p.Properties?.PolicyType === 'StepScaling' && adjustmentType(p) === 'ExactCapacity');
-  if (!entry) return {};
-  const alarm = ofType('AWS::CloudWatch::Alarm')
-    .map(([, a]) => a.Properties ?? {})
-    .find((a) => JSON.stringify(a.AlarmActions ?? []).includes(`"${entry[0]}"`));
-  if (!alarm) return {};
-  const p = ev<{ StepScalingPolicyConfiguration: { Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] } }>(
-    entry[1].Properties,
-  );
-  const a = ev<{ Period: number; EvaluationPeriods: number; DatapointsToAlarm?: number; Threshold: number }>(alarm);
-  return {
-    scaleInToZero: {
-      cooldownS: Number(p.StepScalingPolicyConfiguration.Cooldown ?? 300),
-      capacity: Number(p.StepScalingPolicyConfiguration.StepAdjustments?.[0]?.ScalingAdjustment ?? 0),
-      alarm: {
-        periodS: Number(a.Period),
-        evaluationPeriods: Number(a.EvaluationPeriods),
-        datapointsToAlarm: Number(a.DatapointsToAlarm ?? a.EvaluationPeriods),
-        threshold: Number(a.Threshold),
-      },
-    },
+    ...(toZero ? { scaleInToZero: { cooldownS: toZero.cooldownS, capacity: Number(toZero.adjustment ?? 0), alarm: toZero.alarm } } : {}),
   };
 };
