@@ -1,43 +1,36 @@
 /**
  * The local cloud: each service starts from its folder, with the names and settings of the packaged
- * CloudFormation template (template/), and is connected here. The edge starts before the endpoint,
- * because the endpoint and the functions talk to S3 and DynamoDB through it.
+ * CloudFormation template (template/), and is connected here. S3 and DynamoDB start first and the edge
+ * routes to them; the functions and the endpoint then talk to both through the edge, as they would on AWS.
  */
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { localBundle } from './bundles';
-import { makeDashboardHandler } from './dashboard';
-import { statusSettingsOf } from './dashboard/batches';
-import { ledgerView } from './dashboard/ledger-view';
-import { trendsSource } from './dashboard/trends';
+import { cloudDashboard } from './dashboard/for-cloud';
 import { DEFAULTS } from './defaults';
-import { startDynamoProcess } from './dynamodb/dynalite-process';
-import { ensureTable, withBatch } from './dynamodb/tables';
+import { ensureLedger, startLocalDynamo } from './dynamodb';
 import { localClients } from './edge/clients';
 import { FaultInjector } from './edge/faults';
 import { internalApi } from './edge/internal-api';
 import { errorReply, startEdge } from './edge/router';
 import { startSchedules } from './eventbridge/schedules';
-import { localFunctionEnv, startFunctions } from './lambda/functions';
-import { launchModelProcess } from './model-server/launch';
+import { startLocalFunctions } from './lambda';
 import { mountS3rver } from './s3/mount';
 import { sendS3Notifications } from './s3/notifications';
-import { startAsyncEndpoint, type AsyncEndpoint } from './sagemaker-async';
+import type { AsyncEndpoint } from './sagemaker-async';
+import { startStackEndpoint } from './sagemaker-async/from-stack';
 import { instancesInService } from './sagemaker-async/in-service';
 import { snsPublisher } from './sns/delivery';
 import { privateFolder } from './support/private-folder';
-import { readStackConfig, SUBMIT_ARTICLE_FUNCTION, type StackConfig } from './template/stack-config';
+import { readStackConfig } from './template/stack-config';
 import { endpointsOf, writeEndpoints } from './endpoints';
 import type { LocalCloud, LocalCloudOptions } from './types';
 
 export type { Endpoints, LocalCloud, LocalCloudOptions } from './types';
 
 export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
-  const log = options.log ?? (() => undefined);
-  const stateDir = privateFolder(options.stateDir ?? join(options.projectRoot, '.local-cloud'));
-  const timeScale = options.timeScale ?? DEFAULTS.timeScale;
-  const template = readStackConfig({ projectRoot: options.projectRoot, region: DEFAULTS.region, accountId: DEFAULTS.accountId });
+  const { projectRoot, log = () => undefined, timeScale = DEFAULTS.timeScale, provisioningDelayS = DEFAULTS.provisioningDelayS } = options;
+  const stateDir = privateFolder(options.stateDir ?? join(projectRoot, '.local-cloud'));
+  const template = readStackConfig({ projectRoot, region: DEFAULTS.region, accountId: DEFAULTS.accountId });
   const config = options.adjust ? options.adjust(template) : template;
   // Faults start once the local cloud is up, so its own start-up (table, health checks) is not refused.
   const faults = new FaultInjector();
@@ -47,69 +40,31 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     bucket: config.bucket,
     refuse: (req, res) => faults.refuse('s3', req, res),
   });
-  const dynamoProcess = await startDynamoProcess(localBundle(options.projectRoot, 'dynalite'), join(stateDir, 'dynamodb'), log);
-  const late: { endpoint?: AsyncEndpoint; dashboard?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> } = {};
+  const dynamoDb = await startLocalDynamo({ projectRoot, stateDir, faults, log });
+  // The endpoint and the dashboard come after the edge, which answers for them once they are up.
+  const late: { endpoint?: AsyncEndpoint; dashboard?: ReturnType<typeof cloudDashboard> } = {};
   const edge = await startEdge(
     {
       s3: s3Mount.handle,
-      dynamodb: (req, res) => {
-        if (!faults.refuse('dynamodb', req, res)) dynamoProcess.handle(req, res);
-      },
+      dynamodb: dynamoDb.handle,
       sagemaker: (req, res) => (late.endpoint ? late.endpoint.handle(req, res) : errorReply(res, 503, 'the endpoint is starting')),
       internal: internalApi({ faults, dashboard: () => late.dashboard, status: () => status() }),
     },
     options.port ?? DEFAULTS.port,
   );
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
-  // A ledger kept from an earlier version gains the indexes this one adds, and its rows their batch.
-  await ensureTable(rawDynamo, config.table, {
-    spillFile: join(stateDir, 'ledger-upgrade.jsonl'),
-    fill: withBatch(config.inputPrefix),
-    log,
-  });
+  await ensureLedger(rawDynamo, config, stateDir, log);
 
-  const functions = startFunctions(config, {
-    env: localFunctionEnv(edge.url, config.region),
-    stateDir,
-    workerProgram: localBundle(options.projectRoot, 'lambda-worker'),
-    timeScale,
-    log,
-  });
-  const deliver = (logicalId: string, event: unknown) => {
-    for (let i = faults.deliveries(); i > 0; i--) functions[logicalId]?.invokeAsync(event);
-  };
-  const stopSchedules = startSchedules(config, timeScale, (logicalId, event) => functions[logicalId]?.invokeAsync(event));
-  sendS3Notifications(s3Mount.s3rver, config, { invoke: deliver, s3, log });
-  const endpoint = await startAsyncEndpoint({
-    region: config.region,
-    accountId: config.accountId,
-    endpoint: config.endpoint,
-    scaling: config.scaling,
-    s3,
-    log,
-    timeScale,
-    stateDir: join(stateDir, 'sagemaker'),
-    provisioningDelayS: options.provisioningDelayS ?? DEFAULTS.provisioningDelayS,
-    publish: snsPublisher(config, deliver),
-    launchInstance: launchModelProcess({
-      bundle: localBundle(options.projectRoot, 'model-server'),
-      args: modelArgs(config, options.modelArgs),
-    }),
-    // The endpoint already exists when the local cloud starts: its instances need no provisioning.
-    initialInstancesInService: true,
+  const lambda = startLocalFunctions(config, { projectRoot, edgeUrl: edge.url, stateDir, timeScale, faults, log });
+  const stopSchedules = startSchedules(config, timeScale, lambda.invoke);
+  sendS3Notifications(s3Mount.s3rver, config, { invoke: lambda.deliver, s3, log });
+  const endpoint = await startStackEndpoint(config, {
+    ...{ projectRoot, stateDir, s3, timeScale, provisioningDelayS, log, modelArgs: options.modelArgs },
+    publish: snsPublisher(config, lambda.deliver),
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
   });
   late.endpoint = endpoint;
-  late.dashboard = makeDashboardHandler(
-    {
-      status: () => endpoint.status(),
-      metrics: () => endpoint.metrics(),
-      scalingActivities: () => endpoint.scalingActivities(),
-      ledger: ledgerView(dynamo, config.table.TableName),
-      trends: trendsSource(dynamo, config.table.TableName),
-    },
-    { statusSettings: statusSettingsOf(config, timeScale, options.provisioningDelayS ?? DEFAULTS.provisioningDelayS) },
-  );
+  late.dashboard = cloudDashboard(endpoint, dynamo, config, { timeScale, provisioningDelayS });
   await instancesInService(endpoint);
 
   const endpoints = writeEndpoints(stateDir, endpointsOf(edge.url, config));
@@ -117,38 +72,21 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const status = () => ({
     endpoints,
     endpoint: late.endpoint?.status(),
-    functions: Object.fromEntries(Object.values(functions).map((f) => [f.name, { pending: f.pending, ...f.counts }])),
+    functions: lambda.status(),
     faults: { rates: faults.rates, injected: { ...faults.injected } },
   });
 
   return {
-    config,
-    endpoints,
-    endpoint,
-    functions,
-    s3,
-    dynamo,
-    faults,
-    idle: () => Object.values(functions).every((f) => f.idle()) && endpoint.drained(),
+    ...{ config, endpoints, endpoint, functions: lambda.byId, s3, dynamo, faults },
+    idle: () => lambda.idle() && endpoint.drained(),
     close: async () => {
       stopSchedules();
       await endpoint.close();
-      await Promise.all(Object.values(functions).map((f) => f.close()));
-      const closed = new Promise<void>((resolve) => edge.server.close(() => resolve()));
-      edge.server.closeAllConnections();
-      await closed;
-      await dynamoProcess.close();
+      await lambda.close();
+      await edge.close();
+      await dynamoDb.close();
       s3.destroy();
       rawDynamo.destroy();
     },
   };
-};
-
-/**
- * The local model reads as many tokens as the stack says the deployed model reads (the maxInputTokens
- * parameter the functions split by), unless the caller set it: the local cloud truncates where AWS would.
- */
-export const modelArgs = (config: StackConfig, args: string[] = []): string[] => {
-  const limit = config.functions[SUBMIT_ARTICLE_FUNCTION]?.environment.MAX_INPUT_TOKENS;
-  return limit && !args.includes('--max-input-tokens') ? ['--max-input-tokens', limit, ...args] : args;
 };

@@ -7,7 +7,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describeError } from '../../core/errors';
 
 export type Service = 's3' | 'dynamodb' | 'sagemaker' | 'internal';
@@ -115,7 +115,13 @@ export const errorReply = (res: ServerResponse, status: number, message: string)
   res.end(JSON.stringify({ message }));
 };
 
-export const startEdge = async (handlers: Record<Service, RequestHandler>, port: number): Promise<{ server: Server; url: string }> => {
+export interface Edge {
+  url: string;
+  /** Stops listening and drops kept-alive connections. */
+  close(): Promise<void>;
+}
+
+export const startEdge = async (handlers: Record<Service, RequestHandler>, port: number): Promise<Edge> => {
   const server = createServer((req, res) => {
     // A request that makes a handler throw is answered, never the end of the process.
     let service: Service | undefined;
@@ -149,5 +155,12 @@ export const startEdge = async (handlers: Record<Service, RequestHandler>, port:
   });
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  return { server, url: `http://127.0.0.1:${boundPort}` };
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    close: () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
+  };
 };

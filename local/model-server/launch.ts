@@ -5,6 +5,7 @@
 
 import type { ModelInstance } from '../sagemaker-async';
 import { startChild } from '../support/child-process';
+import { SUBMIT_ARTICLE_FUNCTION, type StackConfig } from '../template/stack-config';
 
 export interface ModelProcessOptions {
   bundle: string;
@@ -40,3 +41,12 @@ export const launchModelProcess =
       },
     };
   };
+
+/**
+ * The local model reads as many tokens as the stack says the deployed model reads (the maxInputTokens
+ * parameter the functions split by), unless the caller set it: the local cloud truncates where AWS would.
+ */
+export const modelArgs = (config: StackConfig, args: string[] = []): string[] => {
+  const limit = config.functions[SUBMIT_ARTICLE_FUNCTION]?.environment.MAX_INPUT_TOKENS;
+  return limit && !args.includes('--max-input-tokens') ? ['--max-input-tokens', limit, ...args] : args;
+};

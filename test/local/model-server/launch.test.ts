@@ -1,5 +1,5 @@
-import { modelArgs } from '../../local/cloud';
-import type { StackConfig } from '../../local/template/stack-config';
+import { modelArgs } from '../../../local/model-server/launch';
+import type { StackConfig } from '../../../local/template/stack-config';
 
 const stack = (limit?: string) =>
   ({ functions: { SubmitArticleLambdaFunction: { environment: limit ? { MAX_INPUT_TOKENS: limit } : {} } } }) as unknown as StackConfig;

@@ -1,0 +1,29 @@
+/**
+ * The dashboard of a running local cloud: the endpoint's status, metrics and scaling activities,
+ * and the ledger, batches and trends read from the stack's table.
+ */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AsyncEndpoint } from '../sagemaker-async';
+import type { StackConfig } from '../template/stack-config';
+import { statusSettingsOf } from './batches';
+import { makeDashboardHandler } from './index';
+import { ledgerView } from './ledger-view';
+import { trendsSource } from './trends';
+
+export const cloudDashboard = (
+  endpoint: AsyncEndpoint,
+  dynamo: DynamoDBDocumentClient,
+  config: StackConfig,
+  clock: { timeScale: number; provisioningDelayS: number },
+): ReturnType<typeof makeDashboardHandler> =>
+  makeDashboardHandler(
+    {
+      status: () => endpoint.status(),
+      metrics: () => endpoint.metrics(),
+      scalingActivities: () => endpoint.scalingActivities(),
+      ledger: ledgerView(dynamo, config.table.TableName),
+      trends: trendsSource(dynamo, config.table.TableName),
+    },
+    { statusSettings: statusSettingsOf(config, clock.timeScale, clock.provisioningDelayS) },
+  );
