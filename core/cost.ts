@@ -73,8 +73,40 @@ export interface CostSettings {
 }
 
 /** `{ costUsd }` for a finished article, or nothing when no cost settings are wired. */
-export const costField = (settings: CostSettings | undefined, endpointMs: number, requests: number): { costUsd?: number } =>
-  settings ? { costUsd: articleCostUsd({ endpointMs, requests, ...settings }) } : {};
+export const costOf = (settings: CostSettings | undefined, spend: { endpointMs: number; requests: number }): { costUsd?: number } =>
+  settings ? { costUsd: articleCostUsd({ ...spend, ...settings }) } : {};
+
+/** What an article has spent across its attempts: endpoint time and model requests (see articleSpend). */
+export interface ArticleSpendInputs {
+  /** Set on long articles only. */
+  parts?: number;
+  steps?: Record<string, { s?: string; ms?: number }>;
+  /** Long articles count every request of every attempt; a short article's is its current attempt's. */
+  requestCount?: number;
+  /** Earlier attempts, each with the endpoint time the current attempt does not count again. */
+  history?: { endpointMs?: number }[];
+}
+
+/**
+ * Endpoint time and requests to price an article by, its earlier attempts included: a retry pays for
+ * the time the failed attempt held the endpoint too. A short article adds `attemptMs` (this attempt's
+ * request) and one request per earlier attempt that reached the model; a long article sums its steps,
+ * whose records keep the times of the steps an earlier attempt finished and the retry reused.
+ */
+export const articleSpend = (row: ArticleSpendInputs, attemptMs = 0): { endpointMs: number; requests: number } => {
+  const earlier = (row.history ?? []).filter((h) => h.endpointMs !== undefined);
+  const earlierMs = earlier.reduce((sum, h) => sum + (h.endpointMs ?? 0), 0);
+  return row.parts !== undefined
+    ? { endpointMs: stepsEndpointMs(row.steps) + earlierMs, requests: row.requestCount ?? row.parts }
+    : { endpointMs: attemptMs + earlierMs, requests: 1 + earlier.length };
+};
+
+/** The endpoint time an ended attempt spent that its retry will not count again (AttemptRecord.endpointMs). */
+export const attemptOnlyMs = (row: ArticleSpendInputs & { endpointMs?: number }): number | undefined => {
+  if (row.parts === undefined) return row.endpointMs;
+  const resent = Object.values(row.steps ?? {}).filter((step) => step.s !== 'done' && step.ms !== undefined);
+  return resent.length > 0 ? resent.reduce((sum, step) => sum + (step.ms ?? 0), 0) : undefined;
+};
 
 /** The sum of a long article's step times in the endpoint. */
 export const stepsEndpointMs = (steps: Record<string, { ms?: number }> | undefined): number =>

@@ -120,6 +120,11 @@ export interface AttemptRecord {
   receivedAt: string;
   completedAt?: string;
   retriedAt: string;
+  /**
+   * Endpoint time this attempt spent that the next one does not count again, for the article's cost:
+   * a short article's whole request; a long article's steps without a summary, which the retry resends.
+   */
+  endpointMs?: number;
 }
 
 /** States `npm run retry` may send to the endpoint again. REJECTED input needs a new upload instead. */

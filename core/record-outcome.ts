@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseRequestLocation, parseStepInferenceId, type StepId } from './ids';
-import { costField } from './cost';
+import { articleSpend, costOf } from './cost';
 import { awaitsOutcome, bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
@@ -68,7 +68,7 @@ export const recordOutcome = async (
     completedAt,
     totalMs: msBetween(row.uploadedAt, completedAt),
     endpointMs,
-    ...costField(deps.cost, endpointMs, row.requestCount ?? 1),
+    ...costOf(deps.cost, articleSpend(row, endpointMs)),
   });
   return result === 'recorded' ? { outcome: 'recorded', articleId, state: update.state } : { outcome: 'stale', articleId };
 };

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from './ids';
-import { costField, stepsEndpointMs, type CostSettings } from './cost';
+import { articleSpend, costOf, type CostSettings } from './cost';
 import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type StepRecord } from './ledger';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './long-articles';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
@@ -76,7 +76,7 @@ export const recordStepOutcome = async (
       ...(outcome.failureLocation ? { failureLocation: outcome.failureLocation } : {}),
       completedAt,
       totalMs: msBetween(row.uploadedAt, completedAt),
-      ...costField(deps.cost, stepsEndpointMs(row.steps), row.requestCount),
+      ...costOf(deps.cost, articleSpend(row)),
     });
     return 'recorded';
   }
@@ -110,7 +110,7 @@ const completeLevel = async (row: LedgerRow, deps: StepDeps, invocationId: strin
       outputLocation: row.steps?.[stepsOfLevel(level, 1)[0] as StepId]?.o,
       completedAt,
       totalMs: msBetween(row.uploadedAt, completedAt),
-      ...costField(deps.cost, stepsEndpointMs(row.steps), row.requestCount),
+      ...costOf(deps.cost, articleSpend(row)),
     });
     return;
   }

@@ -1,3 +1,4 @@
+import { attemptOnlyMs } from './cost';
 import { attemptInferenceIdFor } from './ids';
 import {
   bounded,
@@ -58,6 +59,15 @@ export type RetryResult = {
   reason?: string;
 };
 
+/** The last MAX_HISTORY attempts; the endpoint time of any dropped moves to the oldest kept, so the cost still counts it. */
+const keptHistory = (all: AttemptRecord[]): AttemptRecord[] => {
+  const kept = all.slice(-MAX_HISTORY);
+  const droppedMs = all.slice(0, -MAX_HISTORY).reduce((sum, h) => sum + (h.endpointMs ?? 0), 0);
+  const oldest = kept[0];
+  if (droppedMs > 0 && oldest) kept[0] = { ...oldest, endpointMs: (oldest.endpointMs ?? 0) + droppedMs };
+  return kept;
+};
+
 /** The row an attempt turns into when it is retried: pure, for tests and for the ledger adapter. */
 export const reopenedRow = (row: LedgerRow, now: Date, invocationId: string): ReopenedRow => {
   const previous = row.attempt ?? 1;
@@ -73,10 +83,12 @@ export const reopenedRow = (row: LedgerRow, now: Date, invocationId: string): Re
     ...(row.completedAt ? { completedAt: row.completedAt } : {}),
     retriedAt: at,
   };
+  const spentMs = attemptOnlyMs(row);
+  if (spentMs !== undefined) record.endpointMs = spentMs;
   return {
     inferenceId: attemptInferenceIdFor(row.bucket, row.key, row.versionId ?? row.etag, attempt),
     attempt,
-    history: [...(row.history ?? []), record].slice(-MAX_HISTORY),
+    history: keptHistory([...(row.history ?? []), record]),
     claimedBy: invocationId,
     claimedAt: at,
     receivedAt: at,

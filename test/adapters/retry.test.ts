@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3OutputReader, S3ArticleStore } from '../../adapters/s3-articles';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
+import { articleCostUsd } from '../../core/cost';
 import { parseRequestLocation } from '../../core/ids';
 import type { LedgerRow } from '../../core/ledger';
 import { retryArticles, retryRow, type RetryDeps } from '../../core/retry';
@@ -93,6 +94,7 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
         receivedAt: failed.receivedAt,
         completedAt: failed.completedAt,
         retriedAt: '2026-11-26T11:00:00.000Z',
+        endpointMs: 153, // the failed attempt's time in the endpoint, still part of the article's cost
       },
     ]);
     expect(parseRequestLocation(queued.requestLocation as string)).toEqual({
@@ -109,11 +111,20 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
     await onNotification(snsEvent(failureFor(failed)));
     expect((await ledger.get(failed.articleId))?.state).toBe('QUEUED');
     await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
-    await onNotification(snsEvent(successFor(queued)));
+    const priced = makeOnNotification({
+      ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)),
+      cost: { concurrency: 1, instancePricePerHour: 3.6 },
+      ledger,
+      logger: silentLogger(),
+    });
+    await priced(snsEvent(successFor(queued)));
+    // Its cost counts both attempts: 2 × 153 ms in the endpoint at $0.001 per second, and 2 requests.
     expect(await ledger.get(failed.articleId)).toMatchObject({
       state: 'COMPLETED',
       summary: SUMMARY,
       attempt: 2,
+      endpointMs: 153,
+      costUsd: articleCostUsd({ endpointMs: 306, requests: 2, concurrency: 1, instancePricePerHour: 3.6 }),
       history: [expect.objectContaining({ state: 'FAILED' })],
     });
   });

@@ -1,4 +1,4 @@
-import { articleCostUsd, costField, instanceCostUsd, requestChargesUsd, stepsEndpointMs } from '../../core/cost';
+import { articleCostUsd, articleSpend, attemptOnlyMs, costOf, instanceCostUsd, requestChargesUsd, stepsEndpointMs } from '../../core/cost';
 
 describe('what an article costs', () => {
   it('charges each model request its Lambda, S3, SNS and DynamoDB requests, and the article its claim', () => {
@@ -19,10 +19,29 @@ describe('what an article costs', () => {
     const steps = { p1: { ms: 1000 }, p2: { ms: 1500 }, 'r1-1': { ms: 500 }, p3: {} };
 
     expect(stepsEndpointMs(steps)).toBe(3000);
-    expect(costField(undefined, 3000, 4)).toEqual({});
-    expect(costField({ concurrency: 1, instancePricePerHour: 3.6 }, 3000, 4)).toEqual({
+    expect(costOf(undefined, { endpointMs: 3000, requests: 4 })).toEqual({});
+    expect(costOf({ concurrency: 1, instancePricePerHour: 3.6 }, { endpointMs: 3000, requests: 4 })).toEqual({
       costUsd: Math.round((0.003 + requestChargesUsd(4)) * 1e9) / 1e9,
     });
+  });
+
+  it('counts the endpoint time and requests of earlier attempts: a retry pays for the failed attempt too', () => {
+    // A short article: this attempt's request, plus one request and its time per earlier attempt that reached the model.
+    expect(articleSpend({}, 900)).toEqual({ endpointMs: 900, requests: 1 });
+    expect(articleSpend({ history: [{ endpointMs: 400 }, {}, { endpointMs: 250 }] }, 900)).toEqual({ endpointMs: 1550, requests: 3 });
+    // A long article: its steps (reused ones keep their time) plus the resent steps' time of earlier attempts;
+    // requestCount already counts every attempt's requests.
+    const steps = { p1: { s: 'done', ms: 1000 }, p2: { s: 'done', ms: 1500 } };
+    expect(articleSpend({ parts: 2, steps, requestCount: 3, history: [{ endpointMs: 700 }] })).toEqual({ endpointMs: 3200, requests: 3 });
+  });
+
+  it('keeps, when an attempt is retried, the time its retry will not count again', () => {
+    expect(attemptOnlyMs({ endpointMs: 1200 })).toBe(1200);
+    expect(attemptOnlyMs({})).toBeUndefined();
+    // A long article: done steps are reused by the retry (and stay in steps); failed ones are resent.
+    const steps = { p1: { s: 'done', ms: 1000 }, p2: { s: 'failed', ms: 300 }, p3: { s: 'failed', ms: 200 }, p4: { s: 'sent' } };
+    expect(attemptOnlyMs({ parts: 4, steps })).toBe(500);
+    expect(attemptOnlyMs({ parts: 1, steps: { p1: { s: 'sent' } } })).toBeUndefined();
   });
 
   it("prices a batch's instance-seconds, idle and provisioning included", () => {

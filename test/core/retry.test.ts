@@ -48,6 +48,16 @@ describe('reopenedRow: the next attempt of a failed or expired article', () => {
     expect(current.history?.at(-1)?.attempt).toBe(MAX_HISTORY + 5);
   });
 
+  it('keeps the endpoint time of every attempt for the cost, folding attempts dropped from the history into the oldest kept', () => {
+    let current: LedgerRow = { ...row, endpointMs: 100 };
+    for (let i = 0; i < MAX_HISTORY + 5; i++)
+      current = { ...current, ...reopenedRow(current, new Date(Date.UTC(2026, 10, 27, 0, i)), 'r'), state: 'FAILED', endpointMs: 100 };
+
+    expect(current.history).toHaveLength(MAX_HISTORY);
+    expect(current.history?.reduce((sum, h) => sum + (h.endpointMs ?? 0), 0)).toBe((MAX_HISTORY + 5) * 100);
+    expect(current.history?.[0]?.endpointMs).toBe(600);
+  });
+
   it("gives attempt 1 the upload's own inference id", () => {
     expect(attemptInferenceIdFor('b', 'k', 'r', 1)).toBe(inferenceIdFor('b', 'k', 'r'));
   });

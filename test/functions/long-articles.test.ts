@@ -323,8 +323,11 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     expect(queue.requests.at(-1)?.inferenceId).toBe(`${retried.inferenceId}-r1-1`);
     await onNotification(snsEvent(await succeed(reducing, 'r1-1', 'Done.')));
 
-    // Assess
-    expect(await row(articleId)).toMatchObject({ state: 'COMPLETED', summary: 'Done.', requestCount: count + 2, partsDone: count });
+    // Assess: its cost counts the failed part 2 of attempt 1 (kept in history) beside every step it holds now.
+    const completed = await row(articleId);
+    expect(completed).toMatchObject({ state: 'COMPLETED', summary: 'Done.', requestCount: count + 2, partsDone: count });
+    expect(retried.history?.[0]?.endpointMs).toBe(153);
+    expect(completed.costUsd).toBeCloseTo((count + 2) * 0.153 * 0.001 + requestChargesUsd(count + 2), 9);
   });
 
   it('reconcile records parts whose notification never arrived from their outputs, sends the reduce once, and expires a part that never answered', async () => {
