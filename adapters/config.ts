@@ -61,22 +61,22 @@ const submitSchema = z
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
   }));
 
-/** record-result also prices each finished article (core/cost.ts). */
-const recordSchema = z
-  .object({
-    ...senderEnv,
-    INSTANCE_PRICE_PER_HOUR: z.coerce.number().min(0).max(1000),
-    MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: positiveInt(1, 1000),
-  })
-  .transform((e) => ({
-    ...senderConfig(e),
-    cost: { instancePricePerHour: e.INSTANCE_PRICE_PER_HOUR, concurrency: e.MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE },
-  }));
+/** record-result and reconcile price each article they finish (core/cost.ts). */
+const costEnv = {
+  INSTANCE_PRICE_PER_HOUR: z.coerce.number().min(0).max(1000),
+  MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: positiveInt(1, 1000),
+};
+const costConfig = (e: { INSTANCE_PRICE_PER_HOUR: number; MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: number }): CostSettings => ({
+  instancePricePerHour: e.INSTANCE_PRICE_PER_HOUR,
+  concurrency: e.MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE,
+});
+
+const recordSchema = z.object({ ...senderEnv, ...costEnv }).transform((e) => ({ ...senderConfig(e), cost: costConfig(e) }));
 
 /** reconcile carries on long articles too (their next reduce step), so it sends like record-result. */
 const reconcileSchema = z
-  .object({ ...senderEnv, RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300) })
-  .transform((e) => ({ ...senderConfig(e), graceSeconds: e.RECONCILE_GRACE_SECONDS }));
+  .object({ ...senderEnv, ...costEnv, RECONCILE_GRACE_SECONDS: positiveInt(0, 86400).default(300) })
+  .transform((e) => ({ ...senderConfig(e), cost: costConfig(e), graceSeconds: e.RECONCILE_GRACE_SECONDS }));
 
 export interface SenderConfig {
   ledgerTable: string;
@@ -96,7 +96,9 @@ export interface RecordConfig extends SenderConfig {
   cost: CostSettings;
 }
 
-export interface ReconcileConfig extends ReconcileSettings, SenderConfig {}
+export interface ReconcileConfig extends ReconcileSettings, SenderConfig {
+  cost: CostSettings;
+}
 
 const parseEnv = <T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> => {
   const result = schema.safeParse(env);

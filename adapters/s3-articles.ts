@@ -2,7 +2,7 @@ import { GetObjectCommand, NoSuchKey, S3ServiceException, type S3Client } from '
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { parseS3Url, s3Url } from '../core/ids';
-import type { ArticleStore, OpenedArticle, OutputReader } from '../core/ports';
+import type { ArticleStore, OpenedArticle, OutputObject, OutputReader } from '../core/ports';
 import { PUBLISHED_METADATA_KEY } from '../core/published-date';
 
 /** A missing object, or one whose ETag no longer matches (a newer upload replaced it). */
@@ -66,14 +66,19 @@ export class S3OutputReader implements OutputReader {
   constructor(private readonly s3: S3Client) {}
 
   async read(location: string, maxBytes: number): Promise<string | undefined> {
+    return (await this.readObject(location, maxBytes))?.body;
+  }
+
+  async readObject(location: string, maxBytes: number): Promise<OutputObject | undefined> {
     const { bucket, key } = parseS3Url(location);
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${maxBytes - 1}` }));
-      return (await object.Body?.transformToString('utf-8')) ?? '';
+      const body = (await object.Body?.transformToString('utf-8')) ?? '';
+      return object.LastModified ? { body, writtenAt: object.LastModified } : { body };
     } catch (error) {
       if (isGone(error)) return undefined;
-      // S3 answers a Range read of an empty object with 416 InvalidRange.
-      if (error instanceof S3ServiceException && error.name === 'InvalidRange') return '';
+      // S3 answers a Range read of an empty object with 416 InvalidRange (and no LastModified).
+      if (error instanceof S3ServiceException && error.name === 'InvalidRange') return { body: '' };
       throw explainDenied(error, bucket, key);
     }
   }

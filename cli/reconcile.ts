@@ -10,11 +10,14 @@ import type { Target } from './target';
 export const runReconcile = async (target: Target, settings: ReconcileSettings): Promise<Repair[]> => {
   // Long articles carry on with the same settings submit-article sends with.
   const config = await target.submitConfig();
+  // Rows it finishes are priced as record-result prices them.
+  const { cost } = await target.recordConfig();
   return reconcile({
     ledger: new DynamoDbSummaryLedger(target.dynamo, target.table),
     outputs: new S3OutputReader(target.s3),
     clock: systemClock,
     settings,
+    cost,
     steps: {
       articles: new S3ArticleStore(target.s3, config.articlesBucket),
       queue: new SageMakerInferenceQueue(target.sagemaker, config.endpointName),

@@ -6,11 +6,11 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { makeClients } from '../adapters/clients';
-import { loadSubmitConfig, type SubmitConfig } from '../adapters/config';
+import { loadRecordConfig, loadSubmitConfig, type RecordConfig, type SubmitConfig } from '../adapters/config';
 import { DEFAULTS, stackNameFor } from '../local/defaults';
 import { localClients } from '../local/edge/clients';
 import type { Endpoints } from '../local/types';
-import { functionOf, readStackConfig, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
+import { functionOf, readStackConfig, RECORD_RESULT_FUNCTION, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
 
 /** Where a command works: the running local cloud (default) or a deployed stage on AWS. */
 export interface Target {
@@ -23,6 +23,8 @@ export interface Target {
   sagemaker: SageMakerRuntimeClient;
   /** The submit function's own configuration, for commands that submit articles (retry). */
   submitConfig(): Promise<SubmitConfig>;
+  /** The record function's, for commands that finish rows as it does (reconcile prices them). */
+  recordConfig(): Promise<RecordConfig>;
 }
 
 export interface TargetOptions {
@@ -33,8 +35,8 @@ export interface TargetOptions {
   projectRoot: string;
 }
 
-/** The name the Serverless Framework gives serverless.yml's `submitArticle` on AWS. */
-const submitFunctionName = (stage: string) => `${stackNameFor(stage)}-submitArticle`;
+/** The name the Serverless Framework gives a function of serverless.yml (`submitArticle`, `recordResult`) on AWS. */
+const functionName = (stage: string, fn: 'submitArticle' | 'recordResult') => `${stackNameFor(stage)}-${fn}`;
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';
@@ -55,6 +57,8 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
     throw new TargetError(`the local cloud is not running at ${endpoints.edgeUrl}: start it with \`npm start\``);
   }
   const { s3, dynamo, sagemaker } = localClients(endpoints.edgeUrl, endpoints.region);
+  const functionEnv = (logicalId: string) =>
+    functionOf(readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId }), logicalId).environment;
   return {
     description: `local cloud ${endpoints.edgeUrl}`,
     bucket: endpoints.bucket,
@@ -64,10 +68,8 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
     dynamo,
     sagemaker,
     // The local cloud runs the packaged template: the function's environment is in it.
-    submitConfig: async () => {
-      const config = readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId });
-      return loadSubmitConfig(functionOf(config, SUBMIT_ARTICLE_FUNCTION).environment);
-    },
+    submitConfig: async () => loadSubmitConfig(functionEnv(SUBMIT_ARTICLE_FUNCTION)),
+    recordConfig: async () => loadRecordConfig(functionEnv(RECORD_RESULT_FUNCTION)),
   };
 };
 
@@ -100,6 +102,15 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     return value;
   };
   const clientRegion = region ? { region } : {};
+  const functionEnv = async (fn: 'submitArticle' | 'recordResult') => {
+    const name = functionName(stage, fn);
+    const config = await new LambdaClient(clientRegion)
+      .send(new GetFunctionConfigurationCommand({ FunctionName: name }))
+      .catch((error: unknown) => {
+        throw explained(error, stackName, `function ${name}`);
+      });
+    return config.Environment?.Variables ?? {};
+  };
   return {
     description: `AWS stack ${stackName}`,
     bucket: need('BucketName'),
@@ -107,14 +118,7 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     table: need('LedgerTableName'),
     // The functions' own clients and retry settings: a retry from here writes what submit-article writes.
     ...makeClients(clientRegion),
-    submitConfig: async () => {
-      const lambda = new LambdaClient(clientRegion);
-      const fn = await lambda
-        .send(new GetFunctionConfigurationCommand({ FunctionName: submitFunctionName(stage) }))
-        .catch((error: unknown) => {
-          throw explained(error, stackName, `function ${submitFunctionName(stage)}`);
-        });
-      return loadSubmitConfig(fn.Environment?.Variables ?? {});
-    },
+    submitConfig: async () => loadSubmitConfig(await functionEnv('submitArticle')),
+    recordConfig: async () => loadRecordConfig(await functionEnv('recordResult')),
   };
 };

@@ -166,6 +166,13 @@ export const dayOf = (iso: string): string => iso.slice(0, 10);
 export const msBetween = (fromIso: string, toIso: string): number => Math.max(0, Date.parse(toIso) - Date.parse(fromIso));
 
 /**
+ * A request's time in the endpoint when its notification was lost: from its submission (≈ the
+ * notification's receivedTime) to when S3 stored its output or failure (≈ its eventTime).
+ */
+export const endpointMsUntil = (submittedAt: string, writtenAt: Date | undefined): { endpointMs?: number } =>
+  writtenAt ? { endpointMs: msBetween(submittedAt, writtenAt.toISOString()) } : {};
+
+/**
  * A row still waits for the outcome of `inferenceId` while QUEUED, or FAILED before the endpoint
  * accepted it (the call may have reached SageMaker although the client saw an error). Any other
  * state is terminal: the first outcome wins.

@@ -40,7 +40,16 @@ export interface InferenceQueue {
 
 /** Reads model outputs and failure details (S3), at most `maxBytes` of each. */
 export interface OutputReader {
+  /** The object's first maxBytes as text; undefined when it does not exist. */
   read(location: string, maxBytes: number): Promise<string | undefined>;
+  /** The same, and when S3 stored it: the time the endpoint finished the request (reconcile prices by it). */
+  readObject(location: string, maxBytes: number): Promise<OutputObject | undefined>;
+}
+
+export interface OutputObject {
+  body: string;
+  /** S3's LastModified. */
+  writtenAt?: Date;
 }
 
 /** 'taken' when the row belongs to this inference already (submitted) or to a newer revision. */

@@ -1,8 +1,9 @@
 import type { StepId } from './ids';
-import { bounded, MAX_REASON_CHARS, msBetween, type LedgerRow } from './ledger';
+import { bounded, endpointMsUntil, MAX_REASON_CHARS, msBetween, type LedgerRow } from './ledger';
 import { describeStep, stepsOfLevel } from './long-articles';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
+import { articleSpend, costOf } from './cost';
 
 /**
  * reconcile for a long article (core/long-articles.ts): the steps of its current level whose
@@ -22,7 +23,7 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
   for (const step of stepsOfLevel(row.level ?? 0, row.levelSize ?? 0)) {
     const record = row.steps?.[step];
     if (record?.s !== 'sent' || !record.id.startsWith(`${row.inferenceId}-`)) continue;
-    const outcome = await outcomeInS3(record, deps);
+    const outcome = await outcomeInS3(record, row.levelStartedAt ?? row.submittedAt, deps);
     if (!outcome) continue;
     found += 1;
     await recordStepOutcome(ids, step, record.id, outcome, deps, invocationId);
@@ -49,23 +50,27 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
     reason: bounded(`${describeStep(step, after)}${more}: ${why}`, MAX_REASON_CHARS),
     completedAt,
     totalMs: msBetween(row.uploadedAt, completedAt),
+    ...costOf(deps.cost, articleSpend(after)),
   });
   return result === 'recorded' ? 'EXPIRED' : 'skipped';
 };
 
-const outcomeInS3 = async (record: { o?: string; f?: string }, deps: StepDeps): Promise<StepOutcome | undefined> => {
-  const output = record.o ? await deps.outputs.read(record.o, MAX_OUTPUT_BYTES) : undefined;
+/** `sentAt`: when the level's steps were sent; a step's time in the endpoint runs from there to its object. */
+const outcomeInS3 = async (record: { o?: string; f?: string }, sentAt: string, deps: StepDeps): Promise<StepOutcome | undefined> => {
+  const output = record.o ? await deps.outputs.readObject(record.o, MAX_OUTPUT_BYTES) : undefined;
   if (output !== undefined && record.o) {
-    const parsed = parseSummary(output);
+    const parsed = parseSummary(output.body);
+    const spent = endpointMsUntil(sentAt, output.writtenAt);
     return 'summary' in parsed
-      ? { summary: parsed.summary, outputLocation: record.o }
-      : { failed: `${parsed.problem} ${RECONCILED}`, expired: false, outputLocation: record.o };
+      ? { summary: parsed.summary, outputLocation: record.o, ...spent }
+      : { failed: `${parsed.problem} ${RECONCILED}`, expired: false, outputLocation: record.o, ...spent };
   }
-  const failure = record.f ? await deps.outputs.read(record.f, 1000) : undefined;
+  const failure = record.f ? await deps.outputs.readObject(record.f, 1000) : undefined;
   if (failure === undefined) return undefined;
   return {
-    failed: `the model failed ${RECONCILED}. Model said: ${failure.trim()}`,
+    failed: `the model failed ${RECONCILED}. Model said: ${failure.body.trim()}`,
     expired: false,
     ...(record.f ? { failureLocation: record.f } : {}),
+    ...endpointMsUntil(sentAt, failure.writtenAt),
   };
 };

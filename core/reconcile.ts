@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { bounded, CLAIM_LEASE_MS, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
+import {
+  bounded,
+  CLAIM_LEASE_MS,
+  endpointMsUntil,
+  MAX_REASON_CHARS,
+  MAX_SUMMARY_CHARS,
+  msBetween,
+  type LedgerRow,
+  type TerminalUpdate,
+} from './ledger';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
 import { reconcileSteps, type StepsRepair } from './reconcile-steps';
 import type { StepDeps } from './record-step';
 import { describeError } from './errors';
+import { articleSpend, costOf, type CostSettings } from './cost';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -24,7 +34,9 @@ export interface ReconcileDeps {
   clock: Clock;
   settings: ReconcileSettings;
   /** What carrying on a long article needs (its next reduce step); without it long articles are left alone. */
-  steps?: Omit<StepDeps, 'outputs' | 'clock' | 'ledger'>;
+  steps?: Omit<StepDeps, 'outputs' | 'clock' | 'ledger' | 'cost'>;
+  /** Prices each row it finishes as record-result would (core/cost.ts); without it, rows get no costUsd. */
+  cost?: CostSettings;
 }
 
 export type Repair =
@@ -54,7 +66,7 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
 
 const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocationId: string): Promise<Repair> => {
   if (row.parts !== undefined) {
-    const stepDeps = deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger };
+    const stepDeps = deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger, cost: deps.cost };
     const state = stepDeps ? await reconcileSteps(row, stepDeps, stuckBefore(now, deps.settings), invocationId) : 'skipped';
     return { articleId: row.articleId, key: row.key, state };
   }
@@ -66,6 +78,8 @@ const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocat
     ...update,
     completedAt,
     totalMs: msBetween(row.uploadedAt, completedAt),
+    // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
+    ...(row.submittedAt ? costOf(deps.cost, articleSpend(row, update.endpointMs ?? 0)) : {}),
   });
   return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' };
 };
@@ -86,19 +100,21 @@ const repairOf = async (
       reason: 'the submission never completed: the function stopped before the endpoint accepted the request; upload the article again',
     };
   }
-  const output = row.outputLocation ? await deps.outputs.read(row.outputLocation, MAX_OUTPUT_BYTES) : undefined;
+  const output = row.outputLocation ? await deps.outputs.readObject(row.outputLocation, MAX_OUTPUT_BYTES) : undefined;
   if (output !== undefined) {
-    const parsed = parseSummary(output);
+    const parsed = parseSummary(output.body);
+    const spent = endpointMsUntil(row.submittedAt, output.writtenAt);
     return 'summary' in parsed
-      ? { state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS) }
-      : { state: 'FAILED', failedStage: 'inference', reason: bounded(`${parsed.problem} ${RECONCILED}`, MAX_REASON_CHARS) };
+      ? { state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS), ...spent }
+      : { state: 'FAILED', failedStage: 'inference', reason: bounded(`${parsed.problem} ${RECONCILED}`, MAX_REASON_CHARS), ...spent };
   }
-  const failure = row.failureLocation ? await deps.outputs.read(row.failureLocation, 1000) : undefined;
+  const failure = row.failureLocation ? await deps.outputs.readObject(row.failureLocation, 1000) : undefined;
   if (failure !== undefined) {
     return {
       state: 'FAILED',
       failedStage: 'inference',
-      reason: bounded(`the model failed ${RECONCILED}. Model said: ${failure.trim()}`, MAX_REASON_CHARS),
+      reason: bounded(`the model failed ${RECONCILED}. Model said: ${failure.body.trim()}`, MAX_REASON_CHARS),
+      ...endpointMsUntil(row.submittedAt, failure.writtenAt),
     };
   }
   return {

@@ -18,6 +18,7 @@ const onSchedule = makeOnSchedule({
   outputs: new S3OutputReader(clients.s3),
   clock: systemClock,
   settings: config,
+  cost: config.cost,
   steps: {
     articles: new S3ArticleStore(clients.s3, config.articlesBucket),
     queue: new SageMakerInferenceQueue(clients.sagemaker, config.endpointName),

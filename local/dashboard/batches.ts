@@ -1,14 +1,11 @@
 import { loadRecordConfig } from '../../adapters/config';
 import { batchStatus, type BatchStatus, type ProgressRow, type StatusSettings } from '../../core/batch-status';
-import type { StackConfig } from '../template/stack-config';
+import { RECORD_RESULT_FUNCTION, type StackConfig } from '../template/stack-config';
 import type { DashboardData } from './data';
 import { localFigures } from './endpoint-figures';
 
 /** A ledger row as the batches panel reads it: its progress fields and its batch (absent on rows of an earlier version). */
 export type BatchRow = ProgressRow & { batch?: string };
-
-/** record-result's environment holds the price and the concurrency (core/cost.ts). */
-export const RECORD_RESULT_FUNCTION = 'RecordResultLambdaFunction';
 
 /** Before the endpoint has answered anything, a request is assumed to take this long. */
 export const DEFAULT_MODEL_SECONDS = 2;

@@ -48,6 +48,8 @@ export const TEMPLATE_PATH = join('.serverless', 'cloudformation-template-update
 
 /** serverless.yml's `submitArticle` in the packaged template. */
 export const SUBMIT_ARTICLE_FUNCTION = 'SubmitArticleLambdaFunction';
+/** record-result's environment holds the price and the concurrency (core/cost.ts). */
+export const RECORD_RESULT_FUNCTION = 'RecordResultLambdaFunction';
 
 /** One function of the packaged template, or a clear error naming it. */
 export const functionOf = (config: StackConfig, logicalId: string): LocalFunction => {

@@ -1,4 +1,4 @@
-import { requestChargesUsd } from '../../core/cost';
+import { articleCostUsd, requestChargesUsd, stepsEndpointMs } from '../../core/cost';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
@@ -352,6 +352,7 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
       clock,
       settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
       steps: deps,
+      cost: { concurrency: 1, instancePricePerHour: 3.6 },
     };
     const sentBefore = queue.requests.length;
 
@@ -390,8 +391,24 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     await reconcile(reconcileDeps);
 
     // Assess
-    expect(await row(lost.articleId)).toMatchObject({ state: 'COMPLETED', summary: 'Found by reconcile.', requestCount: count + 1 });
+    const completed = await row(lost.articleId);
+    expect(completed).toMatchObject({ state: 'COMPLETED', summary: 'Found by reconcile.', requestCount: count + 1 });
     expect(queue.requests).toHaveLength(sentBefore + 1);
+    // Steps found in S3 are timed from their level's start to their object's LastModified (S3's clock,
+    // not this test's), and the article is priced on every step as record-result would price it.
+    const found = Object.entries(completed.steps ?? {}).filter(([step]) => step !== 'p1');
+    expect(found.map(([, record]) => record.ms)).toEqual(found.map(() => expect.any(Number)));
+    expect(completed.costUsd).toBe(
+      articleCostUsd({ endpointMs: stepsEndpointMs(completed.steps), requests: count + 1, concurrency: 1, instancePricePerHour: 3.6 }),
+    );
+    expect(expired.costUsd).toBe(
+      articleCostUsd({
+        endpointMs: stepsEndpointMs(expired.steps),
+        requests: expired.requestCount,
+        concurrency: 1,
+        instancePricePerHour: 3.6,
+      }),
+    );
   });
 
   it('keeps the row of a 1 MB article far below the 400 KB item limit', async () => {

@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3OutputReader } from '../../adapters/s3-articles';
+import { articleCostUsd } from '../../core/cost';
 import { articleIdFor } from '../../core/ids';
 import { reconcile } from '../../core/reconcile';
 import { startEmulators, type Emulators } from '../support/emulators';
@@ -64,6 +65,37 @@ describe('reconcile: rows whose notification never arrived', () => {
     );
     expect((await ledger.get(lost.articleId))?.reason).toMatch(/^no output or failure after RequestTTLSeconds \+ InvocationTimeoutSeconds/);
     expect((await ledger.get(recent.articleId))?.state).toBe('QUEUED');
+  });
+
+  it('prices the rows it finishes as record-result would: time in the endpoint from submission to the object S3 stored', async () => {
+    // Prepare: queued two hours before now on S3's clock, since LastModified is S3's own time.
+    const submitted = new Date(Math.floor(Date.now() / 1000) * 1000 - 2 * 3600_000);
+    const done = await queuedAt('input/rec-cost/done.txt', submitted.toISOString());
+    const lost = await queuedAt('input/rec-cost/lost.txt', submitted.toISOString());
+    const writtenFrom = Math.floor(Date.now() / 1000) * 1000; // LastModified has whole seconds
+    await write(done.outputLocation as string, '[{"summary_text":"The dam holds water for two towns."}]');
+    const writtenBy = Date.now();
+    const cost = { concurrency: 2, instancePricePerHour: 0.23 };
+
+    // Act
+    await reconcile({
+      ledger,
+      outputs: new S3OutputReader(emu.s3),
+      clock: fixedClock(new Date(writtenBy + 60_000).toISOString()),
+      settings,
+      cost,
+    });
+
+    // Assess: the found output's row is timed and priced; the expired one pays its request charges only.
+    const completed = (await ledger.get(done.articleId))!;
+    expect(completed.state).toBe('COMPLETED');
+    expect(completed.endpointMs).toBeGreaterThanOrEqual(writtenFrom - submitted.getTime());
+    expect(completed.endpointMs).toBeLessThanOrEqual(writtenBy - submitted.getTime());
+    expect(completed.costUsd).toBe(articleCostUsd({ endpointMs: completed.endpointMs as number, requests: 1, ...cost }));
+    expect(await ledger.get(lost.articleId)).toMatchObject({
+      state: 'EXPIRED',
+      costUsd: articleCostUsd({ endpointMs: 0, requests: 1, ...cost }),
+    });
   });
 
   it("repairs the other rows when reading one row's outcome fails, and reports that row", async () => {
