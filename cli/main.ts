@@ -13,6 +13,7 @@ import { runStart } from '../local/start';
 import { awsStatusSource, localStatusSource, readStatus, statusJson, watchStatus } from './status';
 import { formatStatus } from '../core/batch-status';
 import { resolveTarget } from './target';
+import { backfillBatch } from '../adapters/ledger-backfill';
 import { checkedPublished, formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from './trends';
 import { parseFaultRates } from '../local/edge/faults';
 import { number, port, timeScale } from './options';
@@ -36,6 +37,7 @@ const USAGE = `usage (every command also takes --state-dir, default .local-cloud
   trends  [--from 2026-11-01] [--to 2026-11-07] [--by day|week|month] [--top 10] [--prefix sub/folder] [--json|--csv] [--aws ...]
           articles, top and rising key phrases per published day, week or month (README "Trends")
   status  [--prefix input/batch-2026-11/] [--watch] [--json] [--aws ...]   a batch's progress, ETA, endpoint and cost so far
+  upgrade-ledger [--aws ...]   once after upgrading a deployed stage: rows of the previous release get their batch (README "Upgrading")
   demo    [--time-scale 30]`;
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -190,6 +192,16 @@ const main = async (argv: string[]): Promise<number> => {
       }
       const status = await read();
       process.stdout.write(`${values.json ? statusJson(status) : formatStatus(status)}\n`);
+      return 0;
+    }
+    case 'upgrade-ledger': {
+      const t = await target();
+      const report = await backfillBatch(t.dynamo, t.table, t.inputPrefix, (r) =>
+        process.stderr.write(`scanned ${r.scanned} row(s), gave ${r.updated} their batch so far\n`),
+      );
+      process.stdout.write(
+        `scanned ${report.scanned} row(s): ${report.updated} got their batch, ${report.skipped} had one meanwhile (${t.description})\n`,
+      );
       return 0;
     }
     case 'demo':
