@@ -115,10 +115,12 @@ const main = async (): Promise<number> => {
     `Burst of ${base.articles} articles, ${model} model, 0..${base.maxInstances} instances × ${base.concurrencyPerInstance}, target backlog ${base.targetBacklogPerInstance}/instance`,
   );
   writeFileSync(join(outDir, 'burst.svg'), chart);
+  // Every 100 ms sample of each run, for looking into a run after the fact (the chart is drawn from them).
+  writeFileSync(join(outDir, 'burst-samples.json'), `${JSON.stringify(Object.fromEntries(runs.map((r) => [r.name, r.samples])))}\n`);
 
   say('');
   say(table(runs.map((r) => [r.name, r.figures])));
-  say(`\nwrote ${join(outDir, 'burst.json')} and ${join(outDir, 'burst.svg')}`);
+  say(`\nwrote ${join(outDir, 'burst.json')}, ${join(outDir, 'burst.svg')} and ${join(outDir, 'burst-samples.json')}`);
   return runs.every((r) => r.figures.lost === 0) ? 0 : 1;
 };
 
@@ -147,6 +149,10 @@ const table = (rows: [string, BurstFigures][]): string => {
     [
       'instance efficiency (model s / (concurrency × instance-s))',
       (f) => (f.instanceEfficiency === null ? '-' : `${f.instanceEfficiency} (${f.modelSeconds} s / ${f.instanceSeconds} instance-s)`),
+    ],
+    [
+      'to zero before the last article (sim s: events waiting in submit-article)',
+      (f) => (f.zeroMidBurst.length === 0 ? 'never' : f.zeroMidBurst.map((z) => `${z.atS}: ${z.submitPending}`).join(', ')),
     ],
     ['cost vs always-on max', (f) => String(f.costRatio ?? '-')],
     ['peak instances', (f) => String(f.peakInstances)],

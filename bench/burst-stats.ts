@@ -12,6 +12,8 @@ export interface Sample {
   backlog: number;
   queued: number;
   completed: number;
+  /** S3 events waiting in submit-article (queued, running or waiting for a retry). */
+  submitPending: number;
 }
 
 export const percentile = (values: number[], p: number): number => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isTerminal, type LedgerRow } from '../core/ledger';
 import { rowsFor } from '../cli/wait';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
-import type { StackConfig } from '../local/template/stack-config';
+import { SUBMIT_ARTICLE_FUNCTION, type StackConfig } from '../local/template/stack-config';
 import { uploadBurst, uploaderProgram } from './burst-uploader';
 import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
@@ -72,6 +72,12 @@ export interface BurstFigures {
   dropSeconds: number;
   realSeconds: number;
   scalingActivities: { time: string; from: number; to: number; policyName: string }[];
+  /**
+   * Scale-ins to zero before the last article finished, each with the simulated seconds since the
+   * first upload and the S3 events then still waiting in submit-article: events waiting mean the
+   * endpoint went idle because the feed stalled, not because the work was done.
+   */
+  zeroMidBurst: { atS: number; submitPending: number }[];
 }
 
 interface Stages {
@@ -155,6 +161,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
       backlog: s.backlog,
       queued: s.queued,
       completed: s.totals.completed + s.totals.failed + s.totals.expired,
+      submitPending: cloud.functions[SUBMIT_ARTICLE_FUNCTION]?.pending ?? 0,
     });
   };
   const sampler = setInterval(sample, SAMPLE_EVERY_MS);
@@ -309,6 +316,13 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     dropSeconds: round(o.dropSeconds, 1),
     realSeconds: round((Date.now() - o.started) / 1000, 1),
     scalingActivities: o.cloud.endpoint.scalingActivities().map(({ time, from, to, policyName }) => ({ time, from, to, policyName })),
+    zeroMidBurst: o.cloud.endpoint
+      .scalingActivities()
+      .filter((a) => a.to === 0 && lastDoneSim !== undefined && Date.parse(a.time) < lastDoneSim)
+      .map((a) => ({
+        atS: round((Date.parse(a.time) - firstDropSim) / 1000),
+        submitPending: o.samples.find((s) => s.sim >= Date.parse(a.time))?.submitPending ?? 0,
+      })),
   };
 };
 

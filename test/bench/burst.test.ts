@@ -16,6 +16,7 @@ const sample = (real: number, fields: Partial<Sample> = {}): Sample => ({
   backlog: 0,
   queued: 0,
   completed: 0,
+  submitPending: 0,
   ...fields,
 });
 
