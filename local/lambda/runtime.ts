@@ -54,6 +54,8 @@ export class LocalLambda {
   /** Attempt ids running in each live worker (the current one and retired ones not yet stopped). */
   private readonly running = new Map<Worker, Set<string>>();
   private readonly retired = new Set<Worker>();
+  /** Settles when each worker has exited. */
+  private readonly exits = new WeakMap<Worker, Promise<void>>();
   /** Settles once the worker of an invocation's timed-out attempt has stopped: its retry waits for it. */
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly logFile: WriteStream;
@@ -134,6 +136,7 @@ export class LocalLambda {
     });
     this.worker = worker;
     this.running.set(worker, new Set());
+    this.exits.set(worker, new Promise<void>((resolve) => worker.once('exit', () => resolve())));
     worker.stdout.pipe(this.logFile, { end: false });
     worker.stderr.pipe(this.logFile, { end: false });
     worker.on('message', (reply: WorkerReply) => this.inFlight.get(reply.id)?.resolve(reply));
@@ -155,10 +158,8 @@ export class LocalLambda {
 
   /** Sends new work to a fresh worker and stops this one once nothing else runs in it. */
   private retire(worker: Worker, invocationId: string): void {
-    const stopped = new Promise<void>((resolve) => {
-      if (!this.running.has(worker)) resolve();
-      else worker.once('exit', () => resolve());
-    });
+    // One exit promise per worker: many invocations may time out in the same one.
+    const stopped = this.running.has(worker) ? (this.exits.get(worker) ?? Promise.resolve()) : Promise.resolve();
     this.stopping.set(invocationId, stopped);
     void stopped.then(() => {
       if (this.stopping.get(invocationId) === stopped) this.stopping.delete(invocationId);
