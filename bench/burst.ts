@@ -136,6 +136,7 @@ const articleTexts = (projectRoot: string, model: BurstOptions['model']): string
 export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
   const progress = options.onProgress ?? (() => undefined);
   const stateDir = mkdtempSync(join(tmpdir(), 'rs-burst-'));
+  let keepState = false;
   const timings = new Map<string, { backlogMs: number; modelMs: number }>();
   const modelArgs = options.model === 'fixed' ? ['--mode', 'fixed', '--latency-ms', String(options.latencyMs)] : ['--mode', 'summarize'];
   const cloud: LocalCloud = await startLocalCloud({
@@ -213,11 +214,17 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     const cpu = cpuBefore && cpuAfter ? perArticle(cpuBefore, cpuAfter, keys.length) : null;
 
     const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);
-    return { figures: figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu }), samples };
+    const figures = figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu });
+    // A run that left articles unfinished keeps its state folder (logs, dead-letter records) to look into.
+    if (figures.lost > 0) {
+      keepState = true;
+      progress(`${figures.lost} article(s) not finished: state kept in ${stateDir} (logs/, dead-letter/)`);
+    }
+    return { figures, samples };
   } finally {
     clearInterval(sampler);
     await cloud.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    if (!keepState) rmSync(stateDir, { recursive: true, force: true });
   }
 };
 
