@@ -115,14 +115,7 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
   if ((await deps.ledger.reopen(row.articleId, row, next)) === 'stale')
     return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
   const ids = { articleId: row.articleId, inferenceId: next.inferenceId };
-  try {
-    // A long article past its parts resends only the missing reduce steps; the article is not read again.
-    const sent = (row.level ?? 0) > 0 ? await resumeLevel(ids, deps, invocationId) : await sendToEndpoint(uploadOf(row), ids, deps);
-    if (row.parts !== undefined && sent.outcome === 'queued') await resumeLevel(ids, deps, invocationId);
-    if (sent.outcome === 'queued') return { ...result, outcome: 'queued' };
-    if (sent.outcome === 'rejected') return { ...result, outcome: 'rejected', reason: sent.reason };
-    // The revision that failed is no longer in S3 (deleted, or replaced by a newer upload).
-    const reason = 'the article is no longer in S3 as it was (deleted or replaced): upload it again';
+  const failAtSubmit = async (reason: string): Promise<void> => {
     const completedAt = deps.clock.now().toISOString();
     await deps.ledger.finish(row.articleId, next.inferenceId, {
       state: 'FAILED',
@@ -131,21 +124,22 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
       completedAt,
       totalMs: msBetween(row.uploadedAt, completedAt),
     });
+  };
+  try {
+    // A long article past its parts resends only the missing reduce steps; the article is not read again.
+    const sent = (row.level ?? 0) > 0 ? await resumeLevel(ids, deps, invocationId) : await sendToEndpoint(uploadOf(row), ids, deps);
+    if (row.parts !== undefined && sent.outcome === 'queued') await resumeLevel(ids, deps, invocationId);
+    if (sent.outcome === 'queued') return { ...result, outcome: 'queued' };
+    if (sent.outcome === 'rejected') return { ...result, outcome: 'rejected', reason: sent.reason };
+    // The revision that failed is no longer in S3 (deleted, or replaced by a newer upload).
+    const reason = 'the article is no longer in S3 as it was (deleted or replaced): upload it again';
+    await failAtSubmit(reason);
     return { ...result, outcome: 'gone', reason };
   } catch (error) {
     const reason = bounded(`the retry could not submit the article: ${describeError(error)}`, MAX_REASON_CHARS);
     // An endpoint refusal is recorded already (FAILED, stage submit); any other error left the row QUEUED.
     const current = await deps.ledger.get(row.articleId);
-    if (current?.state === 'QUEUED' && current.inferenceId === next.inferenceId) {
-      const completedAt = deps.clock.now().toISOString();
-      await deps.ledger.finish(row.articleId, next.inferenceId, {
-        state: 'FAILED',
-        failedStage: 'submit',
-        reason,
-        completedAt,
-        totalMs: msBetween(row.uploadedAt, completedAt),
-      });
-    }
+    if (current?.state === 'QUEUED' && current.inferenceId === next.inferenceId) await failAtSubmit(reason);
     return { ...result, outcome: 'failed', reason: current?.reason ?? reason };
   }
 };
