@@ -296,6 +296,7 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
       options.timeScale) /
     1000;
   const alwaysOn = (options.maxInstances * (windowEnd - firstDropSim)) / 1000;
+  const activities = o.cloud.endpoint.scalingActivities();
 
   return {
     articles: o.keys.length,
@@ -322,9 +323,8 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     peakInstances: Math.max(...o.samples.map((s) => s.inService)),
     dropSeconds: round(o.dropSeconds, 1),
     realSeconds: round((Date.now() - o.started) / 1000, 1),
-    scalingActivities: o.cloud.endpoint.scalingActivities().map(({ time, from, to, policyName }) => ({ time, from, to, policyName })),
-    zeroMidBurst: o.cloud.endpoint
-      .scalingActivities()
+    scalingActivities: activities.map(({ time, from, to, policyName }) => ({ time, from, to, policyName })),
+    zeroMidBurst: activities
       .filter((a) => a.to === 0 && lastDoneSim !== undefined && Date.parse(a.time) < lastDoneSim)
       .map((a) => ({
         atS: round((Date.parse(a.time) - firstDropSim) / 1000),

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { loadRecordConfig } from '../adapters/config';
 import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
 import { DynamoDbLedgerProgress } from '../adapters/ledger-progress';
 import { selectPrefix } from '../core/batch';
@@ -56,17 +54,18 @@ export const localStatusSource = (stateDir: string, projectRoot: string): Status
 
 /**
  * A deployed stage: CloudWatch and Application Auto Scaling for the endpoint, the record-result
- * function's configuration for the price. Provisioning from zero takes minutes on AWS (instance start
+ * function's configuration for the price (the target reads it, as reconcile's does). Provisioning from zero takes minutes on AWS (instance start
  * and model download; "7–9 minutes" end to end for a Hugging Face model,
  * https://www.philschmid.de/sagemaker-huggingface-async-inference): 420 s is assumed.
  */
-export const awsStatusSource = async (stage: string, region: string | undefined): Promise<StatusSource> => {
+export const awsStatusSource = async (
+  target: Pick<Target, 'recordConfig'>,
+  stage: string,
+  region: string | undefined,
+): Promise<StatusSource> => {
   const clientRegion = region ? { region } : {};
   const endpointName = stackNameFor(stage);
-  const fn = await new LambdaClient(clientRegion).send(
-    new GetFunctionConfigurationCommand({ FunctionName: `${stackNameFor(stage)}-recordResult` }),
-  );
-  const record = loadRecordConfig(fn.Environment?.Variables ?? {});
+  const record = await target.recordConfig();
   const figures = new CloudWatchEndpointFigures(
     new CloudWatchClient(clientRegion),
     new ApplicationAutoScalingClient(clientRegion),

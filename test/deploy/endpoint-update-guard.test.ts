@@ -5,18 +5,9 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
+import { loadDeployGuard, stackDoesNotExist } from '../support/deploy-guards';
 type Hook = () => Promise<void>;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const EndpointUpdateGuard = require('../../deploy/endpoint-update-guard.js') as {
-  new (serverless: unknown, options: Record<string, string>): { hooks: Record<string, Hook> };
-  refusalFor(input: {
-    cloudFormation: CloudFormationClient;
-    stackName: string;
-    newTemplate: unknown;
-    stage: string;
-    region: string;
-  }): Promise<string | undefined>;
-};
+const EndpointUpdateGuard = loadDeployGuard('endpoint-update-guard.js');
 const { refusalFor } = EndpointUpdateGuard;
 
 // SageMaker refuses to change the instance type of a variant registered with Application Auto
@@ -100,14 +91,7 @@ describe('serverless deploy with a new instanceType on an autoscaled endpoint', 
   });
 
   it('lets the first deploy through', async () => {
-    cfn.on(GetTemplateCommand).rejects(
-      new CloudFormationServiceException({
-        name: 'ValidationError',
-        $fault: 'client',
-        $metadata: {},
-        message: 'Stack with id research-summarizer-qa does not exist',
-      }),
-    );
+    cfn.on(GetTemplateCommand).rejects(stackDoesNotExist());
 
     await expect(check('ml.m5.xlarge')).resolves.toBeUndefined();
   });

@@ -1,19 +1,10 @@
-import { CloudFormationClient, CloudFormationServiceException, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
+import { loadDeployGuard, stackDoesNotExist } from '../support/deploy-guards';
 
 type Hook = () => Promise<void>;
 type Template = Record<string, unknown>;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const LedgerIndexGuard = require('../../deploy/ledger-index-guard.js') as {
-  new (serverless: unknown, options: Record<string, string>): { hooks: Record<string, Hook> };
-  refusalFor(input: {
-    cloudFormation: CloudFormationClient;
-    stackName: string;
-    newTemplate: unknown;
-    stage: string;
-    region: string;
-  }): Promise<string | undefined>;
-};
+const LedgerIndexGuard = loadDeployGuard('ledger-index-guard.js');
 const { refusalFor } = LedgerIndexGuard;
 
 // DynamoDB builds one global secondary index per UpdateTable call
@@ -45,14 +36,7 @@ describe('serverless deploy that changes the ledger table indexes', () => {
   afterAll(() => cfn.restore());
   const check = (deployed: Template | 'none', next: Template) => {
     if (deployed === 'none') {
-      cfn.on(GetTemplateCommand).rejects(
-        new CloudFormationServiceException({
-          name: 'ValidationError',
-          $fault: 'client',
-          $metadata: {},
-          message: 'Stack with id research-summarizer-qa does not exist',
-        }),
-      );
+      cfn.on(GetTemplateCommand).rejects(stackDoesNotExist());
     } else {
       cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(deployed) });
     }

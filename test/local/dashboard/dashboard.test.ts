@@ -1,20 +1,8 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../../support/eventually';
 import { putArticle, startTestCloud, type TestCloud } from '../../support/local-cloud';
-import { chromiumExecutable } from '../../support/tools';
+import { launchChromium } from '../../support/browser';
 
-// Debian's Chromium (npm test installs it when missing), found on PATH; playwright-core never downloads a browser.
-const CHROMIUM = chromiumExecutable();
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/dashboard.png';
 
 const CHART_IDS = [
@@ -87,7 +75,7 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
   beforeAll(async () => {
     // A 50 ms stand-in model and 600× time: one simulated minute (one datapoint) every 0.1 s.
     cloud = await startTestCloud({ modelArgs: ['--mode', 'fixed', '--latency-ms', '50'], timeScale: 600 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // Script errors, failed requests and CSP violations all land here.
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));

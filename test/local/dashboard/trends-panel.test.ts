@@ -1,20 +1,9 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { eventually } from '../../support/eventually';
 import { startTestCloud, terminalRows, type TestCloud } from '../../support/local-cloud';
-import { chromiumExecutable } from '../../support/tools';
+import { launchChromium } from '../../support/browser';
 
-const CHROMIUM = chromiumExecutable();
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = '/tmp/dashboard-trends.png';
 
 const dayBefore = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -47,7 +36,7 @@ describe("the dashboard's Trends panel, in headless Chromium", () => {
     for (let i = 0; i < 3; i++) await put(`input/panel/heat-${i}.txt`, HEAT(i), dayBefore(0));
     await put('input/panel/today-soil.txt', STEADY[0] as string, dayBefore(0));
     await terminalRows(cloud, keys, 120_000);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
