@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors';
 import type { CostSettings } from '../core/cost';
 import type { ReconcileSettings } from '../core/reconcile';
-import type { SubmitSettings } from '../core/start-summary';
+import type { SubmitSettings } from '../core/submit-article';
 
 /** The one place that reads the functions' environment; a bad value fails the cold start by name. */
 const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

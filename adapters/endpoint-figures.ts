@@ -1,6 +1,6 @@
 import { DescribeScalingActivitiesCommand, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { EndpointFigures } from '../core/batch-status';
+import type { EndpointFigures } from '../core/status/batch-status';
 
 /**
  * A deployed endpoint's figures for `npm run status --aws`, from CloudWatch and Application Auto Scaling:

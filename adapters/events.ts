@@ -3,8 +3,8 @@ import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { z } from 'zod';
 import { InvalidEventError } from '../core/errors';
-import type { InferenceNotification } from '../core/record-outcome';
-import type { Upload } from '../core/start-summary';
+import type { InferenceNotification } from '../core/record-result';
+import type { Upload } from '../core/submit-article';
 
 /**
  * S3 event keys are form-URL-encoded: a space arrives as `+`, other bytes as `%XX`

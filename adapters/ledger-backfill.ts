@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchOf } from '../core/batch';
+import { batchOf } from '../core/status/batch';
 
 /** What one backfill did: rows read by the Scan, rows given their batch, rows that gained one meanwhile. */
 export interface BackfillReport {
@@ -13,7 +13,7 @@ export interface BackfillReport {
 const CONCURRENCY = 16;
 
 /**
- * Gives rows written before the ledger had `batch` (core/batch.ts) their batch, so the byBatch index,
+ * Gives rows written before the ledger had `batch` (core/status/batch.ts) their batch, so the byBatch index,
  * and `npm run status --prefix`, find them. A one-time migration after an upgrade, so it is the one
  * place that Scans: it reads only the rows still without a batch (key and id projected), and each
  * update is conditional on the row existing and still having none, so a run beside live traffic, or a

@@ -1,6 +1,6 @@
 import { paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { PrefixSelection } from '../core/batch';
-import type { ProgressRow } from '../core/batch-status';
+import type { PrefixSelection } from '../core/status/batch';
+import type { ProgressRow } from '../core/status/batch-status';
 import { ArticleStates } from '../core/ledger';
 
 /**

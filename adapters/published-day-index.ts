@@ -1,6 +1,6 @@
 import { paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PublishedDays } from '../core/ports';
-import type { TrendRow } from '../core/trends';
+import type { TrendRow } from '../core/trends/periods';
 
 export const PUBLISHED_DAY_INDEX = 'byPublishedDay';
 

@@ -3,7 +3,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { parseS3Url, s3Url } from '../core/ids';
 import type { ArticleStore, OpenedArticle, OutputObject, OutputReader } from '../core/ports';
-import { PUBLISHED_METADATA_KEY } from '../core/published-date';
+import { PUBLISHED_METADATA_KEY } from '../core/trends/published-date';
 
 /** A missing object, or one whose ETag no longer matches (a newer upload replaced it). */
 const isGone = (error: unknown): boolean =>

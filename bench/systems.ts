@@ -1,5 +1,5 @@
-import { summarizeLong } from '../core/summarize-long';
-import { DEFAULT_MAX_INPUT_TOKENS } from '../core/token-estimate';
+import { summarizeLong } from './summarize-long';
+import { DEFAULT_MAX_INPUT_TOKENS } from '../core/long-article/token-estimate';
 import { summarizeMode } from '../local/model-server/modes';
 import type { DatasetName, EvalSample } from './eval-samples';
 import { lead, leadWords } from './lines';
@@ -21,7 +21,7 @@ export const PUBLISHED_SUFFIX = '-published-outputs';
 const localModel = summarizeMode(DEFAULT_MAX_INPUT_TOKENS);
 
 /**
- * Ours: the local model behind the same split / map / reduce core the pipeline uses (core/summarize-long.ts),
+ * Ours: the local model behind the same split / map / reduce core the pipeline uses (bench/summarize-long.ts),
  * with the model's input limit. A news article within the limit is one request, as on the pipeline.
  */
 export const localSummarizer: SummarySystem = {

@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { runTrends, type TrendsQuery } from '../cli/trends';
-import { keyphrases, titleOf } from '../core/keyphrases';
+import { keyphrases, titleOf } from '../core/trends/keyphrases';
 import { ensureTable } from '../local/dynamodb/tables';
 import { readStackConfig } from '../local/template/stack-config';
 

@@ -11,7 +11,7 @@ import { formatResults, parseSince, parseState, queryLedger } from './results';
 import { formatRetry, parseRetryStates, runRetry } from './retry';
 import { runStart } from '../local/start';
 import { awsStatusSource, localStatusSource, readStatus, statusJson, watchStatus } from './status';
-import { formatStatus } from '../core/batch-status';
+import { formatStatus } from '../core/status/batch-status';
 import { resolveTarget } from './target';
 import { backfillBatch } from '../adapters/ledger-backfill';
 import { checkedPublished, formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from './trends';

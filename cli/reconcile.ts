@@ -1,7 +1,7 @@
 import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { S3ArticleStore, S3OutputReader } from '../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../adapters/inference-queue';
-import { longArticlePolicy } from '../core/long-article-policy';
+import { longArticlePolicy } from '../core/long-article/policy';
 import { systemClock } from '../adapters/clock';
 import { reconcile, type ReconcileSettings, type Repair } from '../core/reconcile';
 import type { Target } from './target';

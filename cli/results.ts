@@ -1,6 +1,6 @@
 import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { ArticleStates, type ArticleState, type LedgerRow } from '../core/ledger';
-import { partsProgress } from '../core/long-articles';
+import { partsProgress } from '../core/long-article/steps';
 import { printable } from './printable';
 import type { Target } from './target';
 

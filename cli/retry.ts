@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { S3ArticleStore, S3OutputReader } from '../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../adapters/inference-queue';
-import { longArticlePolicy } from '../core/long-article-policy';
+import { longArticlePolicy } from '../core/long-article/policy';
 import { RetryableStates, type RetryableState } from '../core/ledger';
 import { systemClock } from '../adapters/clock';
 import { retryArticles, type RetryResult } from '../core/retry';

@@ -4,7 +4,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
 import { DynamoDbLedgerProgress } from '../adapters/ledger-progress';
-import { selectPrefix } from '../core/batch';
+import { selectPrefix } from '../core/status/batch';
 import {
   batchStatus,
   formatStatus,
@@ -12,7 +12,7 @@ import {
   type EndpointFigures,
   type ProgressRow,
   type StatusSettings,
-} from '../core/batch-status';
+} from '../core/status/batch-status';
 import { DEFAULTS, stackNameFor } from '../local/defaults';
 import type { DashboardData } from '../local/dashboard/data';
 import { localFigures } from '../local/dashboard/endpoint-figures';

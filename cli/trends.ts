@@ -1,7 +1,7 @@
 import { PublishedDayIndex } from '../adapters/published-day-index';
-import { readTrends } from '../core/trends-read';
-import { Granularities, periodsBefore, type Granularity, type PeriodTrend } from '../core/trends';
-import { publishedDate } from '../core/published-date';
+import { readTrends } from '../core/trends/read';
+import { Granularities, periodsBefore, type Granularity, type PeriodTrend } from '../core/trends/periods';
+import { publishedDate } from '../core/trends/published-date';
 import { number } from './options';
 import { printable } from './printable';
 import type { Target } from './target';

@@ -19,7 +19,7 @@ export const attemptInferenceIdFor = (bucket: string, key: string, revision: str
 /**
  * Model requests live at `<requestsPrefix><articleId>/<inferenceId>.json`: ASCII only (the SDK cannot
  * send non-ASCII in the InputLocation header), and the notification's inputLocation alone tells
- * record-result which article a result belongs to. A long article's steps (core/long-articles.ts) add
+ * record-result which article a result belongs to. A long article's steps (core/long-article/steps.ts) add
  * more inference ids under the same folder.
  */
 export const requestKeyFor = (requestsPrefix: string, articleId: string, inferenceId: string): string =>

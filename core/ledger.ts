@@ -59,16 +59,16 @@ export interface LedgerRow {
   costUsd?: number;
   /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
   day: string;
-  /** The key's first folder under the input prefix ("/" directly under it), the partition key of byBatch (core/batch.ts). */
+  /** The key's first folder under the input prefix ("/" directly under it), the partition key of byBatch (core/status/batch.ts). */
   batch?: string;
   /** 1 for the upload's own inference; each retry adds one. Absent means 1. */
   attempt?: number;
   /** Earlier attempts of this revision, oldest first, at most MAX_HISTORY (a retry appends one). */
   history?: AttemptRecord[];
-  // Long articles only (core/long-articles.ts); a short article has none of these.
+  // Long articles only (core/long-article/steps.ts); a short article has none of these.
   /** Number of parts the article was split into. */
   parts?: number;
-  /** Research length (core/length-policy.ts): the final summary is abstract-like rather than the model's default. */
+  /** Research length (core/long-article/lengths.ts): the final summary is abstract-like rather than the model's default. */
   research?: boolean;
   /** Parts with a summary so far (progress: `partsDone` of `parts`). */
   partsDone?: number;
@@ -84,7 +84,7 @@ export interface LedgerRow {
   steps?: Record<string, StepRecord>;
   /** JSON object in S3 holding each part's summary, in order. */
   partSummariesLocation?: string;
-  // Trend analysis (core/article-facts.ts); rows written before it have none of these.
+  // Trend analysis (core/trends/article-facts.ts); rows written before it have none of these.
   /** The `published` S3 metadata, normalised; absent when there was none or it was ignored. */
   publishedAt?: string;
   /** YYYY-MM-DD: the published day, else the upload day; the partition key of the byPublishedDay index. */

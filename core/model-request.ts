@@ -18,7 +18,7 @@ export interface GenerationLength {
 
 /**
  * The request's `parameters`: truncation always, and a length when the caller sets one (a part or a reduce
- * of a long article, see core/length-policy.ts); without one the model's own defaults apply.
+ * of a long article, see core/long-article/lengths.ts); without one the model's own defaults apply.
  */
 export const modelParameters = (length?: GenerationLength): Record<string, unknown> =>
   length ? { ...MODEL_PARAMETERS, min_length: length.min_length, max_length: length.max_length } : MODEL_PARAMETERS;

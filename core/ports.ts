@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { StepId } from './ids';
-import type { TrendRow } from './trends';
+import type { TrendRow } from './trends/periods';
 import type { LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from './ledger';
 
 /** The uploaded articles and the model requests made from them (S3). */
@@ -78,7 +78,7 @@ export interface SummaryLedger {
    */
   finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult>;
 
-  // Long articles (core/long-articles.ts). Every write is conditional on the row's inferenceId (the attempt).
+  // Long articles (core/long-article/steps.ts). Every write is conditional on the row's inferenceId (the attempt).
   /** Records the split (level 0 = the parts) once; a retry of the same submission keeps the first. */
   planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void>;
   /**

@@ -10,9 +10,9 @@ import {
   type TerminalUpdate,
 } from './ledger';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
-import { MAX_OUTPUT_BYTES, parseSummary } from './record-outcome';
-import { reconcileSteps, type StepsRepair } from './reconcile-steps';
-import type { StepDeps } from './record-step';
+import { MAX_OUTPUT_BYTES, parseSummary } from './record-result';
+import { reconcileSteps, type StepsRepair } from './long-article/reconcile-steps';
+import type { StepDeps } from './long-article/record-step';
 import { describeError } from './errors';
 import { articleSpend, costOf, type CostSettings } from './cost';
 

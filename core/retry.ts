@@ -12,8 +12,8 @@ import {
   type RetryableState,
 } from './ledger';
 import type { OutputReader } from './ports';
-import { carryOn } from './record-step';
-import { sendToEndpoint, type SubmitDeps, type Upload } from './start-summary';
+import { carryOn } from './long-article/record-step';
+import { sendToEndpoint, type SubmitDeps, type Upload } from './submit-article';
 import { describeError } from './errors';
 
 /**

@@ -5,7 +5,7 @@ import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { makeLogger } from '../../adapters/logger';
 import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
-import { longArticlePolicy } from '../../core/long-article-policy';
+import { longArticlePolicy } from '../../core/long-article/policy';
 import { systemClock } from '../../adapters/clock';
 import { makeOnNotification } from './on-notification';
 

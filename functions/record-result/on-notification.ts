@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { parseNotifications } from '../../adapters/events';
-import { recordOutcome, type RecordDeps } from '../../core/record-outcome';
+import { recordOutcome, type RecordDeps } from '../../core/record-result';
 
 export interface NotificationDeps extends RecordDeps {
   logger: Logger;

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { parseUploads } from '../../adapters/events';
-import { startSummary, type SubmitDeps } from '../../core/start-summary';
+import { startSummary, type SubmitDeps } from '../../core/submit-article';
 
 export interface UploadDeps extends SubmitDeps {
   logger: Logger;

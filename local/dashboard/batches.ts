@@ -1,5 +1,5 @@
 import { loadRecordConfig } from '../../adapters/config';
-import { batchStatus, type BatchStatus, type ProgressRow, type StatusSettings } from '../../core/batch-status';
+import { batchStatus, type BatchStatus, type ProgressRow, type StatusSettings } from '../../core/status/batch-status';
 import { RECORD_RESULT_FUNCTION, type StackConfig } from '../template/stack-config';
 import type { DashboardData } from './data';
 import { localFigures } from './endpoint-figures';
@@ -30,7 +30,7 @@ export const MAX_BATCHES = 10;
 
 /**
  * Per-batch progress for the dashboard: the same status `npm run status --prefix` prints
- * (core/batch-status.ts), one per batch, with the endpoint figures the page already has. The
+ * (core/status/batch-status.ts), one per batch, with the endpoint figures the page already has. The
  * endpoint is shared, so each batch's instance cost covers the instance time since that batch began.
  */
 export const batchesOf = (

@@ -1,8 +1,8 @@
 import type { ArticleState, LedgerRow } from '../../core/ledger';
-import { partsProgress } from '../../core/long-articles';
+import { partsProgress } from '../../core/long-article/steps';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
 import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
-import type { BatchStatus, StatusSettings } from '../../core/batch-status';
+import type { BatchStatus, StatusSettings } from '../../core/status/batch-status';
 import { batchesOf, type BatchRow } from './batches';
 import type { DashboardSource } from './index';
 
@@ -29,7 +29,7 @@ export interface LatestSummary {
   key: string;
   state: ArticleState;
   summary: string;
-  /** A long article's parts progress (core/long-articles.ts partsProgress), e.g. "3/7 parts". */
+  /** A long article's parts progress (core/long-article/steps.ts partsProgress), e.g. "3/7 parts". */
   progress?: string;
   receivedAt: string;
   completedAt?: string;

@@ -1,9 +1,9 @@
-import type { EndpointFigures } from '../../core/batch-status';
+import type { EndpointFigures } from '../../core/status/batch-status';
 import { DEFAULTS } from '../defaults';
 import type { DashboardData } from './data';
 
 /**
- * The endpoint's figures for a batch's status (core/batch-status.ts) from the emulator's status and
+ * The endpoint's figures for a batch's status (core/status/batch-status.ts) from the emulator's status and
  * its CloudWatch-shaped datapoints: instance-seconds are InService per simulated minute since the
  * batch began. Metric timestamps run on the simulated clock and ledger times on the wall clock, so
  * the batch's start is mapped onto the simulated clock with the measured time scale.

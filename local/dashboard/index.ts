@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArticleState, LedgerRow } from '../../core/ledger';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
-import type { StatusSettings } from '../../core/batch-status';
+import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';
 import type { BatchRow } from './batches';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
@@ -27,7 +27,7 @@ export interface DashboardSource {
 export interface DashboardOptions {
   /** How long one ledger read serves every open tab (see cachedLedger). */
   ledgerTtlMs: number;
-  /** Prices and waits for the batches' ETA and cost (core/batch-status.ts); without them, no batches panel. */
+  /** Prices and waits for the batches' ETA and cost (core/status/batch-status.ts); without them, no batches panel. */
   statusSettings?: StatusSettings;
 }
 

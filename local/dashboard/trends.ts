@@ -1,6 +1,6 @@
 /**
  * The dashboard's Trends panel, server side: `/_dashboard/trends.json` (articles per published day,
- * and each period's top and rising key phrases, core/trends-read.ts) and
+ * and each period's top and rising key phrases, core/trends/read.ts) and
  * `/_dashboard/trends/articles.json` (the articles of a period with a phrase, with their summaries).
  * Both read the byPublishedDay index day by day, as `npm run trends` does; summaries, which the index
  * does not project, come from the table by key (BatchGetItem).
@@ -9,8 +9,8 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PublishedDayIndex } from '../../adapters/published-day-index';
 import type { PublishedDays } from '../../core/ports';
-import { articlesWithPhrase, readTrends, type TrendsResult } from '../../core/trends-read';
-import { daysOf, Granularities, periodsBefore, type Granularity } from '../../core/trends';
+import { articlesWithPhrase, readTrends, type TrendsResult } from '../../core/trends/read';
+import { daysOf, Granularities, periodsBefore, type Granularity } from '../../core/trends/periods';
 
 export interface TrendsSource {
   index: PublishedDays;

@@ -13,12 +13,12 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { batchOf } from '../../core/batch';
+import { batchOf } from '../../core/status/batch';
 import { upgradeTable, type ItemFill, type UpgradeLog } from './table-upgrade';
 
 type Item = Record<string, AttributeValue>;
 
-/** Rows written before the ledger had `batch` get it from their key (core/batch.ts). */
+/** Rows written before the ledger had `batch` get it from their key (core/status/batch.ts). */
 export const withBatch =
   (inputPrefix: string): ItemFill =>
   (item: Item): Item =>

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tokensToWords, truncateToTokens } from '../../core/token-estimate';
+import { tokensToWords, truncateToTokens } from '../../core/long-article/token-estimate';
 import { summarize, type SummarizeOptions } from './summarizer';
 
 /** What the model does with the decoded inputs: one summary per input, in order. */

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_INPUT_TOKENS } from '../../core/token-estimate';
+import { DEFAULT_MAX_INPUT_TOKENS } from '../../core/long-article/token-estimate';
 import { makeFaults, type FaultOptions } from './faults';
 import {
   checkContentType,
@@ -28,7 +28,7 @@ export interface ModelServerOptions extends FaultOptions {
   host: string;
   mode: Mode;
   /**
-   * Input tokens the model reads (estimated as core/token-estimate.ts does); the rest of an input is
+   * Input tokens the model reads (estimated as core/long-article/token-estimate.ts does); the rest of an input is
    * dropped, as the Hugging Face pipeline does with `truncation: true`.
    */
   maxInputTokens: number;

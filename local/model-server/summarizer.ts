@@ -29,7 +29,7 @@ const MAX_CANDIDATES = 150;
 const RELEVANCE_SHARE = 0.7;
 
 /**
- * A reduce input (part summaries joined as paragraphs, core/long-articles.ts joinSummaries) is already a
+ * A reduce input (part summaries joined as paragraphs, core/long-article/steps.ts joinSummaries) is already a
  * summary: each of its sentences stands for about this many of the article's, as a news part summary keeps
  * about a quarter of its part (five sentences of twenty). The lead prior counts article sentences, so on
  * such an input it decays this many times sooner; otherwise the second part's summary begins where the

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readStatus, statusJson, watchStatus, type StatusSource } from '../../cli/status';
 import { localFigures } from '../../local/dashboard/endpoint-figures';
-import type { BatchStatus } from '../../core/batch-status';
+import type { BatchStatus } from '../../core/status/batch-status';
 import type { LedgerRow } from '../../core/ledger';
 import type { DashboardData } from '../../local/dashboard/data';
 import { startEmulators, type Emulators } from '../support/emulators';

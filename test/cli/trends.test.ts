@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { collectFiles, dropFiles } from '../../cli/drop';
 import { checkedPublished, formatTrends, formatTrendsCsv, parseTrendsQuery } from '../../cli/trends';
-import type { PeriodTrend } from '../../core/trends';
+import type { PeriodTrend } from '../../core/trends/periods';
 import { startEmulators, type Emulators } from '../support/emulators';
 
 describe('npm run trends: options', () => {

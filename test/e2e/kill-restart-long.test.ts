@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { localClients } from '../../local/edge/clients';
 import { rowsFor } from '../../cli/wait';
-import { STEP_SEND_CONCURRENCY } from '../../core/send-step';
+import { STEP_SEND_CONCURRENCY } from '../../core/long-article/send-steps';
 import { allCompleted } from '../support/all-completed';
 import { childCloudPerTest, endpointsOf, killNow, startChildCloud } from '../support/child-cloud';
 import { eventually } from '../support/eventually';

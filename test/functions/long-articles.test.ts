@@ -3,9 +3,9 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
 import { articleIdFor, parseStepInferenceId, requestKeyFor, s3Url, type StepId } from '../../core/ids';
-import { estimateTokens } from '../../core/token-estimate';
+import { estimateTokens } from '../../core/long-article/token-estimate';
 import type { LedgerRow } from '../../core/ledger';
-import type { LongArticlePolicy } from '../../core/long-articles';
+import type { LongArticlePolicy } from '../../core/long-article/steps';
 import { reconcile } from '../../core/reconcile';
 import { retryRow } from '../../core/retry';
 import { makeOnNotification } from '../../functions/record-result/on-notification';
@@ -83,7 +83,7 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     );
   };
   const parts = (current: LedgerRow): StepId[] => Array.from({ length: current.parts ?? 0 }, (_, i) => `p${i + 1}` as StepId);
-  // Parts are sent several at once (core/send-step.ts), so they reach the endpoint in any order.
+  // Parts are sent several at once (core/long-article/send-steps.ts), so they reach the endpoint in any order.
   const partNumber = (inferenceId: string): number => Number(/-p(\d+)$/.exec(inferenceId)?.[1]);
   const inPartOrder = <T extends { inferenceId: string }>(requests: readonly T[]): T[] =>
     [...requests].sort((a, b) => partNumber(a.inferenceId) - partNumber(b.inferenceId));

@@ -53,7 +53,7 @@ describe('submit-article on S3 uploads (s3rver + dynalite)', () => {
       submittedAt: '2026-11-26T10:00:00.000Z',
       receivedAt: '2026-11-26T10:00:00.000Z',
       day: '2026-11-26',
-      // Directly under input/: the top-level batch (core/batch.ts).
+      // Directly under input/: the top-level batch (core/status/batch.ts).
       batch: '/',
     });
     expect(queue.requests).toEqual([

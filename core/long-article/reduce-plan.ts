@@ -30,7 +30,7 @@ export interface ReduceStep {
 
 /**
  * Groups consecutive summaries so each group's input is estimated within `budget` tokens (the part budget
- * of core/split-article.ts). Two summaries that do not fit together still share a group, so that every level
+ * of core/long-article/split.ts). Two summaries that do not fit together still share a group, so that every level
  * makes progress; the model then reads what fits (it truncates, see local/model-server/README.md).
  */
 export const planReduce = (summaries: readonly string[], budget: number): ReduceStep => {

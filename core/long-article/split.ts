@@ -10,7 +10,7 @@ import { estimateTokens, truncateToTokens } from './token-estimate';
 
 /**
  * Share of the model's input limit a part may fill. The estimate already overcounts (see
- * core/token-estimate.ts); this leaves room for the model's own special tokens and estimate error.
+ * core/long-article/token-estimate.ts); this leaves room for the model's own special tokens and estimate error.
  */
 export const PART_HEADROOM = 0.9;
 

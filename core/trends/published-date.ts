@@ -6,7 +6,7 @@
  * says why the value was ignored.
  */
 
-import { dayOf } from './ledger';
+import { dayOf } from '../ledger';
 
 /** The user-metadata key (S3 returns user metadata keys in lower case). */
 export const PUBLISHED_METADATA_KEY = 'published';

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { requestKeyFor, stepInferenceIdFor, type StepId } from './ids';
-import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from './model-request';
-import type { GenerationParameters, LongArticlePolicy } from './long-articles';
-import type { ArticleStore, InferenceQueue, SummaryLedger } from './ports';
-import { describeError } from './errors';
+import { requestKeyFor, stepInferenceIdFor, type StepId } from '../ids';
+import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from '../model-request';
+import type { GenerationParameters, LongArticlePolicy } from './steps';
+import type { ArticleStore, InferenceQueue, SummaryLedger } from '../ports';
+import { describeError } from '../errors';
 
 /** What sending one step of a long article needs: submit-article (parts), record-result (reduce), retry. */
 export interface StepSenderDeps {

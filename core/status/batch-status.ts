@@ -4,7 +4,7 @@
  * endpoint figures; no clock or SDK of its own.
  */
 
-import { ArticleStates, type ArticleState, type LedgerRow } from './ledger';
+import { ArticleStates, type ArticleState, type LedgerRow } from '../ledger';
 
 /** What the progress of one row needs: the byBatch index projects exactly these (resources/ledger-table.yml). */
 export type ProgressRow = Pick<LedgerRow, 'key' | 'state' | 'receivedAt'> & Partial<Pick<LedgerRow, 'completedAt' | 'costUsd'>>;

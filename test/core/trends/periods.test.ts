@@ -1,5 +1,5 @@
-import { risingPhrases } from '../../core/log-odds';
-import { countsOfDay, periodOf, periodsBetween, trendsOf, type DayCounts, type TrendRow } from '../../core/trends';
+import { risingPhrases } from '../../../core/trends/log-odds';
+import { countsOfDay, periodOf, periodsBetween, trendsOf, type DayCounts, type TrendRow } from '../../../core/trends/periods';
 
 const counts = (entries: Record<string, number>) => new Map(Object.entries(entries));
 

@@ -1,11 +1,11 @@
-import { partStep, reduceStep, type StepId } from './ids';
-import type { LedgerRow, StepRecord } from './ledger';
+import { partStep, reduceStep, type StepId } from '../ids';
+import type { LedgerRow, StepRecord } from '../ledger';
 
 /**
  * Long articles: an article over the model's input limit is split into parts (map), each summarized
  * by its own request; the part summaries are then reduced, level by level, until one request gives
  * the final summary. The text functions are injected, so this module only decides *which* request
- * comes next; core/long-article-policy.ts builds them.
+ * comes next; core/long-article/policy.ts builds them.
  */
 export type RequestKind = 'part' | 'reduce' | 'final';
 

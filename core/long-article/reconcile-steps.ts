@@ -1,12 +1,12 @@
-import type { StepId } from './ids';
-import { bounded, endpointMsUntil, MAX_REASON_CHARS, msBetween, type LedgerRow } from './ledger';
-import { describeStep, stepsOfLevel } from './long-articles';
-import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
+import type { StepId } from '../ids';
+import { bounded, endpointMsUntil, MAX_REASON_CHARS, msBetween, type LedgerRow } from '../ledger';
+import { describeStep, stepsOfLevel } from './steps';
+import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
-import { articleSpend, costOf } from './cost';
+import { articleSpend, costOf } from '../cost';
 
 /**
- * reconcile for a long article (core/long-articles.ts): the steps of its current level whose
+ * reconcile for a long article (core/long-article/steps.ts): the steps of its current level whose
  * notification never arrived are recorded from the output or failure object SageMaker wrote, as
  * record-result would have (the first outcome per step wins, so no step is recorded twice), and the
  * article carries on. A level still missing steps past the deadline ends EXPIRED, naming the step.

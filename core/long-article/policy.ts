@@ -1,12 +1,12 @@
 /**
- * The pipeline's LongArticlePolicy (core/long-articles.ts) built from the text functions the quality
- * benchmark runs too (core/summarize-long.ts): the token estimate, the splitter, the reduce planner and the
+ * The pipeline's LongArticlePolicy (core/long-article/steps.ts) built from the text functions the quality
+ * benchmark runs too (bench/summarize-long.ts): the token estimate, the splitter, the reduce planner and the
  * length policy. One builder, so the local cloud, AWS and `npm run bench:quality` split and reduce alike.
  */
-import { DEFAULT_LENGTH_POLICY, isResearchLength, lengthsOf, type LengthPolicy } from './length-policy';
-import type { GenerationParameters, LongArticlePolicy } from './long-articles';
+import { DEFAULT_LENGTH_POLICY, isResearchLength, lengthsOf, type LengthPolicy } from './lengths';
+import type { GenerationParameters, LongArticlePolicy } from './steps';
 import { planReduce } from './reduce-plan';
-import { partBudget, splitArticle } from './split-article';
+import { partBudget, splitArticle } from './split';
 import { estimateTokens } from './token-estimate';
 
 export interface PolicySettings {

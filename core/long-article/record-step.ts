@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
-import { partSummariesKeyFor, s3Url, type StepId } from './ids';
-import { articleSpend, costOf, type CostSettings } from './cost';
-import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type StepRecord } from './ledger';
-import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './long-articles';
-import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
-import type { Clock, OutputReader } from './ports';
-import { sendSteps, type StepSenderDeps } from './send-step';
+import { partSummariesKeyFor, s3Url, type StepId } from '../ids';
+import { articleSpend, costOf, type CostSettings } from '../cost';
+import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type StepRecord } from '../ledger';
+import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './steps';
+import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
+import type { Clock, OutputReader } from '../ports';
+import { sendSteps, type StepSenderDeps } from './send-steps';
 
 /**
- * The collect and reduce half of a long article (core/long-articles.ts): each step's outcome is
+ * The collect and reduce half of a long article (core/long-article/steps.ts): each step's outcome is
  * recorded once; the invocation whose record completes a level reads that level's summaries and
  * sends the next level (or completes the row when the level was the final reduce).
  */

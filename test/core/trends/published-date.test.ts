@@ -1,4 +1,4 @@
-import { publishedDate } from '../../core/published-date';
+import { publishedDate } from '../../../core/trends/published-date';
 
 const uploadedAt = '2026-11-20T09:30:00.000Z';
 

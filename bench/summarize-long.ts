@@ -1,10 +1,10 @@
-import { longArticlePolicy, type PolicySettings } from './long-article-policy';
-import { joinSummaries, type GenerationParameters } from './long-articles';
-import type { GenerationLength } from './model-request';
+import { longArticlePolicy, type PolicySettings } from '../core/long-article/policy';
+import { joinSummaries, type GenerationParameters } from '../core/long-article/steps';
+import type { GenerationLength } from '../core/model-request';
 
 /**
  * Split, map, reduce in one process: the driver the quality benchmark runs. It asks the pipeline's own
- * LongArticlePolicy (core/long-article-policy.ts) every question submit-article and record-result ask,
+ * LongArticlePolicy (core/long-article/policy.ts) every question submit-article and record-result ask,
  * in the same order, so the benchmark scores what the pipeline does; only the model call is injected.
  */
 

@@ -1,5 +1,5 @@
-import { partBudget, PART_HEADROOM, splitArticle } from '../../core/split-article';
-import { estimateTokens } from '../../core/token-estimate';
+import { partBudget, PART_HEADROOM, splitArticle } from '../../../core/long-article/split';
+import { estimateTokens } from '../../../core/long-article/token-estimate';
 
 /** Generated text: lower-case, tokenized, one sentence a line, like research article releases. */
 const sentence = (i: number): string => `the cohort ${i} showed a reduced level of serum markers after treatment ( p < 0.05 ) .`;

@@ -1,14 +1,14 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
-import { articleFacts, type ArticleFacts } from './article-facts';
+import { articleFacts, type ArticleFacts } from './trends/article-facts';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
-import { batchOf } from './batch';
+import { batchOf } from './status/batch';
 import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
-import { describeStep, unsentSteps, type LongArticlePolicy } from './long-articles';
+import { describeStep, unsentSteps, type LongArticlePolicy } from './long-article/steps';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
-import { sendSteps, StepNotAcceptedError } from './send-step';
+import { sendSteps, StepNotAcceptedError } from './long-article/send-steps';
 import { describeError } from './errors';
 
 /** One object-created record from S3, key already URL-decoded. */
@@ -39,7 +39,7 @@ export interface SubmitDeps {
   queue: InferenceQueue;
   clock: Clock;
   settings: SubmitSettings;
-  /** How an article over the model's input limit is split (core/long-articles.ts). */
+  /** How an article over the model's input limit is split (core/long-article/steps.ts). */
   policy: LongArticlePolicy;
 }
 

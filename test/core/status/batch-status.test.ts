@@ -6,7 +6,7 @@ import {
   type EndpointFigures,
   type ProgressRow,
   type StatusSettings,
-} from '../../core/batch-status';
+} from '../../../core/status/batch-status';
 
 const NOW = Date.parse('2026-12-01T10:00:00.000Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000).toISOString();

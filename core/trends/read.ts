@@ -3,7 +3,7 @@
  * LOOKBACK_PERIODS before them, one day at a time (the command line and the dashboard share it).
  */
 
-import type { PublishedDays } from './ports';
+import type { PublishedDays } from '../ports';
 import {
   countsOfDay,
   daysOf,
@@ -16,7 +16,7 @@ import {
   type Granularity,
   type PeriodTrend,
   type TrendRow,
-} from './trends';
+} from './periods';
 
 export interface TrendsQuery {
   from: string;

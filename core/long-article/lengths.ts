@@ -1,4 +1,4 @@
-import type { GenerationLength } from './model-request';
+import type { GenerationLength } from '../model-request';
 import { wordsToTokens } from './token-estimate';
 
 /**
@@ -20,7 +20,7 @@ export interface LengthPolicy {
   /** Bounds on a part (or intermediate reduce) summary, in words. */
   partWords: { min: number; max: number };
   /**
-   * Estimated input tokens (core/token-estimate.ts) a word of summary takes: sizes part summaries so that
+   * Estimated input tokens (core/long-article/token-estimate.ts) a word of summary takes: sizes part summaries so that
    * their join fits the reduce's input. Research prose estimates at about 2.
    */
   estimatedTokensPerWord: number;
@@ -65,7 +65,7 @@ export const finalLength = (policy: LengthPolicy = DEFAULT_LENGTH_POLICY): Gener
 
 /**
  * The lengths for an article of `text` split into `parts` parts whose summaries share a reduce input of
- * `budget` estimated tokens (core/split-article.ts partBudget). A research part is asked for at least three
+ * `budget` estimated tokens (core/long-article/split.ts partBudget). A research part is asked for at least three
  * quarters of its share; a news part only for the model's default minimum, with its share as the maximum.
  * With many parts the share's lower bound (`partWords.min`) wins over fitting one reduce: the reduce is
  * then a tree, which keeps more of each part for the final summary.

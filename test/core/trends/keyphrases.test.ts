@@ -1,5 +1,13 @@
-import { choosePhrases, keyphrases, MAX_KEYPHRASES, MAX_PHRASE_CHARS, PhraseCounts, pieces, titleOf } from '../../core/keyphrases';
-import { articleFacts } from '../../core/article-facts';
+import {
+  choosePhrases,
+  keyphrases,
+  MAX_KEYPHRASES,
+  MAX_PHRASE_CHARS,
+  PhraseCounts,
+  pieces,
+  titleOf,
+} from '../../../core/trends/keyphrases';
+import { articleFacts } from '../../../core/trends/article-facts';
 
 // Texts written for these tests, in the style of the articles the service summarizes.
 const VACCINE = `Nasal flu vaccine protects children in school trial

@@ -1,5 +1,5 @@
-import { planReduce, REDUCE_SEPARATOR } from '../../core/reduce-plan';
-import { estimateTokens } from '../../core/token-estimate';
+import { planReduce, REDUCE_SEPARATOR } from '../../../core/long-article/reduce-plan';
+import { estimateTokens } from '../../../core/long-article/token-estimate';
 
 /** A generated summary of about `tokens` estimated tokens ("the" is one). */
 const summaryOf = (tokens: number, tag: number): string => `part${tag % 10} ${'the '.repeat(tokens - 3)}end`.trim();

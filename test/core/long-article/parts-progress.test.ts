@@ -1,6 +1,6 @@
-import type { LedgerRow } from '../../core/ledger';
-import { partsProgress } from '../../core/long-articles';
-import { formatResults } from '../../cli/results';
+import type { LedgerRow } from '../../../core/ledger';
+import { partsProgress } from '../../../core/long-article/steps';
+import { formatResults } from '../../../cli/results';
 
 const base = {
   articleId: 'a'.repeat(32),

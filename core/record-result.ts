@@ -4,7 +4,7 @@ import { articleSpend, costOf } from './cost';
 import { awaitsOutcome, bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
-import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
+import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './long-article/record-step';
 
 export { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 
@@ -75,7 +75,7 @@ export const recordOutcome = async (
 
 type Outcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs'>;
 
-/** One step of a long article (core/record-step.ts); the row stays QUEUED until the final reduce. */
+/** One step of a long article (core/long-article/record-step.ts); the row stays QUEUED until the final reduce. */
 const recordStepNotification = async (
   n: InferenceNotification,
   ref: { articleId: string; inferenceId: string; step: StepId; stepInferenceId: string },

@@ -1,7 +1,7 @@
 /**
  * `npm run trends`: per period (day, ISO week or month of the published day), how many articles were
  * summarized, their most frequent key phrases, and the phrases rising against the LOOKBACK_PERIODS periods
- * before (core/log-odds.ts). Pure: the reader (adapters/published-day-index.ts) hands in one day's rows at
+ * before (core/trends/log-odds.ts). Pure: the reader (adapters/published-day-index.ts) hands in one day's rows at
  * a time, and only per-day counts are kept, so 100,000 rows cost a table of counts, not the rows.
  */
 

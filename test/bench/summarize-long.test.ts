@@ -1,8 +1,8 @@
-import { DEFAULT_LENGTH_POLICY, finalLength, lengthsFor } from '../../core/length-policy';
+import { DEFAULT_LENGTH_POLICY, finalLength, lengthsFor } from '../../core/long-article/lengths';
 import type { GenerationLength } from '../../core/model-request';
-import { partBudget } from '../../core/split-article';
-import { summarizeLong, type SummarizeText } from '../../core/summarize-long';
-import { estimateTokens } from '../../core/token-estimate';
+import { partBudget } from '../../core/long-article/split';
+import { summarizeLong, type SummarizeText } from '../../bench/summarize-long';
+import { estimateTokens } from '../../core/long-article/token-estimate';
 
 const sentence = (i: number): string => `in group ${i} the measured response rose after the second dose of the study drug .`;
 const article = (sentences: number): string => Array.from({ length: sentences }, (_, i) => sentence(i)).join('\n');

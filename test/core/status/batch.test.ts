@@ -1,4 +1,4 @@
-import { batchOf, selectPrefix, TOP_LEVEL_BATCH } from '../../core/batch';
+import { batchOf, selectPrefix, TOP_LEVEL_BATCH } from '../../../core/status/batch';
 
 describe('batches', () => {
   it('are the first folder under the input prefix, or "/" for a key directly under it', () => {

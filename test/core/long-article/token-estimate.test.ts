@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_INPUT_TOKENS, estimateTokens, truncateToTokens, wordTokens } from '../../core/token-estimate';
+import { DEFAULT_MAX_INPUT_TOKENS, estimateTokens, truncateToTokens, wordTokens } from '../../../core/long-article/token-estimate';
 
 describe('estimateTokens', () => {
   it.each([

@@ -1,7 +1,7 @@
-import type { StepId } from '../../core/ids';
-import { longArticlePolicy } from '../../core/long-article-policy';
-import type { InferenceQueue, SummaryLedger } from '../../core/ports';
-import { sendSteps, StepNotAcceptedError, type StepSenderDeps } from '../../core/send-step';
+import type { StepId } from '../../../core/ids';
+import { longArticlePolicy } from '../../../core/long-article/policy';
+import type { InferenceQueue, SummaryLedger } from '../../../core/ports';
+import { sendSteps, StepNotAcceptedError, type StepSenderDeps } from '../../../core/long-article/send-steps';
 
 describe("sendSteps: a long article's steps, several at once", () => {
   const settings = { requestsPrefix: 'requests/', requestTtlSeconds: 3600, invocationTimeoutSeconds: 900 };
