@@ -67,6 +67,12 @@ export interface ExtractionLimits {
   now: () => number;
 }
 
+/** What a reader gets besides the bytes: the object's key (an arXiv id or a file name may date it) and the limits. */
+export interface ReadContext extends ExtractionLimits {
+  /** The S3 key, as uploaded (`input/2004.14974.tar.gz`). */
+  key: string;
+}
+
 /** The body as the model reads it and as `extracted/<articleId>/<inferenceId>.txt` shows it. */
 export const bodyText = (document: Pick<ExtractedDocument, 'sections'>): string =>
   document.sections

@@ -3,7 +3,7 @@
  * which, from the bytes first). Plain text is not read here: submit-article streams it as before.
  */
 
-import type { DocumentFormat, ExtractedDocument, ExtractionLimits } from './document';
+import type { DocumentFormat, ExtractedDocument, ReadContext } from './document';
 import { readDocx } from './docx';
 import { readHtml } from './html';
 import { readJats } from './jats';
@@ -11,7 +11,7 @@ import { readLatex } from './latex/read-latex';
 import { readMarkdown } from './markdown';
 import { readPdf } from './pdf/read-pdf';
 
-type Reader = (bytes: Uint8Array, limits: ExtractionLimits) => Promise<ExtractedDocument>;
+type Reader = (bytes: Uint8Array, context: ReadContext) => Promise<ExtractedDocument>;
 
 const readers: Record<Exclude<DocumentFormat, 'text'>, Reader> = {
   markdown: readMarkdown,
@@ -26,5 +26,5 @@ const readers: Record<Exclude<DocumentFormat, 'text'>, Reader> = {
 export const extractDocument = (
   format: Exclude<DocumentFormat, 'text'>,
   bytes: Uint8Array,
-  limits: ExtractionLimits,
-): Promise<ExtractedDocument> => readers[format](bytes, limits);
+  context: ReadContext,
+): Promise<ExtractedDocument> => readers[format](bytes, context);

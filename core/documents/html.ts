@@ -1,7 +1,7 @@
 import { RejectedArticleError } from '../errors';
-import type { ExtractedDocument, ExtractionLimits } from './document';
+import type { ExtractedDocument, ReadContext } from './document';
 
 /** Not built yet: the research-documents work fills this in. */
-export const readHtml = async (_bytes: Uint8Array, _limits: ExtractionLimits): Promise<ExtractedDocument> => {
+export const readHtml = async (_bytes: Uint8Array, _context: ReadContext): Promise<ExtractedDocument> => {
   throw new RejectedArticleError('html documents are not read yet');
 };
