@@ -53,12 +53,19 @@ const submitSchema = z
     INPUT_PREFIX: prefix,
     MODEL_ID: z.string().min(1),
     MAX_ARTICLE_BYTES: positiveInt(1, 1024 ** 3),
+    // Documents (core/documents/read-article.ts): PDFs, .docx, LaTeX archives, JATS and web pages.
+    MAX_DOCUMENT_BYTES: positiveInt(1, 1024 ** 3).default(50 * 1024 * 1024),
+    MAX_DOCUMENT_WORDS: positiveInt(1, 10_000_000).default(200_000),
+    EXTRACTED_PREFIX: prefix.default('extracted/'),
   })
   .transform((e) => ({
     ...senderConfig(e),
     inputPrefix: e.INPUT_PREFIX,
     modelId: e.MODEL_ID,
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
+    maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    maxDocumentWords: e.MAX_DOCUMENT_WORDS,
+    extractedPrefix: e.EXTRACTED_PREFIX,
   }));
 
 /** record-result and reconcile price each article they finish (core/cost.ts). */

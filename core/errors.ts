@@ -9,6 +9,12 @@ export class InvalidEventError extends Error {
 /** An article that cannot be summarized; becomes a REJECTED row with this message as the reason. */
 export class RejectedArticleError extends Error {
   override readonly name = 'RejectedArticleError';
+  /** What the upload was read as, when its format was known before it was refused (core/documents). */
+  readonly format?: string;
+  constructor(message: string, options?: { cause?: unknown; format?: string }) {
+    super(message, options);
+    if (options?.format) this.format = options.format;
+  }
 }
 
 /** Configuration that is missing or invalid; thrown at cold start. */

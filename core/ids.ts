@@ -61,6 +61,10 @@ export const parseRequestLocation = (location: string): RequestRef | undefined =
 export const partSummariesKeyFor = (summariesPrefix: string, articleId: string, inferenceId: string): string =>
   `${summariesPrefix}${articleId}/${inferenceId}.json`;
 
+/** A document's extracted body, per attempt like its request: what the model read, for the user to see. */
+export const extractedKeyFor = (extractedPrefix: string, articleId: string, inferenceId: string): string =>
+  `${extractedPrefix}${articleId}/${inferenceId}.txt`;
+
 export const s3Url = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
 
 export const parseS3Url = (url: string): { bucket: string; key: string } => {

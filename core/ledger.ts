@@ -1,3 +1,6 @@
+import type { DocumentFormat } from './documents/document';
+import type { PublishedSource } from './trends/article-facts';
+
 /**
  * The ledger: one DynamoDB row per article, queried directly by users (README "Ledger schema").
  * Attribute names here are a public interface: rename nothing without a migration.
@@ -93,8 +96,21 @@ export interface LedgerRow {
   publishedIgnored?: string;
   /** The article's first line when it looks like a heading. */
   title?: string;
-  /** Up to 10 lower-cased phrases of 1–3 words saying what the article is about. */
+  /** Up to 10 lower-cased phrases of 1–3 words saying what the article is about (the author's keywords first). */
   keyphrases?: string[];
+  /** Where publishedDay came from (core/trends/article-facts.ts). */
+  publishedSource?: PublishedSource;
+  // Research documents (core/documents); rows written before them have none of these.
+  /** What the upload was read as: text, markdown, html, jats, pdf, docx or latex. */
+  format?: DocumentFormat;
+  /** The author's abstract, where the document has one (never summarized: the model reads the body). */
+  abstract?: string;
+  /** A PDF's page count. */
+  pages?: number;
+  /** PDF pages left out because their text layer is absent or garbage ("2–23, 40"). */
+  unusablePages?: string;
+  /** `s3://…/extracted/<articleId>/<inferenceId>.txt`: the body the model read, for every format but plain text. */
+  extractedLocation?: string;
 }
 
 /**
@@ -137,13 +153,17 @@ export const MAX_HISTORY_REASON_CHARS = 500;
 export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
   state: Exclude<ArticleState, 'QUEUED'>;
 } & Partial<
-    Pick<LedgerRow, 'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType' | 'costUsd'>
+    Pick<
+      LedgerRow,
+      'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType' | 'costUsd' | 'format'
+    >
   >;
 
 /** Fields written once the endpoint accepted the request (every part of a long article). */
 export type SubmittedUpdate = Required<Pick<LedgerRow, 'submittedAt'>> &
   Pick<LedgerRow, 'requestLocation' | 'outputLocation' | 'failureLocation' | 'contentType'> &
-  Pick<LedgerRow, 'publishedAt' | 'publishedDay' | 'publishedIgnored' | 'title' | 'keyphrases'>;
+  Pick<LedgerRow, 'publishedAt' | 'publishedDay' | 'publishedIgnored' | 'publishedSource' | 'title' | 'keyphrases'> &
+  Pick<LedgerRow, 'format' | 'abstract' | 'pages' | 'unusablePages' | 'extractedLocation'>;
 
 /** What a long article's row starts with once split: the parts are level 0. */
 export type PartsPlan = Required<Pick<LedgerRow, 'parts' | 'levelSize' | 'levelStartedAt' | 'requestCount'>> &
@@ -158,6 +178,8 @@ export type LevelPlan = { level: number; size: number; startedAt: string; claime
  */
 export const MAX_SUMMARY_CHARS = 20_000;
 export const MAX_REASON_CHARS = 2_000;
+/** Abstracts run to a few hundred words; a longer one is cut here. */
+export const MAX_ABSTRACT_CHARS = 10_000;
 
 export const bounded = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 

@@ -121,8 +121,3 @@ const asRejection = (error: unknown): Error => {
   }
   return error instanceof Error ? error : new Error(String(error));
 };
-
-/** Content types that are certainly not text articles, so the object is rejected without reading it. */
-export const nonTextContentType = (contentType: string | undefined): boolean =>
-  !!contentType &&
-  /^(image|audio|video|font)\/|^application\/(pdf|zip|gzip|x-gzip|x-tar|x-7z-compressed|x-rar-compressed|msword|vnd\.)/i.test(contentType);

@@ -2,11 +2,22 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { articleFacts, type ArticleFacts } from './trends/article-facts';
 import { RejectedArticleError } from './errors';
-import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
+import { articleIdFor, extractedKeyFor, inferenceIdFor, requestKeyFor } from './ids';
+import { readArticle, sizeProblem, type ArticleLimits, type ArticleText } from './documents/read-article';
 import { batchOf } from './status/batch';
-import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
+import {
+  bounded,
+  CLAIM_LEASE_MS,
+  dayOf,
+  MAX_ABSTRACT_CHARS,
+  MAX_REASON_CHARS,
+  msBetween,
+  normalizeSequencer,
+  type LedgerRow,
+  type SubmittedUpdate,
+} from './ledger';
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-article/steps';
-import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
+import { MODEL_CONTENT_TYPE, ModelRequestEncoder } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
 import { sendSteps, StepNotAcceptedError } from './long-article/send-steps';
 import { describeError } from './errors';
@@ -24,11 +35,12 @@ export interface Upload {
   eventTime: string;
 }
 
-export interface SubmitSettings {
+export interface SubmitSettings extends ArticleLimits {
   inputPrefix: string;
   requestsPrefix: string;
+  /** Where a document's extracted body is written (`extracted/<articleId>/<inferenceId>.txt`). */
+  extractedPrefix: string;
   modelId: string;
-  maxArticleBytes: number;
   requestTtlSeconds: number;
   invocationTimeoutSeconds: number;
 }
@@ -42,6 +54,16 @@ export interface SubmitDeps {
   /** How an article over the model's input limit is split (core/long-article/steps.ts). */
   policy: LongArticlePolicy;
 }
+
+/** One delivery of an upload: Lambda's request id (the same for its retries), and when it must stop reading. */
+export interface Invocation {
+  id: string;
+  /** Epoch ms by which a document must be read, leaving the function time to record the outcome. */
+  readBy?: number;
+}
+
+/** Without the function's own deadline (a test, `npm run retry`), a document may take this long to read. */
+const DEFAULT_READ_MS = 5 * 60 * 1000;
 
 export type SubmitOutcome =
   | { outcome: 'queued'; articleId: string; inferenceId: string; outputLocation?: string; parts?: number }
@@ -64,7 +86,8 @@ export const ignoreReason = (upload: Upload, inputPrefix: string): string | unde
  * Throws when a dependency fails, so the trigger retries; a submission that fails for good leaves a
  * FAILED row (stage `submit`) before the error propagates to the dead-letter queue.
  */
-export const startSummary = async (upload: Upload, deps: SubmitDeps, invocationId: string): Promise<SubmitOutcome> => {
+export const startSummary = async (upload: Upload, deps: SubmitDeps, invocation: string | Invocation): Promise<SubmitOutcome> => {
+  const { id: invocationId, readBy } = typeof invocation === 'string' ? { id: invocation, readBy: undefined } : invocation;
   const { settings, clock } = deps;
   const ignored = ignoreReason(upload, settings.inputPrefix);
   if (ignored) return { outcome: 'ignored', reason: ignored };
@@ -78,7 +101,7 @@ export const startSummary = async (upload: Upload, deps: SubmitDeps, invocationI
     const outcome = current?.inferenceId === inferenceId ? 'duplicate' : 'superseded';
     return { outcome, articleId, inferenceId };
   }
-  return sendToEndpoint(upload, { articleId, inferenceId }, deps);
+  return sendToEndpoint(upload, { articleId, inferenceId }, deps, readBy);
 };
 
 /**
@@ -89,14 +112,16 @@ export const sendToEndpoint = async (
   upload: Upload,
   ids: { articleId: string; inferenceId: string },
   deps: SubmitDeps,
+  readBy?: number,
 ): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
   const { settings, clock } = deps;
   const { articleId, inferenceId } = ids;
-  const reject = async (reason: string, contentType?: string) => {
+  const reject = async (reason: string, contentType?: string, format?: string) => {
     const completedAt = clock.now().toISOString();
     await deps.ledger.finish(articleId, inferenceId, {
       state: 'REJECTED',
       ...(contentType ? { contentType } : {}),
+      ...(format ? { format: format as LedgerRow['format'] } : {}),
       reason: bounded(reason, MAX_REASON_CHARS),
       completedAt,
       totalMs: msBetween(upload.eventTime, completedAt),
@@ -104,28 +129,32 @@ export const sendToEndpoint = async (
     return { outcome: 'rejected' as const, articleId, inferenceId, reason };
   };
 
-  const sizeProblem = checkSize(upload.bytes, settings.maxArticleBytes);
-  if (sizeProblem) return reject(sizeProblem);
+  const tooLarge = sizeProblem(upload.bytes, settings);
+  if (tooLarge) return reject(tooLarge);
 
   const article = await deps.articles.open(upload.bucket, upload.key, upload.etag);
   // A newer upload replaced this revision; its own event carries on with the article.
   if (!article) return { outcome: 'superseded', articleId, inferenceId };
-  if (nonTextContentType(article.contentType)) {
-    article.body.destroy();
-    return reject(`content type ${article.contentType} is not text: upload the article as UTF-8 text`, article.contentType);
-  }
 
-  // Read whole (bounded by maxArticleBytes above): the token estimate decides between one request and parts.
+  // Read whole (bounded by the size limits): the format decides what the model reads, and the token
+  // estimate decides between one request and parts.
+  let input: ArticleText;
   let encoded: { request: Buffer; text: string };
   try {
-    encoded = await encodeArticle(article.body);
+    const now = () => clock.now().getTime();
+    input = await readArticle({ body: article.body, bytes: upload.bytes, key: upload.key, contentType: article.contentType }, settings, {
+      deadline: readBy ?? now() + DEFAULT_READ_MS,
+      now,
+    });
+    encoded = await encodeArticle(Readable.from([input.format === 'text' ? input.bytes : Buffer.from(input.body)]));
   } catch (error) {
-    if (error instanceof RejectedArticleError) return reject(error.message, article.contentType);
+    if (error instanceof RejectedArticleError) return reject(error.message, article.contentType, error.format);
     throw error;
   }
-  const facts = articleFacts(encoded.text, article.published, upload.eventTime);
+  const facts = articleFacts(encoded.text, article.published, upload.eventTime, 'document' in input ? input.document : undefined);
+  const document = await documentFacts(input, ids, deps);
   const long = longArticle(encoded.text, deps.policy);
-  if (long) return sendParts(upload, ids, long, article.contentType, facts, deps);
+  if (long) return sendParts(upload, ids, long, article.contentType, { ...facts, ...document }, deps);
 
   const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
   const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded.request]), MODEL_CONTENT_TYPE);
@@ -159,14 +188,46 @@ export const sendToEndpoint = async (
     outputLocation: accepted.outputLocation,
     failureLocation: accepted.failureLocation,
     ...facts,
+    ...document,
   });
   return { outcome: 'queued', articleId, inferenceId, outputLocation: accepted.outputLocation };
 };
 
-export const checkSize = (bytes: number, maxBytes: number): string | undefined => {
-  if (bytes === 0) return 'empty article: the object has no content';
-  if (bytes > maxBytes) return `too large: ${bytes} bytes is over the ${maxBytes}-byte limit (MAX_ARTICLE_BYTES)`;
-  return undefined;
+type DocumentFacts = Pick<SubmittedUpdate, 'format' | 'abstract' | 'pages' | 'unusablePages' | 'extractedLocation'>;
+
+/**
+ * What the row says about a research document: its format, the author's abstract, its pages, and where
+ * its extracted body is (written here, per attempt, so the user sees what the model read).
+ */
+const documentFacts = async (
+  input: ArticleText,
+  ids: { articleId: string; inferenceId: string },
+  deps: SubmitDeps,
+): Promise<DocumentFacts> => {
+  if (input.format === 'text') return { format: 'text' };
+  const { document } = input;
+  const key = extractedKeyFor(deps.settings.extractedPrefix, ids.articleId, ids.inferenceId);
+  const extractedLocation = await deps.articles.writeRequest(key, Readable.from([Buffer.from(input.body)]), 'text/plain; charset=utf-8');
+  return {
+    format: input.format,
+    ...(document.abstract ? { abstract: bounded(document.abstract, MAX_ABSTRACT_CHARS) } : {}),
+    ...(document.pages !== undefined ? { pages: document.pages } : {}),
+    ...(document.unusablePages?.length ? { unusablePages: pageRanges(document.unusablePages) } : {}),
+    extractedLocation,
+  };
+};
+
+/** "2–23, 40": page numbers as ranges, for a person to read. */
+export const pageRanges = (pages: readonly number[]): string => {
+  const sorted = [...new Set(pages)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
+    ranges.push(j > i ? `${sorted[i]}–${sorted[j]}` : `${sorted[i]}`);
+    i = j + 1;
+  }
+  return bounded(ranges.join(', '), MAX_REASON_CHARS);
 };
 
 const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string): LedgerRow => {
@@ -189,6 +250,7 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
     // The upload day until the article is read: a row never read (too large, say) is still in byPublishedDay.
     publishedDay: dayOf(upload.eventTime),
     batch: batchOf(upload.key, settings.inputPrefix),
+    publishedSource: 'upload',
   };
 };
 
@@ -225,7 +287,7 @@ const sendParts = async (
   ids: { articleId: string; inferenceId: string },
   { parts, research }: { parts: string[]; research: boolean },
   contentType: string | undefined,
-  facts: ArticleFacts,
+  facts: ArticleFacts & DocumentFacts,
   deps: SubmitDeps,
 ): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
   const { articleId, inferenceId } = ids;

@@ -37,16 +37,19 @@ const realDay = (day: string): boolean => {
 
 /**
  * The published date of an upload: `value` is the `published` metadata (if any), `uploadedAt` the S3
- * event time. A date later than the upload day plus one (time zones) is ignored as well: an article
- * cannot be published after it was uploaded.
+ * event time, `fallback` the date the document itself states (core/documents), which stands in for
+ * missing or unusable metadata before the upload day does. A date later than the upload day plus one
+ * (time zones) is ignored as well: an article cannot be published after it was uploaded.
  */
-export const publishedDate = (value: string | undefined, uploadedAt: string): PublishedDate => {
+export const publishedDate = (value: string | undefined, uploadedAt: string, fallback?: DocumentDay): PublishedDate => {
   const uploadDay = dayOf(uploadedAt);
-  if (value === undefined) return { publishedDay: uploadDay };
+  const usable = fallback && plausibleDay(fallback.day, uploadDay) ? fallback : undefined;
+  const otherwise: PublishedDate = usable ? { publishedAt: usable.day, publishedDay: usable.day } : { publishedDay: uploadDay };
+  if (value === undefined) return otherwise;
   const text = value.trim();
   const ignored = (why: string): PublishedDate => ({
-    publishedDay: uploadDay,
-    publishedIgnored: `published metadata ${JSON.stringify(text.slice(0, MAX_ECHOED_CHARS))} ${why}; the upload day ${uploadDay} is used`,
+    ...otherwise,
+    publishedIgnored: `published metadata ${JSON.stringify(text.slice(0, MAX_ECHOED_CHARS))} ${why}; ${usable ? `the document's date ${usable.day}` : `the upload day ${uploadDay}`} is used`,
   });
 
   let day: string;
@@ -67,7 +70,16 @@ export const publishedDate = (value: string | undefined, uploadedAt: string): Pu
   }
   if (!realDay(day)) return ignored('is not a calendar date');
   if (day < EARLIEST_DAY) return ignored(`is before ${EARLIEST_DAY}`);
-  const latest = dayOf(new Date(Date.parse(`${uploadDay}T00:00:00Z`) + 86_400_000).toISOString());
-  if (day > latest) return ignored('is after the upload day');
+  if (day > latestDay(uploadDay)) return ignored('is after the upload day');
   return { publishedAt, publishedDay: day };
 };
+
+/** A day the document states (or approximates) as its publication day, used when the metadata gives none. */
+export interface DocumentDay {
+  day: string;
+}
+
+/** An article cannot be published after it was uploaded; the day after allows for time zones. */
+const latestDay = (uploadDay: string): string => dayOf(new Date(Date.parse(`${uploadDay}T00:00:00Z`) + 86_400_000).toISOString());
+
+const plausibleDay = (day: string, uploadDay: string): boolean => realDay(day) && day >= EARLIEST_DAY && day <= latestDay(uploadDay);

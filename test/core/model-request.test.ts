@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RejectedArticleError } from '../../core/errors';
-import { ModelRequestEncoder, modelParameters, nonTextContentType } from '../../core/model-request';
+import { ModelRequestEncoder, modelParameters } from '../../core/model-request';
 
 /** Runs chunks through the encoder and returns the request JSON text. */
 const encode = async (...chunks: Buffer[]): Promise<string> => {
@@ -89,16 +89,4 @@ describe('ModelRequestEncoder', () => {
 
     expect(encoder.stats).toEqual({ bytes: 6, chars: 5 });
   });
-});
-
-describe('nonTextContentType', () => {
-  it.each(['application/pdf', 'image/png', 'application/zip', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'])(
-    'treats %s as not text',
-    (type) => expect(nonTextContentType(type)).toBe(true),
-  );
-
-  it.each(['text/plain', 'text/markdown; charset=utf-8', 'application/octet-stream', 'application/json', undefined])(
-    'leaves %s to content sniffing',
-    (type) => expect(nonTextContentType(type)).toBe(false),
-  );
 });

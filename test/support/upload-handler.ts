@@ -19,6 +19,9 @@ export const testSettings: SubmitSettings = {
   requestsPrefix: 'requests/',
   modelId: 'google/pegasus-cnn_dailymail',
   maxArticleBytes: 10_000,
+  maxDocumentBytes: 10_000,
+  maxDocumentWords: 200_000,
+  extractedPrefix: 'extracted/',
   requestTtlSeconds: 3600,
   invocationTimeoutSeconds: 900,
 };

@@ -628,7 +628,7 @@ describe('IAM', () => {
 
   it.each([
     ['SubmitArticleRole', 's3:GetObject', ['input/*']],
-    ['SubmitArticleRole', 's3:PutObject', ['requests/*']],
+    ['SubmitArticleRole', 's3:PutObject', ['requests/*', 'extracted/*']],
     ['SageMakerExecutionRole', 's3:GetObject', ['requests/*']],
     ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
     ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
