@@ -184,7 +184,7 @@ const main = async (argv: string[]): Promise<number> => {
     }
     case 'status': {
       const t = await target();
-      const source = values.aws ? await awsStatusSource(t, values.stage ?? 'dev', values.region) : localStatusSource(stateDir, projectRoot);
+      const source = t.endpointFigures ? await awsStatusSource(t, t.endpointFigures) : localStatusSource(stateDir, projectRoot);
       const read = () => readStatus(t, source, values.prefix);
       if (values.watch) {
         await watchStatus(read, (text) => process.stdout.write(text));
