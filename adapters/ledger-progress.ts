@@ -3,9 +3,13 @@ import type { PrefixSelection } from '../core/status/batch';
 import type { ProgressRow } from '../core/status/batch-status';
 import { ArticleStates } from '../core/ledger';
 
+/** A row's progress fields and its batch (absent on rows of an earlier version, until upgrade-ledger). */
+type Row = ProgressRow & { batch?: string };
+
 /**
  * The rows of a batch (byBatch) or of the whole ledger (byState, one Query per state), with only
- * what progress needs. Always Query, never Scan: a Scan reads every row of every batch.
+ * what progress needs: `npm run status` and the dashboard's batches panel. Always Query, never Scan:
+ * a Scan reads every row of every batch.
  */
 export class DynamoDbLedgerProgress {
   constructor(
@@ -13,13 +17,14 @@ export class DynamoDbLedgerProgress {
     private readonly table: string,
   ) {}
 
-  async rows(selection: PrefixSelection): Promise<ProgressRow[]> {
+  async rows(selection: PrefixSelection): Promise<Row[]> {
     const projection = {
-      ProjectionExpression: '#key, #state, receivedAt, completedAt, costUsd',
-      ExpressionAttributeNames: { '#key': 'key', '#state': 'state' } as Record<string, string>,
+      // `batch` is a DynamoDB reserved word, so it is aliased too.
+      ProjectionExpression: '#key, #state, #batch, receivedAt, completedAt, costUsd',
+      ExpressionAttributeNames: { '#key': 'key', '#state': 'state', '#batch': 'batch' },
     };
     if (selection.kind === 'all') {
-      const rows: ProgressRow[] = [];
+      const rows: Row[] = [];
       for (const state of ArticleStates) {
         rows.push(
           ...(await this.query({
@@ -32,21 +37,19 @@ export class DynamoDbLedgerProgress {
       }
       return rows;
     }
-    // `batch` is a DynamoDB reserved word, so it is aliased too.
     return this.query({
       IndexName: 'byBatch',
       KeyConditionExpression: '#batch = :batch',
       ...projection,
-      ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, '#batch': 'batch' },
       ExpressionAttributeValues: { ':batch': selection.batch, ...(selection.keyPrefix ? { ':prefix': selection.keyPrefix } : {}) },
       ...(selection.keyPrefix ? { FilterExpression: 'begins_with(#key, :prefix)' } : {}),
     });
   }
 
-  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<ProgressRow[]> {
-    const rows: ProgressRow[] = [];
+  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Row[]> {
+    const rows: Row[] = [];
     for await (const page of paginateQuery({ client: this.db }, { TableName: this.table, ...input }))
-      rows.push(...((page.Items ?? []) as ProgressRow[]));
+      rows.push(...((page.Items ?? []) as Row[]));
     return rows;
   }
 }

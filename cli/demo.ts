@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startLocalCloud } from '../local/cloud';
 import { collectFiles, dropFiles } from './drop';
 import { printable } from './printable';
-import { progressBar } from './progress';
+import { terminalProgress } from './progress';
 import { waitForTerminal } from './wait';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -26,7 +26,7 @@ export const runDemo = async (options: { projectRoot: string; timeScale: number 
     if (failures.length > 0) throw new Error(`could not upload ${failures.map((f) => `${f.file.key} (${f.reason})`).join(', ')}`);
     out(`dropped ${files.length} sample articles into s3://${endpoints.bucket}/${endpoints.inputPrefix}demo/`);
 
-    const bar = progressBar(files.length, 'summarizing');
+    const bar = terminalProgress(files.length, 'summarizing');
     const rows = await waitForTerminal(
       { dynamo: cloud.dynamo, table: endpoints.table, bucket: endpoints.bucket, keys: files.map((f) => f.key), timeoutMs: 300_000 },
       (terminal) => bar.update(terminal),

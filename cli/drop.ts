@@ -1,7 +1,7 @@
-import { readdirSync, statSync, createReadStream } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { Upload } from '@aws-sdk/lib-storage';
-import { progressBar } from './progress';
+import { S3FileUploads } from '../adapters/file-uploads';
+import { terminalProgress } from './progress';
 import type { Target } from './target';
 import { describeError } from '../core/errors';
 
@@ -57,7 +57,8 @@ export interface DropFailure {
  * (a key too long, say) does not stop the others: each refusal comes back with S3's reason.
  */
 export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: DroppedFile[], concurrency = 8): Promise<DropFailure[]> => {
-  const bar = files.length > 1 ? progressBar(files.length, 'uploading') : undefined;
+  const uploads = new S3FileUploads(target.s3, target.bucket);
+  const bar = files.length > 1 ? terminalProgress(files.length, 'uploading') : undefined;
   const failures: DropFailure[] = [];
   let next = 0;
   let done = 0;
@@ -66,17 +67,7 @@ export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: Dr
       const file = files[next++] as DroppedFile;
       const contentType = contentTypeOf(file.key);
       try {
-        // lib-storage switches to multipart above 5 MiB, as `aws s3 cp` does.
-        await new Upload({
-          client: target.s3,
-          params: {
-            Bucket: target.bucket,
-            Key: file.key,
-            Body: createReadStream(file.path),
-            ...(contentType ? { ContentType: contentType } : {}),
-            ...(file.published ? { Metadata: { published: file.published } } : {}),
-          },
-        }).done();
+        await uploads.upload({ ...file, ...(contentType ? { contentType } : {}) });
       } catch (error) {
         failures.push({ file, reason: describeError(error) });
       }

@@ -1,5 +1,8 @@
-/** A one-line progress bar on stderr for long work; silent when stderr is not a terminal. */
-export const progressBar = (total: number, label: string, stream: NodeJS.WriteStream = process.stderr) => {
+/**
+ * A one-line progress bar on stderr for long work, redrawn in place; silent when stderr is not a
+ * terminal. (A batch's bar in `npm run status` is core/status/batch-status.ts's progressBar.)
+ */
+export const terminalProgress = (total: number, label: string, stream: NodeJS.WriteStream = process.stderr) => {
   const started = Date.now();
   let last = 0;
   const draw = (done: number, force = false) => {

@@ -6,7 +6,7 @@ import { longArticlePolicy } from '../core/long-article/policy';
 import { RetryableStates, type RetryableState } from '../core/ledger';
 import { systemClock } from '../adapters/clock';
 import { retryArticles, type RetryResult } from '../core/retry';
-import { progressBar } from './progress';
+import { terminalProgress } from './progress';
 import { printable } from './printable';
 import type { Target } from './target';
 
@@ -22,9 +22,9 @@ export const runRetry = async (target: Target, states: readonly RetryableState[]
     settings: config,
     policy: longArticlePolicy(config),
   };
-  let bar: ReturnType<typeof progressBar> | undefined;
+  let bar: ReturnType<typeof terminalProgress> | undefined;
   const results = await retryArticles(deps, states, `retry-${randomUUID()}`, (_result, done, total) => {
-    bar ??= progressBar(total, 'retrying');
+    bar ??= terminalProgress(total, 'retrying');
     bar.update(done);
   });
   bar?.finish(results.length);

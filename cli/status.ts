@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
 import { DynamoDbLedgerProgress } from '../adapters/ledger-progress';
 import { selectPrefix } from '../core/status/batch';
 import {
@@ -13,7 +10,7 @@ import {
   type ProgressRow,
   type StatusSettings,
 } from '../core/status/batch-status';
-import { DEFAULTS, stackNameFor } from '../local/defaults';
+import { DEFAULTS } from '../local/defaults';
 import type { DashboardData } from '../local/dashboard/data';
 import { localFigures } from '../local/dashboard/endpoint-figures';
 import { DEFAULT_MODEL_SECONDS, statusSettingsOf } from '../local/dashboard/batches';
@@ -53,24 +50,17 @@ export const localStatusSource = (stateDir: string, projectRoot: string): Status
 };
 
 /**
- * A deployed stage: CloudWatch and Application Auto Scaling for the endpoint, the record-result
- * function's configuration for the price (the target reads it, as reconcile's does). Provisioning from zero takes minutes on AWS (instance start
- * and model download; "7–9 minutes" end to end for a Hugging Face model,
+ * A deployed stage: CloudWatch and Application Auto Scaling for the endpoint (the target's
+ * endpointFigures), the record-result function's configuration for the price (the target reads it, as
+ * reconcile's does). Provisioning from zero takes minutes on AWS (instance start and model download;
+ * "7–9 minutes" end to end for a Hugging Face model,
  * https://www.philschmid.de/sagemaker-huggingface-async-inference): 420 s is assumed.
  */
 export const awsStatusSource = async (
   target: Pick<Target, 'recordConfig'>,
-  stage: string,
-  region: string | undefined,
+  figures: NonNullable<Target['endpointFigures']>,
 ): Promise<StatusSource> => {
-  const clientRegion = region ? { region } : {};
-  const endpointName = stackNameFor(stage);
   const record = await target.recordConfig();
-  const figures = new CloudWatchEndpointFigures(
-    new CloudWatchClient(clientRegion),
-    new ApplicationAutoScalingClient(clientRegion),
-    endpointName,
-  );
   return {
     settings: {
       concurrency: record.cost.concurrency,

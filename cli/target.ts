@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { makeClients } from '../adapters/clients';
 import { loadRecordConfig, loadSubmitConfig, type RecordConfig, type SubmitConfig } from '../adapters/config';
+import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
+import { FunctionEnvironment } from '../adapters/function-environment';
+import { makeOperatorClients } from '../adapters/operator-clients';
+import { StackOutputs } from '../adapters/stack-outputs';
+import type { EndpointFigures } from '../core/status/batch-status';
 import { DEFAULTS, stackNameFor } from '../local/defaults';
 import { localClients } from '../local/edge/clients';
 import type { Endpoints } from '../local/types';
@@ -25,6 +28,11 @@ export interface Target {
   submitConfig(): Promise<SubmitConfig>;
   /** The record function's, for commands that finish rows as it does (reconcile prices them). */
   recordConfig(): Promise<RecordConfig>;
+  /**
+   * A deployed endpoint's figures from CloudWatch and Application Auto Scaling (`--aws` only; the local
+   * cloud's come from its dashboard data, cli/status.ts).
+   */
+  endpointFigures?: { figures(since: Date, now: Date): Promise<EndpointFigures> };
 }
 
 export interface TargetOptions {
@@ -88,28 +96,25 @@ const explained = (error: unknown, stackName: string, what: string): unknown => 
   return error;
 };
 
-/** Names from the deployed stack's outputs (resources/outputs.yml). */
+/** Names from the deployed stack's outputs (resources/outputs.yml); the endpoint is named as the stack is. */
 const awsTarget = async (stage: string, region?: string): Promise<Target> => {
   const stackName = stackNameFor(stage);
-  const cfn = new CloudFormationClient(region ? { region } : {});
-  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName })).catch((error: unknown) => {
+  const clientRegion = region ? { region } : {};
+  const operator = makeOperatorClients(clientRegion);
+  const outputs = await new StackOutputs(operator.cloudFormation).of(stackName).catch((error: unknown) => {
     throw explained(error, stackName, `stack ${stackName}`);
   });
-  const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
   const need = (key: string) => {
     const value = outputs[key];
     if (!value) throw new TargetError(`stack ${stackName} has no output ${key}: is it deployed with this version?`);
     return value;
   };
-  const clientRegion = region ? { region } : {};
+  const environments = new FunctionEnvironment(operator.lambda);
   const functionEnv = async (fn: 'submitArticle' | 'recordResult') => {
     const name = functionName(stage, fn);
-    const config = await new LambdaClient(clientRegion)
-      .send(new GetFunctionConfigurationCommand({ FunctionName: name }))
-      .catch((error: unknown) => {
-        throw explained(error, stackName, `function ${name}`);
-      });
-    return config.Environment?.Variables ?? {};
+    return environments.of(name).catch((error: unknown) => {
+      throw explained(error, stackName, `function ${name}`);
+    });
   };
   return {
     description: `AWS stack ${stackName}`,
@@ -120,5 +125,6 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     ...makeClients(clientRegion),
     submitConfig: async () => loadSubmitConfig(await functionEnv('submitArticle')),
     recordConfig: async () => loadRecordConfig(await functionEnv('recordResult')),
+    endpointFigures: new CloudWatchEndpointFigures(operator.cloudWatch, operator.autoScaling, stackName),
   };
 };

@@ -1,43 +1,14 @@
 import { PublishedDayIndex } from '../adapters/published-day-index';
 import { readTrends } from '../core/trends/read';
-import { Granularities, periodsBefore, type Granularity, type PeriodTrend } from '../core/trends/periods';
+import type { PeriodTrend } from '../core/trends/periods';
 import { publishedDate } from '../core/trends/published-date';
-import { number } from './options';
+import { trendsQuery, type TrendsQuery, type TrendsQueryInput } from '../core/trends/query';
 import { printable } from './printable';
 import type { Target } from './target';
 
-export interface TrendsQuery {
-  from: string;
-  to: string;
-  by: Granularity;
-  top: number;
-  /** Only articles whose key starts with the input prefix plus this. */
-  prefix?: string;
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DEFAULT_SPAN: Record<Granularity, number> = { day: 7, week: 4, month: 3 };
-
-/** The command line's options, checked, with defaults: to today, from the span before it. */
-export const parseTrendsQuery = (
-  values: { from?: string; to?: string; by?: string; top?: string; prefix?: string },
-  today: string,
-): TrendsQuery => {
-  const by = (values.by ?? 'day') as Granularity;
-  if (!Granularities.includes(by)) throw new Error(`--by must be one of ${Granularities.join(', ')}; got ${JSON.stringify(values.by)}`);
-  const day = (value: string | undefined, name: string): string | undefined => {
-    if (value === undefined) return undefined;
-    if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-      throw new Error(`--${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
-    return value;
-  };
-  const to = day(values.to, 'to') ?? today;
-  const from = day(values.from, 'from') ?? periodsBefore(to, by, DEFAULT_SPAN[by] - 1).start;
-  if (from > to) throw new Error(`--from ${from} is after --to ${to}`);
-  const top = number(values.top, 'top', 10);
-  if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a whole number of at least 1; got ${JSON.stringify(values.top)}`);
-  return { from, to, by, top, ...(values.prefix ? { prefix: values.prefix } : {}) };
-};
+/** The command line's options through the shared trends query schema: to today, from the span before it. */
+export const parseTrendsQuery = (values: TrendsQueryInput, today: string): TrendsQuery =>
+  trendsQuery(values, { today, name: (field) => `--${field}` });
 
 /** `drop --published`: a date the pipeline will take, checked before anything is uploaded. */
 export const checkedPublished = (value: string | undefined, now = new Date()): string | undefined => {
@@ -55,13 +26,7 @@ export const runTrends = async (target: Pick<Target, 'dynamo' | 'table' | 'input
       : query.prefix.startsWith(target.inputPrefix)
         ? query.prefix
         : `${target.inputPrefix}${query.prefix}`;
-  const { periods } = await readTrends(new PublishedDayIndex(target.dynamo, target.table), {
-    from: query.from,
-    to: query.to,
-    by: query.by,
-    top: query.top,
-    ...(keyPrefix ? { keyPrefix } : {}),
-  });
+  const { periods } = await readTrends(new PublishedDayIndex(target.dynamo, target.table), query, keyPrefix);
   return periods;
 };
 

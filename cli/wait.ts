@@ -1,21 +1,14 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LedgerRowsByKey } from '../adapters/ledger-rows';
 import { articleIdFor } from '../core/ids';
 import { isTerminal, type LedgerRow } from '../core/ledger';
 
-/** Current ledger rows of the given keys (BatchGetItem, 100 keys a call). */
-export const rowsFor = async (dynamo: DynamoDBDocumentClient, table: string, bucket: string, keys: string[]): Promise<LedgerRow[]> => {
-  const rows: LedgerRow[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let request: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map((key) => ({ articleId: articleIdFor(bucket, key) }));
-    while (request && request.length > 0) {
-      const reply = await dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: request, ConsistentRead: true } } }));
-      rows.push(...((reply.Responses?.[table] ?? []) as LedgerRow[]));
-      request = reply.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return rows;
-};
+/** Current ledger rows of the given keys, read consistently (BatchGetItem, adapters/ledger-rows.ts). */
+export const rowsFor = async (dynamo: DynamoDBDocumentClient, table: string, bucket: string, keys: string[]): Promise<LedgerRow[]> =>
+  new LedgerRowsByKey(dynamo, table).get<LedgerRow>(
+    keys.map((key) => articleIdFor(bucket, key)),
+    { consistent: true },
+  );
 
 /** Polls until every key has a terminal row or the deadline passes; reports progress as it goes. */
 export const waitForTerminal = async (

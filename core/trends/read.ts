@@ -4,6 +4,7 @@
  */
 
 import type { PublishedDays } from '../ports';
+import type { TrendsQuery } from './query';
 import {
   countsOfDay,
   daysOf,
@@ -13,19 +14,9 @@ import {
   periodsBetween,
   trendsOf,
   type DayCounts,
-  type Granularity,
   type PeriodTrend,
   type TrendRow,
 } from './periods';
-
-export interface TrendsQuery {
-  from: string;
-  to: string;
-  by: Granularity;
-  top: number;
-  /** Only articles whose key starts with this (the full key prefix, input/ included). */
-  keyPrefix?: string;
-}
 
 export interface TrendsResult {
   periods: PeriodTrend[];
@@ -33,14 +24,15 @@ export interface TrendsResult {
   days: { day: string; articles: number }[];
 }
 
-export const readTrends = async (index: PublishedDays, query: TrendsQuery): Promise<TrendsResult> => {
+/** `keyPrefix`: only articles whose key starts with it (the full key prefix, input/ included). */
+export const readTrends = async (index: PublishedDays, query: Omit<TrendsQuery, 'prefix'>, keyPrefix?: string): Promise<TrendsResult> => {
   const periods = periodsBetween(query.from, query.to, query.by);
   const first = periods[0] ?? periodOf(query.from, query.by);
   const last = periods[periods.length - 1] ?? first;
   const counts = new Map<string, DayCounts>();
   for (const day of daysOf({ start: periodsBefore(first.start, query.by, LOOKBACK_PERIODS).start, end: last.end })) {
     const rows: TrendRow[] = [];
-    for await (const page of index.rowsOn(day, query.keyPrefix)) rows.push(...page);
+    for await (const page of index.rowsOn(day, keyPrefix)) rows.push(...page);
     const dayCounts = countsOfDay(rows);
     if (dayCounts.articles > 0) counts.set(day, dayCounts);
   }

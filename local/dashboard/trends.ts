@@ -6,11 +6,15 @@
  * does not project, come from the table by key (BatchGetItem).
  */
 
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LedgerRowsByKey } from '../../adapters/ledger-rows';
 import { PublishedDayIndex } from '../../adapters/published-day-index';
 import type { PublishedDays } from '../../core/ports';
 import { articlesWithPhrase, readTrends, type TrendsResult } from '../../core/trends/read';
-import { daysOf, Granularities, periodsBefore, type Granularity } from '../../core/trends/periods';
+import type { Granularity } from '../../core/trends/periods';
+import { TrendsQueryError, trendsQuery } from '../../core/trends/query';
+
+export { TrendsQueryError };
 
 export interface TrendsSource {
   index: PublishedDays;
@@ -18,51 +22,32 @@ export interface TrendsSource {
   summaries(articleIds: string[]): Promise<Map<string, string>>;
 }
 
-export class TrendsQueryError extends Error {
-  override readonly name = 'TrendsQueryError';
-}
-
 /** The longest range the panel reads at once: a year of days. */
 export const MAX_DAYS = 366;
 export const TOP_PHRASES = 10;
 export const MAX_ARTICLES = 50;
+/** The panel opens on the 14 days to today. */
+export const PANEL_DAYS = 14;
 const SUMMARY_CHARS = 600;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export const trendsSource = (dynamo: DynamoDBDocumentClient, table: string): TrendsSource => ({
-  index: new PublishedDayIndex(dynamo, table),
-  summaries: async (articleIds) => {
-    const found = new Map<string, string>();
-    for (let i = 0; i < articleIds.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = articleIds.slice(i, i + 100).map((articleId) => ({ articleId }));
-      while (keys && keys.length > 0) {
-        const reply = await dynamo.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'articleId, summary' } } }),
-        );
-        for (const item of reply.Responses?.[table] ?? []) found.set(item.articleId as string, (item.summary as string | undefined) ?? '');
-        keys = reply.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
-    return found;
-  },
-});
-
-const day = (params: URLSearchParams, name: string, fallback: string): string => {
-  const value = params.get(name) ?? fallback;
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw new TrendsQueryError(`${name} must be a date like 2026-11-04; got ${JSON.stringify(value)}`);
-  return value;
+export const trendsSource = (dynamo: DynamoDBDocumentClient, table: string): TrendsSource => {
+  const rows = new LedgerRowsByKey(dynamo, table);
+  return {
+    index: new PublishedDayIndex(dynamo, table),
+    summaries: async (articleIds) => {
+      const found = await rows.get<{ articleId: string; summary?: string }>(articleIds, { attributes: ['articleId', 'summary'] });
+      return new Map(found.map((item) => [item.articleId, item.summary ?? '']));
+    },
+  };
 };
 
-/** from, to (default: the 14 days to today) and by (default day), checked. */
+/** from, to (default: the 14 days to today) and by (default day), checked by the trends query schema (core/trends/query.ts). */
 export const parseTrendsParams = (params: URLSearchParams, today: string): { from: string; to: string; by: Granularity } => {
-  const by = (params.get('by') ?? 'day') as Granularity;
-  if (!Granularities.includes(by)) throw new TrendsQueryError(`by must be one of ${Granularities.join(', ')}; got ${JSON.stringify(by)}`);
-  const to = day(params, 'to', today);
-  const from = day(params, 'from', periodsBefore(to, 'day', 13).start);
-  if (from > to) throw new TrendsQueryError(`from ${from} is after to ${to}`);
-  if (daysOf({ start: from, end: to }).length > MAX_DAYS)
-    throw new TrendsQueryError(`at most ${MAX_DAYS} days at once; ${from} to ${to} is longer`);
+  const field = (name: string) => params.get(name) ?? undefined;
+  const { from, to, by } = trendsQuery(
+    { from: field('from'), to: field('to'), by: field('by') },
+    { today, defaultDays: PANEL_DAYS, maxDays: MAX_DAYS },
+  );
   return { from, to, by };
 };
 
