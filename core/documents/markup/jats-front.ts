@@ -33,7 +33,7 @@ export const articleTitle = (meta: XmlElement | undefined, language: string | un
  * https://jats.nlm.nih.gov/archiving/tag-library/1.3/attribute/abstract-type.html).
  */
 const SECONDARY_ABSTRACT_TYPES =
-  /summary|teaser|digest|toc|graphical|precis|highlights|key-?points|lay|plain-language|impact|significance|synopsis|video|audio|editor/i;
+  /summary|teaser|digest|^toc$|graphical|precis|highlights|key-?points|^lay-|plain-language|impact|significance|synopsis|video|audio|editor/i;
 
 const DOI_LINE = /^doi:?\s*\S+$/i;
 

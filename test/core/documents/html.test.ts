@@ -125,6 +125,15 @@ describe('readHtml: the body', () => {
     expect(document.sections[0]?.text).toMatch(/Infection is common\.$/);
   });
 
+  it('reads only the article when the page marks one, not the prose beside it', async () => {
+    const document = await read({
+      body: `<div class="column"><p>${prose('another story')}</p></div><article><h2>Introduction</h2><p>${prose('crows')}</p></article>`,
+    });
+
+    expect(bodyText(document)).not.toContain('another story');
+    expect(document.sections.map((section) => section.heading)).toEqual(['Introduction']);
+  });
+
   it('takes the abstract from an Abstract section when the page has no meta tags', async () => {
     const document = await read({
       body: `<article><h1>Crows</h1><section><h2>Abstract</h2><p>Crows live in groups.</p><p>Keywords: crows; groups</p></section><section><h2>Introduction</h2><p>${prose('crows')}</p></section></article>`,
