@@ -76,6 +76,9 @@ const tagCount = (html: string): number => (html.match(/<[a-zA-Z]/g) ?? []).leng
 
 /** Reads a page; throws RejectedArticleError when it is too large, past the deadline, or has no readable body. */
 export const readHtml = async (bytes: Uint8Array, context: ReadContext): Promise<ExtractedDocument> => {
+  // Scripts and styles may be most of a page, but not four times its text: past that, do not decode it.
+  if (bytes.length > 4 * MAX_PAGE_CHARS)
+    throw new RejectedArticleError(`the page is ${bytes.length} bytes; pages over ${4 * MAX_PAGE_CHARS} bytes are not read`);
   const html = withoutInvisibleMarkup(decodeHtml(bytes).text);
   if (html.length > MAX_PAGE_CHARS)
     throw new RejectedArticleError(
