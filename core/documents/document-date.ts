@@ -4,6 +4,8 @@
  * approximate; one with no month is not a publication day at all.
  */
 
+import type { DocumentDate } from './document';
+
 const MONTHS: Record<string, number> = {
   jan: 1,
   feb: 2,
@@ -54,9 +56,19 @@ export const parseWrittenDate = (text: string | undefined): ParsedDay | undefine
   if (m) return exact(day(m[3], m[1], m[2]));
   m = /^(\d{1,2})(?:st|nd|rd|th)? (?:de )?([A-Za-zé]{3,})\.?,? (?:de )?(\d{4})$/.exec(t); // 22 April 2019, 22 de abril de 2015
   if (m) return exact(day(m[3], m[2], m[1]));
+  m = /^(\d{4}) ([A-Za-zé]{3,})\.? (\d{1,2})$/.exec(t); // 2019 Apr 22 (PubMed)
+  if (m) return exact(day(m[1], m[2], m[3]));
   m = /^([A-Za-zé]{3,})\.?,? (\d{4})$/.exec(t); // April 2019
   if (m) return approx(day(m[2], m[1], '1'));
+  m = /^(\d{4}) ([A-Za-zé]{3,})\.?$/.exec(t); // 2019 Apr
+  if (m) return approx(day(m[1], m[2], '1'));
   return undefined;
+};
+
+/** A written date as the document's publication date read from `from` (a meta tag, a field): approximate when it gave no day. */
+export const documentDate = (text: string | undefined, from: string): DocumentDate | undefined => {
+  const parsed = parseWrittenDate(text);
+  return parsed && { day: parsed.day, source: parsed.approximate ? 'document-approximate' : 'document', from };
 };
 
 const day = (year: string | undefined, monthName: string | undefined, dayOfMonth: string | undefined): string | undefined => {

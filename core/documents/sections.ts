@@ -18,7 +18,11 @@ const REFERENCES =
 
 /** Headings of sections that are not the body, wherever they stand. */
 const NOT_BODY =
-  /^(acknowledge?ments?|acknowledge?ment|funding|funding (sources|information|statement)|financial (support|disclosure)|competing interests?|conflicts? of interests?|declaration of (competing )?interests?|disclosures?|author contributions?|authors contributions|contributions|data availability( statement)?|availability of data and materials|ethics( statement| approval.*)?|abbreviations|supplementary (material|materials|information|data)|supporting information|additional files?|appendix.*|appendices|footnotes|notes|endnotes|about the authors?|author information|copyright|license|agradecimientos|conflicto de intereses)$/;
+  /^(acknowledge?ments?|acknowledge?ment|funding|funding (sources|information|statement)|financial (support|disclosure)|competing interests?|conflicts? of interests?|declaration of (competing )?interests?|disclosures?|author contributions?|authors contributions|contributions|data availability( statement)?|availability of data and materials|ethics( statement| approval.*)?|abbreviations|supplementary (material|materials|information|data)|supporting information|additional files?|appendix.*|appendices|footnotes|notes|endnotes|about the authors?|author information|copyright|license|agradecimientos|conflicto de intereses|(table of )?contents|keywords|key words|palabras clave|palavras chave|figures|tables|figures and tables|editorial history|article information)$/;
+
+/** Headings of the abstract itself, in the languages research documents come in. */
+const ABSTRACT =
+  /^(abstract|summary|résumé|resume|resumen|resumo|zusammenfassung|kurzfassung|riassunto|sommario|samenvatting|sammanfattning|streszczenie|аннотация|摘要|要旨)$/;
 
 /** True when a section with this heading is back matter that ends the body (references, bibliography). */
 export const isReferencesHeading = (heading: string | undefined): boolean => !!heading && REFERENCES.test(normalisedHeading(heading));
@@ -29,6 +33,9 @@ export const isNotBodyHeading = (heading: string | undefined): boolean => {
   const name = normalisedHeading(heading);
   return REFERENCES.test(name) || NOT_BODY.test(name);
 };
+
+/** True when a section with this heading is an abstract ("Abstract", "Resumen", "Summary"): not body. */
+export const isAbstractHeading = (heading: string | undefined): boolean => !!heading && ABSTRACT.test(normalisedHeading(heading));
 
 /** Headings of abstracts that are not the author's abstract of the paper. */
 export const isSecondaryAbstractHeading = (heading: string | undefined): boolean =>
