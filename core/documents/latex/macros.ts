@@ -33,12 +33,18 @@ const DEFINERS =
  * itself handles, such as `\section` or `\cite`) is removed but not expanded, so a document that
  * redefines one keeps its structure.
  */
-export const takeDefinitions = (source: string, isReserved: (name: string) => boolean): { text: string; macros: Map<string, Macro> } => {
+export const takeDefinitions = (
+  source: string,
+  isReserved: (name: string) => boolean,
+  limits: Pick<ExtractionLimits, 'deadline' | 'now'>,
+): { text: string; macros: Map<string, Macro> } => {
   const macros = new Map<string, Macro>();
   const out: string[] = [];
   let copied = 0;
   const definers = new RegExp(DEFINERS.source, 'g');
+  let count = 0;
   for (let match = definers.exec(source); match; match = definers.exec(source)) {
+    if (++count % 64 === 0) checkDeadline(limits, 'reading LaTeX macro definitions');
     const definer = match[1] ?? '';
     const parsed = definitionAt(source, match.index + match[0].length, definer, macros);
     if (!parsed) continue;
@@ -165,7 +171,7 @@ export const expandMacros = (source: string, macros: Map<string, Macro>, limits:
           `the LaTeX macros need more than ${MAX_EXPANSIONS} expansions (a macro that multiplies itself): the source cannot be read; upload the paper as PDF`,
         );
       }
-      if (expansions % 10_000 === 0) checkDeadline(limits, 'expanding LaTeX macros');
+      if (expansions % 256 === 0) checkDeadline(limits, 'expanding LaTeX macros');
     }
     if (!changed) return text;
     out.push(text.slice(copied));

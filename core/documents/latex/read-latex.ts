@@ -46,7 +46,7 @@ export const readLatex = async (bytes: Uint8Array, context: ReadContext): Promis
   const main = mainFile(files, readme);
   const maxChars = Math.min(context.maxExpandedBytes, MAX_LATEX_CHARS);
   const assembled = resolveConditionals(assembleSource(main, files, { maxChars, deadline: context.deadline, now: context.now }));
-  const { text, macros } = takeDefinitions(assembled, isReservedCommand);
+  const { text, macros } = takeDefinitions(assembled, isReservedCommand, context);
   const expanded = expandMacros(text, macros, { maxChars, deadline: context.deadline, now: context.now });
   return documentOf(expanded, context);
 };

@@ -356,7 +356,7 @@ export const texToText = (source: string, check: () => void): string => {
     const special = /[\\{}$~&#]/g;
     let at = 0;
     for (let match = special.exec(tex); match; match = special.exec(tex)) {
-      if (++steps % 4096 === 0) check();
+      if (++steps % 64 === 0) check(); // an unbalanced group or environment is scanned to the end each time: keep the overshoot small
       out.push(typography(tex.slice(at, match.index)));
       const c = match[0];
       let next = match.index + 1;
