@@ -114,10 +114,14 @@ export const readDocx = async (bytes: Uint8Array, context: ReadContext): Promise
 /** The parts mammoth and this reader read: XML and relationships, never media or embedded objects. */
 const isXmlPart = (name: string): boolean => /\.(xml|rels)$/i.test(name) && !/(^|\/)(media|embeddings)\//i.test(name);
 
-/** Word never writes a DOCTYPE; one in a part is an entity-expansion or external-entity attempt. */
+/**
+ * Word never writes a DOCTYPE; one in a part is an entity-expansion or external-entity attempt.
+ * The whole part is searched (a prolog can be padded past any fixed look): markup text cannot hold
+ * a literal `<!` outside CDATA, and `<!DOCTYPE` in a CDATA section of a Word part is refused too.
+ */
 const refuseDoctype = (name: string, bytes: Uint8Array): void => {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
-  if (/<!(DOCTYPE|ENTITY)/i.test(head)) {
+  const part = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (part.includes('<!DOCTYPE') || part.includes('<!ENTITY') || part.includes('<!doctype')) {
     throw new RejectedArticleError(`${WHAT} is not a Word document: its part ${name} declares a DOCTYPE (entities are never expanded)`);
   }
 };

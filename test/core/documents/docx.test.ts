@@ -248,6 +248,13 @@ describe('readDocx: bad documents end with a reason', () => {
     await expect(readDocx(doctype, testContext())).rejects.toThrow('its part word/settings.xml declares a DOCTYPE');
   });
 
+  it('finds a DOCTYPE however far a padded prolog pushes it', async () => {
+    const padded = `<?xml version="1.0"?>${' '.repeat(10_000)}<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>`;
+    const doctype = buildDocx({ body: [paragraph('Text.')], extra: { 'word/settings.xml': new TextEncoder().encode(padded) } });
+
+    await expect(readDocx(doctype, testContext())).rejects.toThrow('its part word/settings.xml declares a DOCTYPE');
+  });
+
   it('rejects a document with no body text', async () => {
     await expect(read({ body: [{ style: 'Title', text: 'Only a title' }] })).rejects.toThrow(
       'the .docx file has no body text to summarize',
