@@ -129,9 +129,10 @@ const refuseDoctype = (name: string, bytes: Uint8Array): void => {
 interface CoreProperties {
   title?: string;
   keywords: string[];
+  language?: string;
 }
 
-/** docProps/core.xml (ECMA-376 Part 2, §11): dc:title and cp:keywords. */
+/** docProps/core.xml (ECMA-376 Part 2, §11): dc:title, cp:keywords and dc:language. */
 const coreProperties = (bytes: Uint8Array | undefined): CoreProperties => {
   if (!bytes) return { keywords: [] };
   let parsed: Record<string, unknown>;
@@ -148,6 +149,9 @@ const coreProperties = (bytes: Uint8Array | undefined): CoreProperties => {
     // Word fills dc:title from the file name ("Microsoft Word - draft.doc") when the author gave none.
     title: title && !/^microsoft word\b|\.docx?$/i.test(title) ? title : undefined,
     keywords: typeof core.keywords === 'string' ? splitKeywords(core.keywords) : [],
+    ...(typeof core.language === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(core.language.trim())
+      ? { language: core.language.trim() }
+      : {}),
   };
 };
 
@@ -344,5 +348,6 @@ const documentFrom = (blocks: Block[], properties: CoreProperties, context: Read
     sections,
     keywords: keywords.length > 0 ? keywords : properties.keywords,
     ...(published ? { published } : {}),
+    ...(properties.language ? { language: properties.language } : {}),
   };
 };

@@ -81,6 +81,12 @@ describe('readDocx: structure from paragraph styles', () => {
     expect(document.published).toEqual({ day: '2021-11-30', source: 'document', from: 'docx Date paragraph' });
   });
 
+  it("takes the language from the package's dc:language", async () => {
+    const document = await read({ body: [paragraph('Texto.')], core: { language: 'es-PY' } });
+
+    expect(document.language).toBe('es-PY');
+  });
+
   it("does not date the document from the package's created and modified times", async () => {
     const document = await read({ body: [paragraph('Text.')], core: { created: '2021-11-30T02:00:00Z' } });
 

@@ -27,7 +27,7 @@ export interface DocxTable {
 
 export interface DocxOptions {
   body: (DocxParagraph | DocxTable)[];
-  core?: { title?: string; keywords?: string; created?: string };
+  core?: { title?: string; keywords?: string; created?: string; language?: string };
   /** Extra entries, as stored bytes (media, or anything a test needs). */
   extra?: Record<string, Uint8Array>;
   /** Compression level for every entry (0 stores them). */
@@ -89,9 +89,9 @@ export const buildDocx = (options: DocxOptions): Uint8Array => {
     ),
   };
   if (options.core) {
-    const { title, keywords, created } = options.core;
+    const { title, keywords, created, language } = options.core;
     files['docProps/core.xml'] = xml(
-      `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${title !== undefined ? `<dc:title>${escapeXml(title)}</dc:title>` : ''}${keywords !== undefined ? `<cp:keywords>${escapeXml(keywords)}</cp:keywords>` : ''}${created ? `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified>` : ''}</cp:coreProperties>`,
+      `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${title !== undefined ? `<dc:title>${escapeXml(title)}</dc:title>` : ''}${keywords !== undefined ? `<cp:keywords>${escapeXml(keywords)}</cp:keywords>` : ''}${created ? `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified>` : ''}${language ? `<dc:language>${language}</dc:language>` : ''}</cp:coreProperties>`,
     );
   }
   if (footnotes.length > 0) {
