@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
 import { bodyText, type ExtractedDocument } from '../../../core/documents/document';
-import { readDocx } from '../../../core/documents/docx';
+import { MAX_DOCX_XML_BYTES, readDocx } from '../../../core/documents/docx';
 import { RejectedArticleError } from '../../../core/errors';
 import { buildDocx, type DocxOptions } from '../../support/documents/docx-builder';
 import { testContext } from '../../support/documents/limits';
@@ -190,6 +190,14 @@ describe('readDocx: bad documents end with a reason', () => {
 
     await expect(readDocx(bomb, testContext({ maxExpandedBytes: 1024 * 1024 }))).rejects.toThrow(
       'the .docx file unpacks to more than 1048576 bytes, the limit for',
+    );
+  });
+
+  it(`reads at most MAX_DOCX_XML_BYTES of XML, whatever maxExpandedBytes allows`, async () => {
+    const large = buildDocx({ body: [paragraph('x'.repeat(MAX_DOCX_XML_BYTES))], level: 0 });
+
+    await expect(readDocx(large, testContext({ maxExpandedBytes: 4 * MAX_DOCX_XML_BYTES }))).rejects.toThrow(
+      `the .docx file unpacks to more than ${MAX_DOCX_XML_BYTES} bytes`,
     );
   });
 
