@@ -44,7 +44,7 @@ export interface DocumentScore {
   publishedSource?: string;
   bodyWords?: number;
   expectedBodyWords?: number;
-  /** Reference probes found in the body or the summary, and whether 12 words in a row of the abstract are in the body. */
+  /** Reference probes found in the body or the summary, and whether 25 words in a row of the abstract are in the body (a shorter run is often the introduction restating the aim). */
   referenceLeaks: number;
   abstractLeak: boolean;
   summaryWords?: number;
@@ -83,7 +83,7 @@ export const tokenF1 = (found: string, expected: string): number => {
 };
 
 /** True when any run of `n` consecutive words of `abstract` stands in `body` (both as lower-case words). */
-export const abstractLeaked = (abstract: string, body: string, n = 12): boolean => {
+export const abstractLeaked = (abstract: string, body: string, n = 25): boolean => {
   const a = words(abstract);
   const text = ` ${words(body).join(' ')} `;
   for (let i = 0; i + n <= a.length; i++) if (text.includes(` ${a.slice(i, i + n).join(' ')} `)) return true;

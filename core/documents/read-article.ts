@@ -101,18 +101,26 @@ export const readArticle = async (
   }
   if (format === 'text') return { format, bytes };
 
-  const document = await extractDocument(format, bytes, {
-    key: object.key,
-    maxExpandedBytes: EXPANSION_FACTOR * limits.maxDocumentBytes,
-    deadline: time.deadline,
-    now: time.now,
-  });
+  let document: ExtractedDocument;
+  try {
+    document = await extractDocument(format, bytes, {
+      key: object.key,
+      maxExpandedBytes: EXPANSION_FACTOR * limits.maxDocumentBytes,
+      deadline: time.deadline,
+      now: time.now,
+    });
+  } catch (error) {
+    // The row says what the upload was read as, beside why it could not be.
+    if (error instanceof RejectedArticleError) throw new RejectedArticleError(error.message, { cause: error.cause, format });
+    throw error;
+  }
   const body = bodyText(document);
   const words = countWords(body);
-  if (words === 0) throw new RejectedArticleError(`no body text found in the ${format} document: nothing to summarize`);
+  if (words === 0) throw new RejectedArticleError(`no body text found in the ${format} document: nothing to summarize`, { format });
   if (words > limits.maxDocumentWords) {
     throw new RejectedArticleError(
       `the ${format} document's body has ${words} words, over the ${limits.maxDocumentWords}-word limit (MAX_DOCUMENT_WORDS): upload it in parts`,
+      { format },
     );
   }
   return { format, document, body, words };
