@@ -52,16 +52,20 @@ export const keepsHyphen = (left: string, right: string, vocabulary: Vocabulary)
 
 /** The lines as one paragraph: joined by spaces, or directly across a line-end hyphen that only broke a word. */
 export const joinLines = (lines: readonly string[], vocabulary: Vocabulary): string => {
-  let text = '';
+  const parts: string[] = [];
+  let previous = '';
   for (const raw of lines) {
     const line = raw.trim();
     if (line === '') continue;
-    const broken = HYPHEN_AT_END.exec(text);
+    // Only the previous line is looked at: a paragraph of a thousand lines stays linear.
+    const broken = HYPHEN_AT_END.exec(previous);
     const next = FIRST_WORD.exec(line);
     if (broken?.[1] && next?.[1]) {
-      const keep = keepsHyphen(broken[1], next[1], vocabulary);
-      text = `${text.slice(0, -1)}${keep ? '-' : ''}${line}`;
-    } else text = text === '' ? line : `${text} ${line}`;
+      const last = parts.length - 1;
+      parts[last] = `${(parts[last] ?? '').slice(0, -1)}${keepsHyphen(broken[1], next[1], vocabulary) ? '-' : ''}`;
+      parts.push(line);
+    } else parts.push(parts.length === 0 ? line : ` ${line}`);
+    previous = line;
   }
-  return text;
+  return parts.join('');
 };
