@@ -64,13 +64,16 @@ export const roleOf = (block: Block, body: BodyStyle): BlockRole => {
   return 'text';
 };
 
-/** Mostly letters, with a word of three letters or more: words, not a formula or a row of figures. */
-export const isWordy = (text: string): boolean => {
+/** Math symbols, or no word of three letters but in mixed Latin and Greek ("Xxβx"): a formula's text. */
+export const looksLikeFormula = (text: string): boolean =>
+  /[=+<>∗◦×^ˆ|∑∏∫√∂∇]/.test(text) ||
+  !(text.match(/\p{L}{3,}/gu) ?? []).some((word) => !(/\p{Script=Latin}/u.test(word) && /\p{Script=Greek}/u.test(word)));
+
+/** Mostly letters and not a formula: words, as a heading is. */
+const isWordy = (text: string): boolean => {
   const visible = text.replace(NUMBERED_PREFIX, '').replace(/\s/g, '');
   const letters = visible.match(/\p{L}/gu)?.length ?? 0;
-  if (letters < 0.75 * visible.length || /[=+<>∗◦×^ˆ|]/.test(visible)) return false;
-  // A word mixing Latin and Greek letters ("Xxβx") is a formula's.
-  return (text.match(/\p{L}{3,}/gu) ?? []).some((word) => !(/\p{Script=Latin}/u.test(word) && /\p{Script=Greek}/u.test(word)));
+  return letters >= 0.75 * visible.length && !looksLikeFormula(text);
 };
 
 const isHeading = (block: Block, text: string, body: BodyStyle): boolean => {

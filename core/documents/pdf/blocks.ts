@@ -8,11 +8,17 @@
 import { CAPTION, FRONT_LABEL } from './block-roles';
 import { type Line, mostOf } from './lines';
 
+export interface Paragraph {
+  lines: Line[];
+  /** Its first line starts further right than the column's other lines (a first-line indent). */
+  indented: boolean;
+}
+
 export interface Block {
   page: number;
   lines: Line[];
   /** The block's lines as paragraphs, in order. */
-  paragraphs: Line[][];
+  paragraphs: Paragraph[];
   /** Size and font of most of its characters. */
   size: number;
   font: string;
@@ -21,6 +27,8 @@ export interface Block {
   x1: number;
   /** Width of the widest line of its run (column): a heading is short beside it. */
   columnWidth: number;
+  /** Which of its page's runs (a column of a band, reading-order.ts) it is in, counted from 0. */
+  column: number;
 }
 
 /** A line further below the previous one than this many font sizes starts a new block. */
@@ -38,9 +46,12 @@ interface OpenBlock {
 
 /** The blocks of one page's reading-order runs (reading-order.ts), in reading order. */
 export const blocksOf = (runs: readonly (readonly Line[])[]): Block[] =>
-  runs.flatMap((run) => {
+  runs.flatMap((run, column) => {
     const columnWidth = Math.max(0, ...run.map((line) => line.x1 - line.x0));
-    return groupLines(run).map((open) => blockOf(open, columnWidth));
+    const lefts = new Map<number, number>();
+    for (const line of run) lefts.set(Math.round(line.x0), (lefts.get(Math.round(line.x0)) ?? 0) + 1);
+    const columnLeft = mostOf(lefts) ?? 0;
+    return groupLines(run).map((open) => ({ ...blockOf(open, columnWidth, columnLeft), column }));
   });
 
 const groupLines = (run: readonly Line[]): OpenBlock[] => {
@@ -94,7 +105,7 @@ const startsHeadingApart = (block: OpenBlock, line: Line): boolean => {
   return text.length <= 200 && !/[-,;]$/.test(text);
 };
 
-const blockOf = (open: OpenBlock, columnWidth: number): Block => {
+const blockOf = (open: OpenBlock, columnWidth: number, columnLeft: number): Omit<Block, 'column'> => {
   const sizes = new Map<number, number>();
   const fonts = new Map<string, number>();
   let monospace = 0;
@@ -109,7 +120,7 @@ const blockOf = (open: OpenBlock, columnWidth: number): Block => {
   return {
     page: first.page,
     lines: open.lines,
-    paragraphs: paragraphsOf(open),
+    paragraphs: paragraphsOf(open, columnLeft),
     size: mostOf(sizes) ?? first.size,
     font: mostOf(fonts) ?? first.font,
     monospace: monospace >= 0.6 * characters,
@@ -119,21 +130,22 @@ const blockOf = (open: OpenBlock, columnWidth: number): Block => {
   };
 };
 
-const paragraphsOf = (open: OpenBlock): Line[][] => {
+const isIndent = (indent: number, size: number): boolean => indent > 0.6 * size && indent < 6 * size;
+
+const paragraphsOf = (open: OpenBlock, columnLeft: number): Paragraph[] => {
   const lefts = new Map<number, number>();
   for (const line of open.lines) lefts.set(Math.round(line.x0), (lefts.get(Math.round(line.x0)) ?? 0) + 1);
   const left = mostOf(lefts) ?? open.x0;
-  const paragraphs: Line[][] = [];
+  const paragraphs: Paragraph[] = [];
   let previous: Line | undefined;
   for (const line of open.lines) {
-    const indent = line.x0 - left;
     const startsParagraph =
       !previous ||
-      (indent > 0.6 * line.size && indent < 6 * line.size) ||
+      isIndent(line.x0 - left, line.size) ||
       BULLET.test(line.text) ||
       (/[.!?:]["”’)]?$/.test(previous.text) && previous.x1 < open.x1 - 2 * line.size);
-    if (startsParagraph) paragraphs.push([line]);
-    else paragraphs.at(-1)?.push(line);
+    if (startsParagraph) paragraphs.push({ lines: [line], indented: isIndent(line.x0 - Math.min(left, columnLeft), line.size) });
+    else paragraphs.at(-1)?.lines.push(line);
     previous = line;
   }
   return paragraphs;

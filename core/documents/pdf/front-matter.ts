@@ -130,7 +130,7 @@ const labelledAbstract = (front: readonly RoledBlock[], context: FrontMatterCont
     if (entry.role === 'small' || entry.role === 'boilerplate' || entry.role === 'caption') continue;
     if (entry.role !== 'text' || (size !== undefined && Math.abs(entry.block.size - size) > 0.1 * size)) break;
     size ??= entry.block.size;
-    paragraphs.push(...entry.block.paragraphs.map((paragraph) => paragraph.map((line) => line.text)));
+    paragraphs.push(...entry.block.paragraphs.map((paragraph) => paragraph.lines.map((line) => line.text)));
     end = i;
   }
   const text = paragraphs
@@ -167,7 +167,7 @@ const unlabelledAbstract = (front: readonly RoledBlock[], context: FrontMatterCo
     .flatMap((entry) =>
       entry.block.paragraphs.map((paragraph) =>
         paragraphText(
-          paragraph.map((line) => line.text),
+          paragraph.lines.map((line) => line.text),
           context.vocabulary,
         ),
       ),

@@ -15,9 +15,13 @@ export interface PaperSpec {
   title: string;
   authors: string;
   abstract: string;
-  /** False: the abstract has no "Abstract" label (ACM style). */
-  abstractLabel?: boolean;
+  /** 'heading' (default): an "Abstract" heading above it; 'run-in': "Abstract—" before it (IEEE); 'none': unlabelled (ACM). */
+  abstractStyle?: 'heading' | 'run-in' | 'none';
   keywords?: string[];
+  /** What the keywords line starts with: "Keywords:" (default), "Index Terms—" (IEEE). */
+  keywordsLabel?: string;
+  /** Publisher boilerplate at the bottom of page 1's first column, at the body's size (ACM's permission block). */
+  permission?: string;
   /** Paragraph text may hold soft hyphens (break points) and "word^1" for a raised footnote marker. */
   sections: { heading: string; paragraphs: string[] }[];
   acknowledgements?: string;
@@ -87,8 +91,16 @@ class Flow {
     this.column = { x: PAGE.left, y: columnsTop, bottom: this.bottomOf(number, 0) };
   }
 
+  /** Lines of the permission block, set at the bottom of page 1's first column. */
+  permissionLines(): string[] {
+    return this.spec.permission
+      ? this.wrap(words(this.spec.permission), BODY.size, 'regular', this.width, 0).map((line) => line.map((word) => word.text).join(' '))
+      : [];
+  }
+
   private bottomOf(page: number, column: number): number {
-    return page === 1 && column === 0 && this.spec.footnote ? PAGE.bottom + 30 : PAGE.bottom;
+    if (page !== 1 || column !== 0) return PAGE.bottom;
+    return PAGE.bottom + (this.spec.footnote ? 30 : 0) + this.permissionLines().length * BODY.leading + (this.spec.permission ? 10 : 0);
   }
 
   /** Moves to the next column, or to a new page after the last one. */
@@ -253,11 +265,17 @@ export const buildPaper = async (spec: PaperSpec): Promise<BuiltPaper> => {
   flow.page.text(spec.authors, PAGE.left + (fullWidth - writer.width(spec.authors, 11)) / 2, y - 6, 11);
   if (spec.arxivStamp) flow.page.rotatedText(spec.arxivStamp, 30, 250, 12);
   if (spec.footnote) flow.page.text(spec.footnote, PAGE.left, PAGE.bottom + 10, 8);
+  flow
+    .permissionLines()
+    .forEach((line, i, lines) =>
+      flow.page.text(line, PAGE.left, PAGE.bottom + (spec.footnote ? 30 : 0) + (lines.length - 1 - i) * BODY.leading, BODY.size),
+    );
   flow.setColumnsTop(y - 40);
 
-  if (spec.abstractLabel !== false) flow.heading('Abstract');
-  flow.paragraph(spec.abstract, { indent: 0 });
-  if (spec.keywords) flow.paragraph(`Keywords: ${spec.keywords.join(', ')}`, { indent: 0 });
+  const abstractStyle = spec.abstractStyle ?? 'heading';
+  if (abstractStyle === 'heading') flow.heading('Abstract');
+  flow.paragraph(abstractStyle === 'run-in' ? `Abstract—${spec.abstract}` : spec.abstract, { indent: 0 });
+  if (spec.keywords) flow.paragraph(`${spec.keywordsLabel ?? 'Keywords:'} ${spec.keywords.join(', ')}`, { indent: 0 });
   for (const section of spec.sections) {
     flow.heading(section.heading);
     for (const paragraph of section.paragraphs) flow.paragraph(paragraph);

@@ -106,6 +106,17 @@ describe('reading a two-column paper', () => {
     expect(`${document.abstract}\n${body}`).not.toMatch(/[\ufb00-\ufb06]/);
   });
 
+  it("leaves publisher boilerplate out of the body, even at the body's size (the ACM permission block)", async () => {
+    const permission =
+      'Permission to make digital or hard copies of all or part of this work for personal or classroom use is granted without fee provided that copies are not made or distributed for profit.';
+    const withPermission = await buildPaper(samplePaper({ columns: 2, permission }));
+
+    const document = await readPdf(withPermission.bytes, context());
+
+    expect(bodyText(document)).not.toContain('classroom use');
+    expect(document.sections.flatMap((section) => section.text.split('\n\n'))).toEqual(allParagraphs);
+  });
+
   it('leaves out the acknowledgements, the reference list and everything after it', async () => {
     const document = await readPdf(paper.bytes, context());
 
@@ -146,12 +157,21 @@ describe('reading a single-column paper', () => {
   });
 
   it('takes an unlabelled abstract (ACM style) from the prose before the first numbered section', async () => {
-    const paper = await buildPaper(samplePaper({ columns: 1, abstractLabel: false, keywords: undefined }));
+    const paper = await buildPaper(samplePaper({ columns: 1, abstractStyle: 'none', keywords: undefined }));
 
     const document = await readPdf(paper.bytes, context());
 
     expect(document.abstract).toBe(asRead(SAMPLE_ABSTRACT));
     expect(document.sections[0]?.heading).toBe('1 Introduction');
+  });
+
+  it('reads an IEEE-style front page: "Abstract—" before the abstract, "Index Terms—" before the keywords', async () => {
+    const paper = await buildPaper(samplePaper({ columns: 1, abstractStyle: 'run-in', keywordsLabel: 'Index Terms—' }));
+
+    const document = await readPdf(paper.bytes, context());
+
+    expect(document.abstract).toBe(asRead(SAMPLE_ABSTRACT));
+    expect(document.keywords).toEqual(SAMPLE_KEYWORDS);
   });
 
   it('uses the PDF Title when page 1 shows it', async () => {
