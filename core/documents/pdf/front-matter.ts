@@ -38,7 +38,8 @@ export interface FrontMatterContext {
 
 /** Front matter is looked for on this many of the first usable pages. */
 const FRONT_PAGES = 2;
-const ABSTRACT_LABEL = /^(?:abstract|summary)\b\s*[.:—–-]?\s*/i;
+// "Summary" labels an abstract only on its own or with punctuation ("Summary statistics were ..." does not).
+const ABSTRACT_LABEL = /^(?:abstract\b\s*[.:—–-]?|summary(?:\s*[.:—–-]|$))\s*/i;
 const KEYWORDS_LABEL = /^(?:key\s*words?|index terms)\b\s*[:.—–-]?\s*/i;
 const INTRODUCTION = /^(?:\d{1,2}\.?|[IVX]{1,4}\.)?\s*introduction$/i;
 
@@ -46,10 +47,13 @@ export const readFrontMatter = (blocks: readonly RoledBlock[], context: FrontMat
   const firstPage = blocks[0]?.block.page ?? 1;
   const frontEnd = blocks.findIndex((entry) => entry.block.page >= firstPage + FRONT_PAGES);
   const front = frontEnd === -1 ? blocks : blocks.slice(0, frontEnd);
+  // Labels are looked for before the first numbered section: "Abstract interpretation ..." in the body is not one.
+  const firstSection = firstSectionHeading(front);
+  const beforeBody = firstSection === -1 ? front : front.slice(0, firstSection);
   const title = titleOf(front, context);
-  const labelled = labelledAbstract(front, context);
+  const labelled = labelledAbstract(beforeBody, context);
   const abstract = labelled ?? unlabelledAbstract(front, context);
-  const keywords = keywordsOf(front, context);
+  const keywords = keywordsOf(beforeBody, context);
   return { title: title?.text, abstract: abstract?.text, keywords, bodyStart: bodyStart(front, abstract?.end, title?.end) };
 };
 

@@ -44,6 +44,7 @@ export const readPdf = async (bytes: Uint8Array, context: ReadContext): Promise<
     rotated: page.rotated,
     quality: pageQuality(page.runs.map((run) => run.text).join(' ')),
   }));
+  if (layer.pageCount === 0) throw new RejectedArticleError('the PDF has no pages');
   const usable = layer.pages.filter((page) => page.quality === 'good');
   const unusablePages = layer.pages.filter((page) => page.quality !== 'good').map((page) => page.number);
   if (usable.length === 0 || usable.length < MIN_USABLE_SHARE * layer.pageCount) {
