@@ -11,7 +11,7 @@ import { Readability } from '@mozilla/readability';
 import { RejectedArticleError } from '../errors';
 import { bodyText, type ExtractedDocument, type ReadContext } from './document';
 import { decodeHtml } from './markup/charset';
-import { DeadlineGuard } from './markup/deadline';
+import { DeadlineGuard } from './deadline';
 import { type DomDocument, type DomElement, type DomNode, parseHtmlDocument } from './markup/dom';
 import { wordCount } from './markup/inline-text';
 import { blocksOfHtml } from './markup/html-sections';

@@ -10,7 +10,7 @@
 import { RejectedArticleError } from '../errors';
 import type { ExtractedDocument, ReadContext } from './document';
 import { decodeXml } from './markup/charset';
-import { DeadlineGuard } from './markup/deadline';
+import { DeadlineGuard } from './deadline';
 import { blocksOfJatsBodies } from './markup/jats-body';
 import { articleLanguage, articleTitle, authorAbstract, keywordsOf, publicationDate } from './markup/jats-front';
 import { buildBody } from './markup/section-builder';

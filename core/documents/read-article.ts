@@ -15,6 +15,7 @@
 import type { Readable } from 'node:stream';
 import { RejectedArticleError } from '../errors';
 import { bodyText, TextFormats, type DocumentFormat, type ExtractedDocument } from './document';
+import { arxivIdDate } from './arxiv-id';
 import { detectFormat } from './detect-format';
 import { extractDocument } from './extract';
 
@@ -42,7 +43,7 @@ export interface UploadedObject {
 /** Enough of the start of a file to tell text from the formats with a signature. */
 const HEAD_BYTES = 64 * 1024;
 /** A compressed document may expand this many times its size limit, and no more (zip, gzip and tar bombs). */
-const EXPANSION_FACTOR = 4;
+const EXPANSION_FACTOR = 6;
 
 /** Why an upload is refused from its S3 event alone, before it is read; undefined when it may be read. */
 export const sizeProblem = (bytes: number, limits: ArticleLimits): string | undefined => {
@@ -114,7 +115,9 @@ export const readArticle = async (
     if (error instanceof RejectedArticleError) throw new RejectedArticleError(error.message, { cause: error.cause, format });
     throw error;
   }
-  const body = bodyText(document);
+  // Where the document states no date, an arXiv id in its key still bounds it (any format).
+  const dated = document.published ? document : withKeyDate(document, object.key);
+  const body = bodyText(dated);
   const words = countWords(body);
   if (words === 0) throw new RejectedArticleError(`no body text found in the ${format} document: nothing to summarize`, { format });
   if (words > limits.maxDocumentWords) {
@@ -123,7 +126,12 @@ export const readArticle = async (
       { format },
     );
   }
-  return { format, document, body, words };
+  return { format, document: dated, body, words };
+};
+
+const withKeyDate = (document: ExtractedDocument, key: string): ExtractedDocument => {
+  const published = arxivIdDate(key);
+  return published ? { ...document, published } : document;
 };
 
 const countWords = (text: string): number => text.match(/\S+/g)?.length ?? 0;

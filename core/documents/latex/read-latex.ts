@@ -9,7 +9,7 @@
  * - the body from `\begin{document}` to the bibliography, `\appendix` or `\end{document}`, split
  *   at `\section`, `\subsection`, `\paragraph` and the like, back matter left out (body-sections.ts);
  * - the date from `\date{}` when it is a real date; otherwise an arXiv id in the key gives its
- *   month's first day (arxiv-id.ts).
+ *   month's first day (../arxiv-id.ts).
  *
  * Out of scope, and why: LaTeX is a programming language, and only what a paper's text needs is
  * read. Macros with delimited parameters, `\newenvironment` bodies, `\csname` and conditionals
@@ -24,7 +24,7 @@ import { checkDeadline } from '../deadline';
 import type { DocumentDate, ExtractedDocument, ReadContext } from '../document';
 import { parseWrittenDate } from '../document-date';
 import { oneLine } from '../sections';
-import { arxivIdDate } from './arxiv-id';
+import { arxivIdDate } from '../arxiv-id';
 import { removeCommentEnvironments, resolveConditionals, stripComments } from './comments';
 import { assembleSource } from './includes';
 import { expandMacros, takeDefinitions } from './macros';

@@ -10,7 +10,7 @@
 import { RejectedArticleError } from '../../errors';
 import type { Section } from '../document';
 import { isAbstractHeading, isNotBodyHeading, isReferencesHeading, oneLine } from '../sections';
-import { DeadlineGuard, noDeadline, type Clock } from './deadline';
+import { DeadlineGuard, noDeadline, type Clock } from '../deadline';
 import { type DomElement, type DomNode, isElement, parseHtmlFragment, TEXT_NODE } from './dom';
 import { CITATION, tidyParagraph } from './inline-text';
 import { type Block, buildBody, UNRANKED_HEADING } from './section-builder';

@@ -6,8 +6,8 @@
  * that is read by the HTML walker (html-sections.ts) in place.
  */
 
-import type { Clock } from './deadline';
-import { DeadlineGuard } from './deadline';
+import type { Clock } from '../deadline';
+import { DeadlineGuard } from '../deadline';
 import { parseHtmlFragment } from './dom';
 import { blocksOfHtml } from './html-sections';
 import { tidyParagraph } from './inline-text';

@@ -6,8 +6,8 @@
  * (emphasis, code ticks, links to their text, images and HTML tags gone, citations marked).
  */
 
-import type { Clock } from './deadline';
-import { DeadlineGuard } from './deadline';
+import type { Clock } from '../deadline';
+import { DeadlineGuard } from '../deadline';
 import { decodeEntities } from './entities';
 import { CITATION, tidyParagraph } from './inline-text';
 import { type Block, UNRANKED_HEADING } from './section-builder';

@@ -6,11 +6,11 @@
  */
 
 import type { DocumentDate } from '../document';
+import { arxivIdDate, arxivIdDateIn } from '../arxiv-id';
 import { calendarDay, parseWrittenDate } from '../document-date';
 
 const ARXIV_STAMP =
   /arXiv:\s*((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?\/\d{7}))(v\d+)?\s*(?:\[[^\]]{1,20}\])?\s*(\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4})?/;
-const ARXIV_KEY = /(?:^|\/)(\d{4})\.\d{4,5}(?:v\d+)?\.pdf$/i;
 
 export interface PublishedClues {
   /** Text of the first page: its rotated margin text first. */
@@ -21,17 +21,6 @@ export interface PublishedClues {
   now: number;
 }
 
-/** An arXiv identifier's month as YYYY-MM-01 ("2004.14974" is April 2020; "hep-th/9901001" January 1999). */
-const arxivMonth = (id: string): string | undefined => {
-  const modern = /^(\d{2})(\d{2})\./.exec(id);
-  const old = /\/(\d{2})(\d{2})\d{3}$/.exec(id);
-  const parts = modern ?? old;
-  if (!parts) return undefined;
-  const yy = Number(parts[1]);
-  const year = modern ? 2000 + yy : yy >= 91 ? 1900 + yy : 2000 + yy;
-  return calendarDay(year, Number(parts[2]), 1);
-};
-
 export const publishedOf = (clues: PublishedClues): DocumentDate | undefined => {
   const latest = new Date(clues.now + 86_400_000).toISOString().slice(0, 10);
   const plausible = (day: string | undefined): day is string => day !== undefined && day <= latest;
@@ -39,14 +28,11 @@ export const publishedOf = (clues: PublishedClues): DocumentDate | undefined => 
   if (stamp?.[1]) {
     const written = parseWrittenDate(stamp[3])?.day;
     if (plausible(written)) return { day: written, source: 'document-approximate', from: `arXiv stamp "${stamp[0].trim()}"` };
-    const month = arxivMonth(stamp[1]);
-    if (plausible(month)) return { day: month, source: 'document-approximate', from: `arXiv id ${stamp[1]}` };
+    const month = arxivIdDateIn(stamp[1]);
+    if (plausible(month?.day)) return month;
   }
-  const keyed = ARXIV_KEY.exec(clues.key);
-  if (keyed?.[1]) {
-    const month = arxivMonth(`${keyed[1]}.`);
-    if (plausible(month)) return { day: month, source: 'document-approximate', from: `arXiv id in the key ${clues.key}` };
-  }
+  const keyed = arxivIdDate(clues.key);
+  if (plausible(keyed?.day)) return keyed;
   const created = /^(?:D:)?(\d{4})(\d{2})(\d{2})/.exec(clues.creationDate ?? '');
   if (created) {
     const day = calendarDay(Number(created[1]), Number(created[2]), Number(created[3]));

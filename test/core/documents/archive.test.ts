@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { ExpansionBudget, MAX_ENTRIES, MAX_RATIO, gunzip, gunzipHead, untar, unzip, zipEntryNames } from '../../../core/documents/archive';
 import { RejectedArticleError } from '../../../core/errors';
 import { gzipOf, tarOf } from '../../support/documents/latex-builder';
-import { testContext } from '../../support/documents/limits';
+import { testContext } from '../../support/documents/context';
 import { withEntryType } from '../../support/documents/tar-headers';
 import { patchZipEntry } from '../../support/documents/zip-entries';
 

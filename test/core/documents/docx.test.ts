@@ -3,7 +3,7 @@ import { bodyText, type ExtractedDocument } from '../../../core/documents/docume
 import { MAX_DOCX_XML_BYTES, readDocx } from '../../../core/documents/docx';
 import { RejectedArticleError } from '../../../core/errors';
 import { buildDocx, type DocxOptions } from '../../support/documents/docx-builder';
-import { testContext } from '../../support/documents/limits';
+import { testContext } from '../../support/documents/context';
 import { patchZipEntry } from '../../support/documents/zip-entries';
 
 const read = (options: DocxOptions, context = testContext({ key: 'input/manuscript.docx' })): Promise<ExtractedDocument> =>

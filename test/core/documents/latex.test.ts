@@ -3,7 +3,7 @@ import { bodyText, type ExtractedDocument } from '../../../core/documents/docume
 import { MAX_INCLUDE_DEPTH } from '../../../core/documents/latex/includes';
 import { readLatex } from '../../../core/documents/latex/read-latex';
 import { gzipOf, paper, tarGzOf, tarOf } from '../../support/documents/latex-builder';
-import { testContext } from '../../support/documents/limits';
+import { testContext } from '../../support/documents/context';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const readTex = (source: string, key = 'input/paper.tex'): Promise<ExtractedDocument> => readLatex(encode(source), testContext({ key }));

@@ -5,16 +5,37 @@
 
 import type { ReadContext } from '../../../core/documents/document';
 
-export const readContext = (overrides: Partial<ReadContext> = {}): ReadContext => ({
-  key: 'input/article',
-  maxExpandedBytes: 50 * 1024 * 1024,
-  deadline: 60_000,
-  now: () => 0,
-  ...overrides,
-});
+export interface TestClock {
+  now: () => number;
+  /** Moves the clock past the deadline. */
+  expire: () => void;
+}
+
+/** A generous budget and a clock the test owns: nothing waits on real time. */
+export const testContext = (overrides: Partial<ReadContext> = {}): ReadContext & TestClock => {
+  let time = 1_000_000;
+  const deadline = time + 60_000;
+  return {
+    key: 'input/paper',
+    maxExpandedBytes: 64 * 1024 * 1024,
+    deadline,
+    now: () => time,
+    expire: () => {
+      time = deadline + 1;
+    },
+    ...overrides,
+  };
+};
+
+export const readContext = (overrides: Partial<ReadContext> = {}): ReadContext =>
+  testContext({ key: 'input/article', maxExpandedBytes: 50 * 1024 * 1024, ...overrides });
 
 /** A context whose deadline has already passed. */
-export const pastDeadline = (): ReadContext => readContext({ deadline: 60_000, now: () => 60_001 });
+export const pastDeadline = (): ReadContext => {
+  const context = testContext({ key: 'input/article' });
+  context.expire();
+  return context;
+};
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -22,7 +22,7 @@ describe('when a PDF was published, approximately', () => {
     expect(publishedOf({ firstPageText: 'A paper', key: 'input/preprints/2105.01234v3.pdf', now: NOW })).toEqual({
       day: '2021-05-01',
       source: 'document-approximate',
-      from: 'arXiv id in the key input/preprints/2105.01234v3.pdf',
+      from: 'arXiv id 2105.01234',
     });
   });
 

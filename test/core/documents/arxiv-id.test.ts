@@ -1,4 +1,4 @@
-import { arxivIdDate } from '../../../core/documents/latex/arxiv-id';
+import { arxivIdDate } from '../../../core/documents/arxiv-id';
 
 describe('arxivIdDate: the month an arXiv id in a key dates', () => {
   it.each([

@@ -1,13 +1,9 @@
-// The PDF reader (core/documents/pdf/) on the shared evaluation's real PDFs, and on a large generated one.
-//   node -e "require('./scripts/build.js').bundle({ 'pdf-reader': 'bench/pdf-reader.ts' }, 'dist/bench')"
-//   node dist/bench/pdf-reader.js [--eval-dir ../shared/eval] [--large 200]
-// Per document of <eval-dir>/documents/expected.json with format pdf: title and abstract token F1
-// (lower-cased word tokens), whether any referenceProbe is in the body (both kept to [a-z0-9]), body
-// words beside bodyWords, unusable pages or the rejection, and CPU time. With --large N: an N-page
-// two-column PDF with a 240 KB photograph per page (200 pages is about 50 MB), read once, with its
-// CPU time and peak RSS, to size the submit function. Writes bench-results/pdf-reader.json.
+// `npm run bench:large-pdf [-- --pages 200]`: what reading a maxDocumentBytes PDF costs submit-article.
+// An N-page two-column PDF with a 240 KB photograph per page (200 pages is about 50 MB) is read once by
+// the PDF reader (core/documents/pdf/), with its CPU time, wall time and peak RSS, to size the
+// function's memory and timeout (docs/documents.md). Writes bench-results/large-pdf.json.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   concatTransformationMatrix,
@@ -21,16 +17,7 @@ import {
 import { bodyText, type ReadContext } from '../core/documents/document';
 import { readPdf } from '../core/documents/pdf/read-pdf';
 import { describeError } from '../core/errors';
-import { findProjectRoot, resolveEvalDir } from './eval-samples';
-
-interface Expected {
-  file: string;
-  format: string;
-  title: string;
-  abstract: string;
-  bodyWords: number;
-  referenceProbes: string[];
-}
+import { findProjectRoot } from './eval-samples';
 
 const context = (key: string): ReadContext => ({
   key,
@@ -41,54 +28,9 @@ const context = (key: string): ReadContext => ({
 
 const tokens = (text: string): string[] => text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 
-/** Token F1 of `found` against `expected`. */
-const f1 = (found: string, expected: string): number => {
-  const a = tokens(found);
-  const b = tokens(expected);
-  const counts = new Map<string, number>();
-  for (const token of b) counts.set(token, (counts.get(token) ?? 0) + 1);
-  let overlap = 0;
-  for (const token of a) {
-    const count = counts.get(token) ?? 0;
-    if (count > 0) {
-      overlap += 1;
-      counts.set(token, count - 1);
-    }
-  }
-  return overlap === 0 ? 0 : Math.round(((2 * overlap) / (a.length + b.length)) * 1000) / 1000;
-};
-
 const cpuMsSince = (start: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(start);
   return Math.round((used.user + used.system) / 1000);
-};
-
-const scoreDocuments = async (evalDir: string): Promise<Record<string, unknown>[]> => {
-  const expected = JSON.parse(readFileSync(join(evalDir, 'documents', 'expected.json'), 'utf8')) as Expected[];
-  const rows: Record<string, unknown>[] = [];
-  for (const row of expected.filter((entry) => entry.format === 'pdf')) {
-    const bytes = new Uint8Array(readFileSync(join(evalDir, 'documents', row.file)));
-    const started = process.cpuUsage();
-    try {
-      const document = await readPdf(bytes, context(`input/${row.file}`));
-      const body = bodyText(document);
-      const flat = body.toLowerCase().replace(/[^a-z0-9]/g, '');
-      rows.push({
-        file: row.file,
-        titleF1: f1(document.title ?? '', row.title),
-        abstractF1: f1(document.abstract ?? '', row.abstract),
-        referenceLeaks: row.referenceProbes.filter((probe) => flat.includes(probe)).length,
-        bodyWords: tokens(body).length,
-        expectedBodyWords: row.bodyWords,
-        pages: document.pages,
-        unusablePages: document.unusablePages,
-        cpuMs: cpuMsSince(started),
-      });
-    } catch (error) {
-      rows.push({ file: row.file, rejected: describeError(error), cpuMs: cpuMsSince(started) });
-    }
-  }
-  return rows;
 };
 
 /** An N-page two-column PDF of prose with an incompressible 240 KB image (as JPEG data is) on each page. */
@@ -149,19 +91,15 @@ const measureLarge = async (pages: number): Promise<Record<string, unknown>> => 
 const main = async (): Promise<void> => {
   const root = findProjectRoot(__dirname);
   const argv = process.argv.slice(2);
-  const large = argv.indexOf('--large');
-  const report = {
-    node: process.version,
-    documents: await scoreDocuments(resolveEvalDir(argv, process.env, root)),
-    large: large >= 0 ? await measureLarge(Number(argv[large + 1] ?? 200)) : undefined,
-  };
+  const pages = argv.indexOf('--pages');
+  const report = { node: process.version, ...(await measureLarge(pages >= 0 ? Number(argv[pages + 1]) : 200)) };
   mkdirSync(join(root, 'bench-results'), { recursive: true });
-  const out = join(root, 'bench-results', 'pdf-reader.json');
+  const out = join(root, 'bench-results', 'large-pdf.json');
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\nwrote ${out}\n`);
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`pdf-reader bench failed: ${describeError(error)}\n`);
+  process.stderr.write(`bench:large-pdf failed: ${describeError(error)}\n`);
   process.exit(1);
 });

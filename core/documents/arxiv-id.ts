@@ -1,12 +1,12 @@
 /**
- * The month an arXiv identifier in an object's key dates: both `YYMM.NNNNN` (April 2007 on) and
+ * The month an arXiv identifier dates (in an object's key, or stamped on a PDF's page): both `YYMM.NNNNN` (April 2007 on) and
  * `archive/YYMMNNN` (1991 to March 2007) begin with the year and month the paper was first
  * submitted (https://info.arxiv.org/help/arxiv_identifier.html). That bounds the publication, so
  * the first of the month is an approximate date.
  */
 
-import type { DocumentDate } from '../document';
-import { calendarDay } from '../document-date';
+import type { DocumentDate } from './document';
+import { calendarDay } from './document-date';
 
 /** The archives of old-style identifiers (https://info.arxiv.org/help/arxiv_identifier_for_services.html). */
 const OLD_ARCHIVES =
@@ -15,9 +15,11 @@ const OLD_ARCHIVES =
 const NEW_STYLE = /(?<![\d.])(\d{2})(\d{2})\.(\d{4,5})(?:v\d+)?(?![\d])/;
 const OLD_STYLE = new RegExp(`(?<![a-z-])(${OLD_ARCHIVES})(?:\\.[a-z]{2})?[/_]?(\\d{2})(\\d{2})(\\d{3})(?!\\d)`, 'i');
 
-/** The first day of the month an arXiv id in the key names, or undefined. */
-export const arxivIdDate = (key: string): DocumentDate | undefined => {
-  const name = key.slice(key.indexOf('/') + 1); // past the upload prefix ("input/")
+/** The first day of the month an arXiv id in the object's key names, or undefined. */
+export const arxivIdDate = (key: string): DocumentDate | undefined => arxivIdDateIn(key.slice(key.indexOf('/') + 1)); // past "input/"
+
+/** The first day of the month an arXiv id in `name` (a file name, a stamp's id) names, or undefined. */
+export const arxivIdDateIn = (name: string): DocumentDate | undefined => {
   const modern = NEW_STYLE.exec(name);
   if (modern) {
     const [id, yy, mm, number] = modern;
