@@ -70,7 +70,7 @@ describe('npm run upgrade-ledger while an upgrade deploy builds an index', () =>
       '  byPublishedDay  ACTIVE   INCLUDE state',
       'byState is not ACTIVE yet: npm run status, results, retry, reconcile and the next deploy of an upgrade wait for it. This returns once every index is ACTIVE:',
       `  until [ "$(aws dynamodb describe-table --table-name ledger-qa --query "length(Table.GlobalSecondaryIndexes[?IndexStatus!='ACTIVE'])" --output text)" = "0" ]; do sleep 60; done`,
-      'byBatch is not on the table: the next deploy of the upgrade adds it (docs/aws.md "Upgrading").',
+      'byDay and byBatch are not on the table: the next deploys of the upgrade add them (docs/aws.md "Upgrading").',
     ]);
   });
 });
