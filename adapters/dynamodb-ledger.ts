@@ -4,6 +4,8 @@ import type { StepId } from '../core/ids';
 import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
+import { indexNotReady } from './index-readiness';
+import { LedgerRowsByKey } from './ledger-rows';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
@@ -45,22 +47,36 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     return this.listInState('QUEUED', { before: receivedBefore });
   }
 
-  /** Rows in one state, received since or before a time if given, through the byState index (oldest first). */
+  /**
+   * Rows in one state, received since or before a time if given, oldest first: their keys through the
+   * byState index, which projects only a few attributes (resources/ledger-table.yml), then each whole
+   * row by key, read consistently. A row that left the state since the index saw it is left out.
+   */
   async listInState(state: ArticleState, received?: { since: string } | { before: string }): Promise<LedgerRow[]> {
     const bound = received && ('since' in received ? { op: '>=', value: received.since } : { op: '<', value: received.before });
-    const rows: LedgerRow[] = [];
+    const ids: string[] = [];
     const pages = paginateQuery(
       { client: this.db },
       {
         TableName: this.table,
         IndexName: 'byState',
         KeyConditionExpression: bound ? `#state = :state AND receivedAt ${bound.op} :time` : '#state = :state',
+        ProjectionExpression: 'articleId',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':state': state, ...(bound ? { ':time': bound.value } : {}) },
       },
     );
-    for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));
-    return rows;
+    try {
+      for await (const page of pages) ids.push(...(page.Items ?? []).map((item) => item.articleId as string));
+    } catch (error) {
+      throw await indexNotReady(error, this.db, this.table, 'byState');
+    }
+    const rows = await new LedgerRowsByKey(this.db, this.table).get<LedgerRow>(ids, { consistent: true });
+    const byId = new Map(rows.map((row) => [row.articleId, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row?.state === state ? [row] : [];
+    });
   }
 
   async reopen(articleId: string, from: Pick<LedgerRow, 'inferenceId' | 'state'>, next: ReopenedRow): Promise<'reopened' | 'stale'> {

@@ -2,6 +2,7 @@ import { paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } fr
 import type { PrefixSelection } from '../core/status/batch';
 import type { ProgressRow } from '../core/status/batch-status';
 import { ArticleStates } from '../core/ledger';
+import { indexNotReady } from './index-readiness';
 
 /** A row's progress fields and its batch (absent on rows of an earlier version, until upgrade-ledger). */
 type Row = ProgressRow & { batch?: string };
@@ -48,8 +49,12 @@ export class DynamoDbLedgerProgress {
 
   private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Row[]> {
     const rows: Row[] = [];
-    for await (const page of paginateQuery({ client: this.db }, { TableName: this.table, ...input }))
-      rows.push(...((page.Items ?? []) as Row[]));
+    try {
+      for await (const page of paginateQuery({ client: this.db }, { TableName: this.table, ...input }))
+        rows.push(...((page.Items ?? []) as Row[]));
+    } catch (error) {
+      throw await indexNotReady(error, this.db, this.table, input.IndexName ?? 'the index');
+    }
     return rows;
   }
 }

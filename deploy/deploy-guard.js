@@ -3,8 +3,16 @@
 // folder passes its own `refusalFor`.
 
 /**
- * @param {(input: { cloudFormation: { send(command: unknown): Promise<any> }, stackName: string, newTemplate: unknown, stage: string, region: string }) => Promise<string | undefined>} refusalFor
+ * @typedef {{ send(command: unknown): Promise<any> }} AwsClient
+ * @typedef {{
+ *   cloudFormation: AwsClient,
+ *   client: (ClientClass: new (config: object) => AwsClient) => Promise<AwsClient>,
+ *   stackName: string, newTemplate: any, stage: string, region: string,
+ * }} GuardInput
+ * `client` builds any other AWS SDK v3 client with the framework's own credentials and region.
  */
+
+/** @param {(input: GuardInput) => Promise<string | undefined>} refusalFor */
 const deployGuard = (refusalFor) =>
   class DeployGuard {
     constructor(serverless, options) {
@@ -13,6 +21,7 @@ const deployGuard = (refusalFor) =>
         'before:deploy:deploy': async () => {
           const refusal = await refusalFor({
             cloudFormation: await provider.getCloudFormationClient(),
+            client: async (ClientClass) => new ClientClass(await provider.getAwsSdkV3Config()),
             stackName: provider.naming.getStackName(),
             newTemplate: serverless.service.provider.compiledCloudFormationTemplate,
             stage: options.stage ?? provider.getStage(),

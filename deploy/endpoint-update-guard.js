@@ -5,24 +5,19 @@
 // https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-delete.html), and CloudFormation
 // cannot deregister first: it updates the endpoint before it replaces or deletes the scalable target,
 // so the stack update would fail and roll back. The message says how to do it in two deploys.
-const { DescribeStackResourcesCommand, GetTemplateCommand } = require('@aws-sdk/client-cloudformation');
+const { DescribeStackResourcesCommand } = require('@aws-sdk/client-cloudformation');
 const { deployGuard } = require('./deploy-guard');
+const { deployedTemplate } = require('./deployed-template');
 
 const instanceTypeOf = (template) => template?.Resources?.EndpointConfig?.Properties?.ProductionVariants?.[0]?.InstanceType;
 
 /**
  * Why this deploy must not go ahead, or undefined when it may.
- * @param {{ cloudFormation: { send(command: unknown): Promise<any> }, stackName: string, newTemplate: unknown, stage: string, region: string }} input
+ * @param {import('./deploy-guard').GuardInput} input
  */
 const refusalFor = async ({ cloudFormation, stackName, newTemplate, stage, region }) => {
-  let deployed;
-  try {
-    const { TemplateBody } = await cloudFormation.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
-    deployed = JSON.parse(TemplateBody ?? '{}');
-  } catch (error) {
-    if (/does not exist/.test(error?.message ?? '')) return undefined; // the first deploy
-    throw error;
-  }
+  const deployed = await deployedTemplate(cloudFormation, stackName);
+  if (!deployed) return undefined; // the first deploy
   const [from, to] = [instanceTypeOf(deployed), instanceTypeOf(newTemplate)];
   if (!from || !to || from === to) return undefined;
   // Only resources that exist are listed: a target left out by autoscaling=off is not.

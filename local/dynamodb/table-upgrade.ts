@@ -1,12 +1,14 @@
 /**
  * Brings a table that an earlier version created under `--state-dir` up to the packaged template's
- * global secondary indexes, so a user's old local ledger keeps working after an upgrade. On AWS,
- * CloudFormation adds the index with UpdateTable and DynamoDB backfills it from the existing items
+ * global secondary indexes (a new index, one removed, or one whose keys or projection changed), so a
+ * user's old local ledger keeps working after an upgrade. On AWS, CloudFormation adds or deletes one
+ * index per deploy and DynamoDB backfills a new one from the existing items
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html). dynalite 4.0
  * implements only throughput changes in UpdateTable (local/README.md, Traps), so the local cloud reaches
- * the same end another way: every item is copied to a file in the state folder, the table is created
- * again from the template, and the items are written back, which fills the new index. The file is the
- * only copy while the table is re-created; a start that finds it finishes the upgrade before anything else.
+ * the same end another way, all indexes at once: every item is copied to a file in the state folder,
+ * the table is created again from the template, and the items are written back, which fills the
+ * indexes. The file is the only copy while the table is re-created; a start that finds it finishes the
+ * upgrade before anything else.
  */
 
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -33,12 +35,27 @@ export interface UpgradeLog {
 /** Gives an item written by an earlier version the attributes a new index is keyed on. */
 export type ItemFill = (item: Record<string, AttributeValue>) => Record<string, AttributeValue>;
 
-/** Index names the template declares that the table lacks; undefined when the table does not exist. */
-export const missingIndexes = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<string[] | undefined> => {
+/** What of an index cannot change in place: its keys and projection. */
+const definitionOf = (index: { KeySchema?: unknown; Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] } }) =>
+  JSON.stringify({
+    keys: index.KeySchema ?? [],
+    type: index.Projection?.ProjectionType ?? 'ALL',
+    include: index.Projection?.NonKeyAttributes ?? [],
+  });
+
+/**
+ * Indexes that differ between the table and the template: declared but missing, present but no longer
+ * declared, or declared with other keys or projection. Undefined when the table does not exist.
+ */
+export const indexesToRebuild = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<string[] | undefined> => {
   try {
     const { Table } = await db.send(new DescribeTableCommand({ TableName: input.TableName }));
-    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    return (input.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName as string).filter((name) => !present.has(name));
+    const present = new Map((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName as string, definitionOf(i)]));
+    const declared = new Map((input.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName as string, definitionOf(i)]));
+    return [
+      ...[...declared].filter(([name, definition]) => present.get(name) !== definition).map(([name]) => name),
+      ...[...present.keys()].filter((name) => !declared.has(name)),
+    ];
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
@@ -46,7 +63,7 @@ export const missingIndexes = async (db: DynamoDBClient, input: CreateTableComma
 };
 
 /**
- * Re-creates the table with the template's indexes when it lacks one, keeping every item. `spillFile`
+ * Re-creates the table with the template's indexes when one differs, keeping every item. `spillFile`
  * is where the items wait meanwhile (in the state folder, beside the ledger it protects).
  */
 export const upgradeTable = async (
@@ -56,16 +73,16 @@ export const upgradeTable = async (
   log: UpgradeLog = () => undefined,
   fill: ItemFill = (item) => item,
 ): Promise<void> => {
-  const missing = await missingIndexes(db, input);
+  const differing = await indexesToRebuild(db, input);
   if (existsSync(spillFile)) {
     log('finishing an interrupted ledger upgrade', { table: input.TableName, spillFile });
   } else {
-    if (!missing || missing.length === 0) return;
-    log('adding indexes to the local ledger', { table: input.TableName, indexes: missing });
+    if (!differing || differing.length === 0) return;
+    log("bringing the local ledger's indexes up to the template", { table: input.TableName, indexes: differing });
     await spill(db, input.TableName as string, spillFile);
   }
-  if (missing === undefined || missing.length > 0) {
-    if (missing !== undefined) await deleteTable(db, input.TableName as string);
+  if (differing === undefined || differing.length > 0) {
+    if (differing !== undefined) await deleteTable(db, input.TableName as string);
     await createTable(db, input);
   }
   const items = await restore(db, input.TableName as string, spillFile, fill);
@@ -120,7 +137,7 @@ const deleteTable = async (db: DynamoDBClient, table: string): Promise<void> => 
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  await until(async () => (await missingIndexes(db, { TableName: table })) === undefined, `table ${table} to be deleted`);
+  await until(async () => (await indexesToRebuild(db, { TableName: table })) === undefined, `table ${table} to be deleted`);
 };
 
 const createTable = async (db: DynamoDBClient, input: CreateTableCommandInput): Promise<void> => {

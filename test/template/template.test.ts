@@ -3,12 +3,15 @@
 // framework generates from serverless.yml (functions, SNS subscriptions, event invoke configs).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { chooseBranches, templateStrings } from './template-walk';
 
 interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
   DependsOn?: string | string[];
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 
 interface Template {
@@ -47,7 +50,8 @@ const resource = (id: string): Resource => {
 const resourcesOfType = (type: string): [string, Resource][] =>
   Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === type);
 
-// Every statement of every role's inline policies and of every standalone policy, with its owner.
+// Every statement of every role's inline policies and of every standalone policy, with its owner; a
+// statement under Fn::If counts as the template's conditions choose.
 const policyStatements = (): { owner: string; statement: Statement }[] => {
   const inline = resourcesOfType('AWS::IAM::Role').flatMap(([id, role]) =>
     asList(role.Properties.Policies as { PolicyDocument: PolicyDocument }[]).map((policy) => [id, policy.PolicyDocument] as const),
@@ -55,7 +59,9 @@ const policyStatements = (): { owner: string; statement: Statement }[] => {
   const standalone = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
     resourcesOfType(type).map(([id, policy]) => [id, policy.Properties.PolicyDocument as PolicyDocument] as const),
   );
-  return [...inline, ...standalone].flatMap(([owner, document]) => asList(document.Statement).map((statement) => ({ owner, statement })));
+  return [...inline, ...standalone].flatMap(([owner, document]) =>
+    asList(chooseBranches(document.Statement, template.Conditions) as Statement | Statement[]).map((statement) => ({ owner, statement })),
+  );
 };
 
 const allowStatements = () => policyStatements().filter(({ statement }) => statement.Effect === 'Allow');
@@ -76,6 +82,10 @@ const references = (node: unknown): string[] => {
     return references(value);
   });
 };
+
+/** Condition values as literal conditions, to lay over the template's own. */
+const asConditions = (values: Record<string, boolean>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { 'Fn::Equals': [String(value), 'true'] }]));
 
 const dependencies = (id: string): string[] => {
   const declared = resource(id);
@@ -113,8 +123,8 @@ describe('the asynchronous inference endpoint', () => {
     // Prepare
     const submitEnvironment = resource('SubmitArticleLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> };
     const timeout = submitEnvironment.Variables.INVOCATION_TIMEOUT_SECONDS;
-    // Act
-    const model = resource('Model').Properties;
+    // Act: as deployed with the default modelDataUrl (none): the model comes from the Hub.
+    const model = chooseBranches(resource('Model').Properties, template.Conditions);
     // Assess
     expect(timeout).toBe('900');
     expect(model).toMatchObject({
@@ -195,7 +205,10 @@ describe('the asynchronous inference endpoint', () => {
       resource('EndpointConfig').Properties.AsyncInferenceConfig as { ClientConfig: { MaxConcurrentInvocationsPerInstance: string } }
     ).ClientConfig.MaxConcurrentInvocationsPerInstance;
     // Act
-    const environment = (resource('Model').Properties.PrimaryContainer as { Environment: Record<string, string> }).Environment;
+    const model = chooseBranches(resource('Model').Properties, template.Conditions) as {
+      PrimaryContainer: { Environment: Record<string, string> };
+    };
+    const environment = model.PrimaryContainer.Environment;
     // Assess
     expect(environment.SAGEMAKER_MODEL_SERVER_WORKERS).toBe(concurrency);
     expect(concurrency).toBe('2');
@@ -403,7 +416,7 @@ describe('event wiring', () => {
       Action: 'lambda:InvokeFunction',
       FunctionName: { 'Fn::GetAtt': ['SubmitArticleLambdaFunction', 'Arn'] },
       Principal: 's3.amazonaws.com',
-      SourceArn: { 'Fn::Sub': `arn:aws:s3:::${bucketName}` },
+      SourceArn: { 'Fn::Sub': `arn:${'${AWS::Partition}'}:s3:::${bucketName}` },
       SourceAccount: { Ref: 'AWS::AccountId' },
     });
     expect(resource('ArticlesBucket').Properties.BucketName).toEqual({ 'Fn::Sub': bucketName });
@@ -427,28 +440,82 @@ describe('event wiring', () => {
 });
 
 describe('the ledger table', () => {
+  interface IndexDefinition {
+    IndexName: string;
+    KeySchema: unknown[];
+    Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+  }
+  type Definitions = Map<string, Omit<IndexDefinition, 'IndexName'>>;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ledgerIndexes } = require('../../deploy/ledger-index-guard.js') as {
-    ledgerIndexes(template: unknown, overrides?: Record<string, boolean>): string[];
+  const tables = require('../../deploy/ledger-table.js') as {
+    indexDefinitions(template: unknown, overrides?: Record<string, boolean>): Definitions;
+    indexChanges(before: Definitions, after: Definitions): { added: string[]; removed: string[]; changed: string[] };
+    overridesFor(settings: Record<string, string>): Record<string, boolean>;
   };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { planSteps } = require('../../deploy/ledger-index-guard.js') as {
+    planSteps(
+      deployed: Definitions,
+      template: unknown,
+    ): { settings: Record<string, string>; adds?: string; removes?: string }[] | undefined;
+  };
+  const asDefinitions = (indexes: IndexDefinition[]): Definitions =>
+    new Map(indexes.map(({ IndexName, ...definition }) => [IndexName, definition]));
 
-  it('upgrades from the previous release adding at most one index per deploy, and creates them all on a fresh deploy', async () => {
-    // Prepare: DynamoDB creates one global secondary index per UpdateTable call, which dynalite does
-    // not enforce, so the steps are checked here against the previous release's indexes.
-    const previous = JSON.parse(await readFile(path.join(__dirname, 'previous-release-indexes.json'), 'utf8')) as string[];
-    // Act: step 1 is a deploy with batchIndex=off, step 2 the default.
-    const steps = [previous, ledgerIndexes(template, { BatchIndexOn: false }), ledgerIndexes(template)];
+  // DynamoDB adds or deletes one global secondary index per UpdateTable call and changes none in
+  // place, which dynalite does not enforce: each release's upgrade path is checked here.
+  it.each([
+    ['before trends and batches', 6],
+    ['before projections', 4],
+  ])(
+    'upgrades a stage deployed %s in %i deploys of one index each, and creates every index on a fresh deploy',
+    async (release, deploys) => {
+      // Prepare
+      const previous = JSON.parse(await readFile(path.join(__dirname, 'previous-releases.json'), 'utf8')) as Record<
+        string,
+        IndexDefinition[]
+      >;
+      const deployed = asDefinitions(previous[release] as IndexDefinition[]);
+      // Act
+      const steps = planSteps(deployed, template) ?? [];
+      // Assess: each step's template differs from the one before by exactly one index, and the last is this one.
+      let current = deployed;
+      for (const step of steps) {
+        const next = tables.indexDefinitions(template, tables.overridesFor(step.settings));
+        const { added, removed, changed } = tables.indexChanges(current, next);
+        expect({ added, removed, changed }).toEqual({
+          added: step.adds ? [step.adds] : [],
+          removed: step.removes ? [step.removes] : [],
+          changed: [],
+        });
+        current = next;
+      }
+      expect(steps).toHaveLength(deploys);
+      expect(steps.at(-1)?.settings).toEqual({ batchIndex: 'on', stateIndex: 'on', dayIndex: 'on' });
+      expect([...current.keys()].sort()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
+      expect(tables.indexChanges(current, tables.indexDefinitions(template))).toEqual({ added: [], removed: [], changed: [] });
+    },
+  );
+
+  it('leaves each switch at this release in the packaged template, and drops the key definition of an index left out', () => {
+    // Act
+    const off = tables.overridesFor({ batchIndex: 'off', stateIndex: 'off', dayIndex: 'off' });
+    const attributes = (overrides: Record<string, boolean>) =>
+      (
+        chooseBranches(resource('LedgerTable').Properties.AttributeDefinitions, { ...template.Conditions, ...asConditions(overrides) }) as {
+          AttributeName: string;
+        }[]
+      ).map((a) => a.AttributeName);
     // Assess
-    for (let i = 1; i < steps.length; i++) {
-      const [before, after] = [steps[i - 1] as string[], steps[i] as string[]];
-      expect(before.filter((name) => !after.includes(name))).toEqual([]);
-      expect(after.filter((name) => !before.includes(name)).length).toBeLessThanOrEqual(1);
-    }
-    expect(ledgerIndexes(template)).toEqual(expect.arrayContaining([...previous, 'byBatch']));
-    expect(template.Conditions?.BatchIndexOn).toEqual({ 'Fn::Equals': ['on', 'on'] });
-    expect(asList(resource('LedgerTable').Properties.AttributeDefinitions as unknown[])).toContainEqual({
-      'Fn::If': ['BatchIndexOn', { AttributeName: 'batch', AttributeType: 'S' }, { Ref: 'AWS::NoValue' }],
+    expect(template.Conditions).toMatchObject({
+      BatchIndexOn: { 'Fn::Equals': ['on', 'on'] },
+      StateIndexOff: { 'Fn::Equals': ['on', 'off'] },
+      StateIndexAll: { 'Fn::Equals': ['on', 'all'] },
+      DayIndexOff: { 'Fn::Equals': ['on', 'off'] },
+      DayIndexAll: { 'Fn::Equals': ['on', 'all'] },
     });
+    expect(attributes({}).sort()).toEqual(['articleId', 'batch', 'day', 'publishedDay', 'receivedAt', 'state']);
+    expect(attributes(off).sort()).toEqual(['articleId', 'publishedDay', 'receivedAt']);
   });
 
   it('indexes each batch (the first folder under input/) with what its progress needs', () => {
@@ -472,23 +539,24 @@ describe('the ledger table', () => {
     });
   });
 
-  it('is keyed by articleId with byState and byDay indexes, billed per request, with PITR and SSE', () => {
+  it('is keyed by articleId with byState and byDay indexes projecting what their readers use, billed per request, with PITR and SSE', () => {
     // Prepare
-    const index = (name: string, hash: string) => ({
-      IndexName: name,
+    const index = (hash: string, NonKeyAttributes: string[]) => ({
       KeySchema: [
         { AttributeName: hash, KeyType: 'HASH' },
         { AttributeName: 'receivedAt', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes },
     });
     // Act
-    const table = resource('LedgerTable').Properties;
-    // Assess
+    const table = chooseBranches(resource('LedgerTable').Properties, template.Conditions) as Record<string, unknown>;
+    const indexes = tables.indexDefinitions(template);
+    // Assess: none of these changes between a row's creation and its terminal state, except with it.
+    expect(indexes.get('byState')).toEqual(index('state', ['key', 'batch', 'completedAt', 'costUsd', 'summary', 'reason']));
+    expect(indexes.get('byDay')).toEqual(index('day', ['key']));
     expect(table).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'articleId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: expect.arrayContaining([index('byState', 'state'), index('byDay', 'day')]),
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
@@ -497,9 +565,17 @@ describe('the ledger table', () => {
     );
   });
 
+  it('keeps byState and byDay as releases before this one defined them with stateIndex=all and dayIndex=all', () => {
+    // Act
+    const indexes = tables.indexDefinitions(template, tables.overridesFor({ stateIndex: 'all', dayIndex: 'all' }));
+    // Assess
+    expect(indexes.get('byState')?.Projection).toEqual({ ProjectionType: 'ALL' });
+    expect(indexes.get('byDay')?.Projection).toEqual({ ProjectionType: 'ALL' });
+  });
+
   it('has a byPublishedDay index (publishedDay, receivedAt) projecting only what a trend reads', () => {
     // Act
-    const table = resource('LedgerTable').Properties as {
+    const table = chooseBranches(resource('LedgerTable').Properties, template.Conditions) as {
       GlobalSecondaryIndexes: { IndexName: string }[];
       AttributeDefinitions: unknown[];
     };
@@ -643,7 +719,7 @@ describe('IAM', () => {
       .filter((candidate) => candidate.owner === owner && asList(candidate.statement.Action).includes(action))
       .flatMap(({ statement }) => asList(statement.Resource));
     // Assess
-    expect(granted).toEqual(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:aws:s3:::${bucket}/${prefix}` })));
+    expect(granted).toEqual(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:${'${AWS::Partition}'}:s3:::${bucket}/${prefix}` })));
   });
 
   // Without s3:ListBucket S3 answers a GET of a missing key with 403 AccessDenied, not 404 NoSuchKey
@@ -661,7 +737,7 @@ describe('IAM', () => {
     expect(listing).toEqual([
       expect.objectContaining({
         Action: 's3:ListBucket',
-        Resource: { 'Fn::Sub': `arn:aws:s3:::${bucketName}` },
+        Resource: { 'Fn::Sub': `arn:${'${AWS::Partition}'}:s3:::${bucketName}` },
         Condition: { StringLike: { 's3:prefix': prefixes } },
       }),
     ]);
@@ -673,18 +749,20 @@ describe('IAM', () => {
     expect(queueing.map(({ owner }) => owner).sort()).toEqual(['ReconcileRole', 'RecordResultRole', 'SubmitArticleRole']);
     for (const { statement } of queueing) {
       expect(statement.Resource).toEqual({
-        'Fn::Sub': 'arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/research-summarizer-dev',
+        'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/research-summarizer-dev',
       });
     }
   });
 
   it('names the articles bucket with the same expression wherever an ARN cannot reference it', () => {
     // Act
-    const literalBucketArns = JSON.stringify(template).match(/arn:aws:s3:::(?!\$\{ArticlesBucket)[^"]*/g) ?? [];
+    // (${ObjectPath} is the model artifact of modelDataUrl, in a bucket of its own.)
+    const literalBucketArns =
+      JSON.stringify(template).match(/arn:\$\{AWS::Partition\}:s3:::(?!\$\{ArticlesBucket|\$\{ObjectPath)[^"]*/g) ?? [];
     // Assess
     expect(literalBucketArns.length).toBeGreaterThan(0);
     for (const arn of literalBucketArns)
-      expect(arn).toMatch(/^arn:aws:s3:::\$\{AWS::StackName\}-\$\{AWS::AccountId\}-\$\{AWS::Region\}(\/|$)/);
+      expect(arn).toMatch(/^arn:\$\{AWS::Partition\}:s3:::\$\{AWS::StackName\}-\$\{AWS::AccountId\}-\$\{AWS::Region\}(\/|$)/);
   });
 
   it('lets only the SageMaker execution role publish to the success and error topics', () => {
@@ -704,6 +782,76 @@ describe('IAM', () => {
         Resource: topics,
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } },
       }),
+    ]);
+  });
+});
+
+describe('stage parameters at their defaults (a dev stage; test/template/stage-parameters.test.ts packages the others)', () => {
+  it('lets `serverless remove` delete the ledger and the bucket (retainData=off)', () => {
+    // Act
+    const [table, bucket, bucketPolicy] = ['LedgerTable', 'ArticlesBucket', 'ArticlesBucketPolicy'].map(resource);
+    // Assess
+    expect([table?.DeletionPolicy, table?.UpdateReplacePolicy, table?.Properties.DeletionProtectionEnabled]).toEqual([
+      'Delete',
+      'Delete',
+      false,
+    ]);
+    expect([bucket?.DeletionPolicy, bucket?.UpdateReplacePolicy, bucketPolicy?.DeletionPolicy]).toEqual(['Delete', 'Delete', 'Delete']);
+  });
+
+  it('parses no source map at cold start (sourceMaps=off) and reserves 50 submitArticle invocations', () => {
+    // Act
+    const functions = resourcesOfType('AWS::Lambda::Function').map(
+      ([id, fn]) => [id, chooseBranches(fn.Properties, template.Conditions)] as [string, Record<string, unknown>],
+    );
+    // Assess
+    for (const [, properties] of functions)
+      expect((properties.Environment as { Variables: object }).Variables).not.toHaveProperty('NODE_OPTIONS');
+    expect(Object.fromEntries(functions.map(([id, properties]) => [id, properties.ReservedConcurrentExecutions]))).toEqual({
+      SubmitArticleLambdaFunction: 50,
+      RecordResultLambdaFunction: undefined,
+      ReconcileLambdaFunction: undefined,
+    });
+  });
+
+  it("keeps the endpoint's logs 30 days in a log group the stack owns, created before the endpoint", () => {
+    // Act
+    const group = resource('EndpointLogGroup');
+    const logs = allowStatements().find(
+      ({ statement }) => asList(statement.Action).includes('logs:PutLogEvents') && statement.Sid === 'WriteEndpointLogs',
+    );
+    // Assess
+    expect(group.Properties).toEqual({ LogGroupName: '/aws/sagemaker/Endpoints/research-summarizer-dev', RetentionInDays: 30 });
+    expect(asList(resource('Endpoint').DependsOn)).toContain('EndpointLogGroup');
+    expect(logs?.statement.Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/Endpoints/research-summarizer-dev*',
+    });
+  });
+});
+
+describe('every partition (aws, aws-cn, aws-us-gov)', () => {
+  // IAM in China and GovCloud refuses ARNs of the aws partition, so every ARN takes ${AWS::Partition}.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+  it('writes no literal partition anywhere in the packaged template, generated resources included', () => {
+    // Act: every string, Fn::Sub text and Fn::Join result, with the path where it is.
+    const literal = templateStrings(template).filter(({ text }) => /arn:aws(-[a-z-]+)?:/.test(text));
+    // Assess
+    expect(literal).toEqual([]);
+  });
+
+  it('names service hosts with ${AWS::URLSuffix}, and service principals in the form every partition accepts', () => {
+    // Act
+    const hosts = templateStrings(template).filter(({ text }) => /amazonaws\.com/.test(text));
+    const principals = hosts.filter(({ at }) => /(\.Principal\.Service|\.Principal)$/.test(at));
+    // Assess: amazonaws.com appears only as service principals, which are "<service>.amazonaws.com" in
+    // aws-cn too (lambda.amazonaws.com.cn is refused there: aws/aws-cdk#2198).
+    expect(hosts).toEqual(principals);
+    expect([...new Set(principals.map(({ text }) => text))].sort()).toEqual([
+      'events.amazonaws.com',
+      'lambda.amazonaws.com',
+      's3.amazonaws.com',
+      'sagemaker.amazonaws.com',
+      'sns.amazonaws.com',
     ]);
   });
 });
@@ -739,15 +887,26 @@ describe('template integrity', () => {
     expect(unresolved).toBeNull();
   });
 
-  it('runs every function on nodejs22.x and arm64', () => {
+  // nodejs22.x is deprecated on 2027-04-30 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+  it('runs every function on nodejs24.x and arm64', () => {
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, fn]) => [fn.Properties.Runtime, fn.Properties.Architectures]);
     // Assess
     expect(functions).toEqual([
-      ['nodejs22.x', ['arm64']],
-      ['nodejs22.x', ['arm64']],
-      ['nodejs22.x', ['arm64']],
+      ['nodejs24.x', ['arm64']],
+      ['nodejs24.x', ['arm64']],
+      ['nodejs24.x', ['arm64']],
     ]);
+  });
+
+  it('bundles for Node 20, which the local cloud runs the same bundles on (test/local proves they run)', async () => {
+    // Act: the service as `serverless package` resolved it.
+    const state = JSON.parse(await readFile(path.join(projectRoot, '.serverless', 'serverless-state.json'), 'utf8')) as {
+      service: { custom: { esbuild: { target: string } } };
+    };
+    // Assess
+    expect(state.service.custom.esbuild.target).toBe('node20');
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(20);
   });
 });
 
@@ -835,6 +994,7 @@ describe('reconcile', () => {
     // Assess
     expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
     expect(actions.sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
@@ -870,7 +1030,15 @@ describe('stack outputs', () => {
     );
     expect(template.Outputs.InputPrefix?.Value).toBe('input/');
     expect(template.Outputs.DashboardUrl?.Value).toEqual({
-      'Fn::Sub': 'https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}',
+      'Fn::Sub': [
+        'https://${ConsoleHost}/cloudwatch/home?region=${AWS::Region}#dashboards:name=${Dashboard}',
+        { ConsoleHost: { 'Fn::FindInMap': ['ConsoleHosts', { Ref: 'AWS::Partition' }, 'host'] } },
+      ],
+    });
+    expect(template.Mappings?.ConsoleHosts).toEqual({
+      aws: { host: 'console.aws.amazon.com' },
+      'aws-cn': { host: 'console.amazonaws.cn' },
+      'aws-us-gov': { host: 'console.amazonaws-us-gov.com' },
     });
   });
 });

@@ -1,9 +1,15 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { DescribeTableCommand, DynamoDBClient, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type CreateTableCommandInput,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
@@ -11,13 +17,18 @@ import { ensureTable } from '../../../local/dynamodb/tables';
 import { readStackConfig } from '../../../local/template/stack-config';
 import { projectRoot } from '../../support/local-cloud';
 
-/** The ledger as the template defines it now, and as the previous release created it (byState and byDay). */
+/** The ledger as the template defines it now, and as earlier releases created it (test/template/previous-releases.json). */
 const current = { ...readStackConfig({ projectRoot }).table, TableName: 'ledger' };
+const releases = JSON.parse(readFileSync(join(projectRoot, 'test', 'template', 'previous-releases.json'), 'utf8')) as Record<
+  string,
+  GlobalSecondaryIndex[]
+>;
 const previous: CreateTableCommandInput = {
   ...current,
   AttributeDefinitions: current.AttributeDefinitions?.filter((a) => !['publishedDay', 'batch'].includes(a.AttributeName as string)),
-  GlobalSecondaryIndexes: current.GlobalSecondaryIndexes?.filter((i) => ['byState', 'byDay'].includes(i.IndexName as string)),
+  GlobalSecondaryIndexes: releases['before trends and batches'],
 };
+const beforeProjections: CreateTableCommandInput = { ...current, GlobalSecondaryIndexes: releases['before projections'] };
 
 const row = (i: number) => ({
   articleId: `articles/input/a-${i}.txt`,
@@ -89,6 +100,39 @@ describe("a local ledger created by an earlier version gains the template's new 
     const day1 = await publishedOn('2026-10-01');
     expect(day1.length).toBe(10);
     expect(day1[0]).toMatchObject({ state: 'COMPLETED', keyphrases: ['heat pump', expect.any(String)] });
+    expect(existsSync(spillFile)).toBe(false);
+  });
+
+  it('rebuilds a ledger whose byState and byDay project every attribute with the projections of this release, keeping every row', async () => {
+    // Prepare: the release before projections, 30 rows.
+    await ensureTable(raw, beforeProjections);
+    await db.send(
+      new BatchWriteCommand({ RequestItems: { ledger: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: row(i) } })) } }),
+    );
+    await db.send(new BatchWriteCommand({ RequestItems: { ledger: [25, 26, 27, 28, 29].map((i) => ({ PutRequest: { Item: row(i) } })) } }));
+    const spillFile = join(dir, 'ledger-upgrade.jsonl');
+    // Act
+    await ensureTable(raw, current, { spillFile });
+    // Assess: the indexes as the template has them now; byState answers with what it projects.
+    const { Table } = await raw.send(new DescribeTableCommand({ TableName: 'ledger' }));
+    const projections = Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.Projection]));
+    expect(projections.byState).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['key', 'batch', 'completedAt', 'costUsd', 'summary', 'reason'],
+    });
+    expect(projections.byDay).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['key'] });
+    expect(await allItems()).toBe(30);
+    const completed = await db.send(
+      new QueryCommand({
+        TableName: 'ledger',
+        IndexName: 'byState',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':s': 'COMPLETED' },
+      }),
+    );
+    expect(completed.Items).toHaveLength(30);
+    expect(Object.keys(completed.Items?.[0] ?? {}).sort()).toEqual(['articleId', 'key', 'receivedAt', 'state', 'summary']);
     expect(existsSync(spillFile)).toBe(false);
   });
 

@@ -12,7 +12,7 @@ import { ensureTable, withBatch } from '../../../local/dynamodb/tables';
 import { readStackConfig } from '../../../local/template/stack-config';
 import { startEmulators, type Emulators } from '../../support/emulators';
 
-// The previous release's ledger: byState and byDay only (test/template/previous-release-indexes.json).
+// The release before trends and batches: byState and byDay only (test/template/previous-releases.json).
 const previousRelease = (template: CreateTableCommandInput & { TableName: string }): CreateTableCommandInput & { TableName: string } => ({
   ...template,
   AttributeDefinitions: template.AttributeDefinitions?.filter((a) => !['batch', 'publishedDay'].includes(a.AttributeName as string)),

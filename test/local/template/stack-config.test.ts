@@ -70,8 +70,8 @@ describe('the local cloud reads its configuration from the packaged template', (
       name: 'research-summarizer-dev-submitArticle',
       bundle: join(projectRoot, '.esbuild', '.build', 'functions', 'submit-article', 'handler.js'),
       exportName: 'handler',
-      timeoutS: 60,
-      memorySizeMB: 512,
+      timeoutS: 300,
+      memorySizeMB: 2048,
       maximumRetryAttempts: 2,
       onFailureQueue: 'research-summarizer-dev-SubmitArticleDeadLetterQueue',
     });
@@ -81,6 +81,8 @@ describe('the local cloud reads its configuration from the packaged template', (
       INPUT_PREFIX: 'input/',
       ENDPOINT_NAME: 'research-summarizer-dev',
     });
+    // sourceMaps=off: the Fn::If gives AWS::NoValue, so the variable is not there at all.
+    expect(submit?.environment).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it("reads each function's MemorySize, and CloudFormation's 128 MB where the template sets none", () => {
