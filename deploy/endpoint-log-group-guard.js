@@ -4,16 +4,12 @@
 // named resource that exists, so the update would fail and roll back. SageMaker creates the group
 // itself for an endpoint deployed before the stack declared it, and again when an instance still
 // flushes logs after the endpoint is deleted (docs/aws.md, remove steps).
-const path = require('node:path');
 const { deployGuard } = require('./deploy-guard');
 const { deployedTemplate } = require('./deployed-template');
 
 const LOG_GROUP = 'EndpointLogGroup';
 
-// The framework's own CloudWatch Logs client package (osls depends on it; this project does not).
-const { CloudWatchLogsClient, DescribeLogGroupsCommand } = require(
-  require.resolve('@aws-sdk/client-cloudwatch-logs', { paths: [path.dirname(require.resolve('osls/package.json'))] }),
-);
+const { CloudWatchLogsClient, DescribeLogGroupsCommand } = require('@aws-sdk/client-cloudwatch-logs');
 
 /**
  * Why this deploy must not go ahead, or undefined when it may.
