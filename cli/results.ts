@@ -44,11 +44,26 @@ export const formatResults = (rows: LedgerRow[], width = 100): string => {
     const body =
       row.state === 'COMPLETED' ? (row.summary ?? '') : (row.reason ?? (row.state === 'QUEUED' ? 'waiting for the endpoint' : ''));
     const wrapped = wrap(printable(body.replace(/\s*\n\s*/g, ' ')), width - 10).map((line) => `          ${line}`);
-    // Where a long article's part summaries can be read.
+    // Where a long article's part summaries can be read, and what the model read from a document.
     const parts = row.partSummariesLocation ? [`          part summaries: ${printable(row.partSummariesLocation)}`] : [];
-    return [head, ...wrapped, ...parts].join('\n');
+    const read = row.extractedLocation ? [`          read from: ${printable(row.extractedLocation)}`] : [];
+    return [head, ...documentLine(row), ...wrapped, ...parts, ...read].join('\n');
   });
   return [`${rows.length} articles: ${counts}`, ...blocks].join('\n\n');
+};
+
+/** A document's own title, format, pages and publication day, above its summary. */
+const documentLine = (row: LedgerRow): string[] => {
+  if (!row.format || row.format === 'text') return [];
+  const facts = [
+    row.format,
+    ...(row.pages !== undefined ? [`${row.pages} pages`] : []),
+    ...(row.unusablePages ? [`pages ${row.unusablePages} unreadable`] : []),
+    ...(row.publishedSource && row.publishedSource !== 'upload' && row.publishedDay
+      ? [`published ${row.publishedDay}${row.publishedSource === 'document-approximate' ? ' (approximate)' : ''}`]
+      : []),
+  ].join(', ');
+  return [`          ${row.title ? `${printable(row.title)} ` : ''}(${facts})`];
 };
 
 const wrap = (text: string, width: number): string[] => {
