@@ -3,9 +3,10 @@ import {
   bounded,
   CLAIM_LEASE_MS,
   endpointMsUntil,
+  finishAttempt,
   MAX_REASON_CHARS,
   MAX_SUMMARY_CHARS,
-  msBetween,
+  type AttemptOutcome,
   type LedgerRow,
   type TerminalUpdate,
 } from './ledger';
@@ -14,7 +15,7 @@ import { MAX_OUTPUT_BYTES, parseSummary } from './record-result';
 import { reconcileSteps, type StepsRepair } from './long-article/reconcile-steps';
 import type { StepDeps } from './long-article/record-step';
 import { describeError } from './errors';
-import { articleSpend, costOf, type CostSettings } from './cost';
+import { articleSpend, type CostSettings } from './cost';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -72,25 +73,16 @@ const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocat
   }
   const update = await repairOf(row, deps, now);
   if (!update) return { articleId: row.articleId, key: row.key, state: 'skipped' };
-  const completedAt = now.toISOString();
   // Conditional on the row still waiting for this inference: a late notification wins the race.
-  const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
-    ...update,
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-    // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
-    ...(row.submittedAt ? costOf(deps.cost, articleSpend(row, update.endpointMs ?? 0)) : {}),
-  });
+  // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
+  const spend = row.submittedAt ? articleSpend(row, update.endpointMs ?? 0) : undefined;
+  const result = await finishAttempt(deps, row, update, spend);
   return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' };
 };
 
 const RECONCILED = '(found by reconcile: the notification never arrived)';
 
-const repairOf = async (
-  row: LedgerRow,
-  deps: ReconcileDeps,
-  now: Date,
-): Promise<Omit<TerminalUpdate, 'completedAt' | 'totalMs'> | undefined> => {
+const repairOf = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<AttemptOutcome | undefined> => {
   if (!row.submittedAt) {
     // Claimed but never accepted by the endpoint: the submitting function stopped for good.
     if (row.claimedAt && now.getTime() - Date.parse(row.claimedAt) < CLAIM_LEASE_MS) return undefined;

@@ -4,7 +4,7 @@ import { articleFacts, type ArticleFacts } from './trends/article-facts';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, inferenceIdFor, requestKeyFor } from './ids';
 import { batchOf } from './status/batch';
-import { bounded, CLAIM_LEASE_MS, dayOf, MAX_REASON_CHARS, msBetween, normalizeSequencer, type LedgerRow } from './ledger';
+import { bounded, CLAIM_LEASE_MS, dayOf, finishAttempt, MAX_REASON_CHARS, normalizeSequencer, type LedgerRow } from './ledger';
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-article/steps';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder, nonTextContentType } from './model-request';
 import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
@@ -92,15 +92,9 @@ export const sendToEndpoint = async (
 ): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
   const { settings, clock } = deps;
   const { articleId, inferenceId } = ids;
+  const attempt = { articleId, inferenceId, uploadedAt: upload.eventTime };
   const reject = async (reason: string, contentType?: string) => {
-    const completedAt = clock.now().toISOString();
-    await deps.ledger.finish(articleId, inferenceId, {
-      state: 'REJECTED',
-      ...(contentType ? { contentType } : {}),
-      reason: bounded(reason, MAX_REASON_CHARS),
-      completedAt,
-      totalMs: msBetween(upload.eventTime, completedAt),
-    });
+    await finishAttempt(deps, attempt, { state: 'REJECTED', ...(contentType ? { contentType } : {}), reason });
     return { outcome: 'rejected' as const, articleId, inferenceId, reason };
   };
 
@@ -141,14 +135,8 @@ export const sendToEndpoint = async (
       invocationTimeoutSeconds: settings.invocationTimeoutSeconds,
     });
   } catch (error) {
-    const completedAt = clock.now().toISOString();
-    await deps.ledger.finish(articleId, inferenceId, {
-      state: 'FAILED',
-      failedStage: 'submit',
-      reason: bounded(`the endpoint did not accept the request: ${describeError(error)}`, MAX_REASON_CHARS),
-      completedAt,
-      totalMs: msBetween(upload.eventTime, completedAt),
-    });
+    const reason = `the endpoint did not accept the request: ${describeError(error)}`;
+    await finishAttempt(deps, attempt, { state: 'FAILED', failedStage: 'submit', reason });
     throw error;
   }
 
@@ -252,15 +240,12 @@ const sendParts = async (
       await sendSteps(deps, ids, steps, generation);
     } catch (error) {
       if (!(error instanceof StepNotAcceptedError)) throw error;
-      const completedAt = deps.clock.now().toISOString();
       const reason = bounded(`${describeStep(error.step, row)}: ${error.message}`, MAX_REASON_CHARS);
-      await deps.ledger.finish(articleId, inferenceId, {
-        state: 'FAILED',
-        failedStage: 'submit',
-        reason,
-        completedAt,
-        totalMs: msBetween(upload.eventTime, completedAt),
-      });
+      await finishAttempt(
+        deps,
+        { articleId, inferenceId, uploadedAt: upload.eventTime },
+        { state: 'FAILED', failedStage: 'submit', reason },
+      );
       throw new StepNotAcceptedError(error.step, reason, { cause: error.cause });
     }
   }

@@ -1,9 +1,9 @@
 import type { StepId } from '../ids';
-import { bounded, endpointMsUntil, MAX_REASON_CHARS, msBetween, type LedgerRow } from '../ledger';
+import { endpointMsUntil, finishAttempt, type LedgerRow } from '../ledger';
 import { describeStep, stepsOfLevel } from './steps';
 import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
-import { articleSpend, costOf } from '../cost';
+import { articleSpend } from '../cost';
 
 /**
  * reconcile for a long article (core/long-article/steps.ts): the steps of its current level whose
@@ -38,20 +38,18 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
 
   const missing = stepsOfLevel(after.level ?? 0, after.levelSize ?? 0).filter((step) => after.steps?.[step]?.s !== 'done');
   if (missing.length === 0) return found > 0 ? 'resumed' : 'skipped';
-  const completedAt = deps.clock.now().toISOString();
   const step = missing[0] as StepId;
   const more = missing.length > 1 ? ` (and ${missing.length - 1} more step(s))` : '';
   const sent = after.steps?.[step]?.id.startsWith(`${row.inferenceId}-`);
   const why = sent
     ? `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`
     : 'never sent to the endpoint: the sending function stopped for good (found by reconcile)';
-  const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
-    state: 'EXPIRED',
-    reason: bounded(`${describeStep(step, after)}${more}: ${why}`, MAX_REASON_CHARS),
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-    ...costOf(deps.cost, articleSpend(after)),
-  });
+  const result = await finishAttempt(
+    deps,
+    row,
+    { state: 'EXPIRED', reason: `${describeStep(step, after)}${more}: ${why}` },
+    articleSpend(after),
+  );
   return result === 'recorded' ? 'EXPIRED' : 'skipped';
 };
 

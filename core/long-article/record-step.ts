@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from '../ids';
-import { articleSpend, costOf, type CostSettings } from '../cost';
-import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type StepRecord } from '../ledger';
+import { articleSpend, type CostSettings } from '../cost';
+import { finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './steps';
 import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import type { Clock, OutputReader } from '../ports';
@@ -68,16 +68,13 @@ export const recordStepOutcome = async (
     return 'stale';
   }
   if ('failed' in outcome) {
-    const completedAt = deps.clock.now().toISOString();
-    await deps.ledger.finish(articleId, inferenceId, {
-      state: outcome.expired ? 'EXPIRED' : 'FAILED',
-      failedStage: 'inference',
-      reason: bounded(`${describeStep(step, row)}: ${outcome.failed}`, MAX_REASON_CHARS),
+    const failed = {
+      state: outcome.expired ? ('EXPIRED' as const) : ('FAILED' as const),
+      failedStage: 'inference' as const,
+      reason: `${describeStep(step, row)}: ${outcome.failed}`,
       ...(outcome.failureLocation ? { failureLocation: outcome.failureLocation } : {}),
-      completedAt,
-      totalMs: msBetween(row.uploadedAt, completedAt),
-      ...costOf(deps.cost, articleSpend(row)),
-    });
+    };
+    await finishAttempt(deps, row, failed, articleSpend(row));
     return 'recorded';
   }
   await carryOn(row, inferenceId, deps, invocationId);
@@ -103,15 +100,8 @@ const completeLevel = async (row: LedgerRow, deps: StepDeps, invocationId: strin
   const ids = { articleId: row.articleId, inferenceId: row.inferenceId };
 
   if (isFinalLevel(row)) {
-    const completedAt = deps.clock.now().toISOString();
-    await deps.ledger.finish(row.articleId, row.inferenceId, {
-      state: 'COMPLETED',
-      summary: bounded(summaries[0] as string, MAX_SUMMARY_CHARS),
-      outputLocation: row.steps?.[stepsOfLevel(level, 1)[0] as StepId]?.o,
-      completedAt,
-      totalMs: msBetween(row.uploadedAt, completedAt),
-      ...costOf(deps.cost, articleSpend(row)),
-    });
+    const outputLocation = row.steps?.[stepsOfLevel(level, 1)[0] as StepId]?.o;
+    await finishAttempt(deps, row, { state: 'COMPLETED', summary: summaries[0] as string, outputLocation }, articleSpend(row));
     return;
   }
   if (level >= MAX_REDUCE_LEVELS) return failRow(row, `the reduce did not converge within ${MAX_REDUCE_LEVELS} levels`, deps);
@@ -181,12 +171,5 @@ const writePartSummaries = async (row: LedgerRow, summaries: string[], deps: Ste
 };
 
 const failRow = async (row: LedgerRow, reason: string, deps: StepDeps): Promise<void> => {
-  const completedAt = deps.clock.now().toISOString();
-  await deps.ledger.finish(row.articleId, row.inferenceId, {
-    state: 'FAILED',
-    failedStage: 'inference',
-    reason: bounded(reason, MAX_REASON_CHARS),
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-  });
+  await finishAttempt(deps, row, { state: 'FAILED', failedStage: 'inference', reason });
 };
