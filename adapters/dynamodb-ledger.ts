@@ -4,6 +4,7 @@ import type { StepId } from '../core/ids';
 import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
+import { levelOfStep } from '../core/long-article/steps';
 import {
   aliasesFor,
   allOf,
@@ -23,10 +24,10 @@ import {
   olderSequencer,
   otherAttempt,
   queued,
-  reclaimableState,
   rowIsNew,
   sameAttempt,
   stepFailedInEarlierAttempt,
+  stepOfCurrentLevel,
   stepOnlySent,
   stepUnansweredFromEarlierRequest,
   stepUnrecorded,
@@ -140,13 +141,18 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     return (await this.conditionally(put)) ? 'claimed' : this.reclaimSteps(row, staleBefore);
   }
 
-  /** The claim of a long article's row whose submission stopped part-way: only the claim changes. */
+  /**
+   * The claim of a long article's row whose submission stopped part-way: only the claim changes. From
+   * QUEUED, or FAILED at submission (a part the endpoint refused); never from FAILED in the endpoint (a
+   * part's model failure is the article's outcome, and this attempt would not send that part again).
+   */
   private async reclaimSteps(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {
     const cleared = ['reason', 'failedStage', 'completedAt', 'totalMs'];
+    const unsubmitted = allOf(sameAttempt, neverSubmitted, withSteps);
     const written = await this.update(row.articleId, {
       set: ['#state = :queued', 'claimedBy = :me', 'claimedAt = :now'],
       remove: cleared.map((name) => `#${name}`),
-      when: eachWith(allOf(sameAttempt, neverSubmitted, withSteps, reclaimableState), CLAIMS),
+      when: anyOf(eachWith(allOf(unsubmitted, queued), CLAIMS), eachWith(allOf(unsubmitted, failedAtSubmit), CLAIMS)),
       names: Object.fromEntries(cleared.map((name) => [`#${name}`, name])),
       values: { ':inferenceId': row.inferenceId, ':me': row.claimedBy ?? '', ':now': row.claimedAt ?? '', ':staleBefore': staleBefore },
     });
@@ -210,10 +216,11 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     const written = await this.update(articleId, {
       set: ['#steps.#step = :record'],
       add: counters,
-      // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt.
-      when: eachWith(sameAttempt, [stepUnrecorded, stepOnlySent, stepFailedInEarlierAttempt]),
+      // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt. Only at
+      // the step's own level, so levelDone counts exactly the done steps of the row's current level.
+      when: eachWith(allOf(sameAttempt, stepOfCurrentLevel), [stepUnrecorded, stepOnlySent, stepFailedInEarlierAttempt]),
       names: { '#step': step },
-      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id },
+      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id, ':stepLevel': levelOfStep(step) },
       returnNew: true,
     });
     return written ? (written as unknown as LedgerRow) : 'stale';

@@ -18,7 +18,6 @@ export const neverSubmitted = 'attribute_not_exists(submittedAt)';
 export const withoutSteps = 'attribute_not_exists(#steps)';
 export const withSteps = 'attribute_exists(#steps)';
 export const claimableState = '#state IN (:queued, :failed, :rejected)';
-export const reclaimableState = '#state IN (:queued, :failed)';
 export const unclaimed = 'attribute_not_exists(claimedBy)';
 export const claimedByMe = 'claimedBy = :me';
 export const claimExpired = 'claimedAt < :staleBefore';
@@ -32,6 +31,7 @@ export const inState = '#state = :fromState';
 
 /** Long articles: the split, one step (`#step`, given per write) and the level. */
 export const notPlanned = 'attribute_not_exists(#parts)';
+export const stepOfCurrentLevel = '#level = :stepLevel';
 export const stepUnrecorded = 'attribute_not_exists(#steps.#step)';
 export const stepOnlySent = '#steps.#step.#s = :stepSent';
 export const stepFailedInEarlierAttempt = '#steps.#step.#s = :stepFailed AND #steps.#step.#id <> :stepId';

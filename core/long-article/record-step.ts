@@ -5,7 +5,8 @@ import { finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './steps';
 import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import type { Clock, OutputReader } from '../ports';
-import { sendSteps, type StepSenderDeps } from './send-steps';
+import { sendSteps, STEP_SEND_CONCURRENCY, type StepSenderDeps } from './send-steps';
+import { eachAtMost } from './at-most';
 
 /**
  * The collect and reduce half of a long article (core/long-article/steps.ts): each step's outcome is
@@ -144,20 +145,29 @@ const sendGroups = async (
   await sendSteps(deps, ids, steps, generation);
 };
 
-/** Each step's summary of a finished level, in order, or why one cannot be read. */
+/**
+ * Each step's summary of a finished level, in order, or why one cannot be read. Read STEP_SEND_CONCURRENCY
+ * at a time: this runs in the invocation that recorded the level's last step, and it must move the level on
+ * well within record-result's timeout (one by one, the 56 summaries of a 124-part article's first reduce
+ * level are 56 round trips in a row).
+ */
 const levelSummaries = async (row: LedgerRow, level: number, outputs: OutputReader): Promise<string[] | string> => {
   const size = level === 0 ? (row.parts ?? 0) : Object.keys(row.steps ?? {}).filter((step) => step.startsWith(`r${level}-`)).length;
+  const steps = stepsOfLevel(level, size);
   const summaries: string[] = [];
-  for (const step of stepsOfLevel(level, size)) {
+  const problems: string[] = [];
+  await eachAtMost(steps, STEP_SEND_CONCURRENCY, async (step, i) => {
+    if (problems.length > 0) return;
     const location = row.steps?.[step]?.o;
     const body = location ? await outputs.read(location, MAX_OUTPUT_BYTES) : undefined;
     const parsed = body === undefined ? undefined : parseSummary(body);
-    if (!parsed || 'problem' in parsed) {
-      return `${describeStep(step, row)}: its summary cannot be read (${parsed?.problem ?? `missing: ${location ?? 'no output location'}`})`;
-    }
-    summaries.push(parsed.summary);
-  }
-  return summaries;
+    if (parsed && 'summary' in parsed) summaries[i] = parsed.summary;
+    else
+      problems[i] =
+        `${describeStep(step, row)}: its summary cannot be read (${parsed?.problem ?? `missing: ${location ?? 'no output location'}`})`;
+  });
+  // The first unreadable step in order names the failure, as reading them one by one did.
+  return problems.find((problem) => problem !== undefined) ?? summaries;
 };
 
 const writePartSummaries = async (row: LedgerRow, summaries: string[], deps: StepDeps): Promise<string> => {

@@ -132,6 +132,14 @@ describe('DynamoDbSummaryLedger: one case per conditional rule (dynalite)', () =
       expect(reclaimed).not.toHaveProperty('failedStage');
       expect(reclaimed).not.toHaveProperty('totalMs');
     });
+
+    it("never reclaims a long article's row that FAILED in the endpoint: a late retry of its submission cannot bring it back", async () => {
+      const row = await stored(
+        longRow(0, 3, 1, { submittedAt: undefined, state: 'FAILED', failedStage: 'inference', reason: 'part 2: model error' }),
+      );
+      expect(await ledger.claim({ ...queuedRow(), articleId: row.articleId }, STALE_BEFORE)).toBe('taken');
+      expect(await read(row)).toMatchObject({ state: 'FAILED', failedStage: 'inference', reason: 'part 2: model error' });
+    });
   });
 
   describe('markSubmitted', () => {
@@ -277,6 +285,14 @@ describe('DynamoDbSummaryLedger: one case per conditional rule (dynalite)', () =
         levelDone: 1,
         partsDone: 4,
       });
+    });
+
+    it('records and counts a step only at its own level: a step of another level is stale', async () => {
+      const row = await stored(longRow(1, 2, 0));
+      expect(await ledger.recordStep(row.articleId, ATTEMPT, 'p3', done(`${ATTEMPT}-p3`))).toBe('stale');
+      expect(await ledger.recordStep(row.articleId, ATTEMPT, 'r2-1', done(`${ATTEMPT}-r2-1`))).toBe('stale');
+      expect(await ledger.recordStep(row.articleId, ATTEMPT, 'r1-1', done(`${ATTEMPT}-r1-1`))).toMatchObject({ levelDone: 1 });
+      expect(Object.keys((await read(row)).steps ?? {}).sort()).toEqual(['r1-1', 'r1-2']);
     });
 
     it("is stale for another attempt's step", async () => {
