@@ -4,6 +4,7 @@ import type { StepId } from '../core/ids';
 import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
+import type { FinishedLevel } from '../core/long-article/reconcile-steps';
 import { levelOfStep } from '../core/long-article/steps';
 import {
   aliasesFor,
@@ -16,6 +17,7 @@ import {
   claimExpired,
   eachWith,
   failedAtSubmit,
+  hasLevels,
   inState,
   levelComplete,
   neverSubmitted,
@@ -108,6 +110,30 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     );
     for await (const page of pages) rows.push(...((page.Items ?? []) as LedgerRow[]));
     return rows;
+  }
+
+  /**
+   * QUEUED rows whose current level has every step in (a long article whose level never moved on), in
+   * one Query of the byState index: DynamoDB reads every QUEUED item the index holds and the filter
+   * drops the others after the read, so it costs the QUEUED rows' index size in read units
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html).
+   * It needs the index to project `level`, `levelSize` and `levelDone` (and the keys).
+   */
+  async listFinishedLevels(): Promise<FinishedLevel[]> {
+    const levels: FinishedLevel[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        IndexName: 'byState',
+        KeyConditionExpression: '#state = :queued',
+        FilterExpression: allOf(hasLevels, levelComplete),
+        ProjectionExpression: 'articleId, #level, levelSize, levelDone',
+        ...aliasesFor(['#state = :queued', '#level']),
+      },
+    );
+    for await (const page of pages) levels.push(...((page.Items ?? []) as FinishedLevel[]));
+    return levels;
   }
 
   async reopen(articleId: string, from: Pick<LedgerRow, 'inferenceId' | 'state'>, next: ReopenedRow): Promise<'reopened' | 'stale'> {

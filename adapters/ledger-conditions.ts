@@ -38,6 +38,8 @@ export const stepFailedInEarlierAttempt = '#steps.#step.#s = :stepFailed AND #st
 export const stepUnansweredFromEarlierRequest = '#steps.#step.#s <> :stepDone AND #steps.#step.#id <> :stepId';
 export const atLevelFrom = '#level = :from';
 export const levelComplete = 'levelDone = levelSize';
+/** A long article's row. Said outright: dynalite takes `levelDone = levelSize` as true when both are missing. */
+export const hasLevels = 'attribute_exists(levelSize)';
 
 /**
  * Conditions are an OR of AND-terms with no parentheses: AND binds tighter than OR in DynamoDB's

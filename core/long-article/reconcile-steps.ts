@@ -53,6 +53,29 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
   return result === 'recorded' ? 'EXPIRED' : 'skipped';
 };
 
+/** What reconcile's query of finished levels reads: the row's key and its level's counters (byState). */
+export type FinishedLevel = Pick<LedgerRow, 'articleId' | 'level' | 'levelSize' | 'levelDone'>;
+
+/**
+ * A QUEUED long article whose current level has every step in: it moves on now, as the invocation that
+ * recorded the level's last step would have (the level change is conditional, so if that invocation is
+ * still at it only one of the two moves it). Read again first: the index may be behind the table.
+ */
+export const carryOnFinishedLevel = async (
+  level: FinishedLevel,
+  deps: StepDeps,
+  invocationId: string,
+): Promise<{ key: string; state: StepsRepair }> => {
+  const row = await deps.ledger.get(level.articleId);
+  if (!row || row.state !== 'QUEUED' || row.levelSize === undefined || row.levelDone !== row.levelSize) {
+    return { key: row?.key ?? level.articleId, state: 'skipped' };
+  }
+  await carryOn(row, row.inferenceId, deps, invocationId);
+  const after = (await deps.ledger.get(row.articleId)) ?? row;
+  const state = after.state !== 'QUEUED' ? after.state : after.level !== row.level ? 'resumed' : 'skipped';
+  return { key: row.key, state: state === 'REJECTED' ? 'skipped' : state };
+};
+
 /** `sentAt`: when the level's steps were sent; a step's time in the endpoint runs from there to its object. */
 const outcomeInS3 = async (record: { o?: string; f?: string }, sentAt: string, deps: StepDeps): Promise<StepOutcome | undefined> => {
   const output = record.o ? await deps.outputs.readObject(record.o, MAX_OUTPUT_BYTES) : undefined;

@@ -302,6 +302,18 @@ describe('DynamoDbSummaryLedger: one case per conditional rule (dynalite)', () =
     });
   });
 
+  describe('listFinishedLevels', () => {
+    it('finds the QUEUED rows whose current level has every step in, and only those', async () => {
+      const finished = await stored(longRow(2, 3, 3));
+      const running = await stored(longRow(2, 3, 2));
+      const failed = await stored(longRow(2, 3, 3, { state: 'FAILED', failedStage: 'inference' }));
+      const short = await stored(queuedRow());
+      const found = await ledger.listFinishedLevels();
+      const ours = found.filter((level) => [finished, running, failed, short].some((row) => row.articleId === level.articleId));
+      expect(ours).toEqual([{ articleId: finished.articleId, level: 2, levelSize: 3, levelDone: 3 }]);
+    });
+  });
+
   describe('startLevel', () => {
     const plan = (claimedBy: string) => ({ level: 2, size: 2, startedAt: '2026-11-26T10:10:00.000Z', claimedBy });
 
