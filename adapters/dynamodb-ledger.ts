@@ -6,6 +6,40 @@ import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
 import { indexNotReady } from './index-readiness';
 import { LedgerRowsByKey } from './ledger-rows';
+import type { FinishedLevel } from '../core/long-article/reconcile-steps';
+import { levelOfStep } from '../core/long-article/steps';
+import {
+  aliasesFor,
+  allOf,
+  anyOf,
+  assignments,
+  atLevelFrom,
+  claimableState,
+  claimedByMe,
+  claimExpired,
+  eachWith,
+  failedAtSubmit,
+  hasLevels,
+  inState,
+  levelComplete,
+  neverSubmitted,
+  noSequencer,
+  notPlanned,
+  olderSequencer,
+  otherAttempt,
+  queued,
+  rowIsNew,
+  sameAttempt,
+  stepFailedInEarlierAttempt,
+  stepOfCurrentLevel,
+  stepOnlySent,
+  stepUnansweredFromEarlierRequest,
+  stepUnrecorded,
+  unclaimed,
+  updateExpression,
+  withoutSteps,
+  withSteps,
+} from './ledger-conditions';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
@@ -27,9 +61,24 @@ const CLEARED_ON_REOPEN = [
   'totalMs',
 ] as const;
 
+/** Who may claim a submission: nobody holds it, this same delivery does (a retry), or the holder's lease ran out. */
+const CLAIMS = [unclaimed, claimedByMe, claimExpired];
+
+/** One update of a row: its clauses, its condition, and the values (and names) only it uses. */
+interface RowUpdate {
+  set?: string[];
+  add?: string[];
+  remove?: string[];
+  when: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+  returnNew?: boolean;
+}
+
 /**
  * The ledger on DynamoDB. The conditions below are the rules of core/ports.ts SummaryLedger, enforced
- * by conditional writes so concurrent or repeated deliveries cannot corrupt a row.
+ * by conditional writes so concurrent or repeated deliveries cannot corrupt a row; each is built from
+ * the named pieces of adapters/ledger-conditions.ts and sent through `conditionally`.
  */
 export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
   constructor(
@@ -79,198 +128,148 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     });
   }
 
+  /**
+   * QUEUED rows whose current level has every step in (a long article whose level never moved on), in
+   * one Query of the byState index: DynamoDB reads every QUEUED item the index holds and the filter
+   * drops the others after the read, so it costs the QUEUED rows' index size in read units
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html).
+   * It needs the index to project `level`, `levelSize` and `levelDone` (and the keys).
+   */
+  async listFinishedLevels(): Promise<FinishedLevel[]> {
+    const levels: FinishedLevel[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.table,
+        IndexName: 'byState',
+        KeyConditionExpression: '#state = :queued',
+        FilterExpression: allOf(hasLevels, levelComplete),
+        ProjectionExpression: 'articleId, #level, levelSize, levelDone',
+        ...aliasesFor(['#state = :queued', '#level']),
+      },
+    );
+    for await (const page of pages) levels.push(...((page.Items ?? []) as FinishedLevel[]));
+    return levels;
+  }
+
   async reopen(articleId: string, from: Pick<LedgerRow, 'inferenceId' | 'state'>, next: ReopenedRow): Promise<'reopened' | 'stale'> {
-    const set = setExpression({ ...next, state: 'QUEUED' });
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId },
-          UpdateExpression: `${set.UpdateExpression} REMOVE ${CLEARED_ON_REOPEN.map((n) => `#${n}`).join(', ')}`,
-          ConditionExpression: 'inferenceId = :from AND #state = :fromState',
-          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, ...Object.fromEntries(CLEARED_ON_REOPEN.map((n) => [`#${n}`, n])) },
-          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':from': from.inferenceId, ':fromState': from.state },
-        }),
-      );
-      return 'reopened';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'stale';
-      throw error;
-    }
+    const set = assignments({ ...next, state: 'QUEUED' });
+    const written = await this.update(articleId, {
+      set: set.clauses,
+      remove: CLEARED_ON_REOPEN.map((name) => `#${name}`),
+      when: allOf(sameAttempt, inState),
+      names: { ...set.names, ...Object.fromEntries(CLEARED_ON_REOPEN.map((name) => [`#${name}`, name])) },
+      values: { ...set.values, ':inferenceId': from.inferenceId, ':fromState': from.state },
+    });
+    return written ? 'reopened' : 'stale';
   }
 
   async claim(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {
     // Claimable: no row yet; or this revision, not yet submitted, unclaimed or claimed by this
-    // delivery or by one whose lease ran out; or an older revision of the article.
-    const conditions = [
-      'attribute_not_exists(articleId)',
-      // A long article's row keeps its steps (the parts sent so far): reclaimSteps below, not a put.
-      ...andEach(
-        'inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_not_exists(#steps) AND #state IN (:queued, :failed, :rejected)',
-        ['attribute_not_exists(claimedBy)', 'claimedBy = :me', 'claimedAt < :stale'],
-      ),
-      ...andEach('inferenceId <> :id', ['attribute_not_exists(sequencer)', ...(row.sequencer ? ['sequencer < :seq'] : [])]),
-    ];
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: row,
-          ConditionExpression: anyOf(conditions),
-          ExpressionAttributeNames: { '#state': 'state', '#steps': 'steps' },
-          ExpressionAttributeValues: {
-            ':id': row.inferenceId,
-            ':queued': 'QUEUED',
-            ':failed': 'FAILED',
-            ':rejected': 'REJECTED',
-            ':me': row.claimedBy ?? '',
-            ':stale': staleBefore,
-            ...(row.sequencer ? { ':seq': row.sequencer } : {}),
-          },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (isConditionFailure(error)) return this.reclaimSteps(row, staleBefore);
-      throw error;
-    }
+    // delivery or by one whose lease ran out; or an older revision of the article. A long article's
+    // row keeps its steps (the parts sent so far): reclaimSteps below, not a put.
+    const when = anyOf(
+      rowIsNew,
+      eachWith(allOf(sameAttempt, neverSubmitted, withoutSteps, claimableState), CLAIMS),
+      eachWith(otherAttempt, [noSequencer, ...(row.sequencer ? [olderSequencer] : [])]),
+    );
+    const values = {
+      ':inferenceId': row.inferenceId,
+      ':me': row.claimedBy ?? '',
+      ':staleBefore': staleBefore,
+      ':sequencer': row.sequencer,
+    };
+    const put = new PutCommand({ TableName: this.table, Item: row, ConditionExpression: when, ...aliasesFor([when], { values }) });
+    return (await this.conditionally(put)) ? 'claimed' : this.reclaimSteps(row, staleBefore);
   }
 
-  /** The claim of a long article's row whose submission stopped part-way: only the claim changes. */
+  /**
+   * The claim of a long article's row whose submission stopped part-way: only the claim changes. From
+   * QUEUED, or FAILED at submission (a part the endpoint refused); never from FAILED in the endpoint (a
+   * part's model failure is the article's outcome, and this attempt would not send that part again).
+   */
   private async reclaimSteps(row: LedgerRow, staleBefore: string): Promise<ClaimResult> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId: row.articleId },
-          UpdateExpression: 'SET #state = :queued, claimedBy = :me, claimedAt = :now REMOVE #reason, #failedStage, #completedAt, #totalMs',
-          ConditionExpression: anyOf(
-            andEach(
-              'inferenceId = :id AND attribute_not_exists(submittedAt) AND attribute_exists(#steps) AND #state IN (:queued, :failed)',
-              ['attribute_not_exists(claimedBy)', 'claimedBy = :me', 'claimedAt < :stale'],
-            ),
-          ),
-          ExpressionAttributeNames: {
-            '#state': 'state',
-            '#steps': 'steps',
-            '#reason': 'reason',
-            '#failedStage': 'failedStage',
-            '#completedAt': 'completedAt',
-            '#totalMs': 'totalMs',
-          },
-          ExpressionAttributeValues: {
-            ':id': row.inferenceId,
-            ':queued': 'QUEUED',
-            ':failed': 'FAILED',
-            ':me': row.claimedBy ?? '',
-            ':now': row.claimedAt ?? '',
-            ':stale': staleBefore,
-          },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'taken';
-      throw error;
-    }
+    const cleared = ['reason', 'failedStage', 'completedAt', 'totalMs'];
+    const unsubmitted = allOf(sameAttempt, neverSubmitted, withSteps);
+    const written = await this.update(row.articleId, {
+      set: ['#state = :queued', 'claimedBy = :me', 'claimedAt = :now'],
+      remove: cleared.map((name) => `#${name}`),
+      when: anyOf(eachWith(allOf(unsubmitted, queued), CLAIMS), eachWith(allOf(unsubmitted, failedAtSubmit), CLAIMS)),
+      names: Object.fromEntries(cleared.map((name) => [`#${name}`, name])),
+      values: { ':inferenceId': row.inferenceId, ':me': row.claimedBy ?? '', ':now': row.claimedAt ?? '', ':staleBefore': staleBefore },
+    });
+    return written ? 'claimed' : 'taken';
+  }
+
+  async markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate): Promise<void> {
+    // Not written when a newer revision of the article owns the row: its own submission fills these in.
+    const set = assignments(update);
+    await this.update(articleId, {
+      set: set.clauses,
+      when: sameAttempt,
+      names: set.names,
+      values: { ...set.values, ':inferenceId': inferenceId },
+    });
+  }
+
+  async finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult> {
+    const set = assignments(update);
+    const cleared = CLEARED_ON_FINISH.filter((name) => update[name] === undefined);
+    const written = await this.update(articleId, {
+      set: set.clauses,
+      remove: cleared.map((name) => `#${name}`),
+      // The first outcome wins: only a row still awaiting this attempt's outcome (core/ledger.ts awaitsOutcome).
+      when: eachWith(sameAttempt, [queued, failedAtSubmit]),
+      names: { ...set.names, ...Object.fromEntries(cleared.map((name) => [`#${name}`, name])) },
+      values: { ...set.values, ':inferenceId': inferenceId },
+    });
+    return written ? 'recorded' : 'stale';
   }
 
   async planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void> {
-    const set = setExpression({ ...plan, partsDone: 0, level: 0, levelDone: 0, steps: {} });
-    await this.ignoringCondition(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { articleId },
-        UpdateExpression: set.UpdateExpression,
-        // Once: a retry of the submission splits the same revision the same way and keeps the first plan.
-        ConditionExpression: 'inferenceId = :inferenceId AND attribute_not_exists(#parts)',
-        ExpressionAttributeNames: set.ExpressionAttributeNames,
-        ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':inferenceId': inferenceId },
-      }),
-    );
+    // Once: a retry of the submission splits the same revision the same way and keeps the first plan.
+    const set = assignments({ ...plan, partsDone: 0, level: 0, levelDone: 0, steps: {} });
+    await this.update(articleId, {
+      set: set.clauses,
+      when: allOf(sameAttempt, notPlanned),
+      names: set.names,
+      values: { ...set.values, ':inferenceId': inferenceId },
+    });
   }
 
   async markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean): Promise<void> {
-    const count = counted ? ' ADD requestCount :one' : '';
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId },
-          UpdateExpression: `SET #steps.#step = :record${count}`,
-          // Not over an outcome of this request (a fast endpoint can answer before this write).
-          ConditionExpression: anyOf(
-            andEach('inferenceId = :inferenceId', [
-              'attribute_not_exists(#steps.#step)',
-              '#steps.#step.#s <> :done AND #steps.#step.#id <> :stepId',
-            ]),
-          ),
-          ExpressionAttributeNames: { '#steps': 'steps', '#step': step, '#s': 's', '#id': 'id' },
-          ExpressionAttributeValues: {
-            ':record': record,
-            ':inferenceId': inferenceId,
-            ':done': 'done',
-            ':stepId': record.id,
-            ...(counted ? { ':one': 1 } : {}),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // The outcome came first: the request was still sent, and still counts.
-      if (counted) {
-        await this.ignoringCondition(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { articleId },
-            UpdateExpression: 'ADD requestCount :one',
-            ConditionExpression: 'inferenceId = :inferenceId',
-            ExpressionAttributeValues: { ':one': 1, ':inferenceId': inferenceId },
-          }),
-        );
-      }
-    }
+    const own = { names: { '#step': step }, values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id } };
+    const count = counted ? ['requestCount :one'] : [];
+    // Not over an outcome of this request (a fast endpoint can answer before this write).
+    const marked = await this.update(articleId, {
+      set: ['#steps.#step = :record'],
+      add: count,
+      when: eachWith(sameAttempt, [stepUnrecorded, stepUnansweredFromEarlierRequest]),
+      ...own,
+    });
+    // The outcome came first: the request was still sent, and still counts.
+    if (!marked && counted) await this.update(articleId, { add: count, when: sameAttempt, values: own.values });
   }
 
   async recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord): Promise<LedgerRow | 'stale'> {
     // Counters are top-level attributes: ADD works on them, not on a map entry's number.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.ADD
-    const counters = record.s !== 'done' ? '' : step.startsWith('p') ? ' ADD levelDone :one, partsDone :one' : ' ADD levelDone :one';
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId },
-          UpdateExpression: `SET #steps.#step = :record${counters}`,
-          // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt.
-          ConditionExpression: anyOf(
-            andEach('inferenceId = :inferenceId', [
-              'attribute_not_exists(#steps.#step)',
-              '#steps.#step.#s = :sent',
-              '#steps.#step.#s = :failed AND #steps.#step.#id <> :stepId',
-            ]),
-          ),
-          ExpressionAttributeNames: { '#steps': 'steps', '#step': step, '#s': 's', '#id': 'id' },
-          ExpressionAttributeValues: {
-            ':record': record,
-            ':inferenceId': inferenceId,
-            ':sent': 'sent',
-            ':failed': 'failed',
-            ':stepId': record.id,
-            ...(counters ? { ':one': 1 } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes as LedgerRow;
-    } catch (error) {
-      if (isConditionFailure(error)) return 'stale';
-      throw error;
-    }
+    const counters = record.s !== 'done' ? [] : step.startsWith('p') ? ['levelDone :one', 'partsDone :one'] : ['levelDone :one'];
+    const written = await this.update(articleId, {
+      set: ['#steps.#step = :record'],
+      add: counters,
+      // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt. Only at
+      // the step's own level, so levelDone counts exactly the done steps of the row's current level.
+      when: eachWith(allOf(sameAttempt, stepOfCurrentLevel), [stepUnrecorded, stepOnlySent, stepFailedInEarlierAttempt]),
+      names: { '#step': step },
+      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id, ':stepLevel': levelOfStep(step) },
+      returnNew: true,
+    });
+    return written ? (written as unknown as LedgerRow) : 'stale';
   }
 
   async startLevel(articleId: string, inferenceId: string, from: number, plan: LevelPlan): Promise<'started' | 'stale'> {
-    const set = setExpression({
+    const set = assignments({
       level: plan.level,
       levelSize: plan.size,
       levelDone: 0,
@@ -278,110 +277,44 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
       levelClaimedBy: plan.claimedBy,
       partSummariesLocation: plan.partSummariesLocation,
     });
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId },
-          UpdateExpression: `${set.UpdateExpression} ADD requestCount :size`,
-          ConditionExpression: 'inferenceId = :inferenceId AND #state = :queued AND #level = :from AND levelDone = levelSize',
-          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#state': 'state' },
-          ExpressionAttributeValues: {
-            ...set.ExpressionAttributeValues,
-            ':inferenceId': inferenceId,
-            ':queued': 'QUEUED',
-            ':from': from,
-            ':size': plan.size,
-          },
-        }),
-      );
-      return 'started';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'stale';
-      throw error;
-    }
+    const written = await this.update(articleId, {
+      set: set.clauses,
+      add: ['requestCount :size'],
+      // Exactly once per level: only from the level named, and only once all its steps are in.
+      when: allOf(sameAttempt, queued, atLevelFrom, levelComplete),
+      names: set.names,
+      values: { ...set.values, ':inferenceId': inferenceId, ':from': from, ':size': plan.size },
+    });
+    return written ? 'started' : 'stale';
   }
 
-  private async ignoringCondition(command: UpdateCommand): Promise<void> {
-    try {
-      await this.db.send(command);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+  /** One conditional update of a row; the row after it when `returnNew`, `{}` when made, `undefined` when its condition did not hold. */
+  private update(articleId: string, u: RowUpdate): Promise<Record<string, unknown> | undefined> {
+    const UpdateExpression = updateExpression(u);
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { articleId },
+        UpdateExpression,
+        ConditionExpression: u.when,
+        ...aliasesFor([UpdateExpression, u.when], u),
+        ...(u.returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
+      }),
+    );
   }
 
-  async markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate): Promise<void> {
-    const set = setExpression(update);
+  /**
+   * The one place a condition failure becomes a result: `undefined` when the write's condition did not
+   * hold (another delivery, attempt or revision got there first), else what it returned. Every other
+   * error throws, so the function's invocation is retried.
+   */
+  private async conditionally(command: UpdateCommand | PutCommand): Promise<Record<string, unknown> | undefined> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId },
-          UpdateExpression: set.UpdateExpression,
-          ConditionExpression: 'inferenceId = :inferenceId',
-          ExpressionAttributeNames: set.ExpressionAttributeNames,
-          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':inferenceId': inferenceId },
-        }),
-      );
+      const output = command instanceof PutCommand ? await this.db.send(command) : await this.db.send(command);
+      return output.Attributes ?? {};
     } catch (error) {
-      // A newer revision of the article owns the row now; its own submission will fill these in.
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-
-  async finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult> {
-    const set = setExpression(update);
-    const cleared = CLEARED_ON_FINISH.filter((name) => update[name] === undefined);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { articleId },
-          UpdateExpression: `${set.UpdateExpression}${cleared.length ? ` REMOVE ${cleared.map((n) => `#${n}`).join(', ')}` : ''}`,
-          // Awaiting an outcome: QUEUED, or FAILED at submission (core/ledger.ts awaitsOutcome).
-          ConditionExpression: anyOf(
-            andEach('inferenceId = :inferenceId', ['#state = :queued', '#state = :failed AND #failedStage = :submit']),
-          ),
-          ExpressionAttributeNames: {
-            ...set.ExpressionAttributeNames,
-            ...Object.fromEntries(cleared.map((n) => [`#${n}`, n])),
-            '#state': 'state',
-            '#failedStage': 'failedStage',
-          },
-          ExpressionAttributeValues: {
-            ...set.ExpressionAttributeValues,
-            ':inferenceId': inferenceId,
-            ':queued': 'QUEUED',
-            ':failed': 'FAILED',
-            ':submit': 'submit',
-          },
-        }),
-      );
-      return 'recorded';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'stale';
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
 }
-
-/**
- * Conditions are written as an OR of AND-terms with no parentheses: AND binds tighter than OR in
- * DynamoDB's condition grammar, and dynalite's parser backtracks on every parenthesis (the claim
- * took 1.85 ms to parse with three levels of them, 0.2 ms flat; measured on dynalite 4.0).
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html#Expressions.OperatorsAndFunctions.Precedence
- */
-const anyOf = (terms: string[]): string => terms.join(' OR ');
-
-/** `common AND (a OR b ...)` as one AND-term per alternative, for anyOf. */
-const andEach = (common: string, alternatives: string[]): string[] => alternatives.map((a) => `${common} AND ${a}`);
-
-/** `SET #a = :a, ...` for every defined field; names are always aliased (`state` is a reserved word). */
-const setExpression = (fields: object) => {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  return {
-    UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-  };
-};

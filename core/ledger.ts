@@ -5,6 +5,9 @@ import type { PublishedSource } from './trends/article-facts';
  * The ledger: one DynamoDB row per article, queried directly by users (README "Ledger schema").
  * Attribute names here are a public interface: rename nothing without a migration.
  */
+import { costOf, type CostSettings } from './cost';
+import type { Clock, FinishResult, SummaryLedger } from './ports';
+
 export const ArticleStates = ['QUEUED', 'COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'] as const;
 export type ArticleState = (typeof ArticleStates)[number];
 
@@ -193,6 +196,40 @@ export const msBetween = (fromIso: string, toIso: string): number => Math.max(0,
  */
 export const endpointMsUntil = (submittedAt: string, writtenAt: Date | undefined): { endpointMs?: number } =>
   writtenAt ? { endpointMs: msBetween(submittedAt, writtenAt.toISOString()) } : {};
+
+/** What an attempt ended in: finishAttempt adds when, how long it took and what it cost. */
+export type AttemptOutcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs' | 'costUsd'>;
+
+/** What finishing an attempt needs: the ledger, the clock, and prices when this caller prices articles. */
+export interface FinishDeps {
+  ledger: Pick<SummaryLedger, 'finish'>;
+  clock: Clock;
+  /** Without it the row gets no costUsd (core/cost.ts costOf). */
+  cost?: CostSettings;
+}
+
+/**
+ * The one way every function ends an attempt: moves the row of attempt `inferenceId` to its terminal
+ * state with completedAt (now), totalMs (since the upload), the reason and summary bounded to the
+ * row's limits, and costUsd from `spend` when given and this caller has prices. Conditional like
+ * SummaryLedger.finish: 'stale' when another outcome or a newer revision got there first.
+ */
+export const finishAttempt = (
+  deps: FinishDeps,
+  attempt: Pick<LedgerRow, 'articleId' | 'inferenceId' | 'uploadedAt'>,
+  outcome: AttemptOutcome,
+  spend?: { endpointMs: number; requests: number },
+): Promise<FinishResult> => {
+  const completedAt = deps.clock.now().toISOString();
+  return deps.ledger.finish(attempt.articleId, attempt.inferenceId, {
+    ...outcome,
+    ...(outcome.reason !== undefined ? { reason: bounded(outcome.reason, MAX_REASON_CHARS) } : {}),
+    ...(outcome.summary !== undefined ? { summary: bounded(outcome.summary, MAX_SUMMARY_CHARS) } : {}),
+    completedAt,
+    totalMs: msBetween(attempt.uploadedAt, completedAt),
+    ...(spend ? costOf(deps.cost, spend) : {}),
+  });
+};
 
 /**
  * A row still waits for the outcome of `inferenceId` while QUEUED, or FAILED before the endpoint

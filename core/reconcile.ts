@@ -3,18 +3,19 @@ import {
   bounded,
   CLAIM_LEASE_MS,
   endpointMsUntil,
+  finishAttempt,
   MAX_REASON_CHARS,
   MAX_SUMMARY_CHARS,
-  msBetween,
+  type AttemptOutcome,
   type LedgerRow,
   type TerminalUpdate,
 } from './ledger';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-result';
-import { reconcileSteps, type StepsRepair } from './long-article/reconcile-steps';
+import { carryOnFinishedLevel, reconcileSteps, type FinishedLevel, type StepsRepair } from './long-article/reconcile-steps';
 import type { StepDeps } from './long-article/record-step';
 import { describeError } from './errors';
-import { articleSpend, costOf, type CostSettings } from './cost';
+import { articleSpend, type CostSettings } from './cost';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -29,7 +30,11 @@ export interface ReconcileSettings {
 }
 
 export interface ReconcileDeps {
-  ledger: SummaryLedger & { listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]> };
+  ledger: SummaryLedger & {
+    listQueuedBefore(receivedBefore: string): Promise<LedgerRow[]>;
+    /** QUEUED long articles whose current level has every step in (levelDone = levelSize), whatever their age. */
+    listFinishedLevels(): Promise<FinishedLevel[]>;
+  };
   outputs: OutputReader;
   clock: Clock;
   settings: ReconcileSettings;
@@ -52,45 +57,55 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
   const repairs: Repair[] = [];
   const invocationId = `reconcile-${randomUUID()}`;
-  for (const row of rows) {
-    // One row whose read or write fails (an S3 403, a throttled update) must not stop the others:
-    // rows come back oldest first, so a throw would end every later run on the same row.
-    try {
-      repairs.push(await repairRow(row, deps, now, invocationId));
-    } catch (error) {
-      repairs.push({ articleId: row.articleId, key: row.key, state: 'error', error: describeError(error) });
+  // One row whose read or write fails (an S3 403, a throttled update) must not stop the others:
+  // rows come back oldest first, so a throw would end every later run on the same row.
+  const repairEach = async <T extends { articleId: string }>(items: T[], repair: (item: T) => Promise<Repair>) => {
+    for (const item of items) {
+      try {
+        repairs.push(await repair(item));
+      } catch (error) {
+        // A finished level is read by its articleId alone (listFinishedLevels): the key is known once its row is.
+        const key = 'key' in item && typeof item.key === 'string' ? item.key : item.articleId;
+        repairs.push({ articleId: item.articleId, key, state: 'error', error: describeError(error) });
+      }
     }
+  };
+  await repairEach(rows, (row) => repairRow(row, deps, now, invocationId));
+  // A level with every step in that never moved on (the invocation that recorded its last step stopped
+  // for good) carries on now, without waiting for the deadline above. Rows past it were looked at already.
+  const stepDeps = stepDepsOf(deps);
+  if (stepDeps) {
+    const looked = new Set(rows.map((row) => row.articleId));
+    const finished = (await deps.ledger.listFinishedLevels()).filter((level) => !looked.has(level.articleId));
+    await repairEach(finished, async (level) => ({
+      articleId: level.articleId,
+      ...(await carryOnFinishedLevel(level, stepDeps, invocationId)),
+    }));
   }
   return repairs;
 };
 
+const stepDepsOf = (deps: ReconcileDeps): StepDeps | undefined =>
+  deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger, cost: deps.cost };
+
 const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocationId: string): Promise<Repair> => {
   if (row.parts !== undefined) {
-    const stepDeps = deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger, cost: deps.cost };
+    const stepDeps = stepDepsOf(deps);
     const state = stepDeps ? await reconcileSteps(row, stepDeps, stuckBefore(now, deps.settings), invocationId) : 'skipped';
     return { articleId: row.articleId, key: row.key, state };
   }
   const update = await repairOf(row, deps, now);
   if (!update) return { articleId: row.articleId, key: row.key, state: 'skipped' };
-  const completedAt = now.toISOString();
   // Conditional on the row still waiting for this inference: a late notification wins the race.
-  const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
-    ...update,
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-    // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
-    ...(row.submittedAt ? costOf(deps.cost, articleSpend(row, update.endpointMs ?? 0)) : {}),
-  });
+  // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
+  const spend = row.submittedAt ? articleSpend(row, update.endpointMs ?? 0) : undefined;
+  const result = await finishAttempt(deps, row, update, spend);
   return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' };
 };
 
 const RECONCILED = '(found by reconcile: the notification never arrived)';
 
-const repairOf = async (
-  row: LedgerRow,
-  deps: ReconcileDeps,
-  now: Date,
-): Promise<Omit<TerminalUpdate, 'completedAt' | 'totalMs'> | undefined> => {
+const repairOf = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<AttemptOutcome | undefined> => {
   if (!row.submittedAt) {
     // Claimed but never accepted by the endpoint: the submitting function stopped for good.
     if (row.claimedAt && now.getTime() - Date.parse(row.claimedAt) < CLAIM_LEASE_MS) return undefined;

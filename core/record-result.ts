@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { parseRequestLocation, parseStepInferenceId, type StepId } from './ids';
-import { articleSpend, costOf } from './cost';
-import { awaitsOutcome, bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type TerminalUpdate } from './ledger';
+import { articleSpend } from './cost';
+import {
+  awaitsOutcome,
+  bounded,
+  finishAttempt,
+  MAX_REASON_CHARS,
+  MAX_SUMMARY_CHARS,
+  msBetween,
+  type AttemptOutcome,
+  type LedgerRow,
+  type TerminalUpdate,
+} from './ledger';
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './long-article/record-step';
@@ -61,19 +71,10 @@ export const recordOutcome = async (
   if (!row || !awaitsOutcome(row, n.inferenceId)) return { outcome: 'stale', articleId };
 
   const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.failureLocation);
-  const completedAt = deps.clock.now().toISOString();
   const endpointMs = msBetween(n.receivedTime, n.eventTime);
-  const result = await deps.ledger.finish(articleId, n.inferenceId, {
-    ...update,
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-    endpointMs,
-    ...costOf(deps.cost, articleSpend(row, endpointMs)),
-  });
+  const result = await finishAttempt(deps, row, { ...update, endpointMs }, articleSpend(row, endpointMs));
   return result === 'recorded' ? { outcome: 'recorded', articleId, state: update.state } : { outcome: 'stale', articleId };
 };
-
-type Outcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs'>;
 
 /** One step of a long article (core/long-article/record-step.ts); the row stays QUEUED until the final reduce. */
 const recordStepNotification = async (
@@ -111,7 +112,7 @@ const hasOutcome = (row: LedgerRow, step: StepId, stepInferenceId: string): bool
   return record !== undefined && record.s !== 'sent' && record.id === stepInferenceId;
 };
 
-const completion = async (n: InferenceNotification, outputs: OutputReader): Promise<Outcome> => {
+const completion = async (n: InferenceNotification, outputs: OutputReader): Promise<AttemptOutcome> => {
   const location = n.outputLocation;
   const body = n.inlineResponse ?? (location ? await outputs.read(location, MAX_OUTPUT_BYTES) : undefined);
   const base = location ? { outputLocation: location } : {};
@@ -128,7 +129,11 @@ const completion = async (n: InferenceNotification, outputs: OutputReader): Prom
   return { ...base, state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS) };
 };
 
-const failure = async (n: InferenceNotification, outputs: OutputReader, storedFailureLocation: string | undefined): Promise<Outcome> => {
+const failure = async (
+  n: InferenceNotification,
+  outputs: OutputReader,
+  storedFailureLocation: string | undefined,
+): Promise<AttemptOutcome> => {
   const reason = n.failureReason?.trim() || 'the endpoint reported a failure without a reason';
   // The documented failure message has no responseParameters: the row keeps the FailureLocation
   // InvokeEndpointAsync answered with, which is where the failure object lands.

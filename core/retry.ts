@@ -3,10 +3,10 @@ import { attemptInferenceIdFor } from './ids';
 import {
   bounded,
   dayOf,
+  finishAttempt,
   MAX_HISTORY,
   MAX_HISTORY_REASON_CHARS,
   MAX_REASON_CHARS,
-  msBetween,
   type AttemptRecord,
   type LedgerRow,
   type RetryableState,
@@ -116,14 +116,7 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
     return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
   const ids = { articleId: row.articleId, inferenceId: next.inferenceId };
   const failAtSubmit = async (reason: string): Promise<void> => {
-    const completedAt = deps.clock.now().toISOString();
-    await deps.ledger.finish(row.articleId, next.inferenceId, {
-      state: 'FAILED',
-      failedStage: 'submit',
-      reason,
-      completedAt,
-      totalMs: msBetween(row.uploadedAt, completedAt),
-    });
+    await finishAttempt(deps, { ...ids, uploadedAt: row.uploadedAt }, { state: 'FAILED', failedStage: 'submit', reason });
   };
   try {
     // A long article past its parts resends only the missing reduce steps; the article is not read again.

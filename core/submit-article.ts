@@ -9,9 +9,9 @@ import {
   bounded,
   CLAIM_LEASE_MS,
   dayOf,
+  finishAttempt,
   MAX_ABSTRACT_CHARS,
   MAX_REASON_CHARS,
-  msBetween,
   normalizeSequencer,
   type LedgerRow,
   type SubmittedUpdate,
@@ -116,15 +116,13 @@ export const sendToEndpoint = async (
 ): Promise<Exclude<SubmitOutcome, { outcome: 'ignored' | 'duplicate' }>> => {
   const { settings, clock } = deps;
   const { articleId, inferenceId } = ids;
+  const attempt = { articleId, inferenceId, uploadedAt: upload.eventTime };
   const reject = async (reason: string, contentType?: string, format?: string) => {
-    const completedAt = clock.now().toISOString();
-    await deps.ledger.finish(articleId, inferenceId, {
+    await finishAttempt(deps, attempt, {
       state: 'REJECTED',
       ...(contentType ? { contentType } : {}),
       ...(format ? { format: format as LedgerRow['format'] } : {}),
-      reason: bounded(reason, MAX_REASON_CHARS),
-      completedAt,
-      totalMs: msBetween(upload.eventTime, completedAt),
+      reason,
     });
     return { outcome: 'rejected' as const, articleId, inferenceId, reason };
   };
@@ -170,14 +168,8 @@ export const sendToEndpoint = async (
       invocationTimeoutSeconds: settings.invocationTimeoutSeconds,
     });
   } catch (error) {
-    const completedAt = clock.now().toISOString();
-    await deps.ledger.finish(articleId, inferenceId, {
-      state: 'FAILED',
-      failedStage: 'submit',
-      reason: bounded(`the endpoint did not accept the request: ${describeError(error)}`, MAX_REASON_CHARS),
-      completedAt,
-      totalMs: msBetween(upload.eventTime, completedAt),
-    });
+    const reason = `the endpoint did not accept the request: ${describeError(error)}`;
+    await finishAttempt(deps, attempt, { state: 'FAILED', failedStage: 'submit', reason });
     throw error;
   }
 
@@ -314,15 +306,12 @@ const sendParts = async (
       await sendSteps(deps, ids, steps, generation);
     } catch (error) {
       if (!(error instanceof StepNotAcceptedError)) throw error;
-      const completedAt = deps.clock.now().toISOString();
       const reason = bounded(`${describeStep(error.step, row)}: ${error.message}`, MAX_REASON_CHARS);
-      await deps.ledger.finish(articleId, inferenceId, {
-        state: 'FAILED',
-        failedStage: 'submit',
-        reason,
-        completedAt,
-        totalMs: msBetween(upload.eventTime, completedAt),
-      });
+      await finishAttempt(
+        deps,
+        { articleId, inferenceId, uploadedAt: upload.eventTime },
+        { state: 'FAILED', failedStage: 'submit', reason },
+      );
       throw new StepNotAcceptedError(error.step, reason, { cause: error.cause });
     }
   }

@@ -1,9 +1,9 @@
 import type { StepId } from '../ids';
-import { bounded, endpointMsUntil, MAX_REASON_CHARS, msBetween, type LedgerRow } from '../ledger';
+import { endpointMsUntil, finishAttempt, type LedgerRow } from '../ledger';
 import { describeStep, stepsOfLevel } from './steps';
 import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './record-step';
-import { articleSpend, costOf } from '../cost';
+import { articleSpend } from '../cost';
 
 /**
  * reconcile for a long article (core/long-article/steps.ts): the steps of its current level whose
@@ -38,21 +38,42 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
 
   const missing = stepsOfLevel(after.level ?? 0, after.levelSize ?? 0).filter((step) => after.steps?.[step]?.s !== 'done');
   if (missing.length === 0) return found > 0 ? 'resumed' : 'skipped';
-  const completedAt = deps.clock.now().toISOString();
   const step = missing[0] as StepId;
   const more = missing.length > 1 ? ` (and ${missing.length - 1} more step(s))` : '';
   const sent = after.steps?.[step]?.id.startsWith(`${row.inferenceId}-`);
   const why = sent
     ? `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`
     : 'never sent to the endpoint: the sending function stopped for good (found by reconcile)';
-  const result = await deps.ledger.finish(row.articleId, row.inferenceId, {
-    state: 'EXPIRED',
-    reason: bounded(`${describeStep(step, after)}${more}: ${why}`, MAX_REASON_CHARS),
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-    ...costOf(deps.cost, articleSpend(after)),
-  });
+  const result = await finishAttempt(
+    deps,
+    row,
+    { state: 'EXPIRED', reason: `${describeStep(step, after)}${more}: ${why}` },
+    articleSpend(after),
+  );
   return result === 'recorded' ? 'EXPIRED' : 'skipped';
+};
+
+/** What reconcile's query of finished levels reads: the row's key and its level's counters (byState). */
+export type FinishedLevel = Pick<LedgerRow, 'articleId' | 'level' | 'levelSize' | 'levelDone'>;
+
+/**
+ * A QUEUED long article whose current level has every step in: it moves on now, as the invocation that
+ * recorded the level's last step would have (the level change is conditional, so if that invocation is
+ * still at it only one of the two moves it). Read again first: the index may be behind the table.
+ */
+export const carryOnFinishedLevel = async (
+  level: FinishedLevel,
+  deps: StepDeps,
+  invocationId: string,
+): Promise<{ key: string; state: StepsRepair }> => {
+  const row = await deps.ledger.get(level.articleId);
+  if (!row || row.state !== 'QUEUED' || row.levelSize === undefined || row.levelDone !== row.levelSize) {
+    return { key: row?.key ?? level.articleId, state: 'skipped' };
+  }
+  await carryOn(row, row.inferenceId, deps, invocationId);
+  const after = (await deps.ledger.get(row.articleId)) ?? row;
+  const state = after.state !== 'QUEUED' ? after.state : after.level !== row.level ? 'resumed' : 'skipped';
+  return { key: row.key, state: state === 'REJECTED' ? 'skipped' : state };
 };
 
 /** `sentAt`: when the level's steps were sent; a step's time in the endpoint runs from there to its object. */

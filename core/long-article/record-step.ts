@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from '../ids';
-import { articleSpend, costOf, type CostSettings } from '../cost';
-import { bounded, MAX_REASON_CHARS, MAX_SUMMARY_CHARS, msBetween, type LedgerRow, type StepRecord } from '../ledger';
+import { articleSpend, type CostSettings } from '../cost';
+import { finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './steps';
 import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import type { Clock, OutputReader } from '../ports';
-import { sendSteps, type StepSenderDeps } from './send-steps';
+import { sendSteps, STEP_SEND_CONCURRENCY, type StepSenderDeps } from './send-steps';
+import { eachAtMost } from './at-most';
 
 /**
  * The collect and reduce half of a long article (core/long-article/steps.ts): each step's outcome is
@@ -68,16 +69,13 @@ export const recordStepOutcome = async (
     return 'stale';
   }
   if ('failed' in outcome) {
-    const completedAt = deps.clock.now().toISOString();
-    await deps.ledger.finish(articleId, inferenceId, {
-      state: outcome.expired ? 'EXPIRED' : 'FAILED',
-      failedStage: 'inference',
-      reason: bounded(`${describeStep(step, row)}: ${outcome.failed}`, MAX_REASON_CHARS),
+    const failed = {
+      state: outcome.expired ? ('EXPIRED' as const) : ('FAILED' as const),
+      failedStage: 'inference' as const,
+      reason: `${describeStep(step, row)}: ${outcome.failed}`,
       ...(outcome.failureLocation ? { failureLocation: outcome.failureLocation } : {}),
-      completedAt,
-      totalMs: msBetween(row.uploadedAt, completedAt),
-      ...costOf(deps.cost, articleSpend(row)),
-    });
+    };
+    await finishAttempt(deps, row, failed, articleSpend(row));
     return 'recorded';
   }
   await carryOn(row, inferenceId, deps, invocationId);
@@ -103,15 +101,8 @@ const completeLevel = async (row: LedgerRow, deps: StepDeps, invocationId: strin
   const ids = { articleId: row.articleId, inferenceId: row.inferenceId };
 
   if (isFinalLevel(row)) {
-    const completedAt = deps.clock.now().toISOString();
-    await deps.ledger.finish(row.articleId, row.inferenceId, {
-      state: 'COMPLETED',
-      summary: bounded(summaries[0] as string, MAX_SUMMARY_CHARS),
-      outputLocation: row.steps?.[stepsOfLevel(level, 1)[0] as StepId]?.o,
-      completedAt,
-      totalMs: msBetween(row.uploadedAt, completedAt),
-      ...costOf(deps.cost, articleSpend(row)),
-    });
+    const outputLocation = row.steps?.[stepsOfLevel(level, 1)[0] as StepId]?.o;
+    await finishAttempt(deps, row, { state: 'COMPLETED', summary: summaries[0] as string, outputLocation }, articleSpend(row));
     return;
   }
   if (level >= MAX_REDUCE_LEVELS) return failRow(row, `the reduce did not converge within ${MAX_REDUCE_LEVELS} levels`, deps);
@@ -154,20 +145,29 @@ const sendGroups = async (
   await sendSteps(deps, ids, steps, generation);
 };
 
-/** Each step's summary of a finished level, in order, or why one cannot be read. */
+/**
+ * Each step's summary of a finished level, in order, or why one cannot be read. Read STEP_SEND_CONCURRENCY
+ * at a time: this runs in the invocation that recorded the level's last step, and it must move the level on
+ * well within record-result's timeout (one by one, the 56 summaries of a 124-part article's first reduce
+ * level are 56 round trips in a row).
+ */
 const levelSummaries = async (row: LedgerRow, level: number, outputs: OutputReader): Promise<string[] | string> => {
   const size = level === 0 ? (row.parts ?? 0) : Object.keys(row.steps ?? {}).filter((step) => step.startsWith(`r${level}-`)).length;
+  const steps = stepsOfLevel(level, size);
   const summaries: string[] = [];
-  for (const step of stepsOfLevel(level, size)) {
+  const problems: string[] = [];
+  await eachAtMost(steps, STEP_SEND_CONCURRENCY, async (step, i) => {
+    if (problems.length > 0) return;
     const location = row.steps?.[step]?.o;
     const body = location ? await outputs.read(location, MAX_OUTPUT_BYTES) : undefined;
     const parsed = body === undefined ? undefined : parseSummary(body);
-    if (!parsed || 'problem' in parsed) {
-      return `${describeStep(step, row)}: its summary cannot be read (${parsed?.problem ?? `missing: ${location ?? 'no output location'}`})`;
-    }
-    summaries.push(parsed.summary);
-  }
-  return summaries;
+    if (parsed && 'summary' in parsed) summaries[i] = parsed.summary;
+    else
+      problems[i] =
+        `${describeStep(step, row)}: its summary cannot be read (${parsed?.problem ?? `missing: ${location ?? 'no output location'}`})`;
+  });
+  // The first unreadable step in order names the failure, as reading them one by one did.
+  return problems.find((problem) => problem !== undefined) ?? summaries;
 };
 
 const writePartSummaries = async (row: LedgerRow, summaries: string[], deps: StepDeps): Promise<string> => {
@@ -181,12 +181,5 @@ const writePartSummaries = async (row: LedgerRow, summaries: string[], deps: Ste
 };
 
 const failRow = async (row: LedgerRow, reason: string, deps: StepDeps): Promise<void> => {
-  const completedAt = deps.clock.now().toISOString();
-  await deps.ledger.finish(row.articleId, row.inferenceId, {
-    state: 'FAILED',
-    failedStage: 'inference',
-    reason: bounded(reason, MAX_REASON_CHARS),
-    completedAt,
-    totalMs: msBetween(row.uploadedAt, completedAt),
-  });
+  await finishAttempt(deps, row, { state: 'FAILED', failedStage: 'inference', reason });
 };

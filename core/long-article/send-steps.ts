@@ -4,6 +4,7 @@ import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from '../model-request';
 import type { GenerationParameters, LongArticlePolicy } from './steps';
 import type { ArticleStore, InferenceQueue, SummaryLedger } from '../ports';
 import { describeError } from '../errors';
+import { eachAtMost } from './at-most';
 
 /** What sending one step of a long article needs: submit-article (parts), record-result (reduce), retry. */
 export interface StepSenderDeps {
@@ -95,19 +96,4 @@ export const sendSteps = async (
   steps: readonly StepToSend[],
   generation: GenerationParameters,
   concurrency = STEP_SEND_CONCURRENCY,
-): Promise<void> => {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (!failure && next < steps.length) {
-      const { step, input, resend } = steps[next++] as StepToSend;
-      try {
-        await sendStep(deps, ids, step, input, generation, resend);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, steps.length) }, worker));
-  if (failure) throw failure.error;
-};
+): Promise<void> => eachAtMost(steps, concurrency, ({ step, input, resend }) => sendStep(deps, ids, step, input, generation, resend));

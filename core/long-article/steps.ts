@@ -36,6 +36,9 @@ export const joinSummaries = (summaries: string[]): string => summaries.join('\n
 export const stepsOfLevel = (level: number, size: number): StepId[] =>
   Array.from({ length: size }, (_, i) => (level === 0 ? partStep(i + 1) : reduceStep(level, i + 1)));
 
+/** The level a step belongs to: 0 for a part, `n` for `r<n>-<group>`. */
+export const levelOfStep = (step: StepId): number => (step.startsWith('p') ? 0 : Number(step.slice(1, step.indexOf('-'))));
+
 /** A reduce level with one group is the final one: its output is the article's summary. */
 export const isFinalLevel = (row: Pick<LedgerRow, 'level' | 'levelSize'>): boolean => (row.level ?? 0) > 0 && row.levelSize === 1;
 

@@ -101,7 +101,7 @@ describe('serverless deploy that changes the ledger table indexes', () => {
   it('refuses to change the projection of byState and byDay in place, with the four deploys that remove and add each', async () => {
     await expect(check(deployedRelease('before projections'), packaged())).resolves.toBe(
       "The ledger table's indexes: this deploy changes byState (state HASH, receivedAt RANGE; ALL -> state HASH, receivedAt RANGE; " +
-        'INCLUDE key, batch, completedAt, costUsd, summary, reason), changes byDay (day HASH, receivedAt RANGE; ALL -> day HASH, ' +
+        'INCLUDE key, batch, completedAt, costUsd, summary, reason, level, levelSize, levelDone), changes byDay (day HASH, receivedAt RANGE; ALL -> day HASH, ' +
         "receivedAt RANGE; INCLUDE key). DynamoDB adds or deletes one global secondary index per table update and cannot change an index's " +
         'keys or projection in place, so CloudFormation would fail and roll back. Deploy in 4 steps, each once the index the step before ' +
         'added is ACTIVE (this check waits for it): ' +

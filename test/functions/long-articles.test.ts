@@ -411,6 +411,48 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     );
   });
 
+  it('reconcile carries on a level whose every step is in but that never moved on, without waiting for the deadline', async () => {
+    // Prepare: every part answered and recorded, but the invocations that recorded them stopped before the
+    // level change (as a Lambda whose level change outlives its timeout three times does).
+    const { onUpload, deps } = handlers();
+    const { event, articleId } = await put(generatedArticle(3000, 12));
+    await onUpload(event);
+    const queued = await row(articleId);
+    for (const step of parts(queued)) {
+      await succeed(queued, step);
+      await ledger.recordStep(articleId, queued.inferenceId, step, {
+        s: 'done',
+        id: `${queued.inferenceId}-${step}`,
+        o: queued.steps?.[step]?.o,
+      });
+    }
+    expect(await row(articleId)).toMatchObject({ state: 'QUEUED', level: 0, levelDone: queued.parts, levelSize: queued.parts });
+    const sentBefore = queue.requests.length;
+    const reconcileDeps = {
+      ledger,
+      outputs: deps.outputs,
+      clock,
+      settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
+      steps: deps,
+    };
+
+    // Act: reconcile minutes after the upload, hours before the deadline; then again.
+    const repairs = await reconcile(reconcileDeps);
+    const again = await reconcile(reconcileDeps);
+
+    // Assess: the final reduce sent once; the second run had nothing to do.
+    expect(repairs.filter((r) => r.articleId === articleId)).toEqual([{ articleId, key: queued.key, state: 'resumed' }]);
+    expect(again.filter((r) => r.articleId === articleId)).toEqual([]);
+    expect(await row(articleId)).toMatchObject({
+      state: 'QUEUED',
+      level: 1,
+      levelSize: 1,
+      levelDone: 0,
+      requestCount: (queued.parts as number) + 1,
+    });
+    expect(queue.requests.slice(sentBefore).map((r) => r.inferenceId)).toEqual([`${queued.inferenceId}-r1-1`]);
+  });
+
   it('keeps the row of a 1 MB article far below the 400 KB item limit', async () => {
     const { onUpload } = handlers();
     const text = generatedArticle(150_000, 6).slice(0, 1024 * 1024);
