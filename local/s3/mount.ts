@@ -7,9 +7,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import type { RequestHandler } from '../edge/router';
+import { atomicObjects } from './atomic-store';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { cacheBucketState, type S3rverStore } from './bucket-cache';
 import { refuseUnstorableKey } from './key-guard';
+import { ObjectWrites, writesFolder } from './object-writes';
 import { guardStore, type S3rverFilesystemStore } from './store-guard';
 import { carriesXml, guardXmlBody } from './xml-guard';
 
@@ -17,6 +19,8 @@ export interface S3Mount {
   /** Emits an S3-shaped `event` for every object created or removed (s3/notifications.ts). */
   s3rver: S3rver;
   handle: RequestHandler;
+  /** Releases the store's commit journal (object-writes.ts). */
+  close(): void;
 }
 
 export interface S3MountOptions {
@@ -28,8 +32,12 @@ export interface S3MountOptions {
 
 export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S3MountOptions): Promise<S3Mount> => {
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
-  guardStore((s3rver as unknown as { store: S3rverFilesystemStore }).store);
-  cacheBucketState((s3rver as unknown as { store: S3rverStore }).store);
+  const store = (s3rver as unknown as { store: S3rverFilesystemStore & S3rverStore }).store;
+  const writes = new ObjectWrites(writesFolder(directory));
+  await writes.recover();
+  guardStore(store);
+  atomicObjects(store, writes);
+  cacheBucketState(store);
   await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
   const handle: RequestHandler = async (req, res) => {
@@ -41,5 +49,5 @@ export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S
     }
     return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
   };
-  return { s3rver, handle };
+  return { s3rver, handle, close: () => writes.close() };
 };

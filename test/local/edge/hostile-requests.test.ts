@@ -8,7 +8,6 @@ import {
   readlinkSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -18,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../../support/local-cloud';
+import { signedHeaders } from '../s3/s3-edge';
 
 /**
  * The hostile-input script of issue 11: malformed URLs, headers and bodies, traversal through every
@@ -302,13 +302,12 @@ describe('a running local cloud under hostile requests', () => {
     expect(sockets(dynalite[0] ?? '').filter((inode) => listening.has(inode))).toEqual([]);
   });
 
-  it('answers 500 InternalError when the disk is full, and keeps serving', async () => {
-    // A real ENOSPC: the object's file is a link to /dev/full, where every write fails with it.
-    const objectFile = join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object');
-    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full'), { recursive: true });
-    symlinkSync('/dev/full', objectFile);
+  it('answers 500 InternalError when an object cannot be stored, and keeps serving', async () => {
+    // The object's file cannot be replaced: its path is a folder (as the key `full/disk.txt._S3rver_object/x`
+    // would make it). A full disk fails the write the same way (ENOSPC: hostile-input-pieces.test.ts).
+    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object', 'occupied'), { recursive: true });
 
-    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { 'content-type': 'text/plain' }, ARTICLE);
+    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { ...signedHeaders(), 'content-type': 'text/plain' }, ARTICLE);
 
     expect(reply.status).toBe(500);
     expect(reply.body).toContain('<Code>InternalError</Code>');
