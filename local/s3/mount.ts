@@ -6,9 +6,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import S3rver from 's3rver';
-import type { RequestHandler } from '../edge/router';
+import { replyAfterBody, s3Error, type RequestHandler } from '../edge/router';
 import { atomicObjects } from './atomic-store';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
+import { browserRefusal, inertResponses } from './browser-guard';
 import { cacheBucketState, type S3rverStore } from './bucket-cache';
 import { refuseUnstorableKey } from './key-guard';
 import { ObjectWrites, writesFolder } from './object-writes';
@@ -30,6 +31,13 @@ export interface S3MountOptions {
   refuse?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
+/** Answers an S3 request a web page could have made the browser send, and returns true (browser-guard.ts). */
+const refuseBrowserRequest = (req: IncomingMessage, res: ServerResponse): boolean => {
+  const refusal = browserRefusal(req);
+  if (refusal) replyAfterBody(req, res, refusal.status, { 'content-type': 'application/xml' }, s3Error(refusal.code, refusal.message));
+  return refusal !== undefined;
+};
+
 export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S3MountOptions): Promise<S3Mount> => {
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
   const store = (s3rver as unknown as { store: S3rverFilesystemStore & S3rverStore }).store;
@@ -41,7 +49,8 @@ export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S
   await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
   const handle: RequestHandler = async (req, res) => {
-    if (refuseUnstorableKey(req, res) || refuse(req, res)) return;
+    inertResponses(res);
+    if (refuseUnstorableKey(req, res) || refuseBrowserRequest(req, res) || refuse(req, res)) return;
     if (carriesXml(req.method, req.url ?? '/')) {
       const checked = await guardXmlBody(req, res);
       if (checked) await s3Handler(checked, res);
