@@ -11,7 +11,7 @@ import { atomicObjects } from './atomic-store';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { browserRefusal, inertResponses } from './browser-guard';
 import { cacheBucketState, type S3rverStore } from './bucket-cache';
-import { refuseUnstorableKey } from './key-guard';
+import { canonicalCopySource, refuseUnstorableKey } from './key-guard';
 import { ObjectWrites, writesFolder } from './object-writes';
 import { guardStore, type S3rverFilesystemStore } from './store-guard';
 import { carriesXml, guardXmlBody } from './xml-guard';
@@ -51,6 +51,8 @@ export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S
   const handle: RequestHandler = async (req, res) => {
     inertResponses(res);
     if (refuseUnstorableKey(req, res) || refuseBrowserRequest(req, res) || refuse(req, res)) return;
+    const copySource = req.headers['x-amz-copy-source'];
+    if (typeof copySource === 'string') req.headers['x-amz-copy-source'] = canonicalCopySource(copySource);
     if (carriesXml(req.method, req.url ?? '/')) {
       const checked = await guardXmlBody(req, res);
       if (checked) await s3Handler(checked, res);

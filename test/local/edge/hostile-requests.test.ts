@@ -332,8 +332,11 @@ describe('a running local cloud under hostile requests', () => {
   });
 });
 
-/** Issue 20, S3: a web page must not turn an article into a page that runs on the edge's origin. */
-describe('S3 on a running local cloud, against web pages', () => {
+/**
+ * Issue 20, S3: a web page must not turn an article into a page that runs on the edge's origin, and a
+ * copy source must not climb out of the store.
+ */
+describe('S3 on a running local cloud, against web pages and hostile copy sources', () => {
   let cloud: TestCloud;
   let port: number;
   beforeAll(async () => {
@@ -429,5 +432,36 @@ describe('S3 on a running local cloud, against web pages', () => {
       true,
       true,
     ]);
+  });
+
+  it('answers 400 to a copy source that climbs out of the store, however it is encoded, and keeps serving', async () => {
+    await putArticle(cloud, 'other/source.txt', 'source');
+    const sources = [
+      '../../../../etc/hostname',
+      `${bucket()}/../../../etc/hostname`,
+      `/${bucket()}/other/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/hostname`,
+      '%2E%2E%2F%2E%2E%2Fetc%2Fhostname',
+      `${bucket()}%2F..%2F..%2Fetc%2Fhostname`,
+      `${bucket()}/other/%E0%A4%A`,
+      '/',
+      `${bucket()}//source.txt`,
+    ];
+    const copy = (headers: Record<string, string>, query = '') =>
+      rawRequest(port, 'PUT', `/${bucket()}/other/copy.txt${query}`, { ...signedHeaders(), ...headers });
+
+    const replies = await Promise.all(sources.map((source) => copy({ 'x-amz-copy-source': source })));
+    const fromQuery = await copy({}, `?x-amz-copy-source=${encodeURIComponent('../../etc/hostname')}`);
+    const doubleEncoded = await copy({ 'x-amz-copy-source': `${bucket()}/..%252F..%252Fetc%252Fhostname` });
+    const fine = await copy({ 'x-amz-copy-source': `${bucket()}/other%2Fsource.txt` });
+
+    expect(replies.map((r) => [r.status, codeOf(r)])).toEqual(Array(sources.length).fill([400, 'InvalidArgument']));
+    expect([fromQuery.status, codeOf(fromQuery)]).toEqual([400, 'InvalidArgument']);
+    // A key that only names `%2F` literally is a key like any other, and does not exist.
+    expect([doubleEncoded.status, codeOf(doubleEncoded)]).toEqual([404, 'NoSuchKey']);
+    // S3 decodes the copy source: `other%2Fsource.txt` is the key `other/source.txt`.
+    expect(fine.status).toBe(200);
+    const copied = await cloud.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: 'other/copy.txt' }));
+    expect(await copied.Body?.transformToString()).toBe('source');
+    expect((await rawRequest(port, 'GET', '/_localcloud/health')).status).toBe(200);
   });
 });
