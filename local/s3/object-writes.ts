@@ -159,8 +159,10 @@ export class ObjectWrites {
 
   private async settle(objectPath: string): Promise<void> {
     const id = this.unfinished.get(objectPath);
-    const commit = id === undefined ? undefined : this.journal.get(id);
-    if (id !== undefined && commit) await this.finish(id, commit);
+    if (id === undefined) return;
+    const commit = this.journal.get(id);
+    if (commit) await this.finish(id, commit);
+    else this.unfinished.delete(objectPath);
   }
 
   /** Work on one object, one at a time, in the order asked. */
