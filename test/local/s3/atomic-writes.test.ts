@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -11,6 +13,7 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
+import { JOURNAL_FILE, writesFolder } from '../../../local/s3/object-writes';
 import { eventually } from '../../support/eventually';
 import { BUCKET, openFilesUnder, removeStateDir, signedHeaders, sizeOfOpenFile, startS3Edge, type S3Edge } from './s3-edge';
 
@@ -51,6 +54,9 @@ describe('S3 object writes through the edge', () => {
       etag: o.ETag,
     }));
 
+  /** What waits in the store's writes folder: the journal, and no temporary file once a write is over. */
+  const waiting = () => readdirSync(writesFolder(join(edge.stateDir, 's3')));
+
   /** A PUT that sends `sent` of its `declared` bytes, waits until the store holds them, then drops the connection. */
   const abandonPut = async (key: string, declared: number, sent: number) => {
     const req = request({
@@ -69,6 +75,8 @@ describe('S3 object writes through the edge', () => {
     );
     req.destroy();
     await eventually(() => openFilesUnder(edge.stateDir).get(fd) !== path, { what: 'the store to close the abandoned write' });
+    // No answer can reach a dropped client, so nothing to wait for but the temporary file's removal.
+    await eventually(() => waiting().length === 1, { what: 'the abandoned temporary file to be removed' });
   };
 
   it('keeps the old object, its ETag and its size when a PUT over it is abandoned mid-body', async () => {
@@ -83,6 +91,7 @@ describe('S3 object writes through the edge', () => {
     expect(await read(key)).toEqual({ body: OLD, etag: before.ETag, version: 'old' });
     expect(await head(key)).toEqual({ length: OLD.length, etag: before.ETag });
     expect(await listed('other/abandoned-over')).toEqual([{ key, size: OLD.length, etag: before.ETag }]);
+    expect(waiting()).toEqual([JOURNAL_FILE]);
   });
 
   it('lists nothing and serves nothing when the PUT of a new key is abandoned mid-body', async () => {
@@ -92,6 +101,7 @@ describe('S3 object writes through the edge', () => {
 
     expect(await listed('other/abandoned-new')).toEqual([]);
     expect(await head(key)).toBe('NotFound');
+    expect(waiting()).toEqual([JOURNAL_FILE]);
   });
 
   describe('CompleteMultipartUpload', () => {
@@ -122,6 +132,7 @@ describe('S3 object writes through the edge', () => {
       const before = await put(key, OLD);
       const { UploadId, uploaded } = await start(key, ['part one. ']);
       const [one] = uploaded as [CompletedPart];
+      // Descriptors on the store's files only: the process's sockets come and go with the SDK's pool.
       const openBefore = openFilesUnder(edge.stateDir).size;
 
       // Act
@@ -135,6 +146,7 @@ describe('S3 object writes through the edge', () => {
       expect(codes).toEqual(['InvalidPart', 'InvalidPart', 'InvalidPart']);
       expect(await read(key)).toEqual({ body: OLD, etag: before.ETag, version: 'old' });
       expect(openFilesUnder(edge.stateDir).size).toBe(openBefore);
+      expect(waiting()).toEqual([JOURNAL_FILE]);
       expect(await complete(key, UploadId, [one])).toBe('completed');
       expect((await read(key)).body).toBe('part one. ');
     });
