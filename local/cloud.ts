@@ -85,6 +85,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       await lambda.close();
       await edge.close();
       await dynamoDb.close();
+      s3Mount.close();
       s3.destroy();
       rawDynamo.destroy();
     },

@@ -8,7 +8,6 @@ import {
   readlinkSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -16,8 +15,9 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../../support/local-cloud';
+import { presignedQuery, raw as rawRequest, signedHeaders, type Reply as S3Reply } from '../s3/s3-edge';
 
 /**
  * The hostile-input script of issue 11: malformed URLs, headers and bodies, traversal through every
@@ -122,10 +122,10 @@ describe('a running local cloud under hostile requests', () => {
       raw(
         'PUT',
         `/${bucket()}/input/chunked.txt`,
-        { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
+        { ...signedHeaders(), 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
         'zz-not-hex\r\nabc\r\n',
       ),
-      raw('PUT', `/${bucket()}/input/chunked-long.txt`, { 'content-encoding': 'aws-chunked' }, 'f'.repeat(100_000)),
+      raw('PUT', `/${bucket()}/input/chunked-long.txt`, { ...signedHeaders(), 'content-encoding': 'aws-chunked' }, 'f'.repeat(100_000)),
       raw(
         'POST',
         '/',
@@ -302,13 +302,12 @@ describe('a running local cloud under hostile requests', () => {
     expect(sockets(dynalite[0] ?? '').filter((inode) => listening.has(inode))).toEqual([]);
   });
 
-  it('answers 500 InternalError when the disk is full, and keeps serving', async () => {
-    // A real ENOSPC: the object's file is a link to /dev/full, where every write fails with it.
-    const objectFile = join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object');
-    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full'), { recursive: true });
-    symlinkSync('/dev/full', objectFile);
+  it('answers 500 InternalError when an object cannot be stored, and keeps serving', async () => {
+    // The object's file cannot be replaced: its path is a folder (as the key `full/disk.txt._S3rver_object/x`
+    // would make it). A full disk fails the write the same way (ENOSPC: hostile-input-pieces.test.ts).
+    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object', 'occupied'), { recursive: true });
 
-    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { 'content-type': 'text/plain' }, ARTICLE);
+    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { ...signedHeaders(), 'content-type': 'text/plain' }, ARTICLE);
 
     expect(reply.status).toBe(500);
     expect(reply.body).toContain('<Code>InternalError</Code>');
@@ -330,5 +329,139 @@ describe('a running local cloud under hostile requests', () => {
     expect(await stored.Body?.transformToString()).toBe(ARTICLE);
     expect(canary()).toEqual(['canary.txt', 'key', 'metadata']);
     expect(readFileSync(join(outside, 'canary.txt'), 'utf-8')).toBe('still here');
+  });
+});
+
+/**
+ * Issue 20, S3: a web page must not turn an article into a page that runs on the edge's origin, and a
+ * copy source must not climb out of the store.
+ */
+describe('S3 on a running local cloud, against web pages and hostile copy sources', () => {
+  let cloud: TestCloud;
+  let port: number;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    port = Number(new URL(cloud.endpoints.edgeUrl).port);
+  }, 60_000);
+  afterAll(() => cloud.dispose());
+
+  const bucket = () => cloud.endpoints.bucket;
+  const PAGE = '<html><body><script>document.title = "ran"</script>An article.</body></html>';
+  const inert = (reply: S3Reply) => [reply.headers['x-content-type-options'], reply.headers['content-security-policy']];
+  const codeOf = (reply: S3Reply) => /<Code>(\w+)<\/Code>/.exec(reply.body)?.[1];
+
+  it('serves every object and every S3 error inert: nosniff and a sandboxing Content-Security-Policy', async () => {
+    await putArticle(cloud, 'other/page.html', PAGE, 'text/html');
+
+    const replies = await Promise.all([
+      rawRequest(port, 'GET', `/${bucket()}/other/page.html`),
+      rawRequest(port, 'HEAD', `/${bucket()}/other/page.html`),
+      rawRequest(port, 'GET', `/${bucket()}/other/page.html`, { range: 'bytes=0-5' }),
+      rawRequest(port, 'GET', `/${bucket()}/other/missing.html`),
+      rawRequest(port, 'GET', `/${bucket()}?list-type=2&prefix=other/`),
+      rawRequest(port, 'GET', `/${bucket()}/other/${'..%2F'.repeat(3)}x`),
+    ]);
+
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 206, 404, 200, 400]);
+    expect(replies[0]?.headers['content-type']).toBe('text/html');
+    for (const reply of replies) expect(inert(reply)).toEqual(['nosniff', "sandbox; default-src 'none'"]);
+  });
+
+  it('refuses response-* overrides on an unsigned or presigned request, and honours them on a signed one', async () => {
+    await putArticle(cloud, 'other/plain.txt', PAGE, 'text/plain');
+    const override = 'response-content-type=text%2Fhtml';
+
+    const forged = await rawRequest(port, 'GET', `/${bucket()}/other/plain.txt?X-Amz-Signature=anything&${override}`);
+    const presigned = await rawRequest(port, 'GET', `/${bucket()}/other/plain.txt?${presignedQuery()}&${override}`);
+    const signed = await cloud.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: 'other/plain.txt', ResponseContentType: 'text/csv' }));
+
+    expect([forged.status, presigned.status]).toEqual([400, 400]);
+    expect([codeOf(forged), codeOf(presigned)]).toEqual(['InvalidRequest', 'InvalidRequest']);
+    expect(forged.headers['content-type']).toBe('application/xml');
+    expect(signed.ContentType).toBe('text/csv');
+  });
+
+  it('refuses S3 requests a page of another site makes the browser send (Sec-Fetch-Site: cross-site)', async () => {
+    const fetched = (site: string) =>
+      rawRequest(port, 'GET', `/${bucket()}/other/page.html`, {
+        'sec-fetch-site': site,
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+      });
+
+    const replies = await Promise.all(['cross-site', 'same-site', 'same-origin', 'none'].map(fetched));
+
+    expect(replies.map((r) => r.status)).toEqual([403, 200, 200, 200]);
+    expect(codeOf(replies[0]!)).toBe('AccessDenied');
+  });
+
+  it('refuses unsigned requests that change S3, and takes signed and presigned ones', async () => {
+    await putArticle(cloud, 'other/kept.txt', 'kept');
+    const exists = (Key: string) =>
+      cloud.s3.send(new HeadObjectCommand({ Bucket: bucket(), Key })).then(
+        () => true,
+        () => false,
+      );
+
+    const unsigned = await Promise.all([
+      rawRequest(port, 'PUT', `/${bucket()}/other/unsigned.txt`, { 'content-type': 'text/plain' }, 'written'),
+      rawRequest(port, 'DELETE', `/${bucket()}/other/kept.txt`),
+      rawRequest(port, 'POST', `/${bucket()}/other/unsigned.txt?uploads`),
+      rawRequest(port, 'PUT', `/${bucket()}/other/unsigned.txt?X-Amz-Signature=0`, { 'content-type': 'text/plain' }, 'written'),
+    ]);
+    const signed = await rawRequest(
+      port,
+      'PUT',
+      `/${bucket()}/other/signed.txt`,
+      { ...signedHeaders(), 'content-type': 'text/plain' },
+      'signed',
+    );
+    const presigned = await rawRequest(
+      port,
+      'PUT',
+      `/${bucket()}/other/presigned.txt?${presignedQuery()}`,
+      { 'content-type': 'text/plain' },
+      'p',
+    );
+
+    expect(unsigned.map((r) => [r.status, codeOf(r)])).toEqual(Array(4).fill([403, 'AccessDenied']));
+    expect([signed.status, presigned.status]).toEqual([200, 200]);
+    expect(await Promise.all(['other/unsigned.txt', 'other/kept.txt', 'other/signed.txt', 'other/presigned.txt'].map(exists))).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('answers 400 to a copy source that climbs out of the store, however it is encoded, and keeps serving', async () => {
+    await putArticle(cloud, 'other/source.txt', 'source');
+    const sources = [
+      '../../../../etc/hostname',
+      `${bucket()}/../../../etc/hostname`,
+      `/${bucket()}/other/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/hostname`,
+      '%2E%2E%2F%2E%2E%2Fetc%2Fhostname',
+      `${bucket()}%2F..%2F..%2Fetc%2Fhostname`,
+      `${bucket()}/other/%E0%A4%A`,
+      '/',
+      `${bucket()}//source.txt`,
+    ];
+    const copy = (headers: Record<string, string>, query = '') =>
+      rawRequest(port, 'PUT', `/${bucket()}/other/copy.txt${query}`, { ...signedHeaders(), ...headers });
+
+    const replies = await Promise.all(sources.map((source) => copy({ 'x-amz-copy-source': source })));
+    const fromQuery = await copy({}, `?x-amz-copy-source=${encodeURIComponent('../../etc/hostname')}`);
+    const doubleEncoded = await copy({ 'x-amz-copy-source': `${bucket()}/..%252F..%252Fetc%252Fhostname` });
+    const fine = await copy({ 'x-amz-copy-source': `${bucket()}/other%2Fsource.txt` });
+
+    expect(replies.map((r) => [r.status, codeOf(r)])).toEqual(Array(sources.length).fill([400, 'InvalidArgument']));
+    expect([fromQuery.status, codeOf(fromQuery)]).toEqual([400, 'InvalidArgument']);
+    // A key that only names `%2F` literally is a key like any other, and does not exist.
+    expect([doubleEncoded.status, codeOf(doubleEncoded)]).toEqual([404, 'NoSuchKey']);
+    // S3 decodes the copy source: `other%2Fsource.txt` is the key `other/source.txt`.
+    expect(fine.status).toBe(200);
+    const copied = await cloud.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: 'other/copy.txt' }));
+    expect(await copied.Body?.transformToString()).toBe('source');
+    expect((await rawRequest(port, 'GET', '/_localcloud/health')).status).toBe(200);
   });
 });
