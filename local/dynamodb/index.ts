@@ -48,7 +48,7 @@ export const dynamoRoute =
       body = await readBodyUpTo(req, MAX_REQUEST_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError)
-        replyTooLarge(res, JSON_TYPE, dynamoError('ValidationException', `the request is larger than ${MAX_REQUEST_BYTES} bytes`));
+        replyTooLarge(req, res, JSON_TYPE, dynamoError('ValidationException', `the request is larger than ${MAX_REQUEST_BYTES} bytes`));
       return; // or the client went away mid-body: nothing reaches dynalite
     }
     const refusal = nestingRefusal(body);
