@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
+import { connect, createServer as createSocketServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { localBundle } from '../../../local/bundles';
 import { dynamoRoute } from '../../../local/dynamodb';
-import { startDynamoProcess, type DynamoProcess } from '../../../local/dynamodb/dynalite-process';
+import { removeOrphanedSocketFolders, startDynamoProcess, type DynamoProcess } from '../../../local/dynamodb/dynalite-process';
 import { FaultInjector } from '../../../local/edge/faults';
 import type { RestartPolicy } from '../../../local/support/supervisor';
 import { eventually } from '../../support/eventually';
@@ -206,6 +207,59 @@ describe('DynamoDB in a supervised process of its own', () => {
     expect(listed.TableNames).toEqual([TABLE]);
     expect(dynalite?.status()).toMatchObject({ state: 'running', restarts: 0 });
   }, 60_000);
+});
+
+describe("dynalite's socket folders in the system temp folder", () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'rs-socket-root-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('are removed when the process stops', async () => {
+    const mine = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`rs-dynalite-${process.pid}-`));
+    const dataDir = mkdtempSync(join(tmpdir(), 'rs-dynalite-data-'));
+    const dynalite = await startDynamoProcess(localBundle(projectRoot, 'dynalite'), dataDir, () => undefined);
+    const whileRunning = mine();
+
+    await dynalite.close();
+
+    expect(whileRunning).toHaveLength(1);
+    expect(mine()).toEqual([]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("are removed on a later start when their owner is gone, earlier versions' too, never a live one's", async () => {
+    // Prepare: this version's (named after a pid) and an earlier version's (a socket nobody listens
+    // on, an hour old), kept beside a live dynalite's socket and a folder just made.
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    const folder = (name: string) => {
+      mkdirSync(join(root, name));
+      return join(root, name, 'dynamodb.sock');
+    };
+    const listening = async (socketPath: string) => {
+      const server = createSocketServer();
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      return server;
+    };
+    const stale = await listening(folder('rs-dynalite-Ab12Cd'));
+    await new Promise<void>((resolve) => stale.close(() => resolve()));
+    await listening(folder('rs-dynalite-Xx99Yy')).then((server) => server.close()); // closed, but too young
+    const live = await listening(folder('rs-dynalite-Lv00Ee'));
+    folder(`rs-dynalite-${dead}-Qq11Ww`);
+    folder(`rs-dynalite-${process.pid}-Mm22Nn`);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of ['rs-dynalite-Ab12Cd', 'rs-dynalite-Lv00Ee']) utimesSync(join(root, name), hourAgo, hourAgo);
+
+    // Act
+    const removed = await removeOrphanedSocketFolders(root);
+    live.close();
+
+    // Assess
+    expect(removed.sort()).toEqual([`rs-dynalite-${dead}-Qq11Ww`, 'rs-dynalite-Ab12Cd'].sort());
+    expect(existsSync(join(root, 'rs-dynalite-Lv00Ee'))).toBe(true);
+    expect(readdirSync(root).sort()).toEqual(['rs-dynalite-Lv00Ee', `rs-dynalite-${process.pid}-Mm22Nn`, 'rs-dynalite-Xx99Yy'].sort());
+  });
 });
 
 /** The Unix socket a dynalite process listens on, from its environment (Linux /proc). */
