@@ -203,7 +203,7 @@ export class InstanceFleet {
       try {
         model = await this.options.launchInstance(instance.id);
       } catch (error) {
-        this.options.log('instance launch failed', { instanceId: instance.id, error: describeError(error) });
+        this.options.log('instance launch failed, retrying', { instanceId: instance.id, error: describeError(error) });
         await this.afterFailedStart(describeError(error));
         continue;
       }
