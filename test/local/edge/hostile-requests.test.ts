@@ -465,3 +465,161 @@ describe('S3 on a running local cloud, against web pages and hostile copy source
     expect((await rawRequest(port, 'GET', '/_localcloud/health')).status).toBe(200);
   });
 });
+
+describe('a running local cloud under requests that would end or bloat a process (issue 20)', () => {
+  let cloud: TestCloud;
+  let port: number;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    port = Number(new URL(cloud.endpoints.edgeUrl).port);
+  }, 60_000);
+  afterAll(async () => cloud.dispose());
+
+  const dynamoHeaders = (operation: string) => ({
+    'x-amz-target': `DynamoDB_20120810.${operation}`,
+    'content-type': 'application/x-amz-json-1.0',
+    authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    'x-amz-date': '20261201T000000Z',
+  });
+  /** One request on its own connection: the status and body of the answer. */
+  const send = (method: string, path: string, headers: Record<string, string>, body: string) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', fail);
+      req.end(body);
+    });
+  const dynamodb = () => cloud.processes().find((p) => p.name === 'DynamoDB (dynalite)');
+  const nestedList = (levels: number) => `${'{"L":['.repeat(levels - 1)}{"S":"leaf"}${']}'.repeat(levels - 1)}`;
+  const putItem = (value: string) =>
+    `{"TableName":"${cloud.endpoints.table}","Item":{"articleId":{"S":"nested-${value.length}"},"doc":${value}}}`;
+
+  it('refuses a PutItem nested 100,000 levels deep with a ValidationException, and DynamoDB keeps running', async () => {
+    const before = dynamodb();
+
+    const deep = await send('POST', '/', dynamoHeaders('PutItem'), putItem(nestedList(100_000)));
+    const over = await send('POST', '/', dynamoHeaders('PutItem'), putItem(nestedList(33)));
+    const atLimit = await send('POST', '/', dynamoHeaders('PutItem'), putItem(nestedList(32)));
+
+    expect([deep.status, over.status, atLimit.status]).toEqual([400, 400, 200]);
+    expect(JSON.parse(deep.body)).toEqual({
+      __type: 'com.amazonaws.dynamodb.v20120810#ValidationException',
+      message: 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+    });
+    expect(dynamodb()).toMatchObject({ state: 'running', pid: before?.pid, restarts: 0 });
+  });
+
+  it('keeps answering DynamoDB after 300 clients went away mid-body, more than the edge keeps connections to it', async () => {
+    for (let i = 0; i < 300; i++) {
+      await new Promise<void>((resolve) => {
+        const req = request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/',
+          agent: false,
+          headers: { ...dynamoHeaders('PutItem'), 'content-length': '1000' },
+        });
+        req.on('error', () => undefined);
+        req.write('{"TableName":', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+    }
+
+    const listed = await send('POST', '/', dynamoHeaders('ListTables'), '{}');
+
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toEqual({ TableNames: [cloud.endpoints.table] });
+    expect(dynamodb()).toMatchObject({ state: 'running', restarts: 0 });
+  }, 60_000);
+
+  it('refuses a fault-settings body over its cap with 413 and a clear message, reading no more than the cap', async () => {
+    // A declared length over the cap: refused before a byte is read.
+    const declared = await rawReply(
+      port,
+      'PUT /_localcloud/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1610612736\r\n\r\n{"s3":',
+    );
+    // A chunked body that never ends on its own: the edge must answer while it is still arriving.
+    const streamed = await streamUntilAnswered(
+      port,
+      'PUT /_localcloud/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const fine = await send('PUT', '/_localcloud/faults', { 'content-type': 'application/json' }, '{"s3":0,"dynamodb":0}');
+
+    expect(declared.statusLine).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(declared.body).toContain('fault settings are at most 16384 bytes of JSON');
+    expect(streamed.statusLine).toBe('HTTP/1.1 413 Payload Too Large');
+    // Answered while the body was still arriving: what was sent meanwhile is the cap, the 1 MiB the
+    // edge drops before closing, and the sockets' buffers (a few MiB on loopback), not the 64 MiB.
+    expect(streamed.bytesSent).toBeLessThan(16 * 1024 * 1024);
+    expect(fine.status).toBe(200);
+  });
+
+  it('reports the supervised processes in /_localcloud/status', async () => {
+    const status = JSON.parse((await send('GET', '/_localcloud/status', {}, '')).body) as {
+      processes: Array<{ name: string; state: string }>;
+    };
+
+    expect(status.processes.map((p) => [p.name, p.state])).toEqual([
+      ['DynamoDB (dynalite)', 'running'],
+      ['model servers', 'running'],
+    ]);
+  });
+});
+
+/** Sends raw bytes and reads the answer (to its Content-Length, or until the edge closes): status line and body. */
+const rawReply = (port: number, bytes: string) =>
+  new Promise<{ statusLine: string; body: string }>((done, fail) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let text = '';
+    const answer = () => done({ statusLine: text.split('\r\n')[0] ?? '', body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1');
+      const length = Number(/\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1] ?? NaN);
+      if (text.includes('\r\n\r\n') && text.length - text.indexOf('\r\n\r\n') - 4 >= length) {
+        socket.destroy();
+        answer();
+      }
+    });
+    socket.on('close', answer);
+    socket.on('error', (error) => (text ? answer() : fail(error)));
+  });
+
+/**
+ * Sends a request head, then 64 KiB chunks until an answer arrives or 64 MiB have gone (then the
+ * last chunk): the status line, and how many body bytes were sent before the answer.
+ */
+const streamUntilAnswered = (port: number, head: string) =>
+  new Promise<{ statusLine: string; bytesSent: number }>((done, fail) => {
+    const chunk = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+    let bytesSent = 0;
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(head);
+      const more = (): void => {
+        if (answer) return;
+        if (bytesSent >= 64 * 1024 * 1024) {
+          socket.write('0\r\n\r\n');
+          return;
+        }
+        bytesSent += 0x10000;
+        if (socket.write(chunk)) setImmediate(more);
+        else socket.once('drain', more);
+      };
+      more();
+    });
+    socket.on('data', (c: Buffer) => {
+      answer += c.toString('latin1');
+      if (answer.includes('\r\n\r\n')) socket.end(); // answered: stop, whether or not the edge closes
+    });
+    socket.on('close', () => done({ statusLine: answer.split('\r\n')[0] ?? '', bytesSent }));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (answer) done({ statusLine: answer.split('\r\n')[0] ?? '', bytesSent });
+      else fail(error);
+    });
+  });
