@@ -21,6 +21,8 @@ import { startStackEndpoint } from './sagemaker-async/from-stack';
 import { instancesInService } from './sagemaker-async/in-service';
 import { snsPublisher } from './sns/delivery';
 import { privateFolder } from './support/private-folder';
+import { esbuildZipFolders, PACKAGING_FOLDERS, removeOrphanedTempFolders } from './support/temp-folders';
+import { removeOrphanedSocketFolders } from './dynamodb/dynalite-process';
 import { readStackConfig } from './template/stack-config';
 import { endpointsOf, writeEndpoints } from './endpoints';
 import type { LocalCloud, LocalCloudOptions } from './types';
@@ -34,6 +36,12 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const config = options.adjust ? options.adjust(template) : template;
   // Faults start once the local cloud is up, so its own start-up (table, health checks) is not refused.
   const faults = new FaultInjector();
+  // What runs that crashed or were killed left in the system temp folder (support/temp-folders.ts).
+  const removed = [
+    ...(await removeOrphanedSocketFolders()),
+    ...removeOrphanedTempFolders([PACKAGING_FOLDERS, esbuildZipFolders(Object.keys(config.functions))]),
+  ];
+  if (removed.length > 0) log('removed temp folders of stopped runs', { removed });
 
   const s3Mount = await mountS3rver({
     directory: join(stateDir, 's3'),
@@ -64,7 +72,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
   });
   late.endpoint = endpoint;
-  late.dashboard = cloudDashboard(endpoint, dynamo, config, { timeScale, provisioningDelayS });
+  const processes = () => [dynamoDb.status(), endpoint.status().modelServers];
+  late.dashboard = cloudDashboard(endpoint, dynamo, config, { timeScale, provisioningDelayS, processes });
   await instancesInService(endpoint);
 
   const endpoints = writeEndpoints(stateDir, endpointsOf(edge.url, config));
@@ -74,10 +83,11 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     endpoint: late.endpoint?.status(),
     functions: lambda.status(),
     faults: { rates: faults.rates, injected: { ...faults.injected } },
+    processes: processes(),
   });
 
   return {
-    ...{ config, endpoints, endpoint, functions: lambda.byId, s3, dynamo, faults },
+    ...{ config, endpoints, endpoint, functions: lambda.byId, s3, dynamo, faults, processes },
     idle: () => lambda.idle() && endpoint.drained(),
     close: async () => {
       stopSchedules();
@@ -85,6 +95,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       await lambda.close();
       await edge.close();
       await dynamoDb.close();
+      s3Mount.close();
       s3.destroy();
       rawDynamo.destroy();
     },

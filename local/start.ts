@@ -40,6 +40,20 @@ export const statusLine = (cloud: LocalCloud): string => {
 };
 
 /**
+ * One line per supervised process that died since the start or is not running (printed when it
+ * changes): DynamoDB restarted, model servers replaced, or a crash loop given up on.
+ */
+export const processLines = (cloud: Pick<LocalCloud, 'processes'>): string[] =>
+  cloud
+    .processes()
+    .filter((p) => p.restarts > 0 || p.state !== 'running')
+    .map((p) => {
+      if (p.state === 'failed') return `${p.name} STOPPED: ${p.reason ?? 'crash loop'}`;
+      const exit = p.lastExit ? `, last exit ${p.lastExit.signal ?? `code ${p.lastExit.code}`} at ${p.lastExit.at}` : '';
+      return `${p.name} ${p.state}: ${p.restarts} ${p.restarts === 1 ? 'restart' : 'restarts'} since the start${exit}`;
+    });
+
+/**
  * The last resort behind every request handler's own: an error that escapes one request is logged
  * and the local cloud keeps serving the others. Installed by `npm start` only, so tests (which start
  * the cloud in Jest's process) still fail on any such error.
@@ -76,6 +90,7 @@ export const runStart = async (options: LocalCloudOptions & { timeScale: number;
 
   let seenActivities = 0;
   let lastLine = '';
+  let lastProcessLines = new Set<string>();
   const report = setInterval(() => {
     const activities = cloud.endpoint.scalingActivities();
     for (const a of activities.slice(seenActivities)) out(`${new Date().toISOString()} scaling ${a.from} -> ${a.to}: ${a.cause}`);
@@ -83,6 +98,9 @@ export const runStart = async (options: LocalCloudOptions & { timeScale: number;
     const line = statusLine(cloud);
     if (line !== lastLine) out(`${new Date().toISOString()} ${line}`);
     lastLine = line;
+    const processes = processLines(cloud);
+    for (const p of processes) if (!lastProcessLines.has(p)) out(`${new Date().toISOString()} ${p}`);
+    lastProcessLines = new Set(processes);
   }, 1000);
 
   await new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@
 //  2. esbuild bundles of the operator CLI (dist/cli/main.js) and the local model server (dist/local/).
 // Usage: node scripts/build.js [--cli-only]
 const { execFileSync } = require('node:child_process');
-const { rmSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
@@ -12,13 +13,22 @@ const root = path.resolve(__dirname, '..');
 
 const packageStack = () => {
   rmSync(path.join(root, '.serverless'), { recursive: true, force: true });
-  // A minimal environment: any credential or account lookup on the packaging path would fail here.
-  execFileSync(path.join(root, 'node_modules', '.bin', 'serverless'), ['package'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', CI: 'true' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 180_000,
-  });
+  // serverless-esbuild zips each function from a folder it makes in the temp folder and never
+  // removes (`<function>-<pid>-<time>-<hex>`), so packaging gets a temp folder of its own, removed
+  // after. Its name carries this pid, so a start after a killed build removes it
+  // (local/support/temp-folders.ts).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `rs-package-${process.pid}-`));
+  try {
+    // A minimal environment: any credential or account lookup on the packaging path would fail here.
+    execFileSync(path.join(root, 'node_modules', '.bin', 'serverless'), ['package'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp, AWS_EC2_METADATA_DISABLED: 'true', CI: 'true' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 180_000,
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 };
 
 /** Bundles TypeScript entry points (name -> path) into `outdir` as CommonJS for this Node. */

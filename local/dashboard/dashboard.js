@@ -177,6 +177,7 @@
     ['backlog', 'Backlog'],
     ['oldest', 'Oldest queued request'],
     ['totals', 'Endpoint outcomes'],
+    ['processes', 'Processes'],
   ].forEach(([id, label]) => makeTile(id, label));
 
   const counts = {};
@@ -309,6 +310,27 @@
     }
   };
 
+  // The local cloud restarts DynamoDB and replaces model servers that die; a crash loop stops that.
+  const drawProcesses = (processes) => {
+    const failed = processes.filter((p) => p.state === 'failed');
+    const restarting = processes.filter((p) => p.state === 'restarting');
+    const names = (list) => list.map((p) => p.name).join(', ');
+    const value =
+      failed.length > 0
+        ? `${names(failed)} stopped`
+        : restarting.length > 0
+          ? `${names(restarting)} restarting`
+          : processes.length > 0
+            ? 'all running'
+            : '–';
+    const detail =
+      failed.length > 0
+        ? failed.map((p) => p.reason).join(' · ')
+        : processes.map((p) => `${p.name}: ${formatNumber(p.restarts)} ${p.restarts === 1 ? 'restart' : 'restarts'}`).join(' · ');
+    setTile('processes', value, detail);
+    byId('tile-processes').dataset.state = failed.length > 0 ? 'failed' : restarting.length > 0 ? 'restarting' : 'running';
+  };
+
   const drawStatus = (data) => {
     const s = data.status;
     byId('endpoint-name').textContent = `${s.endpointName} / ${s.variantName}`;
@@ -324,6 +346,8 @@
       formatNumber(t.completed),
       `completed · ${formatNumber(t.failed)} failed · ${formatNumber(t.expired)} expired · ${formatNumber(t.notificationFailures)} not notified`,
     );
+
+    drawProcesses(data.processes || []);
 
     const note = byId('time-note');
     if (data.timeScale) {

@@ -1,6 +1,7 @@
 import type { ArticleState, LedgerRow } from '../../core/ledger';
 import { partsProgress } from '../../core/long-article/steps';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
+import type { SupervisionStatus } from '../support/supervisor';
 import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
 import type { BatchStatus, StatusSettings } from '../../core/status/batch-status';
 import { batchesOf, type BatchRow } from './batches';
@@ -22,6 +23,8 @@ export interface DashboardData {
   ledger: LedgerSnapshot;
   /** Per-batch progress, ETA and cost, the most recently started first (batches.ts); empty without status settings. */
   batches: BatchStatus[];
+  /** The supervised processes: DynamoDB and the model servers, their restarts, a crash loop. */
+  processes: SupervisionStatus[];
 }
 
 /** The fields of a summarized row the page shows; summaries are shortened (a row may hold 20,000 characters). */
@@ -167,5 +170,6 @@ export const dashboardData = async (
     scalingActivities: source.scalingActivities().slice(-MAX_ACTIVITIES).reverse(),
     ledger,
     batches,
+    processes: source.processes?.() ?? [],
   };
 };

@@ -1,10 +1,11 @@
 /**
  * The dashboard of a running local cloud: the endpoint's status, metrics and scaling activities,
- * and the ledger, batches and trends read from the stack's table.
+ * the supervised processes, and the ledger, batches and trends read from the stack's table.
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AsyncEndpoint } from '../sagemaker-async';
+import type { SupervisionStatus } from '../support/supervisor';
 import type { StackConfig } from '../template/stack-config';
 import { statusSettingsOf } from './batches';
 import { makeDashboardHandler } from './index';
@@ -15,7 +16,7 @@ export const cloudDashboard = (
   endpoint: AsyncEndpoint,
   dynamo: DynamoDBDocumentClient,
   config: StackConfig,
-  clock: { timeScale: number; provisioningDelayS: number },
+  settings: { timeScale: number; provisioningDelayS: number; processes?: () => SupervisionStatus[] },
 ): ReturnType<typeof makeDashboardHandler> =>
   makeDashboardHandler(
     {
@@ -24,6 +25,7 @@ export const cloudDashboard = (
       scalingActivities: () => endpoint.scalingActivities(),
       ledger: ledgerView(dynamo, config.table.TableName),
       trends: trendsSource(dynamo, config.table.TableName),
+      ...(settings.processes ? { processes: settings.processes } : {}),
     },
-    { statusSettings: statusSettingsOf(config, clock.timeScale, clock.provisioningDelayS) },
+    { statusSettings: statusSettingsOf(config, settings.timeScale, settings.provisioningDelayS) },
   );

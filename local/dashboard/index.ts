@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArticleState, LedgerRow } from '../../core/ledger';
 import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
+import type { SupervisionStatus } from '../support/supervisor';
 import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';
 import type { BatchRow } from './batches';
@@ -22,6 +23,8 @@ export interface DashboardSource {
   };
   /** The Trends panel's reads (trends.ts); without it the panel says trends are not available. */
   trends?: TrendsSource;
+  /** The supervised processes (DynamoDB, the model servers); without it the Processes tile says so. */
+  processes?(): SupervisionStatus[];
 }
 
 export interface DashboardOptions {

@@ -4,6 +4,8 @@
  * clean stop on SIGTERM or when the local cloud's process is gone (the IPC channel closes).
  */
 
+import { rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
 
 const required = (name: string): string => {
@@ -13,7 +15,24 @@ const required = (name: string): string => {
 };
 
 const server = dynalite({ path: required('DYNALITE_DIR'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(required('DYNALITE_SOCKET'), () => process.stdout.write('listening\n'));
+
+// dynalite 4.0 answers a request's stream error with `req.on('error', (err) => { throw err })`: a
+// client that goes away mid-body, or Node's request timeout, would end the process and the ledger
+// with it. Its listener is removed once it is added; with no 'error' listener, Node does not emit
+// the error (https://nodejs.org/api/http.html#class-httpincomingmessage), and the aborted request
+// simply ends.
+const [handle] = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+server.removeAllListeners('request');
+server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  handle?.(req, res);
+  req.removeAllListeners('error');
+});
+
+// A socket file left by a process that was killed would make listen fail with EADDRINUSE; the
+// folder is private to this user (dynalite-process.ts), so whatever is there is a stale one of ours.
+const socket = required('DYNALITE_SOCKET');
+rmSync(socket, { force: true });
+server.listen(socket, () => process.stdout.write('listening\n'));
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', () => undefined);

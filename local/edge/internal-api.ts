@@ -6,6 +6,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFaultRates, type FaultInjector } from './faults';
+import { BodyTooLargeError, readBodyUpTo, replyTooLarge } from './request-body';
 import { errorReply, type RequestHandler } from './router';
 import { describeError } from '../../core/errors';
 
@@ -24,13 +25,29 @@ export const internalApi =
     internalRoutes(req, res, status);
   };
 
+/** The settings are three numbers; a body past this is not fault settings, and is not read. */
+export const MAX_FAULTS_BODY_BYTES = 16 * 1024;
+
 /** GET shows the fault rates and how many faults were injected; PUT `{"s3":0.05,"dynamodb":0}` sets them. */
 const faultsRoute = async (req: IncomingMessage, res: ServerResponse, faults: FaultInjector): Promise<void> => {
   if (req.method === 'PUT' || req.method === 'POST') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Buffer;
     try {
-      faults.set(parseFaultRates(JSON.parse(Buffer.concat(chunks).toString('utf-8') || '{}')));
+      body = await readBodyUpTo(req, MAX_FAULTS_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        replyTooLarge(
+          req,
+          res,
+          'application/json',
+          JSON.stringify({
+            message: `fault settings are at most ${MAX_FAULTS_BODY_BYTES} bytes of JSON, e.g. {"s3":0.05,"dynamodb":0.05,"duplicates":0}`,
+          }),
+        );
+      return; // or the client went away mid-body
+    }
+    try {
+      faults.set(parseFaultRates(JSON.parse(body.toString('utf-8') || '{}')));
     } catch (error) {
       errorReply(res, 400, describeError(error));
       return;

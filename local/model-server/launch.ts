@@ -1,6 +1,8 @@
 /**
  * Launches one endpoint instance: a separate model-server process (dist/local/model-server.js,
- * bundled from local/model-server/main.ts) that honours the SageMaker container contract.
+ * bundled from local/model-server/main.ts) that honours the SageMaker container contract. Its exit is
+ * reported (`exited`), so the endpoint's fleet replaces an instance whose process died
+ * (sagemaker-async/instances.ts supervises them).
  */
 
 import type { ModelInstance } from '../sagemaker-async';
@@ -31,6 +33,8 @@ export const launchModelProcess =
     }
     return {
       url: `http://127.0.0.1:${port}`,
+      ...(child.pid !== undefined ? { pid: child.pid } : {}),
+      exited: exited.then((code) => ({ code, signal: child.signalCode })),
       stop: async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         // SageMaker stops a container with SIGTERM, then SIGKILL 30 s later.

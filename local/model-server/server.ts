@@ -21,6 +21,7 @@ import {
 } from './invocation';
 import { makePredict, type Mode } from './modes';
 import { describeError } from '../../core/errors';
+import { isForeignOrigin, isLoopbackHost } from '../support/loopback';
 
 export interface ModelServerOptions extends FaultOptions {
   /** 0 picks a free port. The contract's 8080 is main.ts's default, not this one, so tests can run in parallel. */
@@ -78,6 +79,27 @@ const methodNotAllowed = () =>
   new ModelServerError(405, 'MethodNotAllowedException', 'Requested method is not allowed, please refer to API document.');
 const loading = () => new ModelServerError(503, 'ServiceUnavailableException', 'No worker is available to serve request: model');
 
+/**
+ * A server on a loopback address answers only requests addressed to loopback and sent by no page of
+ * another site, as the edge does (support/loopback.ts): a web page that guessed the port could
+ * otherwise reach /invocations through DNS rebinding. One listening on another address was put on
+ * the network on purpose, and is left to whoever did.
+ */
+const refusalOf = (req: IncomingMessage, loopbackOnly: boolean): ModelServerError | undefined => {
+  if (!loopbackOnly) return undefined;
+  if (!isLoopbackHost(req.headers.host))
+    return new ModelServerError(
+      403,
+      'AccessDeniedException',
+      `this model server answers only requests addressed to 127.0.0.1 or localhost`,
+    );
+  if (isForeignOrigin(req.headers.origin))
+    return new ModelServerError(403, 'AccessDeniedException', 'this model server refuses requests sent by web pages of other sites');
+  return undefined;
+};
+
+const isLoopbackAddress = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
 export const startModelServer = async (overrides: Partial<ModelServerOptions> = {}): Promise<ModelServer> => {
   const options: ModelServerOptions = { ...defaults, ...overrides };
   const predict = makePredict(options.mode, options.latencyMs, options.maxInputTokens);
@@ -117,7 +139,10 @@ export const startModelServer = async (overrides: Partial<ModelServerOptions> = 
     send(res, 200, formatSummaries(summaries), accept);
   };
 
+  const loopbackOnly = isLoopbackAddress(options.host);
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refusal = refusalOf(req, loopbackOnly);
+    if (refusal) throw refusal;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/invocations') return invoke(req, res);
     if (path !== '/ping') throw notFound();

@@ -40,15 +40,17 @@ export const keyRefusal = (url: string): KeyRefusal | undefined => {
   // the bucket name: check the bucket part as s3rver will see it, then the key decoded whole.
   const raw = (url.split('?')[0] ?? '/').slice(1);
   const rawSlash = raw.indexOf('/');
-  const bucket = decode(rawSlash < 0 ? raw : raw.slice(0, rawSlash));
+  const path = decode(raw);
+  const slash = path.indexOf('/');
+  return nameRefusal(decode(rawSlash < 0 ? raw : raw.slice(0, rawSlash)), slash < 0 ? '' : path.slice(slash + 1));
+};
+
+/** Why a bucket name and a key, decoded, cannot be stored locally, if they cannot; '' is none. */
+const nameRefusal = (bucket: string, key: string): KeyRefusal | undefined => {
   if (bucket !== '' && (!BUCKET_NAME.test(bucket) || bucket.includes('..'))) {
     return { status: 400, code: 'InvalidBucketName', message: 'The specified bucket is not valid.' };
   }
-  const path = decode(raw);
-  const slash = path.indexOf('/');
-  if (slash < 0) return undefined; // a bucket-level request
-  const key = path.slice(slash + 1);
-  if (key === '') return undefined;
+  if (key === '') return undefined; // a bucket-level request
   if (bytes(key) > MAX_KEY_BYTES) {
     return { status: 400, code: 'KeyTooLongError', message: `Your key is too long: ${bytes(key)} bytes, S3 allows ${MAX_KEY_BYTES}.` };
   }
@@ -71,6 +73,49 @@ export const keyRefusal = (url: string): KeyRefusal | undefined => {
       `The local cloud stores each object as a file and cannot store a key with ${what}; ` +
       `segments must be 1 to ${MAX_SEGMENT_BYTES} bytes, not "." or "..". AWS S3 accepts it: rename the object to use it locally.`,
   };
+};
+
+/**
+ * CopyObject names its source in `x-amz-copy-source`: bucket and key, URL-encoded, with an optional
+ * leading `/` (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html). s3rver joins them
+ * to its folder as it does a URL's (a `../` source answered 500), so the same rules apply to them, with
+ * 400 InvalidArgument for a source the local cloud cannot read. s3rver also takes the header from a
+ * query parameter of that name (a presigned URL's), which is checked the same way.
+ */
+export const copySourceRefusal = (value: string): KeyRefusal | undefined => {
+  const invalid = (message: string): KeyRefusal => ({ status: 400, code: 'InvalidArgument', message });
+  let source: string;
+  try {
+    source = decodeURIComponent(value.split('?')[0] ?? '');
+  } catch {
+    return invalid('Invalid copy source encoding.');
+  }
+  const path = source.startsWith('/') ? source.slice(1) : source;
+  const slash = path.indexOf('/');
+  if (slash <= 0) return invalid('Invalid copy source: it must name a bucket and a key, as bucket/key.');
+  const refusal = nameRefusal(path.slice(0, slash), path.slice(slash + 1));
+  return refusal && invalid(`Invalid copy source: ${refusal.message}`);
+};
+
+/**
+ * The header as s3rver must read it: s3rver decodes it with `decodeURI`, which leaves `%2F` and the like
+ * encoded, so a source S3 reads as `a/b` was `a%2Fb` to s3rver (NoSuchKey). Call once the source is checked.
+ */
+export const canonicalCopySource = (value: string): string => {
+  const query = value.indexOf('?');
+  const [source, rest] = query < 0 ? [value, ''] : [value.slice(0, query), value.slice(query)];
+  return encodeURI(decodeURIComponent(source)) + rest;
+};
+
+const copySourcesRefusal = (req: IncomingMessage, url: string): KeyRefusal | undefined => {
+  const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  const fromQuery = [...query].filter(([name]) => name.toLowerCase() === 'x-amz-copy-source').map(([, value]) => value);
+  const header = req.headers['x-amz-copy-source'];
+  for (const source of [...fromQuery, ...(header === undefined ? [] : [String(header)])]) {
+    const refusal = copySourceRefusal(source);
+    if (refusal) return refusal;
+  }
+  return undefined;
 };
 
 /** s3rver's upload ids (`crypto.randomBytes(16).toString('hex')`): the only ones an upload can have locally. */
@@ -131,7 +176,7 @@ export const formUploadRefusal = (method: string | undefined, url: string): KeyR
 /** Answers an S3 request whose key cannot be stored locally with the S3 error and returns true. */
 export const refuseUnstorableKey = (req: IncomingMessage, res: ServerResponse): boolean => {
   const url = req.url ?? '/';
-  const refusal = formUploadRefusal(req.method, url) ?? keyRefusal(url) ?? queryRefusal(url);
+  const refusal = formUploadRefusal(req.method, url) ?? keyRefusal(url) ?? queryRefusal(url) ?? copySourcesRefusal(req, url);
   if (!refusal) return false;
   replyAfterBody(req, res, refusal.status, { 'content-type': 'application/xml' }, s3Error(refusal.code, refusal.message));
   return true;

@@ -6,10 +6,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import S3rver from 's3rver';
-import type { RequestHandler } from '../edge/router';
+import { replyAfterBody, s3Error, type RequestHandler } from '../edge/router';
+import { atomicObjects } from './atomic-store';
 import { decodedS3Request, isAwsChunked } from './aws-chunked';
+import { browserRefusal, inertResponses } from './browser-guard';
 import { cacheBucketState, type S3rverStore } from './bucket-cache';
-import { refuseUnstorableKey } from './key-guard';
+import { canonicalCopySource, refuseUnstorableKey } from './key-guard';
+import { ObjectWrites, writesFolder } from './object-writes';
 import { guardStore, type S3rverFilesystemStore } from './store-guard';
 import { carriesXml, guardXmlBody } from './xml-guard';
 
@@ -17,6 +20,8 @@ export interface S3Mount {
   /** Emits an S3-shaped `event` for every object created or removed (s3/notifications.ts). */
   s3rver: S3rver;
   handle: RequestHandler;
+  /** Releases the store's commit journal (object-writes.ts). */
+  close(): void;
 }
 
 export interface S3MountOptions {
@@ -26,14 +31,28 @@ export interface S3MountOptions {
   refuse?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
+/** Answers an S3 request a web page could have made the browser send, and returns true (browser-guard.ts). */
+const refuseBrowserRequest = (req: IncomingMessage, res: ServerResponse): boolean => {
+  const refusal = browserRefusal(req);
+  if (refusal) replyAfterBody(req, res, refusal.status, { 'content-type': 'application/xml' }, s3Error(refusal.code, refusal.message));
+  return refusal !== undefined;
+};
+
 export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S3MountOptions): Promise<S3Mount> => {
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
-  guardStore((s3rver as unknown as { store: S3rverFilesystemStore }).store);
-  cacheBucketState((s3rver as unknown as { store: S3rverStore }).store);
+  const store = (s3rver as unknown as { store: S3rverFilesystemStore & S3rverStore }).store;
+  const writes = new ObjectWrites(writesFolder(directory));
+  await writes.recover();
+  guardStore(store);
+  atomicObjects(store, writes);
+  cacheBucketState(store);
   await (s3rver as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   const s3Handler = (s3rver as unknown as { callback(): RequestHandler }).callback();
   const handle: RequestHandler = async (req, res) => {
-    if (refuseUnstorableKey(req, res) || refuse(req, res)) return;
+    inertResponses(res);
+    if (refuseUnstorableKey(req, res) || refuseBrowserRequest(req, res) || refuse(req, res)) return;
+    const copySource = req.headers['x-amz-copy-source'];
+    if (typeof copySource === 'string') req.headers['x-amz-copy-source'] = canonicalCopySource(copySource);
     if (carriesXml(req.method, req.url ?? '/')) {
       const checked = await guardXmlBody(req, res);
       if (checked) await s3Handler(checked, res);
@@ -41,5 +60,5 @@ export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S
     }
     return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
   };
-  return { s3rver, handle };
+  return { s3rver, handle, close: () => writes.close() };
 };

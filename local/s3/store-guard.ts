@@ -1,25 +1,38 @@
 /**
  * The last line of defence for s3rver's FilesystemStore: every path it builds from a request (bucket,
- * key, upload id, part number) must resolve inside its folder, whatever the edge's guards let through;
- * and its object and part writes handle a write error (ENOSPC, EIO) by failing the request, which
- * s3rver answers with 500 InternalError, where s3rver's own write stream has no error handler and a
- * full disk ended the process.
+ * key, upload id, part number) must resolve inside its folder, whatever the edge's guards let through.
+ * Object and part writes (atomic-store.ts) go through `writeWithMd5`, which handles a write error
+ * (ENOSPC, EIO) by failing the request, which s3rver answers with 500 InternalError, where s3rver's own
+ * write stream has no error handler and a full disk ended the process.
  */
 
 import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { join, relative, resolve, isAbsolute } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+/** s3rver's FilesystemStore (node_modules/s3rver/lib/stores/filesystem.js), as far as the local cloud changes it. */
 export interface S3rverFilesystemStore {
   rootDirectory: string;
   getBucketPath(bucket: string): string;
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
-  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<unknown>;
-  putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: unknown }): Promise<{ size: number; md5: string }>;
+  getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+  getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<unknown>;
+  putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: Record<string, unknown> }): Promise<{
+    size: number;
+    md5: string;
+  }>;
+  copyObject(
+    srcBucket: string,
+    srcKey: string,
+    destBucket: string,
+    destKey: string,
+    replacementMetadata: Record<string, unknown> | null,
+  ): Promise<Record<string, unknown>>;
+  deleteObject(bucket: string, key: string): Promise<unknown>;
   putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<{ size: number; md5: string }>;
-  putObjectMultipart(bucket: string, uploadId: string, parts: unknown[]): Promise<unknown>;
+  putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<{ size: number; md5: string }>;
   initiateUpload(bucket: string, key: string, uploadId: string, metadata: unknown): Promise<unknown>;
 }
 
@@ -61,36 +74,17 @@ export const writeWithMd5 = async (
   return { size, md5: md5.digest('hex') };
 };
 
-export const guardStore = (store: S3rverFilesystemStore, open?: (path: string) => NodeJS.WritableStream): void => {
+export const guardStore = (store: S3rverFilesystemStore): void => {
   const root = store.rootDirectory;
-  const { getBucketPath, getResourcePath } = store;
+  const { getBucketPath, getResourcePath, initiateUpload } = store;
   store.getBucketPath = (bucket) => insideRoot(root, getBucketPath.call(store, bucket));
   store.getResourcePath = (bucket, key, resource) => insideRoot(root, getResourcePath.call(store, bucket, key, resource));
-  const uploadDir = (bucket: string, uploadId: string) =>
-    insideRoot(root, join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId));
-
-  // s3rver's own putObject and putPart, with the write's errors handled.
-  store.putObject = async (object) => {
-    const path = store.getResourcePath(object.bucket, object.key, 'object');
-    await fs.mkdir(dirname(path), { recursive: true });
-    const written = await writeWithMd5(path, object.content, open);
-    await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
-    return written;
-  };
-  store.putPart = async (bucket, uploadId, partNumber, content) => {
-    const path = insideRoot(root, join(uploadDir(bucket, uploadId), String(partNumber)));
-    await fs.mkdir(dirname(path), { recursive: true });
-    const written = await writeWithMd5(path, content, open);
-    await fs.writeFile(`${path}.md5`, written.md5);
-    return written;
-  };
-  const { putObjectMultipart, initiateUpload } = store;
-  store.putObjectMultipart = (bucket, uploadId, parts) => {
-    uploadDir(bucket, uploadId);
-    return putObjectMultipart.call(store, bucket, uploadId, parts);
-  };
   store.initiateUpload = (bucket, key, uploadId, metadata) => {
-    uploadDir(bucket, uploadId);
+    uploadFolder(store, bucket, uploadId);
     return initiateUpload.call(store, bucket, key, uploadId, metadata);
   };
 };
+
+/** The folder of a multipart upload (its key, metadata and parts), as s3rver names it; inside the store. */
+export const uploadFolder = (store: S3rverFilesystemStore, bucket: string, uploadId: string): string =>
+  insideRoot(store.rootDirectory, join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId));

@@ -140,6 +140,7 @@ export class EndpointRuntime {
       inFlight,
       oldestRequestAgeS: oldest === undefined ? 0 : (clock.now() - oldest) / 1000,
       totals: { ...this.totals },
+      modelServers: this.fleet.supervision(),
     };
   }
 

@@ -5,6 +5,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SupervisionStatus } from '../support/supervisor';
 import type { SimulatedClock } from './clock';
 
 /** The parts of AWS::SageMaker::EndpointConfig (ProductionVariant + AsyncInferenceConfig) the emulator honours. */
@@ -60,6 +61,10 @@ export interface ScalingConfig {
 export interface ModelInstance {
   url: string;
   stop(): Promise<void>;
+  /** The model server's process, when it is one. */
+  pid?: number;
+  /** Settles when the process exits, asked or not; the fleet replaces an instance whose process died. */
+  exited?: Promise<{ code: number | null; signal: string | null }>;
 }
 
 export interface AsyncEndpointOptions {
@@ -128,6 +133,8 @@ export interface EndpointStatus {
   /** Simulated seconds the oldest queued request has waited; 0 when nothing is queued. */
   oldestRequestAgeS: number;
   totals: EndpointTotals;
+  /** The model-server processes' supervision (instances.ts): replacements, crash loop. */
+  modelServers: SupervisionStatus;
 }
 
 /**

@@ -6,9 +6,12 @@ import type { Endpoints } from '../../local/types';
 import { eventually } from './eventually';
 import { projectRoot } from './local-cloud';
 
-/** `npm start`'s process (the built CLI), on a free port, with a stand-in model; for the kill -9 tests. */
-export const startChildCloud = (stateDir: string): ChildProcess =>
-  spawn(
+/**
+ * `npm start`'s process (the built CLI), on a free port, with a stand-in model; for the kill -9 tests.
+ * `output` gets what it prints, when given.
+ */
+export const startChildCloud = (stateDir: string, output?: (text: string) => void): ChildProcess => {
+  const cloud = spawn(
     process.execPath,
     [
       '--openssl-legacy-provider',
@@ -25,8 +28,11 @@ export const startChildCloud = (stateDir: string): ChildProcess =>
       '--state-dir',
       stateDir,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', output ? 'pipe' : 'ignore', 'ignore'] },
   );
+  cloud.stdout?.on('data', (chunk: Buffer) => output?.(chunk.toString()));
+  return cloud;
+};
 
 /** The endpoints a started cloud wrote to its state folder, once its edge answers. */
 export const endpointsOf = async (stateDir: string): Promise<Endpoints> =>

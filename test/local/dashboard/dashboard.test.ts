@@ -150,6 +150,9 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
     expect(batch?.[5]).toMatch(/^\$0\.\d{4}$/);
     expect(view.pwned).toBeUndefined();
     expect(await page.locator('#count-COMPLETED .value').textContent()).toBe(String(dropped));
+    // The supervised processes: DynamoDB and the model servers, none restarted.
+    expect(await page.locator('#tile-processes .value').textContent()).toBe('all running');
+    expect(await page.locator('#tile-processes .detail').textContent()).toBe('DynamoDB (dynalite): 0 restarts · model servers: 0 restarts');
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);

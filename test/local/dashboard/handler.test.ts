@@ -166,6 +166,28 @@ describe('the dashboard handler', () => {
   });
 });
 
+describe('the dashboard data of supervised processes', () => {
+  it('carries each process the local cloud supervises, and none when the source has none', async () => {
+    // Prepare
+    const dynamo = { name: 'DynamoDB (dynalite)', state: 'running' as const, pid: 42, restarts: 1, crashesInARow: 1 };
+    const withProcesses = makeDashboardHandler({ ...fakeSource().source, processes: () => [dynamo] });
+    const without = makeDashboardHandler(fakeSource().source);
+    const server = createServer((req, res) => void (req.url?.includes('without') ? without : withProcesses)(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/_dashboard/data.json`;
+
+    // Act
+    const data = (await (await fetch(base)).json()) as DashboardData;
+    const none = (await (await fetch(`${base}?without`)).json()) as DashboardData;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+
+    // Assess
+    expect(data.processes).toEqual([dynamo]);
+    expect(none.processes).toEqual([]);
+  });
+});
+
 describe('cachedLedger', () => {
   it('reads again after the TTL, or, when reads are slow, twice the read time after the last one ended', async () => {
     let now = 0;

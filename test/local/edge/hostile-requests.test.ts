@@ -8,7 +8,6 @@ import {
   readlinkSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -16,8 +15,9 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { putArticle, startTestCloud, terminalRows, type TestCloud } from '../../support/local-cloud';
+import { presignedQuery, raw as rawRequest, signedHeaders, type Reply as S3Reply } from '../s3/s3-edge';
 
 /**
  * The hostile-input script of issue 11: malformed URLs, headers and bodies, traversal through every
@@ -122,10 +122,10 @@ describe('a running local cloud under hostile requests', () => {
       raw(
         'PUT',
         `/${bucket()}/input/chunked.txt`,
-        { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
+        { ...signedHeaders(), 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
         'zz-not-hex\r\nabc\r\n',
       ),
-      raw('PUT', `/${bucket()}/input/chunked-long.txt`, { 'content-encoding': 'aws-chunked' }, 'f'.repeat(100_000)),
+      raw('PUT', `/${bucket()}/input/chunked-long.txt`, { ...signedHeaders(), 'content-encoding': 'aws-chunked' }, 'f'.repeat(100_000)),
       raw(
         'POST',
         '/',
@@ -302,13 +302,12 @@ describe('a running local cloud under hostile requests', () => {
     expect(sockets(dynalite[0] ?? '').filter((inode) => listening.has(inode))).toEqual([]);
   });
 
-  it('answers 500 InternalError when the disk is full, and keeps serving', async () => {
-    // A real ENOSPC: the object's file is a link to /dev/full, where every write fails with it.
-    const objectFile = join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object');
-    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full'), { recursive: true });
-    symlinkSync('/dev/full', objectFile);
+  it('answers 500 InternalError when an object cannot be stored, and keeps serving', async () => {
+    // The object's file cannot be replaced: its path is a folder (as the key `full/disk.txt._S3rver_object/x`
+    // would make it). A full disk fails the write the same way (ENOSPC: hostile-input-pieces.test.ts).
+    mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object', 'occupied'), { recursive: true });
 
-    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { 'content-type': 'text/plain' }, ARTICLE);
+    const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { ...signedHeaders(), 'content-type': 'text/plain' }, ARTICLE);
 
     expect(reply.status).toBe(500);
     expect(reply.body).toContain('<Code>InternalError</Code>');
@@ -332,3 +331,295 @@ describe('a running local cloud under hostile requests', () => {
     expect(readFileSync(join(outside, 'canary.txt'), 'utf-8')).toBe('still here');
   });
 });
+
+/**
+ * Issue 20, S3: a web page must not turn an article into a page that runs on the edge's origin, and a
+ * copy source must not climb out of the store.
+ */
+describe('S3 on a running local cloud, against web pages and hostile copy sources', () => {
+  let cloud: TestCloud;
+  let port: number;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    port = Number(new URL(cloud.endpoints.edgeUrl).port);
+  }, 60_000);
+  afterAll(() => cloud.dispose());
+
+  const bucket = () => cloud.endpoints.bucket;
+  const PAGE = '<html><body><script>document.title = "ran"</script>An article.</body></html>';
+  const inert = (reply: S3Reply) => [reply.headers['x-content-type-options'], reply.headers['content-security-policy']];
+  const codeOf = (reply: S3Reply) => /<Code>(\w+)<\/Code>/.exec(reply.body)?.[1];
+
+  it('serves every object and every S3 error inert: nosniff and a sandboxing Content-Security-Policy', async () => {
+    await putArticle(cloud, 'other/page.html', PAGE, 'text/html');
+
+    const replies = await Promise.all([
+      rawRequest(port, 'GET', `/${bucket()}/other/page.html`),
+      rawRequest(port, 'HEAD', `/${bucket()}/other/page.html`),
+      rawRequest(port, 'GET', `/${bucket()}/other/page.html`, { range: 'bytes=0-5' }),
+      rawRequest(port, 'GET', `/${bucket()}/other/missing.html`),
+      rawRequest(port, 'GET', `/${bucket()}?list-type=2&prefix=other/`),
+      rawRequest(port, 'GET', `/${bucket()}/other/${'..%2F'.repeat(3)}x`),
+    ]);
+
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 206, 404, 200, 400]);
+    expect(replies[0]?.headers['content-type']).toBe('text/html');
+    for (const reply of replies) expect(inert(reply)).toEqual(['nosniff', "sandbox; default-src 'none'"]);
+  });
+
+  it('refuses response-* overrides on an unsigned or presigned request, and honours them on a signed one', async () => {
+    await putArticle(cloud, 'other/plain.txt', PAGE, 'text/plain');
+    const override = 'response-content-type=text%2Fhtml';
+
+    const forged = await rawRequest(port, 'GET', `/${bucket()}/other/plain.txt?X-Amz-Signature=anything&${override}`);
+    const presigned = await rawRequest(port, 'GET', `/${bucket()}/other/plain.txt?${presignedQuery()}&${override}`);
+    const signed = await cloud.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: 'other/plain.txt', ResponseContentType: 'text/csv' }));
+
+    expect([forged.status, presigned.status]).toEqual([400, 400]);
+    expect([codeOf(forged), codeOf(presigned)]).toEqual(['InvalidRequest', 'InvalidRequest']);
+    expect(forged.headers['content-type']).toBe('application/xml');
+    expect(signed.ContentType).toBe('text/csv');
+  });
+
+  it('refuses S3 requests a page of another site makes the browser send (Sec-Fetch-Site: cross-site)', async () => {
+    const fetched = (site: string) =>
+      rawRequest(port, 'GET', `/${bucket()}/other/page.html`, {
+        'sec-fetch-site': site,
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-dest': 'document',
+      });
+
+    const replies = await Promise.all(['cross-site', 'same-site', 'same-origin', 'none'].map(fetched));
+
+    expect(replies.map((r) => r.status)).toEqual([403, 200, 200, 200]);
+    expect(codeOf(replies[0]!)).toBe('AccessDenied');
+  });
+
+  it('refuses unsigned requests that change S3, and takes signed and presigned ones', async () => {
+    await putArticle(cloud, 'other/kept.txt', 'kept');
+    const exists = (Key: string) =>
+      cloud.s3.send(new HeadObjectCommand({ Bucket: bucket(), Key })).then(
+        () => true,
+        () => false,
+      );
+
+    const unsigned = await Promise.all([
+      rawRequest(port, 'PUT', `/${bucket()}/other/unsigned.txt`, { 'content-type': 'text/plain' }, 'written'),
+      rawRequest(port, 'DELETE', `/${bucket()}/other/kept.txt`),
+      rawRequest(port, 'POST', `/${bucket()}/other/unsigned.txt?uploads`),
+      rawRequest(port, 'PUT', `/${bucket()}/other/unsigned.txt?X-Amz-Signature=0`, { 'content-type': 'text/plain' }, 'written'),
+    ]);
+    const signed = await rawRequest(
+      port,
+      'PUT',
+      `/${bucket()}/other/signed.txt`,
+      { ...signedHeaders(), 'content-type': 'text/plain' },
+      'signed',
+    );
+    const presigned = await rawRequest(
+      port,
+      'PUT',
+      `/${bucket()}/other/presigned.txt?${presignedQuery()}`,
+      { 'content-type': 'text/plain' },
+      'p',
+    );
+
+    expect(unsigned.map((r) => [r.status, codeOf(r)])).toEqual(Array(4).fill([403, 'AccessDenied']));
+    expect([signed.status, presigned.status]).toEqual([200, 200]);
+    expect(await Promise.all(['other/unsigned.txt', 'other/kept.txt', 'other/signed.txt', 'other/presigned.txt'].map(exists))).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('answers 400 to a copy source that climbs out of the store, however it is encoded, and keeps serving', async () => {
+    await putArticle(cloud, 'other/source.txt', 'source');
+    const sources = [
+      '../../../../etc/hostname',
+      `${bucket()}/../../../etc/hostname`,
+      `/${bucket()}/other/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/hostname`,
+      '%2E%2E%2F%2E%2E%2Fetc%2Fhostname',
+      `${bucket()}%2F..%2F..%2Fetc%2Fhostname`,
+      `${bucket()}/other/%E0%A4%A`,
+      '/',
+      `${bucket()}//source.txt`,
+    ];
+    const copy = (headers: Record<string, string>, query = '') =>
+      rawRequest(port, 'PUT', `/${bucket()}/other/copy.txt${query}`, { ...signedHeaders(), ...headers });
+
+    const replies = await Promise.all(sources.map((source) => copy({ 'x-amz-copy-source': source })));
+    const fromQuery = await copy({}, `?x-amz-copy-source=${encodeURIComponent('../../etc/hostname')}`);
+    const doubleEncoded = await copy({ 'x-amz-copy-source': `${bucket()}/..%252F..%252Fetc%252Fhostname` });
+    const fine = await copy({ 'x-amz-copy-source': `${bucket()}/other%2Fsource.txt` });
+
+    expect(replies.map((r) => [r.status, codeOf(r)])).toEqual(Array(sources.length).fill([400, 'InvalidArgument']));
+    expect([fromQuery.status, codeOf(fromQuery)]).toEqual([400, 'InvalidArgument']);
+    // A key that only names `%2F` literally is a key like any other, and does not exist.
+    expect([doubleEncoded.status, codeOf(doubleEncoded)]).toEqual([404, 'NoSuchKey']);
+    // S3 decodes the copy source: `other%2Fsource.txt` is the key `other/source.txt`.
+    expect(fine.status).toBe(200);
+    const copied = await cloud.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: 'other/copy.txt' }));
+    expect(await copied.Body?.transformToString()).toBe('source');
+    expect((await rawRequest(port, 'GET', '/_localcloud/health')).status).toBe(200);
+  });
+});
+
+describe('a running local cloud under requests that would end or bloat a process (issue 20)', () => {
+  let cloud: TestCloud;
+  let port: number;
+  beforeAll(async () => {
+    cloud = await startTestCloud();
+    port = Number(new URL(cloud.endpoints.edgeUrl).port);
+  }, 60_000);
+  afterAll(async () => cloud.dispose());
+
+  const dynamoHeaders = (operation: string) => ({
+    'x-amz-target': `DynamoDB_20120810.${operation}`,
+    'content-type': 'application/x-amz-json-1.0',
+    authorization: 'AWS4-HMAC-SHA256 Credential=test/20261201/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    'x-amz-date': '20261201T000000Z',
+  });
+  /** One request on its own connection: the status and body of the answer. */
+  const send = (method: string, path: string, headers: Record<string, string>, body: string) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', fail);
+      req.end(body);
+    });
+  const dynamodb = () => cloud.processes().find((p) => p.name === 'DynamoDB (dynalite)');
+  const nestedList = (levels: number) => `${'{"L":['.repeat(levels - 1)}{"S":"leaf"}${']}'.repeat(levels - 1)}`;
+  const putItem = (value: string) =>
+    `{"TableName":"${cloud.endpoints.table}","Item":{"articleId":{"S":"nested-${value.length}"},"doc":${value}}}`;
+
+  it('refuses a PutItem nested 100,000 levels deep with a ValidationException, and DynamoDB keeps running', async () => {
+    const before = dynamodb();
+
+    const deep = await send('POST', '/', dynamoHeaders('PutItem'), putItem(nestedList(100_000)));
+    const over = await send('POST', '/', dynamoHeaders('PutItem'), putItem(nestedList(33)));
+    const atLimit = await send('POST', '/', dynamoHeaders('PutItem'), putItem(nestedList(32)));
+
+    expect([deep.status, over.status, atLimit.status]).toEqual([400, 400, 200]);
+    expect(JSON.parse(deep.body)).toEqual({
+      __type: 'com.amazonaws.dynamodb.v20120810#ValidationException',
+      message: 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit',
+    });
+    expect(dynamodb()).toMatchObject({ state: 'running', pid: before?.pid, restarts: 0 });
+  });
+
+  it('keeps answering DynamoDB after 300 clients went away mid-body, more than the edge keeps connections to it', async () => {
+    for (let i = 0; i < 300; i++) {
+      await new Promise<void>((resolve) => {
+        const req = request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/',
+          agent: false,
+          headers: { ...dynamoHeaders('PutItem'), 'content-length': '1000' },
+        });
+        req.on('error', () => undefined);
+        req.write('{"TableName":', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+    }
+
+    const listed = await send('POST', '/', dynamoHeaders('ListTables'), '{}');
+
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toEqual({ TableNames: [cloud.endpoints.table] });
+    expect(dynamodb()).toMatchObject({ state: 'running', restarts: 0 });
+  }, 60_000);
+
+  it('refuses a fault-settings body over its cap with 413 and a clear message, reading no more than the cap', async () => {
+    // A declared length over the cap: refused before a byte is read.
+    const declared = await rawReply(
+      port,
+      'PUT /_localcloud/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1610612736\r\n\r\n{"s3":',
+    );
+    // A chunked body that never ends on its own: the edge must answer while it is still arriving.
+    const streamed = await streamUntilAnswered(
+      port,
+      'PUT /_localcloud/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const fine = await send('PUT', '/_localcloud/faults', { 'content-type': 'application/json' }, '{"s3":0,"dynamodb":0}');
+
+    expect(declared.statusLine).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(declared.body).toContain('fault settings are at most 16384 bytes of JSON');
+    expect(streamed.statusLine).toBe('HTTP/1.1 413 Payload Too Large');
+    // Answered while the body was still arriving: what was sent meanwhile is the cap, the 1 MiB the
+    // edge drops before closing, and the sockets' buffers (a few MiB on loopback), not the 64 MiB.
+    expect(streamed.bytesSent).toBeLessThan(16 * 1024 * 1024);
+    expect(fine.status).toBe(200);
+  });
+
+  it('reports the supervised processes in /_localcloud/status', async () => {
+    const status = JSON.parse((await send('GET', '/_localcloud/status', {}, '')).body) as {
+      processes: Array<{ name: string; state: string }>;
+    };
+
+    expect(status.processes.map((p) => [p.name, p.state])).toEqual([
+      ['DynamoDB (dynalite)', 'running'],
+      ['model servers', 'running'],
+    ]);
+  });
+});
+
+/** Sends raw bytes and reads the answer (to its Content-Length, or until the edge closes): status line and body. */
+const rawReply = (port: number, bytes: string) =>
+  new Promise<{ statusLine: string; body: string }>((done, fail) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let text = '';
+    const answer = () => done({ statusLine: text.split('\r\n')[0] ?? '', body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1');
+      const length = Number(/\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1] ?? NaN);
+      if (text.includes('\r\n\r\n') && text.length - text.indexOf('\r\n\r\n') - 4 >= length) {
+        socket.destroy();
+        answer();
+      }
+    });
+    socket.on('close', answer);
+    socket.on('error', (error) => (text ? answer() : fail(error)));
+  });
+
+/**
+ * Sends a request head, then 64 KiB chunks until an answer arrives or 64 MiB have gone (then the
+ * last chunk): the status line, and how many body bytes were sent before the answer.
+ */
+const streamUntilAnswered = (port: number, head: string) =>
+  new Promise<{ statusLine: string; bytesSent: number }>((done, fail) => {
+    const chunk = `10000\r\n${'x'.repeat(0x10000)}\r\n`;
+    let bytesSent = 0;
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(head);
+      const more = (): void => {
+        if (answer) return;
+        if (bytesSent >= 64 * 1024 * 1024) {
+          socket.write('0\r\n\r\n');
+          return;
+        }
+        bytesSent += 0x10000;
+        if (socket.write(chunk)) setImmediate(more);
+        else socket.once('drain', more);
+      };
+      more();
+    });
+    socket.on('data', (c: Buffer) => {
+      answer += c.toString('latin1');
+      if (answer.includes('\r\n\r\n')) socket.end(); // answered: stop, whether or not the edge closes
+    });
+    socket.on('close', () => done({ statusLine: answer.split('\r\n')[0] ?? '', bytesSent }));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (answer) done({ statusLine: answer.split('\r\n')[0] ?? '', bytesSent });
+      else fail(error);
+    });
+  });

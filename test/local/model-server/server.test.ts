@@ -385,3 +385,38 @@ describe('model server fault injection', () => {
     }
   });
 });
+
+describe('model server on loopback: requests meant for this machine only', () => {
+  let server: ModelServer;
+  beforeAll(async () => {
+    server = await startModelServer({ mode: 'fixed', latencyMs: 1 });
+  });
+  afterAll(async () => server.close());
+
+  it('refuses a request addressed to another host (DNS rebinding) and one sent by a page of another site, with 403', async () => {
+    const rebound = await invoke(
+      server.url,
+      { inputs: short },
+      { 'Content-Type': 'application/json', Host: `attacker.example:${server.port}` },
+    );
+    const fromPage = await invoke(
+      server.url,
+      { inputs: short },
+      { 'Content-Type': 'application/json', Origin: 'https://attacker.example' },
+    );
+    const ping = await call(`${server.url}/ping`, { headers: { Host: `rebind.attacker.example:${server.port}` } });
+
+    expect([rebound.status, fromPage.status, ping.status]).toEqual([403, 403, 403]);
+    expect(JSON.parse(rebound.body)).toMatchObject({ code: 403, type: 'AccessDeniedException' });
+  });
+
+  it('answers requests addressed to 127.0.0.1 or localhost, as the endpoint sends them', async () => {
+    const replies = await Promise.all(
+      [`127.0.0.1:${server.port}`, `localhost:${server.port}`].map((Host) =>
+        invoke(server.url, { inputs: short }, { 'Content-Type': 'application/json', Host }),
+      ),
+    );
+
+    expect(replies.map((r) => r.status)).toEqual([200, 200]);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * S3 replaces an object whole: "if you make a PUT request to an existing key from one thread and perform
+ * a GET request on the same key from a second thread concurrently, you will get either the old data or
+ * the new data, but never partial or corrupt data"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html#ConsistencyModel), and it never
+ * adds a partial object (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html). s3rver keeps
+ * an object as three files (`<key>._S3rver_object`, its `.md5`, which is the ETag, and
+ * `<key>._S3rver_metadata.json`) and writes them in place, so an interrupted upload left a fragment
+ * under the old ETag. Here the three files change as one unit:
+ *
+ * 1. the new content is written to a temporary file in a folder beside the store, which s3rver never
+ *    lists or serves (`<store>.writes/`);
+ * 2. a journal entry records the commit: the temporary file, the object's three paths, the new MD5 and
+ *    metadata (local/support/journal.ts: one write(2), kept across a kill -9);
+ * 3. the temporary file is renamed over the object, then the `.md5` and metadata files are written;
+ * 4. the entry is marked done.
+ *
+ * A kill before 2 leaves the old object (the next start removes the temporary file); a kill after 2 is
+ * finished by the next start, since step 3 can be run again. Within the process, reads and commits of
+ * one object take turns, so no reader sees two versions' files; a commit that fails after its rename
+ * is finished by the next read of the object, or the next start.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, promises as fsPromises } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Journal } from '../support/journal';
+
+export interface Commit {
+  /** The new content, complete, in the writes folder. */
+  temporary: string;
+  objectPath: string;
+  md5Path: string;
+  md5: string;
+  /** An object's metadata file and what it holds; a multipart part has none. */
+  metadataPath?: string;
+  metadata?: Record<string, unknown>;
+  /** A multipart upload's folder, removed with the commit: its parts are the object now. */
+  upload?: string;
+}
+
+/** The file operations a commit makes, as `node:fs/promises` names them; a test may wrap them. */
+export interface CommitFs {
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  rename(from: string, to: string): Promise<void>;
+  writeFile(path: string, data: string): Promise<void>;
+  rm(path: string, options: { recursive: true; force: true }): Promise<void>;
+}
+
+/** Where a store's writes wait for their commit. */
+export const writesFolder = (storeDirectory: string): string => `${storeDirectory}.writes`;
+export const JOURNAL_FILE = 'commits.jsonl';
+const TEMPORARY_PREFIX = 'write-';
+
+const exists = (path: string): Promise<boolean> =>
+  fsPromises.access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** s3rver deletes a key's folder once it is empty; a rename into it meanwhile finds it gone. */
+const RENAME_ATTEMPTS = 3;
+
+export class ObjectWrites {
+  private readonly journal: Journal<Commit>;
+  private readonly turns = new Map<string, Promise<void>>();
+  /** Commits that failed after their rename, by object path: finished before the object is read again. */
+  private readonly unfinished = new Map<string, string>();
+
+  constructor(
+    readonly folder: string,
+    private readonly fs: CommitFs = fsPromises,
+  ) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    this.journal = new Journal<Commit>(join(folder, JOURNAL_FILE));
+  }
+
+  /** A path for new content; `discard` it, or `commit` it. */
+  temporary(): string {
+    return join(this.folder, `${TEMPORARY_PREFIX}${randomUUID()}`);
+  }
+
+  discard(temporary: string): Promise<void> {
+    return fsPromises.rm(temporary, { force: true });
+  }
+
+  /**
+   * Finishes the commits a kill interrupted and removes the temporary files no commit names. Runs
+   * before the store serves: commits are replayed in the order they were made.
+   */
+  async recover(): Promise<void> {
+    // A commit that fails again is dropped or kept by `finish`, and a read of its object says why.
+    for (const [id, commit] of this.journal.entries()) await this.finish(id, commit).catch(() => undefined);
+    const named = new Set(this.journal.entries().map(([, c]) => c.temporary));
+    for (const name of await fsPromises.readdir(this.folder)) {
+      const path = join(this.folder, name);
+      if (name.startsWith(TEMPORARY_PREFIX) && !named.has(path)) await this.discard(path);
+    }
+  }
+
+  /** Runs `read` with no commit of the object at `objectPath` in between. */
+  read<T>(objectPath: string, read: () => Promise<T>): Promise<T> {
+    return this.inTurn(objectPath, async () => {
+      await this.settle(objectPath);
+      return read();
+    });
+  }
+
+  /** Replaces the object at `commit.objectPath` with the temporary file, its MD5 and its metadata, as one. */
+  commit(commit: Commit): Promise<void> {
+    return this.inTurn(commit.objectPath, async () => {
+      await this.settle(commit.objectPath).catch(async (error: unknown) => {
+        await this.discard(commit.temporary);
+        throw error;
+      });
+      const id = randomUUID();
+      this.journal.add(id, commit);
+      await this.finish(id, commit);
+    });
+  }
+
+  /** Releases the journal's descriptor. */
+  close(): void {
+    this.journal.close();
+  }
+
+  /** Step 3 and 4 of a journaled commit. A commit that fails before its rename is dropped, after it kept. */
+  private async finish(id: string, commit: Commit): Promise<void> {
+    try {
+      await this.apply(commit);
+    } catch (error) {
+      if (await exists(commit.temporary)) {
+        // Not renamed: the old object stands, as if the write had never been made.
+        this.journal.done(id);
+        await this.discard(commit.temporary);
+      } else {
+        this.unfinished.set(commit.objectPath, id);
+      }
+      throw error;
+    }
+    this.journal.done(id);
+    this.unfinished.delete(commit.objectPath);
+  }
+
+  /** Idempotent: after a kill at any point it can run again, and ends in the same files. */
+  private async apply(commit: Commit): Promise<void> {
+    for (let attempt = 1; await exists(commit.temporary); attempt++) {
+      await this.fs.mkdir(dirname(commit.objectPath), { recursive: true });
+      try {
+        await this.fs.rename(commit.temporary, commit.objectPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === RENAME_ATTEMPTS) throw error;
+      }
+    }
+    await this.fs.writeFile(commit.md5Path, commit.md5);
+    if (commit.metadataPath) await this.fs.writeFile(commit.metadataPath, JSON.stringify(commit.metadata ?? {}, null, 2));
+    if (commit.upload) await this.fs.rm(commit.upload, { recursive: true, force: true });
+  }
+
+  private async settle(objectPath: string): Promise<void> {
+    const id = this.unfinished.get(objectPath);
+    if (id === undefined) return;
+    const commit = this.journal.get(id);
+    if (commit) await this.finish(id, commit);
+    else this.unfinished.delete(objectPath);
+  }
+
+  /** Work on one object, one at a time, in the order asked. */
+  private async inTurn<T>(objectPath: string, work: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(objectPath) ?? Promise.resolve();
+    let release: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    this.turns.set(objectPath, tail);
+    try {
+      await before;
+      return await work();
+    } finally {
+      release();
+      if (this.turns.get(objectPath) === tail) this.turns.delete(objectPath);
+    }
+  }
+}
