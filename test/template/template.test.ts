@@ -552,7 +552,9 @@ describe('the ledger table', () => {
     const table = chooseBranches(resource('LedgerTable').Properties, template.Conditions) as Record<string, unknown>;
     const indexes = tables.indexDefinitions(template);
     // Assess: none of these changes between a row's creation and its terminal state, except with it.
-    expect(indexes.get('byState')).toEqual(index('state', ['key', 'batch', 'completedAt', 'costUsd', 'summary', 'reason', 'level', 'levelSize', 'levelDone']));
+    expect(indexes.get('byState')).toEqual(
+      index('state', ['key', 'batch', 'completedAt', 'costUsd', 'summary', 'reason', 'level', 'levelSize', 'levelDone']),
+    );
     expect(indexes.get('byDay')).toEqual(index('day', ['key']));
     expect(table).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
