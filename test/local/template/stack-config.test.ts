@@ -54,7 +54,13 @@ describe('the local cloud reads its configuration from the packaged template', (
         cooldownS: 120,
         capacity: 0,
         alarm: {
-          metric: { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' },
+          metric: {
+            expression: 'backlog + backlogWithoutCapacity',
+            metrics: {
+              backlog: { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' },
+              backlogWithoutCapacity: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Maximum' },
+            },
+          },
           periodS: 60,
           evaluationPeriods: 5,
           datapointsToAlarm: 5,
