@@ -1,15 +1,18 @@
 /**
  * Application Auto Scaling for the variant's DesiredInstanceCount, as resources/autoscaling.yml
- * declares it: a target tracking policy on ApproximateBacklogSizePerInstance, a step policy
- * triggered by a CloudWatch alarm on HasBacklogWithoutCapacity (out of zero) and a step policy to
- * exact capacity 0 triggered by an alarm on ApproximateBacklogSize (back to zero). Pure: the endpoint calls
- * decideCapacity() once per metric period with the datapoints and activities so far.
+ * declares it: a target tracking policy on ApproximateBacklogSizePerInstance (through the two alarms
+ * it generates), a step policy triggered by the alarm on HasBacklogWithoutCapacity (out of zero) and
+ * a step policy to exact capacity 0 triggered by the idle alarm (back to zero). Pure: scaling-loop.ts
+ * evaluates every alarm when CloudWatch would (alarm-evaluation.ts) and calls decideCapacity() with
+ * the alarms in ALARM at that moment; CloudWatch invokes an alarm's Auto Scaling action "for every
+ * period that the alarm remains" in ALARM
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
  *
  * "Current capacity" is the scalable dimension itself, sagemaker:variant:DesiredInstanceCount
  * (instances still Pending count), so capacity being provisioned is never asked for twice.
  */
 
-import type { MetricDatapoint, ScalingActivity, ScalingConfig } from './types';
+import type { MetricAlarm, ScalingActivity, ScalingConfig } from './types';
 
 /**
  * The two alarms target tracking creates and manages. Application Auto Scaling scales out when the
@@ -47,19 +50,64 @@ export const policyNames = (endpointName: string, variantName: string, scaling: 
   };
 };
 
-export interface CapacityInput {
+/** An alarm and the policy its AlarmActions invoke (for target tracking, the direction of its generated alarm). */
+export interface ScalingAlarm {
+  name: string;
+  alarm: MetricAlarm;
+  policy: 'targetTrackingOut' | 'targetTrackingIn' | 'stepScaling' | 'scaleInToZero';
+}
+
+/** Target tracking's generated alarm on ApproximateBacklogSizePerInstance; TreatMissingData as CloudWatch's default (UNVERIFIED). */
+const generatedAlarm = (
+  alarmName: string,
+  comparisonOperator: MetricAlarm['comparisonOperator'],
+  threshold: number,
+  datapoints: number,
+): MetricAlarm => ({
+  alarmName,
+  metric: { metricName: 'ApproximateBacklogSizePerInstance', statistic: 'Average' },
+  periodS: 60,
+  evaluationPeriods: datapoints,
+  datapointsToAlarm: datapoints,
+  threshold,
+  comparisonOperator,
+  treatMissingData: 'missing',
+});
+
+/** Every alarm that invokes a scaling policy: target tracking's AlarmHigh and AlarmLow, then the step policies' alarms. */
+export const scalingAlarms = (scaling: ScalingConfig, names: PolicyNames): ScalingAlarm[] => {
+  const alarms: ScalingAlarm[] = [];
+  const tracking = scaling.targetTracking;
+  if (tracking) {
+    const { highDatapoints, lowDatapoints, lowFactor } = TARGET_TRACKING_ALARMS;
+    alarms.push(
+      {
+        name: names.highAlarm,
+        alarm: generatedAlarm(names.highAlarm, 'GreaterThanThreshold', tracking.targetValue, highDatapoints),
+        policy: 'targetTrackingOut',
+      },
+      {
+        name: names.lowAlarm,
+        alarm: generatedAlarm(names.lowAlarm, 'LessThanThreshold', lowFactor * tracking.targetValue, lowDatapoints),
+        policy: 'targetTrackingIn',
+      },
+    );
+  }
+  if (scaling.stepScaling) alarms.push({ name: names.stepAlarm, alarm: scaling.stepScaling.alarm, policy: 'stepScaling' });
+  if (scaling.scaleInToZero) alarms.push({ name: names.idleAlarm, alarm: scaling.scaleInToZero.alarm, policy: 'scaleInToZero' });
+  return alarms;
+};
+
+/** An alarm in ALARM invoking its policy, with the newest datapoint it evaluated. */
+export interface AlarmInvocation {
+  alarm: ScalingAlarm;
+  value?: number;
+}
+
+export interface ScalingState {
   /** Simulated epoch ms. */
   now: number;
   desired: number;
-  /** Oldest first; the last one is the period that just closed. */
-  history: readonly Pick<
-    MetricDatapoint,
-    | 'ApproximateBacklogSize'
-    | 'ApproximateBacklogSizePerInstance'
-    | 'HasBacklogWithoutCapacity'
-    | 'InvocationsProcessed'
-    | 'ExpiredRequests'
-  >[];
   activities: readonly ScalingActivity[];
   scaling: ScalingConfig;
   names: PolicyNames;
@@ -91,83 +139,54 @@ const lastActivity = (activities: readonly ScalingActivity[], policy: string, di
 const within = (activity: ScalingActivity | undefined, cooldownS: number, now: number): activity is ScalingActivity =>
   activity !== undefined && now - Date.parse(activity.time) < cooldownS * 1000;
 
-const tail = <T>(values: readonly T[], n: number): T[] | undefined => (values.length >= n ? values.slice(-n) : undefined);
-
 /**
- * Target tracking on ApproximateBacklogSizePerInstance. New capacity is proportional to the metric,
- * ceil(current × metric / target), "the higher the metric, the more capacity is added"
- * (target-tracking-scaling-policy-overview.html). At zero capacity the emulator counts one
- * instance: backlogGauges() reports the whole backlog as the per-instance value there, so the policy
- * leaves zero only once the backlog exceeds the target, as the SageMaker guide warns.
+ * Target tracking on ApproximateBacklogSizePerInstance, invoked by AlarmHigh. New capacity is
+ * proportional to the metric, ceil(current × metric / target), "the higher the metric, the more
+ * capacity is added" (target-tracking-scaling-policy-overview.html). At zero capacity the emulator
+ * counts one instance: backlogGauges() reports the whole backlog as the per-instance value there, so
+ * the policy leaves zero only once the backlog exceeds the target, as the SageMaker guide warns.
  */
-const targetTracking = ({ now, desired, history, activities, scaling, names }: CapacityInput): CapacityDecision | undefined => {
+const targetTrackingOut = (value: number, { desired, scaling, names }: ScalingState): CapacityDecision | undefined => {
   const policy = scaling.targetTracking;
   if (!policy) return undefined;
-  const values = history.map((d) => d.ApproximateBacklogSizePerInstance);
-  const latest = values.at(-1) ?? 0;
+  // ScaleOutCooldown: "the capacity that has been added by the previous scale-out event that
+  // initiated the cooldown is calculated as part of the desired capacity for the next scale out":
+  // with capacity measured as DesiredInstanceCount, only a larger result scales out again.
+  const capacity = Math.ceil((Math.max(desired, 1) * value) / policy.targetValue);
+  return capacity > desired
+    ? { capacity, policyName: names.targetTracking, cause: alarmCause(names.highAlarm, names.targetTracking) }
+    : undefined;
+};
 
-  const high = tail(values, TARGET_TRACKING_ALARMS.highDatapoints);
-  if (high?.every((v) => v > policy.targetValue)) {
-    // ScaleOutCooldown: "the capacity that has been added by the previous scale-out event that
-    // initiated the cooldown is calculated as part of the desired capacity for the next scale out":
-    // with capacity measured as DesiredInstanceCount, only a larger result scales out again.
-    const capacity = Math.ceil((Math.max(desired, 1) * latest) / policy.targetValue);
-    return capacity > desired
-      ? { capacity, policyName: names.targetTracking, cause: alarmCause(names.highAlarm, names.targetTracking) }
-      : undefined;
-  }
-
-  const low = tail(values, TARGET_TRACKING_ALARMS.lowDatapoints);
-  if (low?.every((v) => v < TARGET_TRACKING_ALARMS.lowFactor * policy.targetValue)) {
-    const capacity = Math.ceil((desired * latest) / policy.targetValue);
-    if (capacity >= desired) return undefined;
-    // ScaleInCooldown: "scale-in activities are blocked until the cooldown period has expired"
-    // (API_TargetTrackingScalingPolicyConfiguration). The emulator also holds scale-in while any
-    // policy's scale-out cooldown runs, so fresh capacity is not taken away before it served.
-    if (within(lastActivity(activities, names.targetTracking, 'in'), policy.scaleInCooldownS, now)) return undefined;
-    if (within(lastActivity(activities, names.targetTracking, 'out'), policy.scaleOutCooldownS, now)) return undefined;
-    const step = scaling.stepScaling;
-    if (step && within(lastActivity(activities, names.stepScaling, 'out'), step.cooldownS, now)) return undefined;
-    return { capacity, policyName: names.targetTracking, cause: alarmCause(names.lowAlarm, names.targetTracking) };
-  }
-  return undefined;
+/** Target tracking invoked by AlarmLow: scale in to ceil(current × metric / target), once the cooldowns allow. */
+const targetTrackingIn = (value: number, { now, desired, activities, scaling, names }: ScalingState): CapacityDecision | undefined => {
+  const policy = scaling.targetTracking;
+  if (!policy) return undefined;
+  const capacity = Math.ceil((desired * value) / policy.targetValue);
+  if (capacity >= desired) return undefined;
+  // ScaleInCooldown: "scale-in activities are blocked until the cooldown period has expired"
+  // (API_TargetTrackingScalingPolicyConfiguration). The emulator also holds scale-in while any
+  // policy's scale-out cooldown runs, so fresh capacity is not taken away before it served.
+  if (within(lastActivity(activities, names.targetTracking, 'in'), policy.scaleInCooldownS, now)) return undefined;
+  if (within(lastActivity(activities, names.targetTracking, 'out'), policy.scaleOutCooldownS, now)) return undefined;
+  const step = scaling.stepScaling;
+  if (step && within(lastActivity(activities, names.stepScaling, 'out'), step.cooldownS, now)) return undefined;
+  return { capacity, policyName: names.targetTracking, cause: alarmCause(names.lowAlarm, names.targetTracking) };
 };
 
 /**
- * The CloudWatch alarm on HasBacklogWithoutCapacity: Statistic Average over Period, ALARM when at
- * least DatapointsToAlarm of the last EvaluationPeriods periods are >= Threshold
- * (GreaterThanOrEqualToThreshold, as in autoscaling.yml and the SageMaker guide). TreatMissingData
- * "missing": periods not yet seen are not counted either way. Periods are whole metric minutes.
+ * The step policy (AdjustmentType ChangeInCapacity). Cooldown, for a scale-out: "The scaling policy
+ * won't increase the desired capacity again unless either a larger scale out is triggered or the
+ * cooldown period ends. While the cooldown period is in effect, capacity added by the initiating
+ * scale-out activity is calculated as part of the desired capacity for the next scale-out activity"
+ * (an alarm adding 2, then 3 during the cooldown, adds 1 more): the adjustment less what the
+ * initiating activity added, whatever happened to the capacity since. For a scale-in: "scale-in
+ * activities are blocked until the cooldown period has expired"
+ * (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html).
  */
-export const stepAlarmInAlarm = (values: readonly number[], alarm: NonNullable<ScalingConfig['stepScaling']>['alarm']): boolean => {
-  const perPeriod = Math.max(1, Math.round(alarm.periodS / 60));
-  const periods: number[] = [];
-  for (let end = values.length; end - perPeriod >= 0 && periods.length < alarm.evaluationPeriods; end -= perPeriod) {
-    const window = values.slice(end - perPeriod, end);
-    periods.push(window.reduce((a, b) => a + b, 0) / window.length);
-  }
-  return periods.filter((v) => v >= alarm.threshold).length >= alarm.datapointsToAlarm;
-};
-
-/**
- * The step policy (AdjustmentType ChangeInCapacity). CloudWatch keeps invoking Auto Scaling actions
- * while the alarm stays in ALARM ("Except for Auto Scaling actions, the actions happen only on state
- * transitions", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html).
- * Cooldown: "While the cooldown period is in effect, capacity added by the initiating scale-out
- * activity is calculated as part of the desired capacity for the next scale-out activity"; scale-in
- * "activities are blocked until the cooldown period has expired"
- * (API_StepScalingPolicyConfiguration).
- */
-const stepScaling = ({ now, desired, history, activities, scaling, names }: CapacityInput): CapacityDecision | undefined => {
+const stepScaling = ({ now, desired, activities, scaling, names }: ScalingState): CapacityDecision | undefined => {
   const policy = scaling.stepScaling;
-  if (
-    !policy ||
-    !stepAlarmInAlarm(
-      history.map((d) => d.HasBacklogWithoutCapacity),
-      policy.alarm,
-    )
-  )
-    return undefined;
+  if (!policy) return undefined;
   const previous = lastActivity(activities, names.stepScaling);
   const cooling = within(previous, policy.cooldownS, now);
   const decision = (capacity: number) => ({
@@ -176,70 +195,52 @@ const stepScaling = ({ now, desired, history, activities, scaling, names }: Capa
     cause: alarmCause(names.stepAlarm, names.stepScaling),
   });
   if (policy.scalingAdjustment >= 0) {
-    const base = cooling && previous.to > previous.from ? previous.from : desired;
-    const capacity = base + policy.scalingAdjustment;
+    const added = cooling && previous.to > previous.from ? previous.to - previous.from : 0;
+    const capacity = desired + Math.max(0, policy.scalingAdjustment - added);
     return capacity > desired ? decision(capacity) : undefined;
   }
   return cooling ? undefined : decision(desired + policy.scalingAdjustment);
 };
 
 /**
- * The Maximum of ApproximateBacklogSize over each metric minute, as far as the emulator knows it: it
- * samples the backlog as a minute closes, so the minute's Maximum is at least that sample and the
- * previous one (the backlog as the minute began), and at least 1 if a request finished or expired
- * in it (it was in the backlog until then).
- */
-export const backlogMaximum = (history: CapacityInput['history']): number[] =>
-  history.map((d, i) =>
-    Math.max(d.ApproximateBacklogSize, history[i - 1]?.ApproximateBacklogSize ?? 0, d.InvocationsProcessed + d.ExpiredRequests > 0 ? 1 : 0),
-  );
-
-/**
- * The CloudWatch alarm on ApproximateBacklogSize: Statistic Maximum over Period, ALARM when at least
- * DatapointsToAlarm of the last EvaluationPeriods periods are <= Threshold
- * (LessThanOrEqualToThreshold, as in autoscaling.yml); `values` are per-minute Maximums
- * (backlogMaximum). TreatMissingData "missing": with fewer periods than EvaluationPeriods seen, it
- * is not in ALARM.
- */
-export const idleAlarmInAlarm = (values: readonly number[], alarm: NonNullable<ScalingConfig['scaleInToZero']>['alarm']): boolean => {
-  const perPeriod = Math.max(1, Math.round(alarm.periodS / 60));
-  const periods: number[] = [];
-  for (let end = values.length; end - perPeriod >= 0 && periods.length < alarm.evaluationPeriods; end -= perPeriod) {
-    periods.push(Math.max(...values.slice(end - perPeriod, end)));
-  }
-  return periods.filter((v) => v <= alarm.threshold).length >= alarm.datapointsToAlarm;
-};
-
-/**
- * The step policy to ExactCapacity (0). CloudWatch invokes it every period while the alarm stays in
- * ALARM (alarm-actions.html, above); at that capacity already, nothing changes. Its Cooldown blocks
- * only a further scale-in by it: "scale-in activities are blocked until the cooldown period has
- * expired" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html).
+ * The step policy to ExactCapacity (0); at that capacity already, nothing changes. Its Cooldown
+ * blocks only a further scale-in by it: "scale-in activities are blocked until the cooldown period
+ * has expired" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html).
  * Target tracking's cooldowns do not hold it: "if the step scaling policy initiates a scale-in
  * activity before the target tracking policy is ready to scale in, the scale-in activity will not be
  * blocked" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html).
  */
-const scaleInToZero = ({ now, desired, history, activities, scaling, names }: CapacityInput): CapacityDecision | undefined => {
+const scaleInToZero = ({ now, desired, activities, scaling, names }: ScalingState): CapacityDecision | undefined => {
   const policy = scaling.scaleInToZero;
-  if (!policy || !idleAlarmInAlarm(backlogMaximum(history), policy.alarm)) return undefined;
-  if (policy.capacity >= desired) return undefined;
+  if (!policy || policy.capacity >= desired) return undefined;
   if (within(lastActivity(activities, names.scaleInToZero, 'in'), policy.cooldownS, now)) return undefined;
   return { capacity: policy.capacity, policyName: names.scaleInToZero, cause: alarmCause(names.idleAlarm, names.scaleInToZero) };
 };
 
+const invoke = ({ alarm, value }: AlarmInvocation, state: ScalingState): CapacityDecision | undefined => {
+  switch (alarm.policy) {
+    case 'targetTrackingOut':
+      return value === undefined ? undefined : targetTrackingOut(value, state);
+    case 'targetTrackingIn':
+      return value === undefined ? undefined : targetTrackingIn(value, state);
+    case 'stepScaling':
+      return stepScaling(state);
+    case 'scaleInToZero':
+      return scaleInToZero(state);
+  }
+};
+
 /**
- * One evaluation of every policy. "Application Auto Scaling gives precedence to the policy that
- * provides the largest capacity for both scale out and scale in" (PutScalingPolicy): among the
- * policies whose alarm is in ALARM in this period. A policy whose alarm is not (target tracking
- * while its low alarm still counts its 15 datapoints) asks for nothing, so the scale-in to zero
- * acts alone then. The result is clamped to [MinCapacity, MaxCapacity]. Undefined: no change.
+ * The policies invoked by the alarms in ALARM at one evaluation moment. "Application Auto Scaling
+ * gives precedence to the policy that provides the largest capacity for both scale out and scale in"
+ * (PutScalingPolicy): among the invocations that arrive together, which here means alarms evaluated
+ * at the same second; an alarm evaluated at another second acts alone, on the capacity as it is then.
+ * The result is clamped to [MinCapacity, MaxCapacity]. Undefined: no change.
  */
-export const decideCapacity = (input: CapacityInput): CapacityDecision | undefined => {
-  const candidates = [targetTracking(input), stepScaling(input), scaleInToZero(input)].filter(
-    (c): c is CapacityDecision => c !== undefined,
-  );
+export const decideCapacity = (invocations: readonly AlarmInvocation[], state: ScalingState): CapacityDecision | undefined => {
+  const candidates = invocations.map((i) => invoke(i, state)).filter((c): c is CapacityDecision => c !== undefined);
   if (candidates.length === 0) return undefined;
   const best = candidates.reduce((a, b) => (b.capacity > a.capacity ? b : a));
-  const capacity = clampCapacity(best.capacity, input.scaling);
-  return capacity === input.desired ? undefined : { ...best, capacity };
+  const capacity = clampCapacity(best.capacity, state.scaling);
+  return capacity === state.desired ? undefined : { ...best, capacity };
 };

@@ -9,10 +9,12 @@ export type {
   AsyncEndpoint,
   AsyncEndpointConfig,
   AsyncEndpointOptions,
+  CloudWatchTiming,
   EndpointStatus,
   EndpointTotals,
   InstanceState,
   InstanceStatus,
+  MetricAlarm,
   MetricDatapoint,
   ModelInstance,
   ScalingActivity,
@@ -54,7 +56,14 @@ export const startAsyncEndpoint = async (options: AsyncEndpointOptions): Promise
   // The simulated clock resumes where the journal left it, so TTLs keep counting across restarts.
   const clock = options.clock ?? realClock({ timeScale: options.timeScale ?? 1, startAt: Math.max(Date.now(), replay.lastAt ?? 0) });
   const names = policyNames(options.endpoint.endpointName, options.endpoint.variantName, options.scaling);
-  const runtime = new EndpointRuntime({ options, clock, queue, names, log });
+  let runtime: EndpointRuntime;
+  try {
+    // Throws on a scaling alarm it cannot evaluate as CloudWatch would (scaling-loop.ts).
+    runtime = new EndpointRuntime({ options, clock, queue, names, log });
+  } catch (error) {
+    queue.close();
+    throw error;
+  }
   runtime.start();
   const handle = makeHttpHandler({ accepting: () => runtime.accepting, invokeContext: runtime.invokeContext(), log });
   return {

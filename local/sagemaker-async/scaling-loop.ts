@@ -1,15 +1,50 @@
 /**
- * The scaling loop: every simulated minute a metric period closes (a datapoint), the autoscaler
- * evaluates the policies on the history, and a decision sets the fleet's desired count, recorded as
- * a scaling activity and saved for the next start.
+ * The scaling loop, on the simulated clock: every minute a metric period closes (a datapoint), and
+ * every alarm that invokes a scaling policy is evaluated once a minute at its own second
+ * (alarm-evaluation.ts), on the datapoints published by then (metrics.ts). The alarms in ALARM at
+ * one moment invoke their policies (autoscaler.ts); a decision sets the fleet's desired count,
+ * recorded as a scaling activity and saved for the next start.
+ *
+ * CloudWatch evaluates each alarm on its own schedule
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation)
+ * and documents neither at which second nor how regularly: the emulator evaluates every alarm every
+ * 60 s at a fixed second of the minute, derived from the alarm's name unless CloudWatchTiming names
+ * one, so two runs evaluate alike. UNVERIFIED.
  */
 
-import { clampCapacity, decideCapacity, type PolicyNames } from './autoscaler';
+import { compileAlarm, evaluateAlarm, minutesToRead, type AlarmState, type CompiledAlarm } from './alarm-evaluation';
+import { clampCapacity, decideCapacity, scalingAlarms, type AlarmInvocation, type PolicyNames, type ScalingAlarm } from './autoscaler';
 import { isoTime, type SimulatedClock, type Timer } from './clock';
 import type { InstanceFleet } from './instances';
-import { METRIC_PERIOD_MS, type Gauges, type MetricsRecorder } from './metrics';
+import { METRIC_PERIOD_MS, publicationDelayMs, type Gauges, type MetricsRecorder } from './metrics';
 import { readSavedCapacity, saveCapacity } from './saved-capacity';
-import type { AsyncEndpointOptions, ScalingActivity } from './types';
+import type { AsyncEndpointOptions, CloudWatchTiming, MetricAlarm, MetricStat, ScalingActivity } from './types';
+
+/** The second of the minute at which `alarmName` is evaluated: as CloudWatchTiming says, else from its name (FNV-1a). */
+export const evaluationOffsetMs = (timing: CloudWatchTiming | undefined, alarmName: string): number => {
+  const given = timing?.evaluationOffsetS?.[alarmName];
+  if (given !== undefined) {
+    if (!(given >= 0 && given < 60)) throw new RangeError(`evaluationOffsetS of ${alarmName} must be in [0, 60), got ${given}`);
+    return given * 1000;
+  }
+  let hash = 0x811c9dc5;
+  for (const char of alarmName) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+  return (hash % 60) * 1000;
+};
+
+const statsOf = ({ metric }: MetricAlarm): MetricStat[] => ('expression' in metric ? Object.values(metric.metrics) : [metric]);
+
+interface ScheduledAlarm extends ScalingAlarm {
+  compiled: CompiledAlarm;
+  /** Metric minutes one evaluation reads. */
+  minutes: number;
+}
+
+/** The alarms evaluated at one second of the minute, and when next. */
+interface Evaluation {
+  alarms: ScheduledAlarm[];
+  nextAt: number;
+}
 
 export interface ScalingLoopDeps {
   options: AsyncEndpointOptions;
@@ -27,11 +62,27 @@ export interface ScalingLoopDeps {
 export class ScalingLoop {
   private readonly activities: ScalingActivity[] = [];
   private periodEnd: number;
-  private tickTimer: Timer | undefined;
+  /** The start of the first metric minute: alarm periods are aligned on the minutes. */
+  private readonly gridMs: number;
+  private readonly evaluations: Evaluation[];
+  private readonly alarmStates = new Map<string, { state: AlarmState; actedAt: number }>();
+  private timer: Timer | undefined;
   private stopped = false;
 
+  /** Throws at once on an alarm the emulator cannot evaluate as CloudWatch would. */
   constructor(private readonly deps: ScalingLoopDeps) {
-    this.periodEnd = deps.clock.now() + METRIC_PERIOD_MS;
+    this.gridMs = deps.clock.now();
+    this.periodEnd = this.gridMs + METRIC_PERIOD_MS;
+    const timing = deps.options.cloudWatch;
+    const byOffset = new Map<number, ScheduledAlarm[]>();
+    for (const scaling of scalingAlarms(deps.options.scaling, deps.names)) {
+      const compiled = compileAlarm({ ...scaling.alarm, alarmName: scaling.name });
+      const longestDelay = Math.max(...statsOf(scaling.alarm).map((s) => publicationDelayMs(timing, s.metricName)));
+      const offset = evaluationOffsetMs(timing, scaling.name);
+      byOffset.set(offset, [...(byOffset.get(offset) ?? []), { ...scaling, compiled, minutes: minutesToRead(compiled, longestDelay) }]);
+    }
+    // The first evaluation follows the first metric minute.
+    this.evaluations = [...byOffset].map(([offset, alarms]) => ({ alarms, nextAt: this.periodEnd + offset }));
   }
 
   /**
@@ -54,39 +105,76 @@ export class ScalingLoop {
         `RegisterScalableTarget: capacity ${initial} is outside [${scaling.minCapacity}, ${scaling.maxCapacity}]`,
       );
     }
-    this.scheduleTick();
+    this.scheduleNext();
   }
 
   stop(): void {
     this.stopped = true;
-    this.tickTimer?.cancel();
+    this.timer?.cancel();
   }
 
   scalingActivities(): ScalingActivity[] {
     return this.activities.map((a) => ({ ...a }));
   }
 
-  private scheduleTick(): void {
-    this.tickTimer = this.deps.clock.setTimer(this.periodEnd - this.deps.clock.now(), () => this.tick());
+  private nextEventAt(): number {
+    return Math.min(this.periodEnd, ...this.evaluations.map((e) => e.nextAt));
   }
 
-  /** End of a simulated minute: a datapoint, then one evaluation of the scaling policies. */
-  private tick(): void {
+  private scheduleNext(): void {
     if (this.stopped) return;
-    const { options, clock, names, fleet, metrics } = this.deps;
+    this.timer = this.deps.clock.setTimer(this.nextEventAt() - this.deps.clock.now(), () => this.runDue());
+  }
+
+  /** Everything due, in time order; a period closes before the alarms evaluated at the same moment. */
+  private runDue(): void {
+    if (this.stopped) return;
+    for (let at = this.nextEventAt(); at <= this.deps.clock.now(); at = this.nextEventAt()) {
+      if (this.periodEnd === at) {
+        this.closePeriod();
+        continue;
+      }
+      const evaluation = this.evaluations.find((e) => e.nextAt === at) as Evaluation;
+      this.evaluate(evaluation.alarms, at);
+      evaluation.nextAt += METRIC_PERIOD_MS;
+    }
+    this.scheduleNext();
+  }
+
+  /** End of a simulated minute: expiries, then the datapoint. */
+  private closePeriod(): void {
     this.deps.beforeTick();
-    metrics.closePeriod(this.gauges(), this.periodEnd);
+    this.deps.metrics.closePeriod(this.gauges(), this.periodEnd);
     this.periodEnd += METRIC_PERIOD_MS;
-    const decision = decideCapacity({
-      now: clock.now(),
+  }
+
+  /**
+   * Evaluates the alarms due at `at` on what is published by then. CloudWatch invokes an Auto Scaling
+   * action "for every period that the alarm remains in the new state" (AlarmThatSendsEmail.html).
+   */
+  private evaluate(alarms: readonly ScheduledAlarm[], at: number): void {
+    const { options, names, fleet, metrics, log } = this.deps;
+    const invocations: AlarmInvocation[] = [];
+    for (const alarm of alarms) {
+      const before = this.alarmStates.get(alarm.name) ?? { state: 'INSUFFICIENT_DATA' as const, actedAt: Number.NEGATIVE_INFINITY };
+      const read = (stat: MetricStat) =>
+        metrics.published(stat, at, publicationDelayMs(options.cloudWatch, stat.metricName), alarm.minutes);
+      const { state, latest } = evaluateAlarm(alarm.compiled, { read, at, gridMs: this.gridMs, current: before.state });
+      if (state !== before.state) log('alarm state', { alarm: alarm.name, from: before.state, to: state, time: isoTime(at) });
+      const acts = state === 'ALARM' && (before.state !== 'ALARM' || at - before.actedAt >= alarm.alarm.periodS * 1000);
+      this.alarmStates.set(alarm.name, { state, actedAt: acts ? at : before.actedAt });
+      if (acts) invocations.push({ alarm, ...(latest === undefined ? {} : { value: latest }) });
+    }
+    if (invocations.length === 0) return;
+    // The decision and its activity take the evaluation's time, not the moment a busy event loop got to it.
+    const decision = decideCapacity(invocations, {
+      now: at,
       desired: fleet.desiredCount,
-      history: metrics.history(),
       activities: this.activities,
       scaling: options.scaling,
       names,
     });
-    if (decision) this.applyCapacity(decision.capacity, decision.policyName, decision.cause);
-    this.scheduleTick();
+    if (decision) this.applyCapacity(decision.capacity, decision.policyName, decision.cause, at);
   }
 
   private gauges(): Gauges {
@@ -95,10 +183,10 @@ export class ScalingLoop {
     return { queued, inFlight, inService: fleet.count('InService'), desired: fleet.desiredCount, oldestAgeS };
   }
 
-  private applyCapacity(capacity: number, policyName: string, cause: string): void {
-    const { fleet, clock, options } = this.deps;
+  private applyCapacity(capacity: number, policyName: string, cause: string, at = this.deps.clock.now()): void {
+    const { fleet, options } = this.deps;
     const activity: ScalingActivity = {
-      time: isoTime(clock.now()),
+      time: isoTime(at),
       from: fleet.desiredCount,
       to: capacity,
       cause,

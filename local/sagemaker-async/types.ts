@@ -26,7 +26,7 @@ export interface AsyncEndpointConfig {
 export interface ScalingConfig {
   minCapacity: number;
   maxCapacity: number;
-  /** Target tracking on ApproximateBacklogSizePerInstance. */
+  /** Target tracking on ApproximateBacklogSizePerInstance (Average); its two alarms are generated (autoscaler.ts). */
   targetTracking?: {
     targetValue: number;
     scaleInCooldownS: number;
@@ -34,27 +34,39 @@ export interface ScalingConfig {
     /** PolicyName, for scaling activities; defaults to `<endpoint>-backlog-per-instance` as in autoscaling.yml. */
     policyName?: string;
   };
-  /** The scale-from-zero step policy and the HasBacklogWithoutCapacity alarm that triggers it. */
+  /** The scale-from-zero step policy (ChangeInCapacity) and the HasBacklogWithoutCapacity alarm that triggers it. */
   stepScaling?: {
     cooldownS: number;
     scalingAdjustment: number;
     /** Defaults to `<endpoint>-scale-out-from-zero` as in autoscaling.yml. */
     policyName?: string;
     /** alarmName defaults to `<endpoint>-HasBacklogWithoutCapacity`. */
-    alarm: StepAlarm;
+    alarm: MetricAlarm;
   };
-  /**
-   * The step policy to ExactCapacity `capacity` (0) and the alarm on ApproximateBacklogSize (Maximum
-   * <= threshold for datapointsToAlarm of evaluationPeriods periods) that triggers it.
-   */
+  /** The step policy to ExactCapacity `capacity` (0) and the idle alarm that triggers it. */
   scaleInToZero?: {
     cooldownS: number;
     capacity: number;
     /** Defaults to `<endpoint>-scale-in-to-zero` as in autoscaling.yml. */
     policyName?: string;
     /** alarmName defaults to `<endpoint>-EndpointIdle`. */
-    alarm: StepAlarm;
+    alarm: MetricAlarm;
   };
+}
+
+/**
+ * When CloudWatch can read the endpoint's metrics and when it evaluates each alarm, on the simulated
+ * clock. Neither is documented for SageMaker: the defaults are in metrics.ts (publication) and
+ * scaling-loop.ts (evaluation).
+ */
+export interface CloudWatchTiming {
+  /**
+   * Simulated seconds after a metric minute ends before its datapoint can be read, per metric; `default`
+   * for the others.
+   */
+  publicationDelayS?: { default?: number } & Partial<Record<AlarmMetricName, number>>;
+  /** Second of each minute, 0 up to 60, at which an alarm is evaluated, by alarm name; others get one derived from their name. */
+  evaluationOffsetS?: Record<string, number>;
 }
 
 /** One model server honouring the SageMaker hosting contract: GET /ping and POST /invocations. */
@@ -95,6 +107,8 @@ export interface AsyncEndpointOptions {
   initialInstancesInService?: boolean;
   /** Largest InputLocation object the endpoint reads (default 1 GiB, invocation.ts MAX_INPUT_BYTES); tests set less. */
   maxInputBytes?: number;
+  /** When CloudWatch can read each metric and evaluates each alarm (defaults: metrics.ts, scaling-loop.ts). */
+  cloudWatch?: CloudWatchTiming;
   /** Called once per model invocation with real-time timings: time in the queue and in the model. */
   onRequestTiming?: (timing: { inferenceId: string; backlogMs: number; modelMs: number }) => void;
 }
@@ -192,11 +206,38 @@ export interface AsyncEndpoint {
   close(): Promise<void>;
 }
 
-/** The CloudWatch alarm that triggers a step policy: datapointsToAlarm of evaluationPeriods periods past threshold. */
-export interface StepAlarm {
+/** The AWS/SageMaker metrics of the endpoint an alarm can watch: the MetricDatapoint fields of the same name. */
+export type AlarmMetricName =
+  | 'ApproximateBacklogSize'
+  | 'ApproximateBacklogSizePerInstance'
+  | 'ApproximateAgeOfOldestRequest'
+  | 'HasBacklogWithoutCapacity'
+  | 'InvocationsProcessed'
+  | 'InvocationFailures'
+  | 'ExpiredRequests'
+  | 'NotificationFailures'
+  | 'RequestDownloadFailures'
+  | 'ResponseUploadFailures';
+
+export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum';
+
+/** One metric of the endpoint (dimension EndpointName) and the statistic taken over each period. */
+export interface MetricStat {
+  metricName: AlarmMetricName;
+  statistic: AlarmStatistic;
+}
+
+/**
+ * A CloudWatch metric alarm (AWS::CloudWatch::Alarm) on the endpoint's metrics: one metric, or a
+ * metric-math expression (`Metrics` with `Expression`) over metrics named by their Id.
+ */
+export interface MetricAlarm {
+  alarmName?: string;
+  metric: MetricStat | { expression: string; metrics: Record<string, MetricStat> };
   periodS: number;
   evaluationPeriods: number;
   datapointsToAlarm: number;
   threshold: number;
-  alarmName?: string;
+  comparisonOperator: 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+  treatMissingData: 'missing' | 'ignore' | 'breaching' | 'notBreaching';
 }

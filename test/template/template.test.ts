@@ -290,12 +290,18 @@ describe('autoscaling', () => {
     });
   });
 
-  it('goes back to zero instances after 5 minutes with nothing queued or running', () => {
+  it('goes back to zero instances after 5 minutes with nothing queued, running or waiting for capacity', () => {
     // Act
     const policy = resource('ScaleInToZeroPolicy').Properties;
     const alarm = resource('EndpointIdleAlarm').Properties;
-    // Assess: ApproximateBacklogSize counts queued and in-flight requests; its Maximum over each of 5
-    // minutes at 0 sets the exact capacity 0.
+    const endpointMetric = (MetricName: string) => ({
+      Namespace: 'AWS/SageMaker',
+      MetricName,
+      Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } }],
+    });
+    // Assess: ApproximateBacklogSize counts queued and in-flight requests; with HasBacklogWithoutCapacity
+    // added, the minute that fired the scale-out from zero is never idle to this alarm (no undo of it).
+    // The sum's Maximum over each of 5 minutes at 0 sets the exact capacity 0.
     expect(policy).toMatchObject({
       PolicyType: 'StepScaling',
       ScalingTargetId: { Ref: 'EndpointScalableTarget' },
@@ -306,17 +312,24 @@ describe('autoscaling', () => {
       },
     });
     expect(alarm).toMatchObject({
-      Namespace: 'AWS/SageMaker',
-      MetricName: 'ApproximateBacklogSize',
-      Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': ['Endpoint', 'EndpointName'] } }],
-      Statistic: 'Maximum',
-      Period: 60,
+      Metrics: [
+        { Id: 'busy', Expression: 'backlog + backlogWithoutCapacity', ReturnData: true },
+        { Id: 'backlog', MetricStat: { Metric: endpointMetric('ApproximateBacklogSize'), Period: 60, Stat: 'Maximum' }, ReturnData: false },
+        {
+          Id: 'backlogWithoutCapacity',
+          MetricStat: { Metric: endpointMetric('HasBacklogWithoutCapacity'), Period: 60, Stat: 'Maximum' },
+          ReturnData: false,
+        },
+      ],
       EvaluationPeriods: 5,
       DatapointsToAlarm: 5,
       Threshold: 0,
       ComparisonOperator: 'LessThanOrEqualToThreshold',
+      TreatMissingData: 'missing',
       AlarmActions: [{ Ref: 'ScaleInToZeroPolicy' }],
     });
+    // A metric-math alarm names no metric of its own.
+    expect(alarm).not.toHaveProperty('MetricName');
   });
 });
 

@@ -1,14 +1,20 @@
-import { backlogMaximum } from '../../../local/sagemaker-async/autoscaler';
+import { DEFAULT_PUBLICATION_DELAY_S, METRIC_PERIOD_MS, minuteStatistic } from '../../../local/sagemaker-async/metrics';
+import { readStackConfig } from '../../../local/template/stack-config';
+import { projectRoot } from '../../support/local-cloud';
 import { until } from './deadline';
 import { echo, FakeModels } from './fake-models';
 import { endpointsOnRealS3 } from './harness';
 
 describe('an async endpoint scaling with its backlog (time 600× faster)', () => {
   const { start } = endpointsOnRealS3();
+  // The alarms of resources/autoscaling.yml, as the local cloud reads them.
+  const { stepScaling, scaleInToZero } = readStackConfig({ projectRoot }).scaling;
+  if (!stepScaling || !scaleInToZero) throw new Error('the packaged template has no step policies');
 
   it('goes 0 → 1 (step policy) → 3 (target tracking) under a burst, and back to 0 once idle', async () => {
     // Prepare: autoscaling.yml's two policies, target 2 per instance, one invocation per instance.
-    // Provisioning (60 s) ends well inside the step policy's 120 s cooldown: with the two equal, the
+    // The step policy's cooldown (240 s) outlasts provisioning (60 s), the minute in which the first
+    // instance comes into service and the metrics' publication delay (30 s): with a shorter one, the
     // step alarm may still be in ALARM when the cooldown ends and add a second instance, on AWS too;
     // at 600× a 50 ms pause of the event loop is 30 simulated seconds.
     const models = new FakeModels((call) => ({ ...echo(call), delayMs: 50 }));
@@ -20,11 +26,7 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
         minCapacity: 0,
         maxCapacity: 3,
         targetTracking: { targetValue: 2, scaleInCooldownS: 120, scaleOutCooldownS: 60 },
-        stepScaling: {
-          cooldownS: 120,
-          scalingAdjustment: 1,
-          alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
-        },
+        stepScaling: { ...stepScaling, cooldownS: 240 },
       },
     });
 
@@ -75,12 +77,8 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
         minCapacity: 0,
         maxCapacity: 3,
         targetTracking: { targetValue: 2, scaleInCooldownS: 120, scaleOutCooldownS: 60 },
-        stepScaling: {
-          cooldownS: 120,
-          scalingAdjustment: 1,
-          alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
-        },
-        scaleInToZero: { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } },
+        stepScaling: { ...stepScaling, cooldownS: 240 },
+        scaleInToZero: { ...scaleInToZero, cooldownS: 120 },
       },
     });
 
@@ -95,7 +93,8 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
       },
     );
 
-    // Assess: one scale-in, by the step policy, after 5 minutes whose Maximum backlog was 0.
+    // Assess: one scale-in, by the step policy, once the 5 newest minutes published were idle: the
+    // Maximum of ApproximateBacklogSize + HasBacklogWithoutCapacity at 0, the minute before busy.
     const activities = endpoint.scalingActivities();
     const scaleIns = activities.filter((a) => a.to < a.from);
     expect(scaleIns.map((a) => [a.policyName, a.to])).toEqual([['research-summarizer-test-scale-in-to-zero', 0]]);
@@ -103,9 +102,16 @@ describe('an async endpoint scaling with its backlog (time 600× faster)', () =>
       'monitor alarm research-summarizer-test-EndpointIdle in state ALARM triggered policy research-summarizer-test-scale-in-to-zero',
     );
     const at = Date.parse(scaleIns[0]?.time ?? '');
-    const maximums = backlogMaximum(endpoint.metrics().filter((d) => Date.parse(d.timestamp) < at));
-    expect(maximums.slice(-6)[0]).toBeGreaterThan(0);
-    expect(maximums.slice(-5)).toEqual([0, 0, 0, 0, 0]);
+    const published = endpoint
+      .metrics()
+      .filter((d) => Date.parse(d.timestamp) + METRIC_PERIOD_MS + DEFAULT_PUBLICATION_DELAY_S * 1000 <= at);
+    const busy = published.map(
+      (_, i) =>
+        minuteStatistic(published, i, { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' }) +
+        minuteStatistic(published, i, { metricName: 'HasBacklogWithoutCapacity', statistic: 'Maximum' }),
+    );
+    expect(busy.slice(-6)[0]).toBeGreaterThan(0);
+    expect(busy.slice(-5)).toEqual([0, 0, 0, 0, 0]);
     expect(models.stopped.sort()).toEqual([...models.launched].sort());
   });
 

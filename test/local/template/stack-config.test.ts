@@ -40,9 +40,35 @@ describe('the local cloud reads its configuration from the packaged template', (
       stepScaling: {
         cooldownS: 120,
         scalingAdjustment: 1,
-        alarm: { periodS: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 1 },
+        alarm: {
+          metric: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Average' },
+          periodS: 60,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          threshold: 1,
+          comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          treatMissingData: 'missing',
+        },
       },
-      scaleInToZero: { cooldownS: 120, capacity: 0, alarm: { periodS: 60, evaluationPeriods: 5, datapointsToAlarm: 5, threshold: 0 } },
+      scaleInToZero: {
+        cooldownS: 120,
+        capacity: 0,
+        alarm: {
+          metric: {
+            expression: 'backlog + backlogWithoutCapacity',
+            metrics: {
+              backlog: { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' },
+              backlogWithoutCapacity: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Maximum' },
+            },
+          },
+          periodS: 60,
+          evaluationPeriods: 5,
+          datapointsToAlarm: 5,
+          threshold: 0,
+          comparisonOperator: 'LessThanOrEqualToThreshold',
+          treatMissingData: 'missing',
+        },
+      },
     });
   });
 
