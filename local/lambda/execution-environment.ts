@@ -66,8 +66,12 @@ export class ExecutionEnvironment {
     });
     const worker = this.worker;
     // Not piped: many environments write to one log file, and each pipe would hold listeners on it.
-    worker.stdout.on('data', (chunk: Buffer) => output.write(chunk));
-    worker.stderr.on('data', (chunk: Buffer) => output.write(chunk));
+    // Output a stopping thread flushes after the log file has closed is dropped (a write would throw).
+    const write = (chunk: Buffer) => {
+      if (!output.writableEnded) output.write(chunk);
+    };
+    worker.stdout.on('data', write);
+    worker.stderr.on('data', write);
     worker.on('message', (message: InitReply | WorkerReply) => {
       if ('init' in message) this.settleInit(message);
       else if (message.id === this.running) this.settle?.(message);

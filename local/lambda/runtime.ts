@@ -18,10 +18,10 @@ import type { WorkerReply } from './worker';
 
 /**
  * Execution environments per function, so invocations running at once, when the caller sets none.
- * Each costs a worker thread of about 80 MB and, for submit-article, about 0.6 s of CPU to start
- * (local/README.md, Lambda).
+ * Each costs a worker thread of 80-95 MB, its init's CPU, and CPU while its code warms up: the fewer,
+ * the less CPU per article (local/README.md, "Deliberate differences from AWS", Functions).
  */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 4;
 
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
