@@ -18,7 +18,7 @@ export type AfterError = { retryAfterS: number } | { deadLetter: 'RetriesExhaust
  * `invocation.attempts` counts the attempt that just failed; `ageS` is the event's age in simulated
  * seconds.
  */
-export const afterError = (fn: LocalFunction, invocation: Invocation, ageS: number): AfterError => {
+export const decideAfterError = (fn: LocalFunction, invocation: Invocation, ageS: number): AfterError => {
   const wait = RETRY_WAITS_S[invocation.attempts - 1];
   if (invocation.attempts <= fn.maximumRetryAttempts && wait !== undefined && ageS + wait < fn.maximumEventAgeS) {
     return { retryAfterS: wait };

@@ -13,15 +13,16 @@ import { DeadLetters } from './dead-letters';
 import { EnvironmentPool } from './environment-pool';
 import type { ExecutionEnvironment } from './execution-environment';
 import { InvocationQueue, type Invocation } from './invocation-queue';
-import { afterError } from './retry-policy';
+import { decideAfterError } from './retry-policy';
 import type { WorkerReply } from './worker';
 
 /**
  * Execution environments per function, so invocations running at once, when the caller sets none.
- * Each costs a worker thread of 80-95 MB, its init's CPU, and CPU while its code warms up: the fewer,
- * the less CPU per article (local/README.md, "Deliberate differences from AWS", Functions).
+ * Each costs a worker thread of 80-95 MB, its init's CPU, and CPU while its code warms up; fewer
+ * leave too few invocations in flight to hide the emulators' latency on a loaded machine
+ * (local/README.md, "Deliberate differences from AWS", Functions).
  */
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 8;
 
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
@@ -146,15 +147,15 @@ export class LocalLambda {
     } else {
       this.tally.errors += 1;
       this.log('function error', { function: fn.name, attempt: invocation.attempts, ...reply.error });
-      this.afterError(id, invocation, reply);
+      this.onError(id, invocation, reply);
     }
     this.pump();
   }
 
-  private afterError(id: string, invocation: Invocation, reply: WorkerReply): void {
+  private onError(id: string, invocation: Invocation, reply: WorkerReply): void {
     const { fn, timeScale } = this.options;
     const ageS = ((Date.now() - invocation.firstAttemptAt) / 1000) * timeScale;
-    const next = afterError(fn, invocation, ageS);
+    const next = decideAfterError(fn, invocation, ageS);
     if ('retryAfterS' in next) {
       this.tally.retries += 1;
       this.queue.recordAttempts(id, invocation);
