@@ -1,7 +1,9 @@
 /**
- * A function's worker thread (runtime.ts starts one per function, bundled as dist/local/lambda-worker.js):
- * it names its thread, loads the function's bundle and calls its handler with a Lambda context for
- * each message; everything else stays in the runtime's thread.
+ * One execution environment of a function (execution-environment.ts starts one worker thread per
+ * environment, bundled as dist/local/lambda-worker.js): it names its thread, loads the function's
+ * bundle once (the Init phase), says whether that worked, then calls the handler with a Lambda context
+ * for each invocation it is sent, one at a time; everything else stays in the runtime's thread.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html
  */
 
@@ -15,6 +17,8 @@ export interface WorkerData {
   arn: string;
   memorySizeMB: number;
   threadName: string;
+  /** What the context reports as logStreamName: one log stream per environment, as on AWS. */
+  logStreamName: string;
 }
 
 export interface WorkerRequest {
@@ -25,10 +29,23 @@ export interface WorkerRequest {
   requestId: string;
 }
 
+export interface FunctionError {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+/** The handler's outcome for one request. */
 export interface WorkerReply {
   id: string;
   ok: boolean;
-  error?: { errorType: string; errorMessage: string; trace: string[] };
+  error?: FunctionError;
+}
+
+/** What the environment says once, after loading the bundle: ready, or the error its init threw. */
+export interface InitReply {
+  init: 'ready' | 'failed';
+  error?: FunctionError;
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -37,15 +54,28 @@ const data = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('lambda-worker runs as a worker thread of the local Lambda runtime');
 
+const asFunctionError = (e: unknown): FunctionError => {
+  const error = e instanceof Error ? e : new Error(String(e));
+  return { errorType: error.name, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') };
+};
+
 try {
   // Linux keeps at most 15 bytes of a thread's name.
   writeFileSync('/proc/thread-self/comm', data.threadName.slice(0, 15));
 } catch {
   // Not Linux: the thread keeps its name; only the benchmark's CPU breakdown reads it.
 }
-// The function's own bundle, unchanged, as Lambda loads it: a path known only at run time.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const handler = (require(data.bundle) as Record<string, Handler>)[data.exportName] as Handler;
+
+let handler: Handler | undefined;
+try {
+  // The function's own bundle, unchanged, as Lambda loads it: a path known only at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  handler = (require(data.bundle) as Record<string, Handler>)[data.exportName];
+  if (typeof handler !== 'function') throw new TypeError(`${data.bundle} exports no function named ${data.exportName}`);
+  port.postMessage({ init: 'ready' } satisfies InitReply);
+} catch (e) {
+  port.postMessage({ init: 'failed', error: asFunctionError(e) } satisfies InitReply);
+}
 
 port.on('message', async ({ id, event, deadline, requestId }: WorkerRequest) => {
   const context = {
@@ -56,18 +86,13 @@ port.on('message', async ({ id, event, deadline, requestId }: WorkerRequest) => 
     memoryLimitInMB: String(data.memorySizeMB),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${data.name}`,
-    logStreamName: `local/[$LATEST]${data.name}`,
+    logStreamName: data.logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   try {
-    await handler(event, context);
+    await (handler as Handler)(event, context);
     port.postMessage({ id, ok: true } satisfies WorkerReply);
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    port.postMessage({
-      id,
-      ok: false,
-      error: { errorType: error.name, errorMessage: error.message, trace: String(error.stack ?? '').split('\n') },
-    } satisfies WorkerReply);
+    port.postMessage({ id, ok: false, error: asFunctionError(e) } satisfies WorkerReply);
   }
 });
