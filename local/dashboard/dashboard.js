@@ -386,7 +386,9 @@
       key.title = r.key;
       // A long article in progress shows its parts ("QUEUED · 3/7 parts"); a finished one its summary.
       const progress = r.progress ? el('div', 'progress', `${r.state} · ${r.progress}`) : '';
-      const summary = el('td', 'summary', progress, r.summary);
+      // A document's own title and format above its summary (article text is hostile: el() sets text only).
+      const title = r.title ? el('div', 'title', r.format ? el('span', 'format', r.format) : '', r.title) : '';
+      const summary = el('td', 'summary', title, progress, r.summary);
       return el('tr', '', key, summary, el('td', 'when', dayAndClock(r.completedAt)), el('td', 'num', formatMs(r.totalMs)));
     });
     const body = byId('latest').tBodies[0];

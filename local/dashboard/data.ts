@@ -31,6 +31,9 @@ export interface DashboardData {
 export interface LatestSummary {
   key: string;
   state: ArticleState;
+  /** The document's own title (or the first line of a text), and its format (pdf, jats, html…). */
+  title?: string;
+  format?: string;
   summary: string;
   /** A long article's parts progress (core/long-article/steps.ts partsProgress), e.g. "3/7 parts". */
   progress?: string;
@@ -54,6 +57,7 @@ export const MAX_POINTS = 1_440;
 export const LATEST_ROWS = 10;
 export const MAX_ACTIVITIES = 30;
 const SUMMARY_CHARS = 400;
+const TITLE_CHARS = 200;
 
 const shorten = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
@@ -62,6 +66,8 @@ const latestSummary = (row: LedgerRow): LatestSummary => {
   return {
     key: row.key,
     state: row.state,
+    ...(row.title ? { title: shorten(row.title, TITLE_CHARS) } : {}),
+    ...(row.format ? { format: row.format } : {}),
     summary: shorten(row.summary ?? '', SUMMARY_CHARS),
     ...(progress ? { progress } : {}),
     receivedAt: row.receivedAt,

@@ -31,6 +31,8 @@ interface PageView {
   sawBacklogWithoutCapacity: boolean;
   latestKeys: string[];
   latestSummaries: string[];
+  /** Each latest row's title line: its format, then the document's title. */
+  latestTitles: string[];
   activityChanges: string[];
   batches: string[][];
   markupInTables: number;
@@ -57,6 +59,13 @@ const readView = async (page: Page): Promise<PageView> => {
     sawBacklogWithoutCapacity: (await seriesOf(page, 'backlogWithoutCapacity', 1)).includes(1),
     latestKeys: await page.locator('#latest tbody td.key').allTextContents(),
     latestSummaries: await page.locator('#latest tbody td.summary').allTextContents(),
+    latestTitles: await page
+      .locator('#latest tbody td.summary')
+      .evaluateAll((cells) =>
+        cells.map(
+          (cell) => (cell as { querySelector(s: string): { textContent: string } | null }).querySelector('.title')?.textContent ?? '',
+        ),
+      ),
     activityChanges: await page.locator('#activities tbody td.change').allTextContents(),
     batches: await Promise.all(
       (await page.locator('#batches tbody tr[data-batch]').all()).map((row) => row.locator('td').allTextContents()),
@@ -143,6 +152,7 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
     // The hostile key and summary are shown as the text they are, and nothing ran.
     const hostileRow = view.latestKeys.indexOf(HOSTILE_KEY);
     expect(view.latestSummaries[hostileRow]).toContain('<img src=x onerror=');
+    expect(view.latestTitles[hostileRow]).toMatch(/^text<img src=x onerror=/);
     expect(view.markupInTables).toBe(0);
     // The batch of the 13 articles (their first folder under input/), finished, with its cost so far.
     const batch = view.batches.find(([name]) => name === 'dashboard');
