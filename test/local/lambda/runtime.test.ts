@@ -140,8 +140,9 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     expect(lambda.deadLetters()[0]).toMatchObject({ responsePayload: { errorType: 'Sandbox.Timedout' } });
   });
 
-  it("stops a timed-out invocation's environment before its retry runs, as Lambda stops the sandbox", async () => {
-    // A second: the retry runs in a new environment, and its stand-in takes a moment of its own.
+  it("stops a timed-out invocation's worker before its retry runs, as Lambda stops the sandbox", async () => {
+    // The timeout starts when the invocation is posted, before a new worker has loaded the bundle: a
+    // second leaves room for that on a loaded machine.
     const lambda = start({ timeoutS: 1, maximumRetryAttempts: 1 });
 
     lambda.invokeAsync({ dir, name: 'forever', tickForever: true });

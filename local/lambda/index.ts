@@ -1,7 +1,6 @@
 /**
- * Starts the functions the template defines: one LocalLambda each (runtime.ts), running the bundled
- * handler in execution environments of its own with the template's environment pointed at the edge,
- * and delivers S3, SNS and EventBridge invocations to them.
+ * Lambda, locally: one LocalLambda per function of the template (runtime.ts), each running the
+ * bundled handler in a worker with the template's environment pointed at the edge.
  */
 
 import { localBundle } from '../bundles';
@@ -35,10 +34,7 @@ export interface LocalFunctions {
   deliver(logicalId: string, event: unknown): void;
   /** No invocation pending in any function. */
   idle(): boolean;
-  /**
-   * Per function name: invocations pending, queued and running; attempts made, failed, retried and
-   * dead-lettered; execution environments alive and created.
-   */
+  /** Per function name: invocations pending, made, failed, retried and dead-lettered. */
   status(): Record<string, Record<string, number>>;
   close(): Promise<void>;
 }
@@ -75,10 +71,7 @@ export const startLocalFunctions = (
       for (let i = options.faults.deliveries(); i > 0; i--) byId[logicalId]?.invokeAsync(event);
     },
     idle: () => all.every((f) => f.idle()),
-    status: () =>
-      Object.fromEntries(
-        all.map((f) => [f.name, { pending: f.pending, queued: f.queued, running: f.running, environments: f.environments, ...f.counts }]),
-      ),
+    status: () => Object.fromEntries(all.map((f) => [f.name, { pending: f.pending, ...f.counts }])),
     close: async () => {
       await Promise.all(all.map((f) => f.close()));
     },
