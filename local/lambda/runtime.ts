@@ -61,6 +61,8 @@ export class LocalLambda {
   private readonly logFile: WriteStream;
   private readonly deadLetterDir: string;
   private closed = false;
+  /** Attempts started and not yet ended. */
+  private dispatched = 0;
   readonly counts = { invocations: 0, errors: 0, retries: 0, deadLettered: 0 };
 
   constructor(private readonly options: LambdaRuntimeOptions) {
@@ -173,10 +175,18 @@ export class LocalLambda {
   }
 
   private pump(): void {
-    const limit = this.options.concurrency ?? 64;
-    while (!this.closed && this.inFlight.size < limit && this.waiting.length > 0) {
+    // A function's reserved concurrency caps the invocations running at once, as on Lambda: the rest are
+    // throttled and wait in the asynchronous queue
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+    const limit = Math.min(this.options.concurrency ?? 64, this.options.fn.reservedConcurrency ?? Infinity);
+    // Counted when dispatched: an attempt may wait for a stopping worker before it is in flight.
+    while (!this.closed && this.dispatched < limit && this.waiting.length > 0) {
       const id = this.waiting.shift() as string;
-      void this.attempt(id);
+      this.dispatched += 1;
+      void this.attempt(id).finally(() => {
+        this.dispatched -= 1;
+        this.pump();
+      });
     }
   }
 

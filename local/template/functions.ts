@@ -21,6 +21,8 @@ export interface LocalFunction {
   maximumEventAgeS: number;
   /** Name of the SQS queue of the OnFailure destination, if any. */
   onFailureQueue?: string;
+  /** ReservedConcurrentExecutions: the most invocations that may run at once, when the template reserves any. */
+  reservedConcurrency?: number;
 }
 
 export const BUNDLE_DIR = join('.esbuild', '.build');
@@ -33,9 +35,13 @@ export const functionsOf = ({ ofType, ev, resolver }: TemplateView, projectRoot:
   const invokeConfigs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => ev<Record<string, any>>(r.Properties)); // eslint-disable-line @typescript-eslint/no-explicit-any
   return Object.fromEntries(
     ofType('AWS::Lambda::Function').map(([id, r]) => {
-      const p = ev<{ Handler: string; Environment?: { Variables?: Record<string, string> }; Timeout?: number; MemorySize?: number }>(
-        r.Properties,
-      );
+      const p = ev<{
+        Handler: string;
+        Environment?: { Variables?: Record<string, string> };
+        Timeout?: number;
+        MemorySize?: number;
+        ReservedConcurrentExecutions?: number | string;
+      }>(r.Properties);
       const name = resolver.ref(id);
       const invokeConfig = invokeConfigs.find((c) => c.FunctionName === name);
       const [file, exportName] = splitHandler(p.Handler);
@@ -53,6 +59,7 @@ export const functionsOf = ({ ofType, ev, resolver }: TemplateView, projectRoot:
         maximumRetryAttempts: invokeConfig?.MaximumRetryAttempts ?? 2,
         maximumEventAgeS: invokeConfig?.MaximumEventAgeInSeconds ?? 21600,
         ...(destination ? { onFailureQueue: destination.split(':').pop() as string } : {}),
+        ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: Number(p.ReservedConcurrentExecutions) } : {}),
       };
       return [id, fn];
     }),

@@ -814,7 +814,7 @@ describe('stage parameters at their defaults (a dev stage; test/template/stage-p
     expect([bucket?.DeletionPolicy, bucket?.UpdateReplacePolicy, bucketPolicy?.DeletionPolicy]).toEqual(['Delete', 'Delete', 'Delete']);
   });
 
-  it('parses no source map at cold start (sourceMaps=off) and reserves 50 submitArticle invocations', () => {
+  it('parses no source map at cold start (sourceMaps=off) and reserves 50 submitArticle invocations and one reconcile run', () => {
     // Act
     const functions = resourcesOfType('AWS::Lambda::Function').map(
       ([id, fn]) => [id, chooseBranches(fn.Properties, template.Conditions)] as [string, Record<string, unknown>],
@@ -825,7 +825,7 @@ describe('stage parameters at their defaults (a dev stage; test/template/stage-p
     expect(Object.fromEntries(functions.map(([id, properties]) => [id, properties.ReservedConcurrentExecutions]))).toEqual({
       SubmitArticleLambdaFunction: 50,
       RecordResultLambdaFunction: undefined,
-      ReconcileLambdaFunction: undefined,
+      ReconcileLambdaFunction: 1,
     });
   });
 
@@ -1008,6 +1008,8 @@ describe('reconcile', () => {
       .flatMap(({ statement }) => asList(statement.Action));
     // Assess
     expect(rules).toEqual([expect.objectContaining({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' })]);
+    // One run at a time: a run that outlasts the rate waits instead of overlapping the next.
+    expect(resource('ReconcileLambdaFunction').Properties.ReservedConcurrentExecutions).toBe(1);
     expect(actions.sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',

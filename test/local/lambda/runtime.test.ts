@@ -163,6 +163,19 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     expect(lambda.counts.deadLettered).toBe(0);
   });
 
+  it('runs no more invocations at once than the function reserves; the others wait their turn', async () => {
+    const lambda = start({ reservedConcurrency: 1 });
+
+    lambda.invokeAsync({ dir, name: 'first', hangMs: 500 });
+    lambda.invokeAsync({ dir, name: 'second', hangMs: 500 });
+
+    await eventually(() => lambda.idle(), { what: 'both invocations' });
+    const finishedAt = (name: string) => Number(readFileSync(join(dir, `${name}.starts`), 'utf-8').trim());
+    // Each waits 500 ms before it records its time: one at a time, they end at least 500 ms apart.
+    expect(Math.abs(finishedAt('second') - finishedAt('first'))).toBeGreaterThanOrEqual(500);
+    expect(lambda.counts).toMatchObject({ invocations: 2, errors: 0 });
+  });
+
   it('keeps queued invocations across a restart', async () => {
     const first = start();
     first.invokeAsync({ dir, name: 'survivor', hangMs: 10_000 });
