@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { FaultInjector, FaultRates } from './edge/faults';
 import type { LocalLambda } from './lambda/runtime';
 import type { AsyncEndpoint } from './sagemaker-async';
+import type { TopicLog } from './sns/topic-log';
 import type { StackConfig } from './template/stack-config';
 
 /** What startLocalCloud takes and gives back; the names and settings come from the packaged template. */
@@ -46,6 +47,8 @@ export interface LocalCloud {
   dynamo: DynamoDBDocumentClient;
   /** The edge's fault injection, to switch on and off while running. */
   faults: FaultInjector;
+  /** What the ArticleEventsTopic delivered (`.local-cloud/article-events.jsonl`, `/_localcloud/article-events`). */
+  articleEvents: TopicLog;
   /** No function invocation pending and nothing queued or running in the endpoint. */
   idle(): boolean;
   close(): Promise<void>;

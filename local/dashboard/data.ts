@@ -5,6 +5,7 @@ import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
 import type { BatchStatus, StatusSettings } from '../../core/status/batch-status';
 import { batchesOf, type BatchRow } from './batches';
 import type { DashboardSource } from './index';
+import type { ArticleEventRow } from './article-events';
 
 /** What /_dashboard/data.json answers; dashboard.js draws it. */
 export interface DashboardData {
@@ -22,6 +23,8 @@ export interface DashboardData {
   ledger: LedgerSnapshot;
   /** Per-batch progress, ETA and cost, the most recently started first (batches.ts); empty without status settings. */
   batches: BatchStatus[];
+  /** The latest messages users were sent on the ArticleEventsTopic, newest first (article-events.ts). */
+  articleEvents: ArticleEventRow[];
 }
 
 /** The fields of a summarized row the page shows; summaries are shortened (a row may hold 20,000 characters). */
@@ -167,5 +170,6 @@ export const dashboardData = async (
     scalingActivities: source.scalingActivities().slice(-MAX_ACTIVITIES).reverse(),
     ledger,
     batches,
+    articleEvents: source.articleEvents?.() ?? [],
   };
 };

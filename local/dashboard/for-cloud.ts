@@ -1,11 +1,13 @@
 /**
  * The dashboard of a running local cloud: the endpoint's status, metrics and scaling activities,
- * and the ledger, batches and trends read from the stack's table.
+ * the ledger, batches and trends read from the stack's table, and the latest article events.
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AsyncEndpoint } from '../sagemaker-async';
 import type { StackConfig } from '../template/stack-config';
+import type { TopicLog } from '../sns/topic-log';
+import { articleEventRows } from './article-events';
 import { statusSettingsOf } from './batches';
 import { makeDashboardHandler } from './index';
 import { ledgerView } from './ledger-view';
@@ -16,6 +18,7 @@ export const cloudDashboard = (
   dynamo: DynamoDBDocumentClient,
   config: StackConfig,
   clock: { timeScale: number; provisioningDelayS: number },
+  articleEvents?: TopicLog,
 ): ReturnType<typeof makeDashboardHandler> =>
   makeDashboardHandler(
     {
@@ -24,6 +27,7 @@ export const cloudDashboard = (
       scalingActivities: () => endpoint.scalingActivities(),
       ledger: ledgerView(dynamo, config.table.TableName),
       trends: trendsSource(dynamo, config.table.TableName),
+      ...(articleEvents ? { articleEvents: () => articleEventRows(articleEvents.latest()) } : {}),
     },
     { statusSettings: statusSettingsOf(config, clock.timeScale, clock.provisioningDelayS) },
   );

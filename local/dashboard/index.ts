@@ -4,6 +4,7 @@ import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagema
 import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';
 import type { BatchRow } from './batches';
+import type { ArticleEventRow } from './article-events';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
 import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends';
 
@@ -22,6 +23,8 @@ export interface DashboardSource {
   };
   /** The Trends panel's reads (trends.ts); without it the panel says trends are not available. */
   trends?: TrendsSource;
+  /** The latest messages of the ArticleEventsTopic, newest first (article-events.ts). */
+  articleEvents?(): ArticleEventRow[];
 }
 
 export interface DashboardOptions {
