@@ -269,7 +269,13 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     if (!marked && count.length > 0) await this.update(articleId, { add: count, when: sameAttempt, values: own.values });
   }
 
-  async recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord, usage: Usage = {}): Promise<LedgerRow | 'stale'> {
+  async recordStep(
+    articleId: string,
+    inferenceId: string,
+    step: StepId,
+    record: StepRecord,
+    usage: Usage = {},
+  ): Promise<LedgerRow | 'stale'> {
     // Counters are top-level attributes: ADD works on them, not on a map entry's number.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.ADD
     const counters = record.s !== 'done' ? [] : step.startsWith('p') ? ['levelDone :one', 'partsDone :one'] : ['levelDone :one'];

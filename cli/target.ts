@@ -6,7 +6,7 @@ import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { makeClients } from '../adapters/clients';
 import { loadRecordConfig, loadSubmitConfig, type RecordConfig, type SubmitConfig } from '../adapters/config';
-import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
+import { DeployedEndpointFigures } from '../adapters/endpoint-figures';
 import { FunctionEnvironment } from '../adapters/function-environment';
 import { makeOperatorClients } from '../adapters/operator-clients';
 import { StackOutputs } from '../adapters/stack-outputs';
@@ -129,6 +129,6 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     ...makeClients(clientRegion),
     submitConfig: async () => loadSubmitConfig(await functionEnv('submitArticle')),
     recordConfig: async () => loadRecordConfig(await functionEnv('recordResult')),
-    endpointFigures: new CloudWatchEndpointFigures(operator.cloudWatch, operator.autoScaling, stackName),
+    endpointFigures: new DeployedEndpointFigures(operator.cloudWatch, operator.sagemaker, stackName),
   };
 };

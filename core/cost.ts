@@ -207,11 +207,7 @@ export const costItemsOf = (row: PricedRow, spend: Spend, settings: CostSettings
 export const totalOf = (items: Partial<CostItems>): number => round(COST_ITEMS.reduce((sum, item) => sum + (items[item] ?? 0), 0));
 
 /** `{ costUsd, costItems }` for a finished article, or nothing when this caller has no prices wired. */
-export const costOf = (
-  settings: CostSettings | undefined,
-  row: PricedRow,
-  spend: Spend,
-): { costUsd?: number; costItems?: CostItems } => {
+export const costOf = (settings: CostSettings | undefined, row: PricedRow, spend: Spend): { costUsd?: number; costItems?: CostItems } => {
   if (!settings) return {};
   const costItems = costItemsOf(row, spend, settings);
   return { costUsd: totalOf(costItems), costItems };

@@ -269,7 +269,12 @@ export const finishAttempt = async (
   };
   const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state);
   await deps.events.pending.record(pending);
-  const written = await deps.ledger.finish(attempt.articleId, attempt.inferenceId, { ...ended, ...costOf(deps.cost, priced, spend) }, usage);
+  const written = await deps.ledger.finish(
+    attempt.articleId,
+    attempt.inferenceId,
+    { ...ended, ...costOf(deps.cost, priced, spend) },
+    usage,
+  );
   if (written === 'stale') {
     await resolvePending(pending, await deps.ledger.get(attempt.articleId), deps);
     return 'stale';

@@ -50,8 +50,18 @@ export const PRICES = {
     source: 'https://aws.amazon.com/lambda/pricing/',
     read: KNOWN,
   },
-  s3Put: { usd: 0.005 / 1000, unit: 'PUT, COPY, POST or LIST request (S3 Standard)', source: 'https://aws.amazon.com/s3/pricing/', read: READ },
-  s3Get: { usd: 0.0004 / 1000, unit: 'GET or other request (S3 Standard); DELETE is free', source: 'https://aws.amazon.com/s3/pricing/', read: READ },
+  s3Put: {
+    usd: 0.005 / 1000,
+    unit: 'PUT, COPY, POST or LIST request (S3 Standard)',
+    source: 'https://aws.amazon.com/s3/pricing/',
+    read: READ,
+  },
+  s3Get: {
+    usd: 0.0004 / 1000,
+    unit: 'GET or other request (S3 Standard); DELETE is free',
+    source: 'https://aws.amazon.com/s3/pricing/',
+    read: READ,
+  },
   /** Each 64 KB chunk of a published message is one request; deliveries to Lambda and SQS are free. */
   snsPublish: { usd: 0.5 / 1_000_000, unit: 'publish request (standard topic)', source: 'https://aws.amazon.com/sns/pricing/', read: READ },
   snsEmail: { usd: 2 / 100_000, unit: 'e-mail notification delivered', source: 'https://aws.amazon.com/sns/pricing/', read: KNOWN },
@@ -67,7 +77,12 @@ export const PRICES = {
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
     read: READ,
   },
-  dynamoStorage: { usd: 0.25, unit: 'GB-month of table storage', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/', read: KNOWN },
+  dynamoStorage: {
+    usd: 0.25,
+    unit: 'GB-month of table storage',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    read: KNOWN,
+  },
   dynamoPitr: {
     usd: 0.2,
     unit: 'GB-month of point-in-time recovery',
@@ -75,13 +90,28 @@ export const PRICES = {
     read: KNOWN,
   },
   s3Storage: { usd: 0.023, unit: 'GB-month (S3 Standard, first 50 TB)', source: 'https://aws.amazon.com/s3/pricing/', read: KNOWN },
-  logsIngestion: { usd: 0.5, unit: 'GB of log data ingested (standard)', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: KNOWN },
+  logsIngestion: {
+    usd: 0.5,
+    unit: 'GB of log data ingested (standard)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    read: KNOWN,
+  },
   logsStorage: { usd: 0.03, unit: 'GB-month of log storage', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: KNOWN },
   alarm: { usd: 0.1, unit: 'standard-resolution alarm-month', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: READ },
   dashboard: { usd: 3, unit: 'dashboard-month beyond the first three', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: READ },
-  getMetricData: { usd: 0.01 / 1000, unit: 'metric requested (GetMetricData)', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: KNOWN },
+  getMetricData: {
+    usd: 0.01 / 1000,
+    unit: 'metric requested (GetMetricData)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    read: KNOWN,
+  },
   kmsRequest: { usd: 0.03 / 10_000, unit: 'KMS request (SNS encryption)', source: 'https://aws.amazon.com/kms/pricing/', read: KNOWN },
-  sqsRequest: { usd: 0.4 / 1_000_000, unit: 'SQS standard request (dead letters)', source: 'https://aws.amazon.com/sqs/pricing/', read: KNOWN },
+  sqsRequest: {
+    usd: 0.4 / 1_000_000,
+    unit: 'SQS standard request (dead letters)',
+    source: 'https://aws.amazon.com/sqs/pricing/',
+    read: KNOWN,
+  },
 } as const satisfies Record<string, Price>;
 
 /** The GB of the data and log prices: AWS bills them in binary gigabytes. */

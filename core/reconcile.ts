@@ -115,7 +115,11 @@ const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocat
 const RECONCILED = '(found by reconcile: the notification never arrived)';
 
 /** The outcome found, and the bytes of the output or failure it was read from (SageMaker data processed out). */
-const repairOf = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<{ outcome: AttemptOutcome; bytes: number } | undefined> => {
+const repairOf = async (
+  row: LedgerRow,
+  deps: ReconcileDeps,
+  now: Date,
+): Promise<{ outcome: AttemptOutcome; bytes: number } | undefined> => {
   if (!row.submittedAt) {
     // Claimed but never accepted by the endpoint: the submitting function stopped for good.
     if (row.claimedAt && now.getTime() - Date.parse(row.claimedAt) < CLAIM_LEASE_MS) return undefined;

@@ -137,7 +137,12 @@ const completion = async (n: InferenceNotification, outputs: OutputReader): Prom
   const base = location ? { outputLocation: location } : {};
   if (body === undefined) {
     return {
-      outcome: { ...base, state: 'FAILED', failedStage: 'inference', reason: `the model output is missing (${location ?? 'no output location'})` },
+      outcome: {
+        ...base,
+        state: 'FAILED',
+        failedStage: 'inference',
+        reason: `the model output is missing (${location ?? 'no output location'})`,
+      },
       bytes: 0,
     };
   }

@@ -67,7 +67,13 @@ export const recordStepOutcome = async (
           ...(outcome.failureLocation ? { f: outcome.failureLocation } : {}),
           ...(outcome.endpointMs !== undefined ? { ms: outcome.endpointMs } : {}),
         };
-  const row = await deps.ledger.recordStep(articleId, inferenceId, step, record, usageOf(deps.meter, { dataOutBytes: outcome.outputBytes }));
+  const row = await deps.ledger.recordStep(
+    articleId,
+    inferenceId,
+    step,
+    record,
+    usageOf(deps.meter, { dataOutBytes: outcome.outputBytes }),
+  );
   if (row === 'stale') {
     // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted.
     const current = await deps.ledger.get(articleId);

@@ -24,7 +24,8 @@ export const internalApi =
     const page = dashboard();
     if (page && (await page(req, res))) return;
     if (req.url === '/_localcloud/faults') return faultsRoute(req, res, faults);
-    if (new URL(req.url ?? '/', 'http://localhost').pathname === '/_localcloud/article-events') return articleEventsRoute(req, res, articleEvents());
+    if (new URL(req.url ?? '/', 'http://localhost').pathname === '/_localcloud/article-events')
+      return articleEventsRoute(req, res, articleEvents());
     internalRoutes(req, res, status);
   };
 

@@ -64,9 +64,11 @@ export const snsHandler =
     try {
       const form = await readForm(req);
       const action = form.get('Action');
-      if (action !== 'Publish') throw new SnsError('InvalidAction', 400, `The action ${action ?? '(none)'} is not valid for this web service.`);
+      if (action !== 'Publish')
+        throw new SnsError('InvalidAction', 400, `The action ${action ?? '(none)'} is not valid for this web service.`);
       const topicArn = form.get('TopicArn') ?? form.get('TargetArn');
-      if (!topicArn) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+      if (!topicArn)
+        throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
       const subject = form.get('Subject');
       const structure = form.get('MessageStructure');
       const input: PublishInput = {

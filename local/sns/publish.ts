@@ -68,7 +68,8 @@ const checked = (config: Pick<StackConfig, 'topics'>, input: PublishInput): void
   const bytes =
     Buffer.byteLength(input.message) +
     attributes.reduce(
-      (sum, [name, a]) => sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? a.BinaryValue ?? ''),
+      (sum, [name, a]) =>
+        sum + Buffer.byteLength(name) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? a.BinaryValue ?? ''),
       0,
     );
   if (bytes > MAX_MESSAGE_BYTES) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');

@@ -25,6 +25,7 @@ import type { ArticleEvents } from '../../core/ports';
 export interface Emulators {
   s3Endpoint: string;
   dynamoEndpoint: string;
+  snsEndpoint: string;
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
   rawDynamo: DynamoDBClient;
@@ -81,8 +82,9 @@ export const startEmulators = async (): Promise<Emulators> => {
     ),
   );
   await new Promise<void>((resolve) => snsServer.listen(0, '127.0.0.1', resolve));
+  const snsEndpoint = `http://127.0.0.1:${(snsServer.address() as AddressInfo).port}`;
   const sns = new SNSClient({
-    endpoint: `http://127.0.0.1:${(snsServer.address() as AddressInfo).port}`,
+    endpoint: snsEndpoint,
     region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
@@ -93,6 +95,7 @@ export const startEmulators = async (): Promise<Emulators> => {
   return {
     s3Endpoint,
     dynamoEndpoint,
+    snsEndpoint,
     s3,
     dynamo,
     rawDynamo,
