@@ -31,6 +31,9 @@ interface PageView {
   sawBacklogWithoutCapacity: boolean;
   latestKeys: string[];
   latestSummaries: string[];
+  /** The latest article events (ArticleEventsTopic messages): keys and summaries. */
+  eventKeys: string[];
+  eventTexts: string[];
   activityChanges: string[];
   batches: string[][];
   markupInTables: number;
@@ -57,6 +60,8 @@ const readView = async (page: Page): Promise<PageView> => {
     sawBacklogWithoutCapacity: (await seriesOf(page, 'backlogWithoutCapacity', 1)).includes(1),
     latestKeys: await page.locator('#latest tbody td.key').allTextContents(),
     latestSummaries: await page.locator('#latest tbody td.summary').allTextContents(),
+    eventKeys: await page.locator('#events tbody td.key').allTextContents(),
+    eventTexts: await page.locator('#events tbody td.summary').allTextContents(),
     activityChanges: await page.locator('#activities tbody td.change').allTextContents(),
     batches: await Promise.all(
       (await page.locator('#batches tbody tr[data-batch]').all()).map((row) => row.locator('td').allTextContents()),
@@ -124,6 +129,7 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
           v.counts.COMPLETED === dropped &&
           v.counts.TOTAL === dropped &&
           v.latestKeys.includes(HOSTILE_KEY) &&
+          v.eventKeys.includes(HOSTILE_KEY) &&
           v.sawBacklogWithoutCapacity &&
           v.maxProcessedPerMinute > 0 &&
           v.activityChanges.includes('0 → 1') &&
@@ -143,6 +149,8 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
     // The hostile key and summary are shown as the text they are, and nothing ran.
     const hostileRow = view.latestKeys.indexOf(HOSTILE_KEY);
     expect(view.latestSummaries[hostileRow]).toContain('<img src=x onerror=');
+    // Its article event too (the latest events panel), as text.
+    expect(view.eventTexts[view.eventKeys.indexOf(HOSTILE_KEY)]).toContain('<img src=x onerror=');
     expect(view.markupInTables).toBe(0);
     // The batch of the 13 articles (their first folder under input/), finished, with its cost so far.
     const batch = view.batches.find(([name]) => name === 'dashboard');
