@@ -4,9 +4,8 @@
  * "What it costs on AWS" lists the same table (a test compares them). Prices change and differ by
  * region: check the page before relying on a figure.
  *
- * `read` says where the figure comes from: the date it was read from the page, or, for the prices this
- * project could not re-read (it has no internet access), the public list price as the project knew it
- * on that date, marked `not re-read`.
+ * `read` says how the figure was obtained. This project has no internet access, so none was re-read from
+ * its page here: each is the public list price as the project knew it, marked so.
  */
 export interface Price {
   /** US dollars per unit. */
@@ -18,8 +17,7 @@ export interface Price {
   read: string;
 }
 
-const READ = '2026-12-01';
-const KNOWN = '2026-12-07, not re-read';
+const KNOWN = 'list price as of 2026-12, not re-read';
 
 export const PRICES = {
   /** The endpoint's instance price is a deploy parameter (instancePricePerHour); this is its default's source. */
@@ -27,7 +25,7 @@ export const PRICES = {
     usd: 0.23,
     unit: 'ml.m5.xlarge instance-hour (real-time and asynchronous inference)',
     source: 'https://aws.amazon.com/sagemaker/ai/pricing/',
-    read: READ,
+    read: KNOWN,
   },
   /** Real-time and asynchronous inference bill the bytes sent to and returned by the endpoint. */
   sagemakerDataIn: {
@@ -42,7 +40,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/sagemaker/ai/pricing/',
     read: KNOWN,
   },
-  lambdaRequest: { usd: 0.2 / 1_000_000, unit: 'request', source: 'https://aws.amazon.com/lambda/pricing/', read: READ },
+  lambdaRequest: { usd: 0.2 / 1_000_000, unit: 'request', source: 'https://aws.amazon.com/lambda/pricing/', read: KNOWN },
   /** The functions run on arm64 (serverless.yml provider.architecture; a template test keeps it so). */
   lambdaArmGbSecond: {
     usd: 0.0000133334,
@@ -54,28 +52,33 @@ export const PRICES = {
     usd: 0.005 / 1000,
     unit: 'PUT, COPY, POST or LIST request (S3 Standard)',
     source: 'https://aws.amazon.com/s3/pricing/',
-    read: READ,
+    read: KNOWN,
   },
   s3Get: {
     usd: 0.0004 / 1000,
     unit: 'GET or other request (S3 Standard); DELETE is free',
     source: 'https://aws.amazon.com/s3/pricing/',
-    read: READ,
+    read: KNOWN,
   },
   /** Each 64 KB chunk of a published message is one request; deliveries to Lambda and SQS are free. */
-  snsPublish: { usd: 0.5 / 1_000_000, unit: 'publish request (standard topic)', source: 'https://aws.amazon.com/sns/pricing/', read: READ },
+  snsPublish: {
+    usd: 0.5 / 1_000_000,
+    unit: 'publish request (standard topic)',
+    source: 'https://aws.amazon.com/sns/pricing/',
+    read: KNOWN,
+  },
   snsEmail: { usd: 2 / 100_000, unit: 'e-mail notification delivered', source: 'https://aws.amazon.com/sns/pricing/', read: KNOWN },
   dynamoWrite: {
     usd: 0.625 / 1_000_000,
     unit: 'write request unit (on-demand)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
-    read: READ,
+    read: KNOWN,
   },
   dynamoRead: {
     usd: 0.125 / 1_000_000,
     unit: 'read request unit (on-demand)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
-    read: READ,
+    read: KNOWN,
   },
   dynamoStorage: {
     usd: 0.25,
@@ -97,8 +100,8 @@ export const PRICES = {
     read: KNOWN,
   },
   logsStorage: { usd: 0.03, unit: 'GB-month of log storage', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: KNOWN },
-  alarm: { usd: 0.1, unit: 'standard-resolution alarm-month', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: READ },
-  dashboard: { usd: 3, unit: 'dashboard-month beyond the first three', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: READ },
+  alarm: { usd: 0.1, unit: 'standard-resolution alarm-month', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: KNOWN },
+  dashboard: { usd: 3, unit: 'dashboard-month beyond the first three', source: 'https://aws.amazon.com/cloudwatch/pricing/', read: KNOWN },
   getMetricData: {
     usd: 0.01 / 1000,
     unit: 'metric requested (GetMetricData)',
