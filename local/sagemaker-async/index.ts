@@ -56,7 +56,12 @@ export const startAsyncEndpoint = async (options: AsyncEndpointOptions): Promise
   const names = policyNames(options.endpoint.endpointName, options.endpoint.variantName, options.scaling);
   const runtime = new EndpointRuntime({ options, clock, queue, names, log });
   runtime.start();
-  const handle = makeHttpHandler({ accepting: () => runtime.accepting, invokeContext: runtime.invokeContext(), log });
+  const handle = makeHttpHandler({
+    accepting: () => runtime.accepting,
+    invokeContext: runtime.invokeContext(),
+    describeContext: { status: () => runtime.status(), region: options.region, accountId: options.accountId, createdAt: Date.now() },
+    log,
+  });
   return {
     handle,
     status: () => runtime.status(),
