@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from '../ids';
 import { articleSpend, type CostSettings } from '../cost';
-import { finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
+import { awaitsOutcome, finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
 import type { ArticleEvents } from '../ports';
 import { usageOf } from '../usage';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './steps';
@@ -81,6 +81,9 @@ export const recordStepOutcome = async (
     return 'stale';
   }
   if ('failed' in outcome) {
+    // Another step's failure ended the article already: that end was written, and told, once. Finishing
+    // again would only be refused by the ledger, and publish the same event a second time.
+    if (!awaitsOutcome(row, inferenceId)) return 'recorded';
     const failed = {
       state: outcome.expired ? ('EXPIRED' as const) : ('FAILED' as const),
       failedStage: 'inference' as const,

@@ -251,6 +251,24 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     expect(queue.requests).toHaveLength(count + 1);
   });
 
+  it('tells users once when several parts fail: the first failure ends the article, the others are only recorded', async () => {
+    // Prepare
+    const { onUpload, onNotification } = handlers();
+    const { event, articleId } = await put(generatedArticle(3000, 5));
+    await onUpload(event);
+    const queued = await row(articleId);
+    // Act: the endpoint fails parts 1 and 2, one after the other.
+    await onNotification(snsEvent(fail(queued, 'p1', 'model crashed')));
+    await onNotification(snsEvent(fail(queued, 'p2', 'model crashed again')));
+    // Assess: one event, for the first failure; the second part's failure is on the row.
+    const ended = await row(articleId);
+    expect(ended).toMatchObject({ state: 'FAILED', failedStage: 'inference' });
+    expect(ended.reason).toMatch(/^part 1 of \d+: model crashed/);
+    expect(ended.steps?.p2).toMatchObject({ s: 'failed' });
+    const told = emu.articleEvents.latest().filter((m) => (JSON.parse(m.Message) as { articleId: string }).articleId === articleId);
+    expect(told.map((m) => (JSON.parse(m.Message) as { state: string }).state)).toEqual(['FAILED']);
+  });
+
   it('reduces in a tree when the part summaries do not fit one request', async () => {
     const { onUpload, onNotification } = handlers(pairingPolicy);
     const { event, articleId } = await put(generatedArticle(3500, 4));
