@@ -118,8 +118,9 @@ const BY_STATE_ATTRIBUTES = [
  * changes 1 per KB of the entry (2 when an index key changes), each strongly consistent read 1 unit
  * per 4 KB. The row's own writes are known from its shape: claimed, submitted and finished; a long
  * article's every step sent and recorded, growing the row by one step record each send, and each level
- * started; each retry reopens and resubmits it. test/bench/ledger-write-units.test.ts compares it with
- * the units of every write measured through the functions' own code.
+ * started; each retry reopens and resubmits it. An estimate from the row's final shape:
+ * test/bench/ledger-write-units.test.ts measures the units of every write through the functions' own
+ * code (docs/ledger.md), and is not yet compared with this model.
  */
 export const ledgerUnits = (row: PricedRow, requests: number): { writes: number; reads: number } => {
   const attempts = row.attempt ?? 1;
