@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { SNSClient } from '@aws-sdk/client-sns';
 
 /**
  * One client per service, built once per cold start. Endpoints come from the SDK's own
@@ -16,6 +17,8 @@ export interface Clients {
   /** The client under `dynamo`, for table-level calls (CreateTable) and for destroy(). */
   rawDynamo: DynamoDBClient;
   sagemaker: SageMakerRuntimeClient;
+  /** Publishes the article events (adapters/article-event-topic.ts). */
+  sns: SNSClient;
 }
 
 /** What every client shares: a region, and for the local cloud its endpoint and credentials. */
@@ -32,5 +35,6 @@ export const makeClients = (base: ClientBase = {}, s3Options: S3ClientConfig = {
     dynamo: DynamoDBDocumentClient.from(rawDynamo, { marshallOptions: { removeUndefinedValues: true } }),
     rawDynamo,
     sagemaker: new SageMakerRuntimeClient({ ...base, ...sagemakerRetryOptions }),
+    sns: new SNSClient(base),
   };
 };

@@ -32,6 +32,10 @@ const senderEnv = {
     .max(63),
   MAX_INPUT_TOKENS: positiveInt(64, 1_000_000).default(1024),
   LONG_SUMMARY_WORDS: positiveInt(10, 2000).default(200),
+  // Every function that ends articles tells users (core/article-events.ts): the topic, and where events
+  // wait in S3 until published (`<EVENTS_PREFIX>pending/`).
+  ARTICLE_EVENTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN'),
+  EVENTS_PREFIX: prefix.default('events/'),
 };
 
 const senderConfig = (e: z.infer<z.ZodObject<typeof senderEnv>>) => ({
@@ -44,12 +48,25 @@ const senderConfig = (e: z.infer<z.ZodObject<typeof senderEnv>>) => ({
   invocationTimeoutSeconds: e.INVOCATION_TIMEOUT_SECONDS,
   maxInputTokens: e.MAX_INPUT_TOKENS,
   longSummaryWords: e.LONG_SUMMARY_WORDS,
+  articleEventsTopicArn: e.ARTICLE_EVENTS_TOPIC_ARN,
+  eventsPrefix: e.EVENTS_PREFIX,
+});
+
+/** record-result and reconcile price each article they finish, and submit-article each it rejects (core/cost.ts). */
+const costEnv = {
+  INSTANCE_PRICE_PER_HOUR: z.coerce.number().min(0).max(1000),
+  MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: positiveInt(1, 1000),
+};
+const costConfig = (e: { INSTANCE_PRICE_PER_HOUR: number; MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: number }): CostSettings => ({
+  instancePricePerHour: e.INSTANCE_PRICE_PER_HOUR,
+  concurrency: e.MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE,
 });
 
 /** Each schema maps the environment's names to the config's, so a loader is one parse. */
 const submitSchema = z
   .object({
     ...senderEnv,
+    ...costEnv,
     INPUT_PREFIX: prefix,
     MODEL_ID: z.string().min(1),
     MAX_ARTICLE_BYTES: positiveInt(1, 1024 ** 3),
@@ -66,17 +83,8 @@ const submitSchema = z
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     maxDocumentWords: e.MAX_DOCUMENT_WORDS,
     extractedPrefix: e.EXTRACTED_PREFIX,
+    cost: costConfig(e),
   }));
-
-/** record-result and reconcile price each article they finish (core/cost.ts). */
-const costEnv = {
-  INSTANCE_PRICE_PER_HOUR: z.coerce.number().min(0).max(1000),
-  MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: positiveInt(1, 1000),
-};
-const costConfig = (e: { INSTANCE_PRICE_PER_HOUR: number; MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: number }): CostSettings => ({
-  instancePricePerHour: e.INSTANCE_PRICE_PER_HOUR,
-  concurrency: e.MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE,
-});
 
 const recordSchema = z.object({ ...senderEnv, ...costEnv }).transform((e) => ({ ...senderConfig(e), cost: costConfig(e) }));
 
@@ -95,9 +103,13 @@ export interface SenderConfig {
   invocationTimeoutSeconds: number;
   maxInputTokens: number;
   longSummaryWords: number;
+  articleEventsTopicArn: string;
+  eventsPrefix: string;
 }
 
-export interface SubmitConfig extends SubmitSettings, SenderConfig {}
+export interface SubmitConfig extends SubmitSettings, SenderConfig {
+  cost: CostSettings;
+}
 
 export interface RecordConfig extends SenderConfig {
   cost: CostSettings;

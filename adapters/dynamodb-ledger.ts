@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StepId } from '../core/ids';
 import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
-import type { ClaimResult, FinishResult, SummaryLedger } from '../core/ports';
+import type { ClaimResult, SummaryLedger, Usage } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
 import { indexNotReady } from './index-readiness';
 import { LedgerRowsByKey } from './ledger-rows';
@@ -37,6 +37,7 @@ import {
   stepUnrecorded,
   unclaimed,
   updateExpression,
+  usageAdds,
   withoutSteps,
   withSteps,
 } from './ledger-conditions';
@@ -201,29 +202,35 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     return written ? 'claimed' : 'taken';
   }
 
-  async markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate): Promise<void> {
+  async markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate, usage: Usage = {}): Promise<void> {
     // Not written when a newer revision of the article owns the row: its own submission fills these in.
     const set = assignments(update);
+    const adds = usageAdds(usage);
     await this.update(articleId, {
       set: set.clauses,
+      add: adds.clauses,
       when: sameAttempt,
       names: set.names,
-      values: { ...set.values, ':inferenceId': inferenceId },
+      values: { ...set.values, ...adds.values, ':inferenceId': inferenceId },
     });
   }
 
-  async finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult> {
+  async finish(articleId: string, inferenceId: string, update: TerminalUpdate, usage: Usage = {}): Promise<LedgerRow | 'stale'> {
     const set = assignments(update);
+    const adds = usageAdds(usage);
     const cleared = CLEARED_ON_FINISH.filter((name) => update[name] === undefined);
+    // The row as written (ReturnValues costs no read units): the article's event is made from it.
     const written = await this.update(articleId, {
       set: set.clauses,
+      add: adds.clauses,
       remove: cleared.map((name) => `#${name}`),
       // The first outcome wins: only a row still awaiting this attempt's outcome (core/ledger.ts awaitsOutcome).
       when: eachWith(sameAttempt, [queued, failedAtSubmit]),
       names: { ...set.names, ...Object.fromEntries(cleared.map((name) => [`#${name}`, name])) },
-      values: { ...set.values, ':inferenceId': inferenceId },
+      values: { ...set.values, ...adds.values, ':inferenceId': inferenceId },
+      returnNew: true,
     });
-    return written ? 'recorded' : 'stale';
+    return written ? (written as unknown as LedgerRow) : 'stale';
   }
 
   async planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void> {
@@ -237,9 +244,20 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     });
   }
 
-  async markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean): Promise<void> {
-    const own = { names: { '#step': step }, values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id } };
-    const count = counted ? ['requestCount :one'] : [];
+  async markStepSent(
+    articleId: string,
+    inferenceId: string,
+    step: StepId,
+    record: StepRecord,
+    counted: boolean,
+    usage: Usage = {},
+  ): Promise<void> {
+    const adds = usageAdds(usage);
+    const own = {
+      names: { '#step': step },
+      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id, ...adds.values },
+    };
+    const count = [...(counted ? ['requestCount :one'] : []), ...adds.clauses];
     // Not over an outcome of this request (a fast endpoint can answer before this write).
     const marked = await this.update(articleId, {
       set: ['#steps.#step = :record'],
@@ -247,22 +265,29 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
       when: eachWith(sameAttempt, [stepUnrecorded, stepUnansweredFromEarlierRequest]),
       ...own,
     });
-    // The outcome came first: the request was still sent, and still counts.
-    if (!marked && counted) await this.update(articleId, { add: count, when: sameAttempt, values: own.values });
+    // The outcome came first: the request was still sent, and still counts (and so do its bytes).
+    if (!marked && count.length > 0) await this.update(articleId, { add: count, when: sameAttempt, values: own.values });
   }
 
-  async recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord): Promise<LedgerRow | 'stale'> {
+  async recordStep(
+    articleId: string,
+    inferenceId: string,
+    step: StepId,
+    record: StepRecord,
+    usage: Usage = {},
+  ): Promise<LedgerRow | 'stale'> {
     // Counters are top-level attributes: ADD works on them, not on a map entry's number.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.ADD
     const counters = record.s !== 'done' ? [] : step.startsWith('p') ? ['levelDone :one', 'partsDone :one'] : ['levelDone :one'];
+    const adds = usageAdds(usage);
     const written = await this.update(articleId, {
       set: ['#steps.#step = :record'],
-      add: counters,
+      add: [...counters, ...adds.clauses],
       // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt. Only at
       // the step's own level, so levelDone counts exactly the done steps of the row's current level.
       when: eachWith(allOf(sameAttempt, stepOfCurrentLevel), [stepUnrecorded, stepOnlySent, stepFailedInEarlierAttempt]),
       names: { '#step': step },
-      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id, ':stepLevel': levelOfStep(step) },
+      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id, ':stepLevel': levelOfStep(step), ...adds.values },
       returnNew: true,
     });
     return written ? (written as unknown as LedgerRow) : 'stale';

@@ -1,29 +1,45 @@
-import { DescribeScalingActivitiesCommand, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { EndpointFigures } from '../core/status/batch-status';
 
 /**
- * A deployed endpoint's figures for `npm run status --aws`, from CloudWatch and Application Auto Scaling:
- * - instances in service: the SampleCount of the instance metric CPUUtilization per minute, which
- *   "should be equal to the number of active instances"
- *   (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-troubleshooting.html); summed × 60
- *   since the batch began, the instance-seconds billed;
+ * A deployed endpoint's figures for `npm run status --aws`:
+ * - instances in service and desired: DescribeEndpoint's `CurrentInstanceCount` and
+ *   `DesiredInstanceCount` of the variant (ProductionVariants,
+ *   https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html): what the
+ *   endpoint runs now and what a scaling action, a deploy or a manual change last asked for. (A
+ *   metric's latest sample count cannot say zero: GetMetricData omits periods without data.)
+ * - instance-seconds billed since the batch began: the SampleCount of the instance metric
+ *   CPUUtilization per minute, which "should be equal to the number of active instances"
+ *   (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-troubleshooting.html), summed × 60;
+ *   a minute without instances has no data, which adds nothing, as it should;
  * - the backlog: ApproximateBacklogSize, queued and in-flight requests
  *   (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-monitor.html);
- * - model time per request: ModelLatency, in microseconds (same page);
- * - desired instances: the latest scaling activity's "Setting desired instance count to N."
- *   (DescribeScalingActivities); none means the count never changed from what is in service.
+ * - model time per request: ModelLatency, in microseconds (same page).
  */
-export class CloudWatchEndpointFigures {
+export class DeployedEndpointFigures {
   constructor(
     private readonly cloudWatch: CloudWatchClient,
-    private readonly autoScaling: ApplicationAutoScalingClient,
+    private readonly sagemaker: SageMakerClient,
     private readonly endpointName: string,
     private readonly variantName = 'AllTraffic',
   ) {}
 
   async figures(since: Date, now: Date): Promise<EndpointFigures> {
+    const [instances, metrics] = await Promise.all([this.instances(), this.metrics(since, now)]);
+    return { ...instances, ...metrics };
+  }
+
+  private async instances(): Promise<Pick<EndpointFigures, 'inService' | 'desired'>> {
+    const { ProductionVariants = [] } = await this.sagemaker.send(new DescribeEndpointCommand({ EndpointName: this.endpointName }));
+    const variant = ProductionVariants.find((v) => v.VariantName === this.variantName);
+    // Counts are absent while the endpoint is Creating (no instance is billed or serving yet).
+    return { inService: variant?.CurrentInstanceCount ?? 0, desired: variant?.DesiredInstanceCount ?? 0 };
+  }
+
+  private async metrics(since: Date, now: Date): Promise<Omit<EndpointFigures, 'inService' | 'desired'>> {
     const endpoint = [{ Name: 'EndpointName', Value: this.endpointName }];
+    const variant = [...endpoint, { Name: 'VariantName', Value: this.variantName }];
     const query = (Id: string, Namespace: string, MetricName: string, Stat: string, Dimensions = endpoint): MetricDataQuery => ({
       Id,
       MetricStat: { Metric: { Namespace, MetricName, Dimensions }, Period: 60, Stat },
@@ -36,41 +52,20 @@ export class CloudWatchEndpointFigures {
         EndTime: now,
         ScanBy: 'TimestampDescending',
         MetricDataQueries: [
-          query('instances', '/aws/sagemaker/Endpoints', 'CPUUtilization', 'SampleCount', [
-            ...endpoint,
-            { Name: 'VariantName', Value: this.variantName },
-          ]),
+          query('instances', '/aws/sagemaker/Endpoints', 'CPUUtilization', 'SampleCount', variant),
           query('backlog', 'AWS/SageMaker', 'ApproximateBacklogSize', 'Maximum'),
-          query('latency', 'AWS/SageMaker', 'ModelLatency', 'Average', [...endpoint, { Name: 'VariantName', Value: this.variantName }]),
+          query('latency', 'AWS/SageMaker', 'ModelLatency', 'Average', variant),
         ],
       }),
     );
     const values = (id: string) => MetricDataResults.find((r) => r.Id === id)?.Values ?? [];
-    const instances = values('instances');
     const latency = values('latency');
-    const inService = Math.round(instances[0] ?? 0);
     return {
-      inService,
-      desired: (await this.desired()) ?? inService,
       backlog: Math.round(values('backlog')[0] ?? 0),
-      instanceSeconds: instances.reduce((sum, n) => sum + Math.round(n) * 60, 0),
+      instanceSeconds: values('instances').reduce((sum, n) => sum + Math.round(n) * 60, 0),
       ...(latency.length > 0
         ? { modelSecondsPerRequest: latency.slice(0, 5).reduce((a, b) => a + b, 0) / Math.min(5, latency.length) / 1e6 }
         : {}),
     };
-  }
-
-  private async desired(): Promise<number | undefined> {
-    const { ScalingActivities = [] } = await this.autoScaling.send(
-      new DescribeScalingActivitiesCommand({
-        ServiceNamespace: 'sagemaker',
-        ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-        ResourceId: `endpoint/${this.endpointName}/variant/${this.variantName}`,
-        MaxResults: 10,
-      }),
-    );
-    const latest = ScalingActivities.find((a) => a.StatusCode === 'Successful' || a.StatusCode === 'InProgress');
-    const match = /desired instance count to (\d+)/i.exec(latest?.Description ?? '');
-    return match ? Number(match[1]) : undefined;
   }
 }

@@ -117,6 +117,18 @@ export const assignments = (fields: object): { clauses: string[]; names: Record<
   };
 };
 
+/**
+ * `lambdaGbs :add_lambdaGbs` for each usage counter with something to add (core/ports.ts Usage): an ADD
+ * clause, so the counters of every write and every attempt sum up on the row.
+ */
+export const usageAdds = (usage: object): { clauses: string[]; values: Record<string, number> } => {
+  const entries = Object.entries(usage).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > 0);
+  return {
+    clauses: entries.map(([name]) => `${name} :add_${name}`),
+    values: Object.fromEntries(entries.map(([name, value]) => [`:add_${name}`, value])),
+  };
+};
+
 /** An UpdateExpression from its clauses: `SET a, b ADD c REMOVE d`. */
 export const updateExpression = ({ set = [], add = [], remove = [] }: { set?: string[]; add?: string[]; remove?: string[] }): string =>
   [set.length ? `SET ${set.join(', ')}` : '', add.length ? `ADD ${add.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']

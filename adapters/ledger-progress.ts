@@ -21,7 +21,7 @@ export class DynamoDbLedgerProgress {
   async rows(selection: PrefixSelection): Promise<Row[]> {
     const projection = {
       // `batch` is a DynamoDB reserved word, so it is aliased too.
-      ProjectionExpression: '#key, #state, #batch, receivedAt, completedAt, costUsd',
+      ProjectionExpression: '#key, #state, #batch, receivedAt, completedAt, costUsd, costItems',
       ExpressionAttributeNames: { '#key': 'key', '#state': 'state', '#batch': 'batch' },
     };
     if (selection.kind === 'all') {

@@ -3,6 +3,7 @@ import { S3ArticleStore, S3OutputReader } from '../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../adapters/inference-queue';
 import { longArticlePolicy } from '../core/long-article/policy';
 import { systemClock } from '../adapters/clock';
+import { articleEventsOf } from '../adapters/article-events';
 import { reconcile, type ReconcileSettings, type Repair } from '../core/reconcile';
 import type { Target } from './target';
 
@@ -18,6 +19,8 @@ export const runReconcile = async (target: Target, settings: ReconcileSettings):
     clock: systemClock,
     settings,
     cost,
+    // Users are told of the rows it finishes, and of any whose writer stopped before telling them.
+    events: articleEventsOf(target, config),
     steps: {
       articles: new S3ArticleStore(target.s3, config.articlesBucket),
       queue: new SageMakerInferenceQueue(target.sagemaker, config.endpointName),

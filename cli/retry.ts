@@ -5,6 +5,7 @@ import { SageMakerInferenceQueue } from '../adapters/inference-queue';
 import { longArticlePolicy } from '../core/long-article/policy';
 import { RetryableStates, type RetryableState } from '../core/ledger';
 import { systemClock } from '../adapters/clock';
+import { articleEventsOf } from '../adapters/article-events';
 import { retryArticles, type RetryResult } from '../core/retry';
 import { terminalProgress } from './progress';
 import { printable } from './printable';
@@ -21,6 +22,9 @@ export const runRetry = async (target: Target, states: readonly RetryableState[]
     clock: systemClock,
     settings: config,
     policy: longArticlePolicy(config),
+    // Rows it ends (a refused submission) are priced and told, as submit-article would.
+    cost: config.cost,
+    events: articleEventsOf(target, config),
   };
   let bar: ReturnType<typeof terminalProgress> | undefined;
   const results = await retryArticles(deps, states, `retry-${randomUUID()}`, (_result, done, total) => {

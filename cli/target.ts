@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { makeClients } from '../adapters/clients';
 import { loadRecordConfig, loadSubmitConfig, type RecordConfig, type SubmitConfig } from '../adapters/config';
-import { CloudWatchEndpointFigures } from '../adapters/endpoint-figures';
+import { DeployedEndpointFigures } from '../adapters/endpoint-figures';
 import { FunctionEnvironment } from '../adapters/function-environment';
 import { makeOperatorClients } from '../adapters/operator-clients';
 import { StackOutputs } from '../adapters/stack-outputs';
@@ -24,6 +25,8 @@ export interface Target {
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
   sagemaker: SageMakerRuntimeClient;
+  /** Publishes article events for the rows a command finishes (retry, reconcile), as the functions do. */
+  sns: SNSClient;
   /** The submit function's own configuration, for commands that submit articles (retry). */
   submitConfig(): Promise<SubmitConfig>;
   /** The record function's, for commands that finish rows as it does (reconcile prices them). */
@@ -64,7 +67,7 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
   } catch {
     throw new TargetError(`the local cloud is not running at ${endpoints.edgeUrl}: start it with \`npm start\``);
   }
-  const { s3, dynamo, sagemaker } = localClients(endpoints.edgeUrl, endpoints.region);
+  const { s3, dynamo, sagemaker, sns } = localClients(endpoints.edgeUrl, endpoints.region);
   const functionEnv = (logicalId: string) =>
     functionOf(readStackConfig({ projectRoot, region: endpoints.region, accountId: DEFAULTS.accountId }), logicalId).environment;
   return {
@@ -75,6 +78,7 @@ const localTarget = async (stateDir: string, projectRoot: string): Promise<Targe
     s3,
     dynamo,
     sagemaker,
+    sns,
     // The local cloud runs the packaged template: the function's environment is in it.
     submitConfig: async () => loadSubmitConfig(functionEnv(SUBMIT_ARTICLE_FUNCTION)),
     recordConfig: async () => loadRecordConfig(functionEnv(RECORD_RESULT_FUNCTION)),
@@ -125,6 +129,6 @@ const awsTarget = async (stage: string, region?: string): Promise<Target> => {
     ...makeClients(clientRegion),
     submitConfig: async () => loadSubmitConfig(await functionEnv('submitArticle')),
     recordConfig: async () => loadRecordConfig(await functionEnv('recordResult')),
-    endpointFigures: new CloudWatchEndpointFigures(operator.cloudWatch, operator.autoScaling, stackName),
+    endpointFigures: new DeployedEndpointFigures(operator.cloudWatch, operator.sagemaker, stackName),
   };
 };

@@ -65,6 +65,14 @@ export const partSummariesKeyFor = (summariesPrefix: string, articleId: string, 
 export const extractedKeyFor = (extractedPrefix: string, articleId: string, inferenceId: string): string =>
   `${extractedPrefix}${articleId}/${inferenceId}.txt`;
 
+/**
+ * The id of an article's event (core/article-events.ts): one per terminal transition, the same whenever
+ * that transition is published again (SNS delivers at least once, and a writer that crashed publishes
+ * again), so a subscriber can de-duplicate on it. A retry is a new attempt with its own inference id,
+ * so its outcome has a new event id.
+ */
+export const eventIdFor = (articleId: string, inferenceId: string, state: string): string => hash('event', articleId, inferenceId, state);
+
 export const s3Url = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
 
 export const parseS3Url = (url: string): { bucket: string; key: string } => {

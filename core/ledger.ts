@@ -5,8 +5,10 @@ import type { PublishedSource } from './trends/article-facts';
  * The ledger: one DynamoDB row per article, queried directly by users (README "Ledger schema").
  * Attribute names here are a public interface: rename nothing without a migration.
  */
-import { costOf, type CostSettings } from './cost';
-import type { Clock, FinishResult, SummaryLedger } from './ports';
+import { costOf, spendBeforeEndpoint, type CostItems, type CostSettings, type Spend } from './cost';
+import { pendingEventFor, publishRecorded, resolvePending } from './article-events';
+import type { ArticleEvents, Clock, FinishResult, LambdaMeter, SummaryLedger, Usage } from './ports';
+import { usageOf } from './usage';
 
 export const ArticleStates = ['QUEUED', 'COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED'] as const;
 export type ArticleState = (typeof ArticleStates)[number];
@@ -61,8 +63,15 @@ export interface LedgerRow {
   endpointMs?: number;
   /** Upload to terminal state. */
   totalMs?: number;
-  /** What the article cost in US dollars, written at completion (core/cost.ts). */
+  /** What the article cost in US dollars, written at completion: costItems summed (core/cost.ts). */
   costUsd?: number;
+  /** The bill's items of costUsd, in US dollars (core/cost.ts CostItems). */
+  costItems?: CostItems;
+  /** Lambda GB-seconds spent on the article so far, every attempt (core/usage.ts). */
+  lambdaGbs?: number;
+  /** Bytes sent to the model and returned by it so far, every request of every attempt (SageMaker data processed). */
+  dataInBytes?: number;
+  dataOutBytes?: number;
   /** UTC day of receivedAt (YYYY-MM-DD), the partition key of the byDay index. */
   day: string;
   /** The key's first folder under the input prefix ("/" directly under it), the partition key of byBatch (core/status/batch.ts). */
@@ -158,7 +167,16 @@ export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
 } & Partial<
     Pick<
       LedgerRow,
-      'summary' | 'reason' | 'failedStage' | 'outputLocation' | 'failureLocation' | 'endpointMs' | 'contentType' | 'costUsd' | 'format'
+      | 'summary'
+      | 'reason'
+      | 'failedStage'
+      | 'outputLocation'
+      | 'failureLocation'
+      | 'endpointMs'
+      | 'contentType'
+      | 'costUsd'
+      | 'costItems'
+      | 'format'
     >
   >;
 
@@ -198,37 +216,71 @@ export const endpointMsUntil = (submittedAt: string, writtenAt: Date | undefined
   writtenAt ? { endpointMs: msBetween(submittedAt, writtenAt.toISOString()) } : {};
 
 /** What an attempt ended in: finishAttempt adds when, how long it took and what it cost. */
-export type AttemptOutcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs' | 'costUsd'>;
-
-/** What finishing an attempt needs: the ledger, the clock, and prices when this caller prices articles. */
-export interface FinishDeps {
-  ledger: Pick<SummaryLedger, 'finish'>;
-  clock: Clock;
-  /** Without it the row gets no costUsd (core/cost.ts costOf). */
-  cost?: CostSettings;
-}
+export type AttemptOutcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs' | 'costUsd' | 'costItems'>;
 
 /**
- * The one way every function ends an attempt: moves the row of attempt `inferenceId` to its terminal
- * state with completedAt (now), totalMs (since the upload), the reason and summary bounded to the
- * row's limits, and costUsd from `spend` when given and this caller has prices. Conditional like
- * SummaryLedger.finish: 'stale' when another outcome or a newer revision got there first.
+ * What finishing an attempt needs: the ledger, the clock, the article events (every writer tells users),
+ * prices when this caller prices articles, and the invocation's Lambda meter when it runs in Lambda.
  */
-export const finishAttempt = (
+export interface FinishDeps {
+  ledger: Pick<SummaryLedger, 'finish' | 'get'>;
+  clock: Clock;
+  events: ArticleEvents;
+  /** Without it the row gets no costUsd (core/cost.ts costOf). */
+  cost?: CostSettings;
+  meter?: LambdaMeter;
+}
+
+/** The attempt being finished, as its caller last read it: what its cost is counted from (core/cost.ts). */
+export type AttemptRow = Pick<LedgerRow, 'articleId' | 'inferenceId' | 'uploadedAt'> & Partial<LedgerRow>;
+
+/**
+ * The one way every function ends an attempt, and so the one place users are told (core/article-events.ts):
+ * records the event as pending, moves the row of attempt `inferenceId` to its terminal state with
+ * completedAt (now), totalMs (since the upload), the reason and summary bounded to the row's limits, and
+ * costUsd with its costItems when this caller has prices (from `spend`, the endpoint time and requests of
+ * every attempt, and the row's usage with this write's), then publishes the event and settles it.
+ * Conditional like SummaryLedger.finish: 'stale' when another outcome or a newer revision got there first,
+ * and then the pending event is published only if the row holds exactly this transition (an earlier try
+ * of the same writer recorded it and stopped before publishing).
+ */
+export const finishAttempt = async (
   deps: FinishDeps,
-  attempt: Pick<LedgerRow, 'articleId' | 'inferenceId' | 'uploadedAt'>,
+  attempt: AttemptRow,
   outcome: AttemptOutcome,
-  spend?: { endpointMs: number; requests: number },
+  spend: Spend = spendBeforeEndpoint(attempt),
+  bytes: Omit<Usage, 'lambdaGbs'> = {},
 ): Promise<FinishResult> => {
   const completedAt = deps.clock.now().toISOString();
-  return deps.ledger.finish(attempt.articleId, attempt.inferenceId, {
+  const usage = usageOf(deps.meter, bytes);
+  const ended = {
     ...outcome,
     ...(outcome.reason !== undefined ? { reason: bounded(outcome.reason, MAX_REASON_CHARS) } : {}),
     ...(outcome.summary !== undefined ? { summary: bounded(outcome.summary, MAX_SUMMARY_CHARS) } : {}),
     completedAt,
     totalMs: msBetween(attempt.uploadedAt, completedAt),
-    ...(spend ? costOf(deps.cost, spend) : {}),
-  });
+  };
+  const priced = {
+    ...attempt,
+    ...ended,
+    lambdaGbs: (attempt.lambdaGbs ?? 0) + (usage.lambdaGbs ?? 0),
+    dataInBytes: (attempt.dataInBytes ?? 0) + (usage.dataInBytes ?? 0),
+    dataOutBytes: (attempt.dataOutBytes ?? 0) + (usage.dataOutBytes ?? 0),
+  };
+  const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state);
+  await deps.events.pending.record(pending);
+  const written = await deps.ledger.finish(
+    attempt.articleId,
+    attempt.inferenceId,
+    { ...ended, ...costOf(deps.cost, priced, spend) },
+    usage,
+  );
+  if (written === 'stale') {
+    await resolvePending(pending, await deps.ledger.get(attempt.articleId), deps);
+    return 'stale';
+  }
+  await publishRecorded(written, deps);
+  return 'recorded';
 };
 
 /**

@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 import type { StepId } from './ids';
 import type { TrendRow } from './trends/periods';
 import type { LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from './ledger';
+import type { ArticleEvent, PendingEvent } from './article-events';
+import type { MeteredUsage } from './cost';
 
 /** The uploaded articles and the model requests made from them (S3). */
 export interface ArticleStore {
@@ -57,6 +59,13 @@ export type ClaimResult = 'claimed' | 'taken';
 export type FinishResult = 'recorded' | 'stale';
 
 /**
+ * What a write adds to the row's usage counters (core/cost.ts MeteredUsage): the Lambda GB-seconds the
+ * writing invocation spent since its last write, the bytes a request sent to the model or an output
+ * brought back. Added (DynamoDB ADD) in the write that records the work, so every attempt counts.
+ */
+export type Usage = MeteredUsage;
+
+/**
  * The DynamoDB ledger. Every write is conditional on the row's inferenceId, so an event for an older
  * revision of the article, or a duplicate notification, never overwrites a newer or terminal state.
  */
@@ -71,12 +80,13 @@ export interface SummaryLedger {
    */
   claim(row: LedgerRow, staleBefore: string): Promise<ClaimResult>;
   /** Records that the endpoint accepted the request; state is left alone (a result may be in already). */
-  markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate): Promise<void>;
+  markSubmitted(articleId: string, inferenceId: string, update: SubmittedUpdate, usage?: Usage): Promise<void>;
   /**
    * Moves a row to a terminal state if it is still waiting for this inference: QUEUED, or FAILED
-   * before the endpoint accepted it. 'stale' when another outcome or revision got there first.
+   * before the endpoint accepted it. The row as written, or 'stale' when another outcome or revision
+   * got there first.
    */
-  finish(articleId: string, inferenceId: string, update: TerminalUpdate): Promise<FinishResult>;
+  finish(articleId: string, inferenceId: string, update: TerminalUpdate, usage?: Usage): Promise<LedgerRow | 'stale'>;
 
   // Long articles (core/long-article/steps.ts). Every write is conditional on the row's inferenceId (the attempt).
   /** Records the split (level 0 = the parts) once; a retry of the same submission keeps the first. */
@@ -85,12 +95,12 @@ export interface SummaryLedger {
    * Records that the endpoint accepted a step, unless its outcome for this request is in already;
    * `counted` adds the request to requestCount (a step sent again by a retry).
    */
-  markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean): Promise<void>;
+  markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean, usage?: Usage): Promise<void>;
   /**
    * Records a step's outcome if it has none yet for this attempt (the first outcome wins); a summary
    * also counts towards its level (and the parts). The row after the write, or 'stale'.
    */
-  recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord): Promise<LedgerRow | 'stale'>;
+  recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord, usage?: Usage): Promise<LedgerRow | 'stale'>;
   /**
    * Moves a QUEUED row whose level `from` is complete to the next level, claimed by `plan.claimedBy`,
    * and adds its requests to requestCount. 'stale' when another invocation moved it first.
@@ -100,6 +110,38 @@ export interface SummaryLedger {
 
 export interface Clock {
   now(): Date;
+}
+
+/** The ArticleEventsTopic (SNS): one message per finished article (core/article-events.ts). */
+export interface ArticleEventTopic {
+  publish(event: ArticleEvent): Promise<void>;
+}
+
+/**
+ * Events recorded before their ledger write and settled once published (S3 objects under
+ * `events/pending/`), so one whose writer stopped in between is found and published later.
+ */
+export interface PendingEvents {
+  record(event: PendingEvent): Promise<void>;
+  settle(event: PendingEvent): Promise<void>;
+  isPending(event: PendingEvent): Promise<boolean>;
+  /** Every pending event recorded before `before`, with when it was recorded. */
+  listBefore(before: Date): Promise<PendingEvent[]>;
+}
+
+/** Telling users: the topic, and the pending records that make a publish survive a stopped writer. */
+export interface ArticleEvents {
+  topic: ArticleEventTopic;
+  pending: PendingEvents;
+}
+
+/**
+ * The Lambda duration an invocation spends, in GB-seconds at its memory size: each `take` returns what
+ * was spent since the previous one (core/usage.ts), and the write that records the work adds it to the
+ * row (Usage). Absent outside Lambda (the CLI on a laptop is not billed).
+ */
+export interface LambdaMeter {
+  take(): number;
 }
 
 /** The ledger by published day (trend analysis), one day's rows at a time, page by page. */

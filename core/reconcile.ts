@@ -10,12 +10,13 @@ import {
   type LedgerRow,
   type TerminalUpdate,
 } from './ledger';
-import type { Clock, OutputReader, SummaryLedger } from './ports';
+import type { ArticleEvents, Clock, OutputReader, SummaryLedger } from './ports';
 import { MAX_OUTPUT_BYTES, parseSummary } from './record-result';
 import { carryOnFinishedLevel, reconcileSteps, type FinishedLevel, type StepsRepair } from './long-article/reconcile-steps';
 import type { StepDeps } from './long-article/record-step';
 import { describeError } from './errors';
 import { articleSpend, type CostSettings } from './cost';
+import { publishPendingEvents } from './article-events';
 
 /**
  * Repairs rows whose outcome never arrived: SNS delivers at least once but can fail, and a stopped
@@ -39,13 +40,16 @@ export interface ReconcileDeps {
   clock: Clock;
   settings: ReconcileSettings;
   /** What carrying on a long article needs (its next reduce step); without it long articles are left alone. */
-  steps?: Omit<StepDeps, 'outputs' | 'clock' | 'ledger' | 'cost'>;
+  steps?: Omit<StepDeps, 'outputs' | 'clock' | 'ledger' | 'cost' | 'events'>;
   /** Prices each row it finishes as record-result would (core/cost.ts); without it, rows get no costUsd. */
   cost?: CostSettings;
+  /** Users are told of each row it finishes, and of any finished row whose writer stopped before telling them. */
+  events: ArticleEvents;
 }
 
+/** `notified`: a finished row's event that its writer never published, published now (core/article-events.ts). */
 export type Repair =
-  | { articleId: string; key: string; state: TerminalUpdate['state'] | StepsRepair }
+  | { articleId: string; key: string; state: TerminalUpdate['state'] | StepsRepair | 'notified' }
   | { articleId: string; key: string; state: 'error'; error: string };
 
 /** The oldest receivedAt a QUEUED row may have before it is looked at. */
@@ -54,8 +58,12 @@ export const stuckBefore = (now: Date, s: ReconcileSettings): string =>
 
 export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const now = deps.clock.now();
-  const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
   const repairs: Repair[] = [];
+  // Events whose writer stopped between its ledger write and its publish: published now, with their id.
+  for (const event of await publishPendingEvents(deps)) {
+    repairs.push({ articleId: event.articleId, key: event.key, state: event.state === 'notified' ? 'notified' : 'skipped' });
+  }
+  const rows = await deps.ledger.listQueuedBefore(stuckBefore(now, deps.settings));
   const invocationId = `reconcile-${randomUUID()}`;
   // One row whose read or write fails (an S3 403, a throttled update) must not stop the others:
   // rows come back oldest first, so a throw would end every later run on the same row.
@@ -86,7 +94,7 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
 };
 
 const stepDepsOf = (deps: ReconcileDeps): StepDeps | undefined =>
-  deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger, cost: deps.cost };
+  deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger, cost: deps.cost, events: deps.events };
 
 const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocationId: string): Promise<Repair> => {
   if (row.parts !== undefined) {
@@ -96,44 +104,58 @@ const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocat
   }
   const update = await repairOf(row, deps, now);
   if (!update) return { articleId: row.articleId, key: row.key, state: 'skipped' };
+  const state = update.outcome.state;
   // Conditional on the row still waiting for this inference: a late notification wins the race.
   // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
-  const spend = row.submittedAt ? articleSpend(row, update.endpointMs ?? 0) : undefined;
-  const result = await finishAttempt(deps, row, update, spend);
-  return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? update.state : 'skipped' };
+  const spend = row.submittedAt ? articleSpend(row, update.outcome.endpointMs ?? 0) : undefined;
+  const result = await finishAttempt(deps, row, update.outcome, spend, { dataOutBytes: update.bytes });
+  return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? state : 'skipped' };
 };
 
 const RECONCILED = '(found by reconcile: the notification never arrived)';
 
-const repairOf = async (row: LedgerRow, deps: ReconcileDeps, now: Date): Promise<AttemptOutcome | undefined> => {
+/** The outcome found, and the bytes of the output or failure it was read from (SageMaker data processed out). */
+const repairOf = async (
+  row: LedgerRow,
+  deps: ReconcileDeps,
+  now: Date,
+): Promise<{ outcome: AttemptOutcome; bytes: number } | undefined> => {
   if (!row.submittedAt) {
     // Claimed but never accepted by the endpoint: the submitting function stopped for good.
     if (row.claimedAt && now.getTime() - Date.parse(row.claimedAt) < CLAIM_LEASE_MS) return undefined;
     return {
-      state: 'FAILED',
-      failedStage: 'submit',
-      reason: 'the submission never completed: the function stopped before the endpoint accepted the request; upload the article again',
+      outcome: {
+        state: 'FAILED',
+        failedStage: 'submit',
+        reason: 'the submission never completed: the function stopped before the endpoint accepted the request; upload the article again',
+      },
+      bytes: 0,
     };
   }
   const output = row.outputLocation ? await deps.outputs.readObject(row.outputLocation, MAX_OUTPUT_BYTES) : undefined;
   if (output !== undefined) {
     const parsed = parseSummary(output.body);
     const spent = endpointMsUntil(row.submittedAt, output.writtenAt);
-    return 'summary' in parsed
-      ? { state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS), ...spent }
-      : { state: 'FAILED', failedStage: 'inference', reason: bounded(`${parsed.problem} ${RECONCILED}`, MAX_REASON_CHARS), ...spent };
+    const outcome: AttemptOutcome =
+      'summary' in parsed
+        ? { state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS), ...spent }
+        : { state: 'FAILED', failedStage: 'inference', reason: bounded(`${parsed.problem} ${RECONCILED}`, MAX_REASON_CHARS), ...spent };
+    return { outcome, bytes: Buffer.byteLength(output.body) };
   }
   const failure = row.failureLocation ? await deps.outputs.readObject(row.failureLocation, 1000) : undefined;
   if (failure !== undefined) {
     return {
-      state: 'FAILED',
-      failedStage: 'inference',
-      reason: bounded(`the model failed ${RECONCILED}. Model said: ${failure.body.trim()}`, MAX_REASON_CHARS),
-      ...endpointMsUntil(row.submittedAt, failure.writtenAt),
+      outcome: {
+        state: 'FAILED',
+        failedStage: 'inference',
+        reason: bounded(`the model failed ${RECONCILED}. Model said: ${failure.body.trim()}`, MAX_REASON_CHARS),
+        ...endpointMsUntil(row.submittedAt, failure.writtenAt),
+      },
+      bytes: Buffer.byteLength(failure.body),
     };
   }
   return {
-    state: 'EXPIRED',
-    reason: `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}`,
+    outcome: { state: 'EXPIRED', reason: `no output or failure after RequestTTLSeconds + InvocationTimeoutSeconds ${RECONCILED}` },
+    bytes: 0,
   };
 };

@@ -15,6 +15,7 @@ import {
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './long-article/record-step';
+import { publishIfPending } from './article-events';
 
 export { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 
@@ -68,11 +69,16 @@ export const recordOutcome = async (
 
   // Check before reading the output: duplicates and late notifications cost one read, nothing more.
   const row = await deps.ledger.get(articleId);
-  if (!row || !awaitsOutcome(row, n.inferenceId)) return { outcome: 'stale', articleId };
+  if (!row || !awaitsOutcome(row, n.inferenceId)) {
+    // This outcome is in already. If its writer stopped before telling users (this is its retry), tell them now.
+    if (row?.inferenceId === n.inferenceId) await publishIfPending(row, deps);
+    return { outcome: 'stale', articleId };
+  }
 
-  const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.failureLocation);
+  const read = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.failureLocation);
   const endpointMs = msBetween(n.receivedTime, n.eventTime);
-  const result = await finishAttempt(deps, row, { ...update, endpointMs }, articleSpend(row, endpointMs));
+  const update = read.outcome;
+  const result = await finishAttempt(deps, row, { ...update, endpointMs }, articleSpend(row, endpointMs), { dataOutBytes: read.bytes });
   return result === 'recorded' ? { outcome: 'recorded', articleId, state: update.state } : { outcome: 'stale', articleId };
 };
 
@@ -85,21 +91,28 @@ const recordStepNotification = async (
 ): Promise<RecordOutcome> => {
   const row = await deps.ledger.get(ref.articleId);
   if (!row || row.inferenceId !== ref.inferenceId || hasOutcome(row, ref.step, ref.stepInferenceId)) {
-    // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted.
-    if (row?.inferenceId === ref.inferenceId) await carryOn(row, ref.inferenceId, deps, invocationId);
+    // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted, and
+    // tell users of the article's end if the crash came between its ledger write and its publish.
+    if (row?.inferenceId === ref.inferenceId) {
+      await carryOn(row, ref.inferenceId, deps, invocationId);
+      await publishIfPending(row, deps);
+    }
     return { outcome: 'stale', articleId: ref.articleId };
   }
-  const update = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.steps?.[ref.step]?.f);
+  const read = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.steps?.[ref.step]?.f);
+  const update = read.outcome;
   const endpointMs = msBetween(n.receivedTime, n.eventTime);
+  const outputBytes = read.bytes;
   const outcome: StepOutcome =
     update.state === 'COMPLETED'
-      ? { summary: update.summary as string, outputLocation: n.outputLocation ?? row.steps?.[ref.step]?.o ?? '', endpointMs }
+      ? { summary: update.summary as string, outputLocation: n.outputLocation ?? row.steps?.[ref.step]?.o ?? '', endpointMs, outputBytes }
       : {
           failed: update.reason ?? 'failed',
           expired: update.state === 'EXPIRED',
           ...(update.failureLocation ? { failureLocation: update.failureLocation } : {}),
           ...(update.outputLocation ? { outputLocation: update.outputLocation } : {}),
           endpointMs,
+          outputBytes,
         };
   const result = await recordStepOutcome(ref, ref.step, ref.stepInferenceId, outcome, deps, invocationId);
   return result === 'recorded'
@@ -112,28 +125,38 @@ const hasOutcome = (row: LedgerRow, step: StepId, stepInferenceId: string): bool
   return record !== undefined && record.s !== 'sent' && record.id === stepInferenceId;
 };
 
-const completion = async (n: InferenceNotification, outputs: OutputReader): Promise<AttemptOutcome> => {
+/** What the model returned, as the attempt's outcome, and its size (SageMaker bills it as data processed out). */
+interface ReadOutcome {
+  outcome: AttemptOutcome;
+  bytes: number;
+}
+
+const completion = async (n: InferenceNotification, outputs: OutputReader): Promise<ReadOutcome> => {
   const location = n.outputLocation;
   const body = n.inlineResponse ?? (location ? await outputs.read(location, MAX_OUTPUT_BYTES) : undefined);
   const base = location ? { outputLocation: location } : {};
   if (body === undefined) {
     return {
-      ...base,
-      state: 'FAILED',
-      failedStage: 'inference',
-      reason: `the model output is missing (${location ?? 'no output location'})`,
+      outcome: {
+        ...base,
+        state: 'FAILED',
+        failedStage: 'inference',
+        reason: `the model output is missing (${location ?? 'no output location'})`,
+      },
+      bytes: 0,
     };
   }
+  const bytes = Buffer.byteLength(body);
   const parsed = parseSummary(body);
-  if ('problem' in parsed) return { ...base, state: 'FAILED', failedStage: 'inference', reason: parsed.problem };
-  return { ...base, state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS) };
+  if ('problem' in parsed) return { outcome: { ...base, state: 'FAILED', failedStage: 'inference', reason: parsed.problem }, bytes };
+  return { outcome: { ...base, state: 'COMPLETED', summary: bounded(parsed.summary, MAX_SUMMARY_CHARS) }, bytes };
 };
 
 const failure = async (
   n: InferenceNotification,
   outputs: OutputReader,
   storedFailureLocation: string | undefined,
-): Promise<AttemptOutcome> => {
+): Promise<ReadOutcome> => {
   const reason = n.failureReason?.trim() || 'the endpoint reported a failure without a reason';
   // The documented failure message has no responseParameters: the row keeps the FailureLocation
   // InvokeEndpointAsync answered with, which is where the failure object lands.
@@ -144,10 +167,13 @@ const failure = async (
     (failureLocation ? await outputs.read(failureLocation, MAX_FAILURE_DETAIL_BYTES) : undefined);
   const full = detail?.trim() ? `${reason} Model said: ${detail.trim()}` : reason;
   return {
-    // SageMaker drops requests that outlive RequestTTLSeconds in the queue (ExpiredRequests metric).
-    state: /expired|\bttl\b|time.to.live/i.test(reason) ? 'EXPIRED' : 'FAILED',
-    failedStage: 'inference',
-    reason: bounded(full, MAX_REASON_CHARS),
-    ...(failureLocation ? { failureLocation } : {}),
+    outcome: {
+      // SageMaker drops requests that outlive RequestTTLSeconds in the queue (ExpiredRequests metric).
+      state: /expired|\bttl\b|time.to.live/i.test(reason) ? 'EXPIRED' : 'FAILED',
+      failedStage: 'inference',
+      reason: bounded(full, MAX_REASON_CHARS),
+      ...(failureLocation ? { failureLocation } : {}),
+    },
+    bytes: detail ? Buffer.byteLength(detail) : 0,
   };
 };

@@ -18,7 +18,9 @@ import {
 } from './ledger';
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-article/steps';
 import { MODEL_CONTENT_TYPE, ModelRequestEncoder } from './model-request';
-import type { ArticleStore, Clock, InferenceQueue, SummaryLedger } from './ports';
+import type { ArticleEvents, ArticleStore, Clock, InferenceQueue, LambdaMeter, SummaryLedger } from './ports';
+import type { CostSettings } from './cost';
+import { usageOf } from './usage';
 import { sendSteps, StepNotAcceptedError } from './long-article/send-steps';
 import { describeError } from './errors';
 
@@ -53,6 +55,12 @@ export interface SubmitDeps {
   settings: SubmitSettings;
   /** How an article over the model's input limit is split (core/long-article/steps.ts). */
   policy: LongArticlePolicy;
+  /** Users are told when an article is rejected or its submission fails (core/article-events.ts). */
+  events: ArticleEvents;
+  /** Prices the articles it ends (REJECTED, FAILED at submission); without it they get no costUsd. */
+  cost?: CostSettings;
+  /** The invocation's Lambda meter (core/usage.ts), when it runs in Lambda. */
+  meter?: LambdaMeter;
 }
 
 /** One delivery of an upload: Lambda's request id (the same for its retries), and when it must stop reading. */
@@ -173,15 +181,21 @@ export const sendToEndpoint = async (
     throw error;
   }
 
-  await deps.ledger.markSubmitted(articleId, inferenceId, {
-    submittedAt: clock.now().toISOString(),
-    requestLocation,
-    ...(article.contentType ? { contentType: article.contentType } : {}),
-    outputLocation: accepted.outputLocation,
-    failureLocation: accepted.failureLocation,
-    ...facts,
-    ...document,
-  });
+  await deps.ledger.markSubmitted(
+    articleId,
+    inferenceId,
+    {
+      submittedAt: clock.now().toISOString(),
+      requestLocation,
+      ...(article.contentType ? { contentType: article.contentType } : {}),
+      outputLocation: accepted.outputLocation,
+      failureLocation: accepted.failureLocation,
+      ...facts,
+      ...document,
+    },
+    // SageMaker bills the request's bytes as data processed in.
+    usageOf(deps.meter, { dataInBytes: encoded.request.length }),
+  );
   return { outcome: 'queued', articleId, inferenceId, outputLocation: accepted.outputLocation };
 };
 
@@ -315,6 +329,6 @@ const sendParts = async (
       throw new StepNotAcceptedError(error.step, reason, { cause: error.cause });
     }
   }
-  await deps.ledger.markSubmitted(articleId, inferenceId, { submittedAt: deps.clock.now().toISOString(), ...facts });
+  await deps.ledger.markSubmitted(articleId, inferenceId, { submittedAt: deps.clock.now().toISOString(), ...facts }, usageOf(deps.meter));
   return { outcome: 'queued', articleId, inferenceId, parts: parts.length };
 };

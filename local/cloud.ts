@@ -20,6 +20,9 @@ import type { AsyncEndpoint } from './sagemaker-async';
 import { startStackEndpoint } from './sagemaker-async/from-stack';
 import { instancesInService } from './sagemaker-async/in-service';
 import { snsPublisher } from './sns/delivery';
+import { snsHandler } from './sns/http';
+import { LocalSns } from './sns/publish';
+import { TopicLog } from './sns/topic-log';
 import { privateFolder } from './support/private-folder';
 import { esbuildZipFolders, PACKAGING_FOLDERS, removeOrphanedTempFolders } from './support/temp-folders';
 import { removeOrphanedSocketFolders } from './dynamodb/dynalite-process';
@@ -50,13 +53,16 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   });
   const dynamoDb = await startLocalDynamo({ projectRoot, stateDir, faults, log });
   // The endpoint and the dashboard come after the edge, which answers for them once they are up.
-  const late: { endpoint?: AsyncEndpoint; dashboard?: ReturnType<typeof cloudDashboard> } = {};
+  const late: { endpoint?: AsyncEndpoint; dashboard?: ReturnType<typeof cloudDashboard>; sns?: ReturnType<typeof snsHandler> } = {};
+  // The ArticleEventsTopic's subscriber a test and a person can read (sns/topic-log.ts).
+  const articleEvents = new TopicLog(join(stateDir, 'article-events.jsonl'));
   const edge = await startEdge(
     {
       s3: s3Mount.handle,
       dynamodb: dynamoDb.handle,
       sagemaker: (req, res) => (late.endpoint ? late.endpoint.handle(req, res) : errorReply(res, 503, 'the endpoint is starting')),
-      internal: internalApi({ faults, dashboard: () => late.dashboard, status: () => status() }),
+      sns: (req, res) => (late.sns ? late.sns(req, res) : errorReply(res, 503, 'SNS is starting')),
+      internal: internalApi({ faults, dashboard: () => late.dashboard, status: () => status(), articleEvents: () => articleEvents }),
     },
     options.port ?? DEFAULTS.port,
   );
@@ -64,16 +70,22 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   await ensureLedger(rawDynamo, config, stateDir, log);
 
   const lambda = startLocalFunctions(config, { projectRoot, edgeUrl: edge.url, stateDir, timeScale, faults, log });
+  const sns = new LocalSns(config, {
+    invoke: lambda.deliver,
+    logs: config.articleEventsTopicArn ? { [config.articleEventsTopicArn]: articleEvents } : {},
+    deliveries: () => faults.deliveries(),
+  });
+  late.sns = snsHandler(sns);
   const stopSchedules = startSchedules(config, timeScale, lambda.invoke);
   sendS3Notifications(s3Mount.s3rver, config, { invoke: lambda.deliver, s3, log });
   const endpoint = await startStackEndpoint(config, {
     ...{ projectRoot, stateDir, s3, timeScale, provisioningDelayS, log, modelArgs: options.modelArgs },
-    publish: snsPublisher(config, lambda.deliver),
+    publish: snsPublisher(sns),
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
   });
   late.endpoint = endpoint;
   const processes = () => [dynamoDb.status(), endpoint.status().modelServers];
-  late.dashboard = cloudDashboard(endpoint, dynamo, config, { timeScale, provisioningDelayS, processes });
+  late.dashboard = cloudDashboard(endpoint, dynamo, config, { timeScale, provisioningDelayS, processes }, articleEvents);
   await instancesInService(endpoint);
 
   const endpoints = writeEndpoints(stateDir, endpointsOf(edge.url, config));
@@ -87,13 +99,14 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   });
 
   return {
-    ...{ config, endpoints, endpoint, functions: lambda.byId, s3, dynamo, faults, processes },
+    ...{ config, endpoints, endpoint, functions: lambda.byId, s3, dynamo, faults, processes, articleEvents },
     idle: () => lambda.idle() && endpoint.drained(),
     close: async () => {
       stopSchedules();
       await endpoint.close();
       await lambda.close();
       await edge.close();
+      articleEvents.close();
       await dynamoDb.close();
       s3Mount.close();
       s3.destroy();

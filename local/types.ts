@@ -4,6 +4,7 @@ import type { FaultInjector, FaultRates } from './edge/faults';
 import type { LocalLambda } from './lambda/runtime';
 import type { AsyncEndpoint } from './sagemaker-async';
 import type { SupervisionStatus } from './support/supervisor';
+import type { TopicLog } from './sns/topic-log';
 import type { StackConfig } from './template/stack-config';
 
 /** What startLocalCloud takes and gives back; the names and settings come from the packaged template. */
@@ -49,6 +50,8 @@ export interface LocalCloud {
   faults: FaultInjector;
   /** The supervised processes (DynamoDB, the model servers): running, restarting or given up, and restarts. */
   processes(): SupervisionStatus[];
+  /** What the ArticleEventsTopic delivered (`.local-cloud/article-events.jsonl`, `/_localcloud/article-events`). */
+  articleEvents: TopicLog;
   /** No function invocation pending and nothing queued or running in the endpoint. */
   idle(): boolean;
   close(): Promise<void>;

@@ -81,7 +81,7 @@ const outcomeInS3 = async (record: { o?: string; f?: string }, sentAt: string, d
   const output = record.o ? await deps.outputs.readObject(record.o, MAX_OUTPUT_BYTES) : undefined;
   if (output !== undefined && record.o) {
     const parsed = parseSummary(output.body);
-    const spent = endpointMsUntil(sentAt, output.writtenAt);
+    const spent = { ...endpointMsUntil(sentAt, output.writtenAt), outputBytes: Buffer.byteLength(output.body) };
     return 'summary' in parsed
       ? { summary: parsed.summary, outputLocation: record.o, ...spent }
       : { failed: `${parsed.problem} ${RECONCILED}`, expired: false, outputLocation: record.o, ...spent };
@@ -93,5 +93,6 @@ const outcomeInS3 = async (record: { o?: string; f?: string }, sentAt: string, d
     expired: false,
     ...(record.f ? { failureLocation: record.f } : {}),
     ...endpointMsUntil(sentAt, failure.writtenAt),
+    outputBytes: Buffer.byteLength(failure.body),
   };
 };

@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from '../ids';
 import { articleSpend, type CostSettings } from '../cost';
-import { finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
+import { awaitsOutcome, finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
+import type { ArticleEvents } from '../ports';
+import { usageOf } from '../usage';
 import { describeStep, isFinalLevel, joinSummaries, stepsOfLevel, unsentSteps } from './steps';
 import { MAX_OUTPUT_BYTES, parseSummary } from '../model-output';
 import type { Clock, OutputReader } from '../ports';
@@ -17,8 +19,10 @@ export interface StepDeps extends StepSenderDeps {
   outputs: OutputReader;
   clock: Clock;
   settings: StepSenderDeps['settings'] & { summariesPrefix: string };
-  /** Prices each finished article (record-result); reconcile has no endpoint times and prices nothing. */
+  /** Prices each finished article (record-result, reconcile). */
   cost?: CostSettings;
+  /** Users are told when the article ends (core/article-events.ts). */
+  events: ArticleEvents;
 }
 
 /** A tree deeper than this means the planner does not shrink its input: fail rather than loop. */
@@ -29,6 +33,8 @@ export type StepOutcome = (
 ) & {
   /** The step's time in the endpoint, from its notification. */
   endpointMs?: number;
+  /** The bytes of the output or failure the model returned (SageMaker data processed out). */
+  outputBytes?: number;
 };
 
 export type StepResult = 'recorded' | 'stale';
@@ -61,7 +67,13 @@ export const recordStepOutcome = async (
           ...(outcome.failureLocation ? { f: outcome.failureLocation } : {}),
           ...(outcome.endpointMs !== undefined ? { ms: outcome.endpointMs } : {}),
         };
-  const row = await deps.ledger.recordStep(articleId, inferenceId, step, record);
+  const row = await deps.ledger.recordStep(
+    articleId,
+    inferenceId,
+    step,
+    record,
+    usageOf(deps.meter, { dataOutBytes: outcome.outputBytes }),
+  );
   if (row === 'stale') {
     // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted.
     const current = await deps.ledger.get(articleId);
@@ -69,6 +81,9 @@ export const recordStepOutcome = async (
     return 'stale';
   }
   if ('failed' in outcome) {
+    // Another step's failure ended the article already: that end was written, and told, once. Finishing
+    // again would only be refused by the ledger, and publish the same event a second time.
+    if (!awaitsOutcome(row, inferenceId)) return 'recorded';
     const failed = {
       state: outcome.expired ? ('EXPIRED' as const) : ('FAILED' as const),
       failedStage: 'inference' as const,

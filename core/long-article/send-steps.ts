@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { requestKeyFor, stepInferenceIdFor, type StepId } from '../ids';
 import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from '../model-request';
 import type { GenerationParameters, LongArticlePolicy } from './steps';
-import type { ArticleStore, InferenceQueue, SummaryLedger } from '../ports';
+import type { ArticleStore, InferenceQueue, LambdaMeter, SummaryLedger } from '../ports';
+import { usageOf } from '../usage';
 import { describeError } from '../errors';
 import { eachAtMost } from './at-most';
 
@@ -13,6 +14,8 @@ export interface StepSenderDeps {
   ledger: SummaryLedger;
   policy: LongArticlePolicy;
   settings: { requestsPrefix: string; requestTtlSeconds: number; invocationTimeoutSeconds: number };
+  /** The invocation's Lambda meter (core/usage.ts), when it runs in Lambda. */
+  meter?: LambdaMeter;
 }
 
 /** A step the endpoint did not accept; the message names the step. */
@@ -43,10 +46,10 @@ export const sendStep = async (
   resend: boolean,
 ): Promise<void> => {
   const id = stepInferenceIdFor(ids.inferenceId, step);
-  const body = JSON.stringify({ inputs: input, parameters: { ...MODEL_PARAMETERS, ...generation } });
+  const body = Buffer.from(JSON.stringify({ inputs: input, parameters: { ...MODEL_PARAMETERS, ...generation } }));
   const inputLocation = await deps.articles.writeRequest(
     requestKeyFor(deps.settings.requestsPrefix, ids.articleId, id),
-    Readable.from([Buffer.from(body)]),
+    Readable.from([body]),
     MODEL_CONTENT_TYPE,
   );
   let accepted;
@@ -68,6 +71,8 @@ export const sendStep = async (
     step,
     { s: 'sent', id, o: accepted.outputLocation, ...(accepted.failureLocation ? { f: accepted.failureLocation } : {}) },
     resend,
+    // SageMaker bills the request's bytes as data processed in.
+    usageOf(deps.meter, { dataInBytes: body.length }),
   );
 };
 

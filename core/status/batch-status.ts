@@ -5,9 +5,11 @@
  */
 
 import { ArticleStates, type ArticleState, type LedgerRow } from '../ledger';
+import { COST_ITEMS, totalOf, type CostItems } from '../cost';
 
 /** What the progress of one row needs: the byBatch index projects exactly these (resources/ledger-table.yml). */
-export type ProgressRow = Pick<LedgerRow, 'key' | 'state' | 'receivedAt'> & Partial<Pick<LedgerRow, 'completedAt' | 'costUsd'>>;
+export type ProgressRow = Pick<LedgerRow, 'key' | 'state' | 'receivedAt'> &
+  Partial<Pick<LedgerRow, 'completedAt' | 'costUsd' | 'costItems'>>;
 
 /** The endpoint as CloudWatch and Application Auto Scaling (or the local emulator) see it now. */
 export interface EndpointFigures {
@@ -43,8 +45,13 @@ export interface BatchStatus {
   etaSeconds: number;
   instances: { inService: number; desired: number };
   backlog: number;
-  /** The rows' costUsd summed, and the endpoint's instance-seconds since the batch began × the price. */
-  costUsd: { articles: number; instances: number };
+  /**
+   * The rows' costUsd summed; the endpoint's instance-seconds since the batch began × the price; the
+   * rows' costItems summed item by item (core/cost.ts); and the bill for the batch's work: the instance
+   * time billed plus every other item (the rows' instance shares count time in the endpoint, queueing
+   * included, and leave out idle and provisioning time, so the billed instance time replaces them).
+   */
+  costUsd: { articles: number; instances: number; items: CostItems; bill: number };
 }
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -96,14 +103,42 @@ export const batchStatus = (
     etaSeconds: etaSeconds(byState.QUEUED, perMinute, endpoint, settings),
     instances: { inService: endpoint.inService, desired: endpoint.desired },
     backlog: endpoint.backlog,
-    costUsd: {
-      articles: round(
-        rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
-        6,
-      ),
-      instances: round((endpoint.instanceSeconds * settings.instancePricePerHour) / 3600, 6),
-    },
+    costUsd: costSoFar(rows, endpoint, settings),
   };
+};
+
+const costSoFar = (rows: readonly ProgressRow[], endpoint: EndpointFigures, settings: StatusSettings): BatchStatus['costUsd'] => {
+  const items = Object.fromEntries(
+    COST_ITEMS.map((item) => [
+      item,
+      round(
+        rows.reduce((sum, r) => sum + (r.costItems?.[item] ?? 0), 0),
+        9,
+      ),
+    ]),
+  ) as unknown as CostItems;
+  const instances = round((endpoint.instanceSeconds * settings.instancePricePerHour) / 3600, 6);
+  return {
+    articles: round(
+      rows.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+      6,
+    ),
+    instances,
+    items,
+    bill: round(instances + totalOf({ ...items, instance: 0 }), 6),
+  };
+};
+
+/** How `npm run status` names each item of the bill. */
+const ITEM_NAMES: Record<keyof CostItems, string> = {
+  instance: 'instance share',
+  sagemakerData: 'SageMaker data in/out',
+  lambdaRequests: 'Lambda requests',
+  lambdaDuration: 'Lambda duration',
+  s3Requests: 'S3 requests',
+  snsPublishes: 'SNS publishes',
+  dynamodb: 'DynamoDB',
+  logs: 'CloudWatch Logs',
 };
 
 /** `[#########.........] 45%`: finished rows of all rows. */
@@ -129,6 +164,9 @@ export const formatStatus = (s: BatchStatus): string =>
     ArticleStates.map((state) => `${state} ${s.byState[state]}`).join('  '),
     `throughput ${s.completedPerMinute}/min   ETA ${duration(s.etaSeconds)}`,
     `endpoint: ${s.instances.inService} in service, ${s.instances.desired} desired, backlog ${s.backlog}`,
-    `cost so far: $${s.costUsd.instances.toFixed(4)} of instance time (instance-hours × price, idle and provisioning included); ` +
-      `$${s.costUsd.articles.toFixed(4)} on the rows (each article's time in the endpoint, queueing included, + requests: an upper bound while a backlog waits)`,
+    `cost so far: $${s.costUsd.bill.toFixed(4)} as the bill would show it: $${s.costUsd.instances.toFixed(4)} of instance time ` +
+      `(instance-hours × price, idle and provisioning included) + the rows' other items`,
+    `  the rows' items, $${s.costUsd.articles.toFixed(4)} in all: ` +
+      COST_ITEMS.map((item) => `${ITEM_NAMES[item]} $${s.costUsd.items[item].toFixed(6)}`).join(', '),
+    `  (an instance share is the article's time in the endpoint, queueing included, over the concurrency: an upper bound while a backlog waits)`,
   ].join('\n');

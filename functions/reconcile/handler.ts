@@ -7,6 +7,7 @@ import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 import { longArticlePolicy } from '../../core/long-article/policy';
 import { systemClock } from '../../adapters/clock';
+import { articleEventsOf } from '../../adapters/article-events';
 import { makeOnSchedule } from './on-schedule';
 
 // Wiring only, once per cold start: a bad configuration fails here, naming the variable.
@@ -19,6 +20,7 @@ const onSchedule = makeOnSchedule({
   clock: systemClock,
   settings: config,
   cost: config.cost,
+  events: articleEventsOf(clients, config),
   steps: {
     articles: new S3ArticleStore(clients.s3, config.articlesBucket),
     queue: new SageMakerInferenceQueue(clients.sagemaker, config.endpointName),
@@ -30,5 +32,5 @@ const onSchedule = makeOnSchedule({
 
 export const handler = async (_event: unknown, context: Context): Promise<void> => {
   logger.addContext(context);
-  await onSchedule();
+  await onSchedule(context);
 };

@@ -7,6 +7,7 @@ import { S3ArticleStore, S3OutputReader } from '../../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 import { longArticlePolicy } from '../../core/long-article/policy';
 import { systemClock } from '../../adapters/clock';
+import { articleEventsOf } from '../../adapters/article-events';
 import { makeOnNotification } from './on-notification';
 
 // Wiring only, once per cold start: a bad configuration fails here, naming the variable.
@@ -22,6 +23,7 @@ const onNotification = makeOnNotification({
   clock: systemClock,
   settings: config,
   cost: config.cost,
+  events: articleEventsOf(clients, config),
   logger,
 });
 

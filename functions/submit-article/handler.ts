@@ -7,6 +7,7 @@ import { S3ArticleStore } from '../../adapters/s3-articles';
 import { SageMakerInferenceQueue } from '../../adapters/inference-queue';
 import { longArticlePolicy } from '../../core/long-article/policy';
 import { systemClock } from '../../adapters/clock';
+import { articleEventsOf } from '../../adapters/article-events';
 import { makeOnUpload } from './on-upload';
 
 // Wiring only, once per cold start: a bad configuration fails here, naming the variable.
@@ -20,6 +21,8 @@ const onUpload = makeOnUpload({
   clock: systemClock,
   settings: config,
   policy: longArticlePolicy(config),
+  events: articleEventsOf(clients, config),
+  cost: config.cost,
   logger,
 });
 

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { parseUploads } from '../../adapters/events';
 import { startSummary, type SubmitDeps } from '../../core/submit-article';
+import { meterOf } from '../lambda-meter';
 
 export interface UploadDeps extends SubmitDeps {
   logger: Logger;
@@ -14,12 +15,17 @@ export interface UploadDeps extends SubmitDeps {
  */
 export const makeOnUpload =
   (deps: UploadDeps) =>
-  async (event: unknown, context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>): Promise<void> => {
+  async (
+    event: unknown,
+    context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis' | 'memoryLimitInMB'>>,
+  ): Promise<void> => {
+    // The invocation's duration is charged to the articles it works on (core/usage.ts).
+    const invocationDeps = { ...deps, ...meterOf(context, deps.clock) };
     for (const upload of parseUploads(event)) {
       deps.logger.appendKeys({ bucket: upload.bucket, key: upload.key, etag: upload.etag });
       try {
         // Lambda keeps the request id across the retries of one asynchronous invocation.
-        const result = await startSummary(upload, deps, { id: context.awsRequestId, ...readingTime(deps, context) });
+        const result = await startSummary(upload, invocationDeps, { id: context.awsRequestId, ...readingTime(deps, context) });
         deps.logger.info(`article ${result.outcome}`, { ...result });
       } finally {
         deps.logger.removeKeys(['bucket', 'key', 'etag']);

@@ -398,6 +398,30 @@
     byId('latest').dataset.rows = String(rows.length);
   };
 
+  // One row per message of the ArticleEventsTopic (what an e-mail or SQS subscriber received); the event
+  // id, which a subscriber de-duplicates on, on hover.
+  const drawEvents = (events) => {
+    const rows = (events || []).map((e) => {
+      const key = el('td', 'key', el('code', '', e.key));
+      key.title = `${e.key}\nevent ${e.eventId}`;
+      const text = el('td', 'summary', e.title ? el('div', 'progress', e.title) : '', e.text);
+      const row = el(
+        'tr',
+        '',
+        el('td', 'when', dayAndClock(e.deliveredAt)),
+        el('td', `state ${e.state.toLowerCase()}`, e.state),
+        key,
+        text,
+        el('td', 'num', e.costUsd === undefined ? '–' : `$${e.costUsd.toFixed(6)}`),
+      );
+      row.dataset.event = e.eventId;
+      return row;
+    });
+    const body = byId('events').tBodies[0];
+    body.replaceChildren(...(rows.length > 0 ? rows : [emptyRow(5, 'No article has ended yet: each one that does sends one message.')]));
+    byId('events').dataset.rows = String(rows.length);
+  };
+
   // One row per batch: a bar of finished articles (failed ones in their own colour), the ETA as
   // `npm run status` computes it, and the cost so far (instance time; the rows' costUsd on hover).
   const drawBatches = (batches) => {
@@ -480,6 +504,7 @@
         drawCounts(data.ledger);
         drawLatest(data.ledger.latest);
         drawBatches(data.batches);
+        drawEvents(data.articleEvents);
         drawActivities(data.scalingActivities);
         state.polls += 1;
         document.body.dataset.polls = String(state.polls);

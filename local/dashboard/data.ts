@@ -6,6 +6,7 @@ import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
 import type { BatchStatus, StatusSettings } from '../../core/status/batch-status';
 import { batchesOf, type BatchRow } from './batches';
 import type { DashboardSource } from './index';
+import type { ArticleEventRow } from './article-events';
 
 /** What /_dashboard/data.json answers; dashboard.js draws it. */
 export interface DashboardData {
@@ -25,6 +26,8 @@ export interface DashboardData {
   batches: BatchStatus[];
   /** The supervised processes: DynamoDB and the model servers, their restarts, a crash loop. */
   processes: SupervisionStatus[];
+  /** The latest messages users were sent on the ArticleEventsTopic, newest first (article-events.ts). */
+  articleEvents: ArticleEventRow[];
 }
 
 /** The fields of a summarized row the page shows; summaries are shortened (a row may hold 20,000 characters). */
@@ -177,5 +180,6 @@ export const dashboardData = async (
     ledger,
     batches,
     processes: source.processes?.() ?? [],
+    articleEvents: source.articleEvents?.() ?? [],
   };
 };

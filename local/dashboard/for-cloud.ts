@@ -1,12 +1,15 @@
 /**
  * The dashboard of a running local cloud: the endpoint's status, metrics and scaling activities,
- * the supervised processes, and the ledger, batches and trends read from the stack's table.
+ * the supervised processes, the ledger, batches and trends read from the stack's table, and the latest
+ * article events.
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AsyncEndpoint } from '../sagemaker-async';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { StackConfig } from '../template/stack-config';
+import type { TopicLog } from '../sns/topic-log';
+import { articleEventRows } from './article-events';
 import { statusSettingsOf } from './batches';
 import { makeDashboardHandler } from './index';
 import { ledgerView } from './ledger-view';
@@ -17,6 +20,7 @@ export const cloudDashboard = (
   dynamo: DynamoDBDocumentClient,
   config: StackConfig,
   settings: { timeScale: number; provisioningDelayS: number; processes?: () => SupervisionStatus[] },
+  articleEvents?: TopicLog,
 ): ReturnType<typeof makeDashboardHandler> =>
   makeDashboardHandler(
     {
@@ -26,6 +30,7 @@ export const cloudDashboard = (
       ledger: ledgerView(dynamo, config.table.TableName),
       trends: trendsSource(dynamo, config.table.TableName),
       ...(settings.processes ? { processes: settings.processes } : {}),
+      ...(articleEvents ? { articleEvents: () => articleEventRows(articleEvents.latest()) } : {}),
     },
     { statusSettings: statusSettingsOf(config, settings.timeScale, settings.provisioningDelayS) },
   );

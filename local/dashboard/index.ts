@@ -5,6 +5,7 @@ import type { SupervisionStatus } from '../support/supervisor';
 import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';
 import type { BatchRow } from './batches';
+import type { ArticleEventRow } from './article-events';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
 import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends';
 
@@ -25,6 +26,8 @@ export interface DashboardSource {
   trends?: TrendsSource;
   /** The supervised processes (DynamoDB, the model servers); without it the Processes tile says so. */
   processes?(): SupervisionStatus[];
+  /** The latest messages of the ArticleEventsTopic, newest first (article-events.ts). */
+  articleEvents?(): ArticleEventRow[];
 }
 
 export interface DashboardOptions {

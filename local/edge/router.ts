@@ -3,7 +3,7 @@
  * by the service in its SigV4 credential scope (`Credential=AKID/date/region/<service>/aws4_request`,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html), or by
  * `X-Amz-Target` for DynamoDB's JSON protocol. So `AWS_ENDPOINT_URL=http://127.0.0.1:4566` and
- * `aws --endpoint-url http://127.0.0.1:4566 s3|dynamodb|sagemaker-runtime ...` all work.
+ * `aws --endpoint-url http://127.0.0.1:4566 s3|dynamodb|sagemaker-runtime|sns ...` all work.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { describeError } from '../../core/errors';
 import { isForeignOrigin, isLoopbackHost } from '../support/loopback';
 
-export type Service = 's3' | 'dynamodb' | 'sagemaker' | 'internal';
+export type Service = 's3' | 'dynamodb' | 'sagemaker' | 'sns' | 'internal';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 const SCOPE = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/;
@@ -34,6 +34,7 @@ export const serviceOf = (req: IncomingMessage): Service => {
   const service = scope?.[1];
   if (service === 'dynamodb') return 'dynamodb';
   if (service === 'sagemaker') return 'sagemaker';
+  if (service === 'sns') return 'sns';
   if (service === 's3') return 's3';
   // Unsigned requests (curl, a browser) to SageMaker's route go there; everything else is S3's.
   return /^\/endpoints\/[^/]+\/async-invocations/.test(url) ? 'sagemaker' : 's3';

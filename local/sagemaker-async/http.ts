@@ -16,11 +16,14 @@ import {
   type InvokeContext,
   type InvokeEndpointAsyncOutput,
 } from './invoke-endpoint-async';
+import { describeEndpoint, DESCRIBE_ENDPOINT_TARGET, SageMakerApiError, type DescribeEndpointContext } from './describe-endpoint';
 import { describeError } from '../../core/errors';
 
 export interface WireBackend {
   accepting(): boolean;
   invokeContext: InvokeContext;
+  /** DescribeEndpoint (describe-endpoint.ts), the control plane's one operation served here. */
+  describeContext?: DescribeEndpointContext;
   log(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -73,10 +76,25 @@ const writeError = (res: ServerResponse, requestId: string, error: SageMakerRunt
 
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0] ?? '/';
 
+/** The control plane's AWS JSON 1.1 answer: the body, or the error's `__type` and `message`. */
+const controlPlane = async (req: IncomingMessage, res: ServerResponse, requestId: string, backend: WireBackend): Promise<void> => {
+  const { body } = await readBody(req);
+  const headers = { 'x-amzn-RequestId': requestId };
+  try {
+    if (!backend.describeContext) throw new SageMakerApiError('UnknownOperationException', 400, 'DescribeEndpoint is not served here.');
+    writeJson(res, 200, headers, describeEndpoint(body, backend.describeContext));
+  } catch (caught) {
+    const error = caught instanceof SageMakerApiError ? caught : new SageMakerApiError('ValidationException', 400, describeError(caught));
+    writeJson(res, error.statusCode, headers, { __type: error.errorType, message: error.message });
+  }
+};
+
 export const makeHttpHandler =
   (backend: WireBackend) =>
   async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
+    if (req.method === 'POST' && req.headers['x-amz-target'] === DESCRIBE_ENDPOINT_TARGET)
+      return controlPlane(req, res, requestId, backend);
     try {
       const match = req.method === 'POST' ? ROUTE.exec(pathOf(req.url)) : null;
       const { body, bytes } = await readBody(req);

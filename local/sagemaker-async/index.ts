@@ -65,7 +65,12 @@ export const startAsyncEndpoint = async (options: AsyncEndpointOptions): Promise
     throw error;
   }
   runtime.start();
-  const handle = makeHttpHandler({ accepting: () => runtime.accepting, invokeContext: runtime.invokeContext(), log });
+  const handle = makeHttpHandler({
+    accepting: () => runtime.accepting,
+    invokeContext: runtime.invokeContext(),
+    describeContext: { status: () => runtime.status(), region: options.region, accountId: options.accountId, createdAt: Date.now() },
+    log,
+  });
   return {
     handle,
     status: () => runtime.status(),

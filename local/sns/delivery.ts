@@ -1,16 +1,12 @@
 /**
- * SNS: a message published to a topic goes to every subscribed function as an asynchronous
- * invocation (https://docs.aws.amazon.com/sns/latest/dg/sns-lambda-as-subscriber.html). The endpoint
- * publishes its success and error notifications through this.
+ * What the endpoint's notifier publishes with: SageMaker's success and error notifications, each a
+ * Publish to its topic (publish.ts) without a subject or attributes.
  */
 
-import type { StackConfig } from '../template/stack-config';
-import { snsEvent } from './event';
+import type { LocalSns } from './publish';
 
 export const snsPublisher =
-  (config: StackConfig, invoke: (functionLogicalId: string, event: unknown) => void) =>
+  (sns: LocalSns) =>
   async (topicArn: string, message: string): Promise<void> => {
-    for (const sub of config.subscriptions.filter((s) => s.topicArn === topicArn)) {
-      invoke(sub.functionLogicalId, snsEvent(topicArn, message, config.region));
-    }
+    sns.publish({ topicArn, message });
   };

@@ -5,8 +5,14 @@
 
 import { randomUUID } from 'node:crypto';
 
-export const snsEvent = (topicArn: string, message: string, region: string) => {
-  const messageId = randomUUID();
+export interface SnsEventOptions {
+  messageId?: string;
+  /** SageMaker publishes without a subject. */
+  subject?: string;
+  attributes?: Record<string, { Type: string; Value: string }>;
+}
+
+export const snsEvent = (topicArn: string, message: string, region: string, options: SnsEventOptions = {}) => {
   const subscriptionArn = `${topicArn}:${randomUUID()}`;
   return {
     Records: [
@@ -16,17 +22,16 @@ export const snsEvent = (topicArn: string, message: string, region: string) => {
         EventSubscriptionArn: subscriptionArn,
         Sns: {
           Type: 'Notification',
-          MessageId: messageId,
+          MessageId: options.messageId ?? randomUUID(),
           TopicArn: topicArn,
-          // SageMaker publishes without a subject.
-          Subject: null,
+          Subject: options.subject ?? null,
           Message: message,
           Timestamp: new Date().toISOString(),
           SignatureVersion: '1',
           Signature: 'LOCAL',
           SigningCertUrl: `https://sns.${region}.amazonaws.com/SimpleNotificationService-local.pem`,
           UnsubscribeUrl: `https://sns.${region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
-          MessageAttributes: {},
+          MessageAttributes: options.attributes ?? {},
         },
       },
     ],

@@ -37,6 +37,8 @@ export interface StackConfig {
   table: LocalTable;
   functions: Record<string, LocalFunction>;
   topics: Record<string, string>;
+  /** The ArticleEventsTopic's ARN (resources/topics.yml): users are told there when an article ends. */
+  articleEventsTopicArn?: string;
   subscriptions: Subscription[];
   /** EventBridge schedules: `rate(...)` rules invoking a function. */
   schedules: Schedule[];
@@ -48,6 +50,8 @@ export const TEMPLATE_PATH = join('.serverless', 'cloudformation-template-update
 
 /** serverless.yml's `submitArticle` in the packaged template. */
 export const SUBMIT_ARTICLE_FUNCTION = 'SubmitArticleLambdaFunction';
+/** The topic users are told on (resources/topics.yml). */
+export const ARTICLE_EVENTS_TOPIC = 'ArticleEventsTopic';
 /** record-result's environment holds the price and the concurrency (core/cost.ts). */
 export const RECORD_RESULT_FUNCTION = 'RecordResultLambdaFunction';
 
@@ -94,6 +98,7 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
   const first = notifications[0];
   if (!first) throw new Error('the packaged template has no S3 notification to a function');
   const functions = functionsOf(view, options.projectRoot);
+  const topics = topicsOf(view);
   return {
     stackName,
     region,
@@ -103,7 +108,8 @@ export const stackConfigFrom = (template: Template, options: StackConfigOptions)
     notifications,
     table: tableOf(view),
     functions,
-    topics: topicsOf(view),
+    topics,
+    ...(topics[ARTICLE_EVENTS_TOPIC] ? { articleEventsTopicArn: topics[ARTICLE_EVENTS_TOPIC] } : {}),
     subscriptions: subscriptionsOf(view, functions),
     schedules: schedulesOf(view, functions),
     endpoint: endpointOf(view),

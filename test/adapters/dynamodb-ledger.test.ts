@@ -157,7 +157,12 @@ describe('DynamoDbSummaryLedger: one case per conditional rule (dynalite)', () =
     it('the first outcome wins: a second outcome for the same attempt is stale', async () => {
       const row = await stored(queuedRow());
       const completed = { state: 'COMPLETED' as const, summary: 'first', completedAt: NOW, totalMs: 7 };
-      expect(await ledger.finish(row.articleId, ATTEMPT, completed)).toBe('recorded');
+      // The row as written comes back: the article's event is made from it (core/article-events.ts).
+      expect(await ledger.finish(row.articleId, ATTEMPT, completed)).toMatchObject({
+        articleId: row.articleId,
+        state: 'COMPLETED',
+        summary: 'first',
+      });
       expect(await ledger.finish(row.articleId, ATTEMPT, { state: 'FAILED', reason: 'second', completedAt: NOW, totalMs: 8 })).toBe(
         'stale',
       );
@@ -168,7 +173,7 @@ describe('DynamoDbSummaryLedger: one case per conditional rule (dynalite)', () =
       const atSubmit = await stored(queuedRow({ state: 'FAILED', failedStage: 'submit', reason: 'timeout' }));
       const inference = await stored(queuedRow({ state: 'FAILED', failedStage: 'inference', reason: 'model error' }));
       const completed = { state: 'COMPLETED' as const, summary: 'late', completedAt: NOW, totalMs: 9 };
-      expect(await ledger.finish(atSubmit.articleId, ATTEMPT, completed)).toBe('recorded');
+      expect(await ledger.finish(atSubmit.articleId, ATTEMPT, completed)).toMatchObject({ state: 'COMPLETED', summary: 'late' });
       expect(await ledger.finish(inference.articleId, ATTEMPT, completed)).toBe('stale');
       // What a terminal update does not set is cleared, so no stale reason stays beside a summary.
       expect(await read(atSubmit)).toMatchObject({ state: 'COMPLETED', summary: 'late' });

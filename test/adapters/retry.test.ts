@@ -1,7 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3OutputReader, S3ArticleStore } from '../../adapters/s3-articles';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
-import { articleCostUsd } from '../../core/cost';
 import { parseRequestLocation } from '../../core/ids';
 import type { LedgerRow } from '../../core/ledger';
 import { retryArticles, retryRow, type RetryDeps } from '../../core/retry';
@@ -48,6 +47,7 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
       clock,
       settings: { ...testSettings, summariesPrefix: testSummariesPrefix },
       policy: testPolicy,
+      events: emu.events,
     };
     onNotification = makeOnNotification({
       ...recordDepsOn(emu, clock, new RecordingInferenceQueue(emu.bucket)),
@@ -118,13 +118,14 @@ describe('npm run retry: FAILED and EXPIRED articles go to the endpoint again (s
       logger: silentLogger(),
     });
     await priced(snsEvent(successFor(queued)));
-    // Its cost counts both attempts: 2 × 153 ms in the endpoint at $0.001 per second, and 2 requests.
+    // Its cost counts both attempts: 2 × 153 ms in the endpoint at $0.001 per second, and 2 requests
+    // (each a Lambda invocation of record-result, beside the submission's).
     expect(await ledger.get(failed.articleId)).toMatchObject({
       state: 'COMPLETED',
       summary: SUMMARY,
       attempt: 2,
       endpointMs: 153,
-      costUsd: articleCostUsd({ endpointMs: 306, requests: 2, concurrency: 1, instancePricePerHour: 3.6 }),
+      costItems: expect.objectContaining({ instance: 0.000306, lambdaRequests: 3 * 0.0000002 }),
       history: [expect.objectContaining({ state: 'FAILED' })],
     });
   });

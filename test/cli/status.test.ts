@@ -40,6 +40,16 @@ describe('npm run status against the ledger (dynalite)', () => {
         state: 'COMPLETED' as const,
         completedAt: at(1),
         costUsd: 0.001,
+        costItems: {
+          instance: 0.0006,
+          sagemakerData: 0,
+          lambdaRequests: 0,
+          lambdaDuration: 0.0003,
+          s3Requests: 0.0001,
+          snsPublishes: 0,
+          dynamodb: 0,
+          logs: 0,
+        },
       })),
       ...Array.from({ length: 4 }, (_, i) => ({ key: `input/physics/deep/b${i}.txt`, batch: 'physics', state: 'QUEUED' as const })),
       { key: 'input/chemistry/c.txt', batch: 'chemistry', state: 'FAILED' as const, completedAt: at(2), costUsd: 0.002 },
@@ -68,7 +78,23 @@ describe('npm run status against the ledger (dynalite)', () => {
       completedPerMinute: 1.2,
       instances: { inService: 2, desired: 3 },
       backlog: 4,
-      costUsd: { articles: 0.006, instances: 0.115 },
+      costUsd: {
+        articles: 0.006,
+        instances: 0.115,
+        // The rows' items summed (each row's costItems, projected by byBatch).
+        items: {
+          instance: 0.0036,
+          sagemakerData: 0,
+          lambdaRequests: 0,
+          lambdaDuration: 0.0018,
+          s3Requests: 0.0006,
+          snsPublishes: 0,
+          dynamodb: 0,
+          logs: 0,
+        },
+        // The billed instance time replaces the rows' instance shares: 0.115 + 0.0018 + 0.0006.
+        bill: 0.1174,
+      },
     });
     expect(status.etaSeconds).toBeGreaterThan(0);
     expect(sent).toEqual(['QueryCommand']);

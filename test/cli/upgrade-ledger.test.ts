@@ -33,10 +33,10 @@ describe('npm run upgrade-ledger on a ledger whose indexes are built (dynalite)'
     expect(report.backfill).toEqual({ scanned: 1, updated: 1, skipped: 0 });
     expect(indexLines(report.indexes, emu.table)).toEqual([
       `the ledger's indexes (${emu.table}):`,
-      '  byState         ACTIVE   INCLUDE key, batch, completedAt, costUsd, summary, reason, level, levelSize, levelDone',
+      '  byState         ACTIVE   INCLUDE key, batch, completedAt, costUsd, costItems, summary, reason, level, levelSize, levelDone',
       '  byDay           ACTIVE   INCLUDE key',
       '  byPublishedDay  ACTIVE   INCLUDE state, key, title, keyphrases, publishedAt',
-      '  byBatch         ACTIVE   INCLUDE key, state, completedAt, costUsd, requestCount, parts, partsDone',
+      '  byBatch         ACTIVE   INCLUDE key, state, completedAt, costUsd, costItems',
     ]);
   });
 });

@@ -68,6 +68,9 @@ describe('configuration', () => {
     ENDPOINT_NAME: 'research-summarizer-dev',
     MODEL_ID: 'google/pegasus-cnn_dailymail',
     MAX_ARTICLE_BYTES: '1048576',
+    ARTICLE_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:research-summarizer-dev-article-events',
+    INSTANCE_PRICE_PER_HOUR: '0.23',
+    MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
   };
 
   it('reads the submit settings with SageMaker defaults for TTL and timeout', () => {
@@ -96,6 +99,7 @@ describe('configuration', () => {
       ENDPOINT_NAME: 'e',
       INSTANCE_PRICE_PER_HOUR: '0.23',
       MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
+      ARTICLE_EVENTS_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:research-summarizer-dev-article-events',
     };
 
     expect(loadRecordConfig(recordEnv)).toEqual({
@@ -108,8 +112,13 @@ describe('configuration', () => {
       invocationTimeoutSeconds: 900,
       maxInputTokens: 1024,
       longSummaryWords: 200,
+      articleEventsTopicArn: 'arn:aws-cn:sns:cn-north-1:123456789012:research-summarizer-dev-article-events',
+      eventsPrefix: 'events/',
       cost: { instancePricePerHour: 0.23, concurrency: 2 },
     });
+    expect(() => loadRecordConfig({ ...recordEnv, ARTICLE_EVENTS_TOPIC_ARN: 'research-summarizer-dev-article-events' })).toThrow(
+      'ARTICLE_EVENTS_TOPIC_ARN="research-summarizer-dev-article-events": must be an SNS topic ARN',
+    );
     expect(() => loadRecordConfig({})).toThrow('invalid configuration: LEDGER_TABLE is not set');
     expect(() => loadRecordConfig({ ...recordEnv, INSTANCE_PRICE_PER_HOUR: undefined })).toThrow('INSTANCE_PRICE_PER_HOUR is not set');
     expect(() => loadSubmitConfig({ ...env, MAX_INPUT_TOKENS: '10' })).toThrow('MAX_INPUT_TOKENS="10": Too small');

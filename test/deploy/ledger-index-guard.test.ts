@@ -98,22 +98,26 @@ describe('serverless deploy that changes the ledger table indexes', () => {
     });
   };
 
-  it('refuses to change the projection of byState and byDay in place, with the four deploys that remove and add each', async () => {
+  it('refuses to change the projection of byState, byDay and byBatch in place, with the six deploys that remove and add each', async () => {
     await expect(check(deployedRelease('before projections'), packaged())).resolves.toBe(
       "The ledger table's indexes: this deploy changes byState (state HASH, receivedAt RANGE; ALL -> state HASH, receivedAt RANGE; " +
-        'INCLUDE key, batch, completedAt, costUsd, summary, reason, level, levelSize, levelDone), changes byDay (day HASH, receivedAt RANGE; ALL -> day HASH, ' +
-        "receivedAt RANGE; INCLUDE key). DynamoDB adds or deletes one global secondary index per table update and cannot change an index's " +
-        'keys or projection in place, so CloudFormation would fail and roll back. Deploy in 4 steps, each once the index the step before ' +
+        'INCLUDE key, batch, completedAt, costUsd, costItems, summary, reason, level, levelSize, levelDone), changes byDay (day HASH, receivedAt RANGE; ALL -> day HASH, ' +
+        'receivedAt RANGE; INCLUDE key), changes byBatch (batch HASH, receivedAt RANGE; INCLUDE key, state, completedAt, costUsd, requestCount, parts, partsDone -> ' +
+        "batch HASH, receivedAt RANGE; INCLUDE key, state, completedAt, costUsd, costItems). DynamoDB adds or deletes one global secondary index per table update and cannot change an index's " +
+        'keys or projection in place, so CloudFormation would fail and roll back. Deploy in 6 steps, each once the index the step before ' +
         'added is ACTIVE (this check waits for it): ' +
-        `1) ${deploy} --param="stateIndex=all" --param="dayIndex=off" (removes byDay), ` +
-        `2) ${deploy} --param="stateIndex=all" (adds byDay), ` +
-        `3) ${deploy} --param="stateIndex=off" (removes byState), ` +
-        `4) ${deploy} (adds byState).`,
+        `1) ${deploy} --param="batchIndex=off" --param="stateIndex=all" --param="dayIndex=all" (removes byBatch), ` +
+        `2) ${deploy} --param="stateIndex=all" --param="dayIndex=all" (adds byBatch), ` +
+        `3) ${deploy} --param="stateIndex=all" --param="dayIndex=off" (removes byDay), ` +
+        `4) ${deploy} --param="stateIndex=all" (adds byDay), ` +
+        `5) ${deploy} --param="stateIndex=off" (removes byState), ` +
+        `6) ${deploy} (adds byState).`,
     );
   });
 
-  it('lets each of those four deploys through, one index each', async () => {
+  it('lets each of those deploys through, one index each', async () => {
     const steps = [
+      packagedWith({ batchIndex: 'off', stateIndex: 'all', dayIndex: 'all' }),
       packagedWith({ stateIndex: 'all', dayIndex: 'all' }),
       packagedWith({ stateIndex: 'all', dayIndex: 'off' }),
       packagedWith({ stateIndex: 'all' }),

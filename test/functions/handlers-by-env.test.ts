@@ -27,6 +27,7 @@ describe('handlers configured only by environment variables', () => {
       AWS_ENDPOINT_URL_S3: emu.s3Endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: emu.dynamoEndpoint,
       AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
+      AWS_ENDPOINT_URL_SNS: emu.snsEndpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -39,6 +40,7 @@ describe('handlers configured only by environment variables', () => {
       MAX_ARTICLE_BYTES: '1048576',
       INSTANCE_PRICE_PER_HOUR: '0.23',
       MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
+      ARTICLE_EVENTS_TOPIC_ARN: emu.topicArn,
     });
   });
   afterAll(async () => {

@@ -201,6 +201,7 @@ describe('long articles under load: concurrent, shuffled and duplicated notifica
         clock,
         settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
         steps: deps,
+        events: deps.events,
       });
       if (!repairs.some((repair) => repair.state !== 'skipped')) break;
       await drive();

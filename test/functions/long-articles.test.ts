@@ -1,4 +1,4 @@
-import { articleCostUsd, requestChargesUsd, stepsEndpointMs } from '../../core/cost';
+import { stepsEndpointMs, totalOf } from '../../core/cost';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3ArticleStore } from '../../adapters/s3-articles';
@@ -208,7 +208,8 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     });
     // Its cost sums every part and the reduce: each notification says 153 ms in the endpoint.
     expect(Object.values(completed.steps ?? {}).map((step) => step.ms)).toEqual(Array.from({ length: count + 1 }, () => 153));
-    expect(completed.costUsd).toBeCloseTo((count + 1) * 0.153 * 0.001 + requestChargesUsd(count + 1), 9);
+    expect(completed.costItems?.instance).toBeCloseTo((count + 1) * 0.153 * 0.001, 9);
+    expect(completed.costUsd).toBe(totalOf(completed.costItems ?? {}));
     expect(queue.requests).toHaveLength(count + 1);
   });
 
@@ -248,6 +249,24 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     });
     await onNotification(last, { awsRequestId: 'notification-1' });
     expect(queue.requests).toHaveLength(count + 1);
+  });
+
+  it('tells users once when several parts fail: the first failure ends the article, the others are only recorded', async () => {
+    // Prepare
+    const { onUpload, onNotification } = handlers();
+    const { event, articleId } = await put(generatedArticle(3000, 5));
+    await onUpload(event);
+    const queued = await row(articleId);
+    // Act: the endpoint fails parts 1 and 2, one after the other.
+    await onNotification(snsEvent(fail(queued, 'p1', 'model crashed')));
+    await onNotification(snsEvent(fail(queued, 'p2', 'model crashed again')));
+    // Assess: one event, for the first failure; the second part's failure is on the row.
+    const ended = await row(articleId);
+    expect(ended).toMatchObject({ state: 'FAILED', failedStage: 'inference' });
+    expect(ended.reason).toMatch(/^part 1 of \d+: model crashed/);
+    expect(ended.steps?.p2).toMatchObject({ s: 'failed' });
+    const told = emu.articleEvents.latest().filter((m) => (JSON.parse(m.Message) as { articleId: string }).articleId === articleId);
+    expect(told.map((m) => (JSON.parse(m.Message) as { state: string }).state)).toEqual(['FAILED']);
   });
 
   it('reduces in a tree when the part summaries do not fit one request', async () => {
@@ -327,7 +346,8 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     const completed = await row(articleId);
     expect(completed).toMatchObject({ state: 'COMPLETED', summary: 'Done.', requestCount: count + 2, partsDone: count });
     expect(retried.history?.[0]?.endpointMs).toBe(153);
-    expect(completed.costUsd).toBeCloseTo((count + 2) * 0.153 * 0.001 + requestChargesUsd(count + 2), 9);
+    expect(completed.costItems?.instance).toBeCloseTo((count + 2) * 0.153 * 0.001, 9);
+    expect(completed.costUsd).toBe(totalOf(completed.costItems ?? {}));
   });
 
   it('reconcile records parts whose notification never arrived from their outputs, sends the reduce once, and expires a part that never answered', async () => {
@@ -353,6 +373,7 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
       settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
       steps: deps,
       cost: { concurrency: 1, instancePricePerHour: 3.6 },
+      events: deps.events,
     };
     const sentBefore = queue.requests.length;
 
@@ -398,17 +419,10 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     // not this test's), and the article is priced on every step as record-result would price it.
     const found = Object.entries(completed.steps ?? {}).filter(([step]) => step !== 'p1');
     expect(found.map(([, record]) => record.ms)).toEqual(found.map(() => expect.any(Number)));
-    expect(completed.costUsd).toBe(
-      articleCostUsd({ endpointMs: stepsEndpointMs(completed.steps), requests: count + 1, concurrency: 1, instancePricePerHour: 3.6 }),
-    );
-    expect(expired.costUsd).toBe(
-      articleCostUsd({
-        endpointMs: stepsEndpointMs(expired.steps),
-        requests: expired.requestCount,
-        concurrency: 1,
-        instancePricePerHour: 3.6,
-      }),
-    );
+    expect(completed.costItems?.instance).toBeCloseTo(stepsEndpointMs(completed.steps) * 0.000001, 9);
+    expect(completed.costUsd).toBe(totalOf(completed.costItems ?? {}));
+    expect(expired.costItems?.instance).toBeCloseTo(stepsEndpointMs(expired.steps) * 0.000001, 9);
+    expect(expired.costUsd).toBe(totalOf(expired.costItems ?? {}));
   });
 
   it('reconcile carries on a level whose every step is in but that never moved on, without waiting for the deadline', async () => {
@@ -434,6 +448,7 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
       clock,
       settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
       steps: deps,
+      events: deps.events,
     };
 
     // Act: reconcile minutes after the upload, hours before the deadline; then again.

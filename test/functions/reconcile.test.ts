@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { S3OutputReader } from '../../adapters/s3-articles';
-import { articleCostUsd } from '../../core/cost';
+import { totalOf } from '../../core/cost';
 import { articleIdFor } from '../../core/ids';
 import { reconcile } from '../../core/reconcile';
 import { startEmulators, type Emulators } from '../support/emulators';
@@ -51,6 +51,7 @@ describe('reconcile: rows whose notification never arrived', () => {
       outputs: new S3OutputReader(emu.s3),
       clock: fixedClock('2026-11-26T10:00:00.000Z'),
       settings,
+      events: emu.events,
     });
 
     // Assess
@@ -84,18 +85,21 @@ describe('reconcile: rows whose notification never arrived', () => {
       clock: fixedClock(new Date(writtenBy + 60_000).toISOString()),
       settings,
       cost,
+      events: emu.events,
     });
 
-    // Assess: the found output's row is timed and priced; the expired one pays its request charges only.
+    // Assess: the found output's row is timed and priced, its instance share from that time; the expired
+    // one pays no instance time, only its requests.
     const completed = (await ledger.get(done.articleId))!;
     expect(completed.state).toBe('COMPLETED');
     expect(completed.endpointMs).toBeGreaterThanOrEqual(writtenFrom - submitted.getTime());
     expect(completed.endpointMs).toBeLessThanOrEqual(writtenBy - submitted.getTime());
-    expect(completed.costUsd).toBe(articleCostUsd({ endpointMs: completed.endpointMs as number, requests: 1, ...cost }));
-    expect(await ledger.get(lost.articleId)).toMatchObject({
-      state: 'EXPIRED',
-      costUsd: articleCostUsd({ endpointMs: 0, requests: 1, ...cost }),
-    });
+    expect(completed.costItems?.instance).toBe(Math.round(((completed.endpointMs as number) / 1000 / 2) * (0.23 / 3600) * 1e9) / 1e9);
+    expect(completed.costUsd).toBe(totalOf(completed.costItems ?? {}));
+    const expired = (await ledger.get(lost.articleId))!;
+    expect(expired).toMatchObject({ state: 'EXPIRED', costItems: expect.objectContaining({ instance: 0 }) });
+    expect(expired.costUsd).toBe(totalOf(expired.costItems ?? {}));
+    expect(expired.costUsd).toBeGreaterThan(0);
   });
 
   it("repairs the other rows when reading one row's outcome fails, and reports that row", async () => {
@@ -120,6 +124,7 @@ describe('reconcile: rows whose notification never arrived', () => {
       outputs: new S3OutputReader(emu.s3),
       clock: fixedClock('2026-11-26T10:00:00.000Z'),
       settings,
+      events: emu.events,
     });
 
     // Assess
@@ -146,7 +151,13 @@ describe('reconcile: rows whose notification never arrived', () => {
       }),
     );
 
-    await reconcile({ ledger, outputs: new S3OutputReader(emu.s3), clock: fixedClock('2026-11-26T10:00:00.000Z'), settings });
+    await reconcile({
+      ledger,
+      outputs: new S3OutputReader(emu.s3),
+      clock: fixedClock('2026-11-26T10:00:00.000Z'),
+      settings,
+      events: emu.events,
+    });
 
     expect(await ledger.get(row.articleId)).toMatchObject({ state: 'FAILED', failedStage: 'submit' });
   });

@@ -1,3 +1,4 @@
+import { totalOf } from '../../core/cost';
 import { makeOnNotification } from '../../functions/record-result/on-notification';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { InvalidEventError } from '../../core/errors';
@@ -65,8 +66,29 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
     // Act
     await priced(snsEvent(successFor(queued)));
-    // Assess: 153 ms / 2 at $0.23 per hour, plus $14.10 per million articles of request charges (core/cost.ts).
-    expect(await ledger.get(queued.articleId)).toMatchObject({ state: 'COMPLETED', endpointMs: 153, costUsd: 0.000018988 });
+    // Assess: the bill's items (core/cost.ts): 153 ms / 2 at $0.23 per hour = $0.0000048875; the submission's
+    // and this invocation ($0.20 per million each); 4 S3 PUTs (upload, request, output, the event's pending
+    // record) and 2 GETs (the article, the request); the endpoint's notification and the article's event.
+    const row = await ledger.get(queued.articleId);
+    expect(row).toMatchObject({
+      state: 'COMPLETED',
+      endpointMs: 153,
+      costItems: expect.objectContaining({
+        instance: 0.000004888,
+        lambdaRequests: 0.0000004,
+        s3Requests: 0.0000208,
+        snsPublishes: 0.000001,
+        // No Lambda context with a memory size here, so no duration is metered.
+        lambdaDuration: 0,
+      }),
+    });
+    // Bytes sent to the model and returned by it are counted on the row and priced at $0.016 per GB each.
+    expect(row?.dataInBytes).toBeGreaterThan(0);
+    expect(row?.dataOutBytes).toBe(Buffer.byteLength(JSON.stringify([{ summary_text: SUMMARY }])));
+    expect(row?.costItems?.sagemakerData).toBe(
+      Math.round((((row?.dataInBytes ?? 0) + (row?.dataOutBytes ?? 0)) / 1024 ** 3) * 0.016 * 1e9) / 1e9,
+    );
+    expect(row?.costUsd).toBe(totalOf(row?.costItems ?? {}));
   });
 
   it('reads the inline response when the notification carries one', async () => {

@@ -1,6 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { runRetry } from '../../cli/retry';
 import { resolveTarget } from '../../cli/target';
+import type { ArticleEvent } from '../../core/article-events';
+import { eventually } from '../support/eventually';
 import { generatedArticle } from '../support/long-text';
 import { projectRoot, putArticle, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
@@ -56,6 +58,13 @@ describe('long articles on the local cloud: split, map, reduce, end to end', () 
   }, 150_000);
 });
 
+/** The article events the local cloud's ArticleEventsTopic delivered for a key, oldest first. */
+const eventsOf = (cloud: TestCloud, key: string): ArticleEvent[] =>
+  cloud.articleEvents
+    .latest()
+    .map((envelope) => JSON.parse(envelope.Message) as ArticleEvent)
+    .filter((event) => event.key === key);
+
 describe('npm run retry of a long article on the local cloud', () => {
   it('fails naming a part when the model fails, then completes after a retry that sends only the parts without a summary', async () => {
     // Prepare: every model call fails, so the article ends FAILED at its first part's failure.
@@ -88,6 +97,18 @@ describe('npm run retry of a long article on the local cloud', () => {
       expect(resent.some(([name]) => name.startsWith('r'))).toBe(true);
       // Every request is counted once: attempt 1's parts, then each request attempt 2 sent.
       expect(row?.requestCount).toBe(parts + resent.length);
+      // Users were told twice, once per end: FAILED (attempt 1), then COMPLETED (attempt 2), each with its
+      // own event id (the log is kept in the state folder across the restart).
+      await eventually(() => (eventsOf(healthy, 'input/long/retry-me.txt').length >= 2 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: "the retried article's second event",
+      });
+      const told = eventsOf(healthy, 'input/long/retry-me.txt');
+      expect(told.map((e) => [e.state, e.attempt])).toEqual([
+        ['FAILED', 1],
+        ['COMPLETED', 2],
+      ]);
+      expect(told[0]?.eventId).not.toBe(told[1]?.eventId);
     } finally {
       await healthy.dispose();
     }

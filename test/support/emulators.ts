@@ -2,27 +2,41 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { readStackConfig } from '../../local/template/stack-config';
 import { ensureTable } from '../../local/dynamodb/tables';
+import { snsHandler } from '../../local/sns/http';
+import { LocalSns } from '../../local/sns/publish';
+import { TopicLog } from '../../local/sns/topic-log';
+import { articleEventsOf } from '../../adapters/article-events';
+import type { ArticleEvents } from '../../core/ports';
 
 /**
- * Real S3 (s3rver) and DynamoDB (dynalite) emulators on free loopback ports, for adapter and handler
- * tests. s3rver only knows the access key S3RVER; dynalite accepts any (local/README.md, Traps).
+ * Real S3 (s3rver), DynamoDB (dynalite) and SNS (the local cloud's, local/sns/) emulators on free
+ * loopback ports, for adapter and handler tests. s3rver only knows the access key S3RVER; dynalite and
+ * SNS accept any (local/README.md, Traps). The article events topic delivers to a log the test reads.
  */
 export interface Emulators {
   s3Endpoint: string;
   dynamoEndpoint: string;
+  snsEndpoint: string;
   s3: S3Client;
   dynamo: DynamoDBDocumentClient;
   rawDynamo: DynamoDBClient;
   bucket: string;
   table: string;
+  sns: SNSClient;
+  /** The ArticleEventsTopic's ARN, and what it delivered (oldest first). */
+  topicArn: string;
+  articleEvents: TopicLog;
+  /** The functions' article events on these emulators: the topic above, pending records in the bucket. */
+  events: ArticleEvents;
   stop(): Promise<void>;
 }
 
@@ -54,6 +68,26 @@ export const startEmulators = async (): Promise<Emulators> => {
 
   const bucket = 'articles';
   const table = 'ledger';
+  const topicArn = `arn:aws:sns:${region}:000000000000:article-events`;
+  const articleEvents = new TopicLog(join(directory, '..', `${directory.split('/').pop()}-article-events.jsonl`));
+  const snsServer = createServer(
+    snsHandler(
+      new LocalSns(
+        { topics: { ArticleEventsTopic: topicArn }, subscriptions: [], region },
+        {
+          invoke: () => undefined,
+          logs: { [topicArn]: articleEvents },
+        },
+      ),
+    ),
+  );
+  await new Promise<void>((resolve) => snsServer.listen(0, '127.0.0.1', resolve));
+  const snsEndpoint = `http://127.0.0.1:${(snsServer.address() as AddressInfo).port}`;
+  const sns = new SNSClient({
+    endpoint: snsEndpoint,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   // The ledger's keys and indexes from the packaged template (test/support/global-setup.ts builds it).
   await ensureTable(rawDynamo, { ...readStackConfig({ projectRoot: join(__dirname, '..', '..') }).table, TableName: table });
@@ -61,14 +95,23 @@ export const startEmulators = async (): Promise<Emulators> => {
   return {
     s3Endpoint,
     dynamoEndpoint,
+    snsEndpoint,
     s3,
     dynamo,
     rawDynamo,
     bucket,
     table,
+    sns,
+    topicArn,
+    articleEvents,
+    events: articleEventsOf({ sns, s3 }, { articleEventsTopicArn: topicArn, articlesBucket: bucket, eventsPrefix: 'events/' }),
     stop: async () => {
       s3.destroy();
       rawDynamo.destroy();
+      sns.destroy();
+      articleEvents.close();
+      rmSync(articleEvents.file, { force: true });
+      await new Promise<void>((resolve) => snsServer.close(() => resolve()));
       await s3rver.close();
       await new Promise<void>((resolve, reject) => dynamoServer.close((e) => (e ? reject(e) : resolve())));
       rmSync(directory, { recursive: true, force: true });

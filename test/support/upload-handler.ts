@@ -45,6 +45,7 @@ export const recordDepsOn = (
   policy,
   clock,
   settings: { ...testSettings, summariesPrefix: testSummariesPrefix },
+  events: emu.events,
 });
 
 /** submit-article's handler on the real S3 and DynamoDB adapters, with a recording endpoint queue. */
@@ -65,6 +66,7 @@ export const uploadHandlerOn = (
     clock,
     settings,
     policy,
+    events: emu.events,
     logger: silentLogger(),
   });
   // Each call is a separate delivery unless a request id is given (Lambda's retries keep theirs).

@@ -378,7 +378,9 @@ describe('event wiring', () => {
 
   it('subscribes recordResult to the success and error topics', () => {
     // Act
-    const subscriptions = resourcesOfType('AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties);
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription')
+      .map(([, subscription]) => subscription.Properties)
+      .filter((properties) => properties.Protocol === 'lambda');
     // Assess
     expect(subscriptions).toEqual(
       ['SuccessTopic', 'ErrorTopic'].map((topic) => ({
@@ -479,7 +481,8 @@ describe('the ledger table', () => {
   // place, which dynalite does not enforce: each release's upgrade path is checked here.
   it.each([
     ['before trends and batches', 6],
-    ['before projections', 4],
+    // byBatch gave requestCount, parts and partsDone (written on every step of a long article) for costItems.
+    ['before projections', 6],
   ])(
     'upgrades a stage deployed %s in %i deploys of one index each, and creates every index on a fresh deploy',
     async (release, deploys) => {
@@ -544,7 +547,7 @@ describe('the ledger table', () => {
           ],
           Projection: {
             ProjectionType: 'INCLUDE',
-            NonKeyAttributes: ['key', 'state', 'completedAt', 'costUsd', 'requestCount', 'parts', 'partsDone'],
+            NonKeyAttributes: ['key', 'state', 'completedAt', 'costUsd', 'costItems'],
           },
         },
         { Ref: 'AWS::NoValue' },
@@ -566,7 +569,7 @@ describe('the ledger table', () => {
     const indexes = tables.indexDefinitions(template);
     // Assess: none of these changes between a row's creation and its terminal state, except with it.
     expect(indexes.get('byState')).toEqual(
-      index('state', ['key', 'batch', 'completedAt', 'costUsd', 'summary', 'reason', 'level', 'levelSize', 'levelDone']),
+      index('state', ['key', 'batch', 'completedAt', 'costUsd', 'costItems', 'summary', 'reason', 'level', 'levelSize', 'levelDone']),
     );
     expect(indexes.get('byDay')).toEqual(index('day', ['key']));
     expect(table).toMatchObject({
@@ -719,13 +722,17 @@ describe('IAM', () => {
 
   it.each([
     ['SubmitArticleRole', 's3:GetObject', ['input/*']],
-    ['SubmitArticleRole', 's3:PutObject', ['requests/*', 'extracted/*']],
+    // events/pending/: an article's event recorded before its ledger write (core/article-events.ts).
+    ['SubmitArticleRole', 's3:PutObject', ['requests/*', 'extracted/*', 'events/pending/*']],
+    ['SubmitArticleRole', 's3:DeleteObject', ['events/pending/*']],
     ['SageMakerExecutionRole', 's3:GetObject', ['requests/*']],
     ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
-    ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
-    ['ReconcileRole', 's3:GetObject', ['outputs/*', 'failures/*']],
-    ['RecordResultRole', 's3:PutObject', ['requests/*', 'summaries/*']],
-    ['ReconcileRole', 's3:PutObject', ['requests/*', 'summaries/*']],
+    ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*', 'events/pending/*']],
+    ['ReconcileRole', 's3:GetObject', ['outputs/*', 'failures/*', 'events/pending/*']],
+    ['RecordResultRole', 's3:PutObject', ['events/pending/*', 'requests/*', 'summaries/*']],
+    ['ReconcileRole', 's3:PutObject', ['events/pending/*', 'requests/*', 'summaries/*']],
+    ['RecordResultRole', 's3:DeleteObject', ['events/pending/*']],
+    ['ReconcileRole', 's3:DeleteObject', ['events/pending/*']],
   ])('lets %s use %s on exactly the object prefixes %j', (owner, action, prefixes) => {
     // Prepare
     const bucket = owner === 'SageMakerExecutionRole' ? '${ArticlesBucket}' : bucketName;
@@ -734,15 +741,16 @@ describe('IAM', () => {
       .filter((candidate) => candidate.owner === owner && asList(candidate.statement.Action).includes(action))
       .flatMap(({ statement }) => asList(statement.Resource));
     // Assess
-    expect(granted).toEqual(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:${'${AWS::Partition}'}:s3:::${bucket}/${prefix}` })));
+    const arns = (list: unknown[]) => list.map((arn) => JSON.stringify(arn)).sort();
+    expect(arns(granted)).toEqual(arns(prefixes.map((prefix) => ({ 'Fn::Sub': `arn:${'${AWS::Partition}'}:s3:::${bucket}/${prefix}` }))));
   });
 
   // Without s3:ListBucket S3 answers a GET of a missing key with 403 AccessDenied, not 404 NoSuchKey
   // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
   it.each([
     ['SubmitArticleRole', ['input/*']],
-    ['RecordResultRole', ['outputs/*', 'failures/*']],
-    ['ReconcileRole', ['outputs/*', 'failures/*']],
+    ['RecordResultRole', ['outputs/*', 'failures/*', 'events/pending/*']],
+    ['ReconcileRole', ['outputs/*', 'failures/*', 'events/pending/*']],
   ])('lets %s list the articles bucket only under the prefixes it reads, %j, so a missing object answers 404', (owner, prefixes) => {
     // Act
     const listing = allowStatements()
@@ -1018,11 +1026,65 @@ describe('reconcile', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
       's3:GetObject',
       's3:ListBucket',
       's3:PutObject',
+      's3:PutObject',
       'sagemaker:InvokeEndpointAsync',
+      'sns:Publish',
     ]);
+  });
+});
+
+describe('article events (one message per finished article)', () => {
+  it('declares the ArticleEventsTopic, encrypted, and outputs its ARN', () => {
+    // Act
+    const topic = resource('ArticleEventsTopic');
+    // Assess
+    expect(topic.Type).toBe('AWS::SNS::Topic');
+    expect(topic.Properties).toEqual({ TopicName: 'research-summarizer-dev-article-events', KmsMasterKeyId: 'alias/aws/sns' });
+    expect(template.Outputs.ArticleEventsTopicArn?.Value).toEqual({ Ref: 'ArticleEventsTopic' });
+  });
+
+  it('subscribes the notifyEmail address only when one is set (a Condition on an empty parameter)', () => {
+    // Act
+    const subscription = resource('ArticleEventsEmailSubscription');
+    // Assess: the default notifyEmail is '', so the condition compares '' with '' and is false.
+    expect(subscription).toMatchObject({
+      Type: 'AWS::SNS::Subscription',
+      Condition: 'NotifyEmailSet',
+      Properties: { TopicArn: { Ref: 'ArticleEventsTopic' }, Protocol: 'email', Endpoint: '' },
+    });
+    expect(template.Conditions?.NotifyEmailSet).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
+  it('lets exactly the three functions that end articles publish, to that topic only', () => {
+    // Act
+    // (SageMaker's execution role publishes the endpoint's own notifications, to SuccessTopic and ErrorTopic.)
+    const publishing = allowStatements().filter(
+      ({ owner, statement }) => owner !== 'SageMakerExecutionRole' && asList(statement.Action).some((action) => action.startsWith('sns:')),
+    );
+    // Assess
+    expect(publishing.map(({ owner }) => owner).sort()).toEqual(['ReconcileRole', 'RecordResultRole', 'SubmitArticleRole']);
+    for (const { statement } of publishing) {
+      expect(asList(statement.Action)).toEqual(['sns:Publish']);
+      expect(statement.Resource).toEqual({ Ref: 'ArticleEventsTopic' });
+    }
+    const toEvents = allowStatements().filter(({ statement }) => JSON.stringify(statement.Resource).includes('"ArticleEventsTopic"'));
+    expect(toEvents.map(({ owner }) => owner).sort()).toEqual(['ReconcileRole', 'RecordResultRole', 'SubmitArticleRole']);
+  });
+
+  it('gives every function the topic ARN and the pending events prefix', () => {
+    // Act
+    const environments = ['SubmitArticle', 'RecordResult', 'Reconcile'].map(
+      (name) => (resource(`${name}LambdaFunction`).Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+    // Assess
+    for (const variables of environments) {
+      expect(variables).toMatchObject({ ARTICLE_EVENTS_TOPIC_ARN: { Ref: 'ArticleEventsTopic' }, EVENTS_PREFIX: 'events/' });
+    }
   });
 });
 

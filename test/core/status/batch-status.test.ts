@@ -24,12 +24,23 @@ const endpoint = (fields: Partial<EndpointFigures> = {}): EndpointFigures => ({
   instanceSeconds: 0,
   ...fields,
 });
+const noCost = {
+  instance: 0,
+  sagemakerData: 0,
+  lambdaRequests: 0,
+  lambdaDuration: 0,
+  s3Requests: 0,
+  snsPublishes: 0,
+  dynamodb: 0,
+  logs: 0,
+};
 const row = (state: ProgressRow['state'], completedMinutesAgo?: number, costUsd?: number): ProgressRow => ({
   key: 'input/b/x.txt',
   state,
   receivedAt: minutesAgo(30),
   ...(completedMinutesAgo !== undefined ? { completedAt: minutesAgo(completedMinutesAgo) } : {}),
-  ...(costUsd !== undefined ? { costUsd } : {}),
+  // Half of it the instance share, half S3 requests (core/cost.ts CostItems).
+  ...(costUsd !== undefined ? { costUsd, costItems: { ...noCost, instance: costUsd / 2, s3Requests: costUsd / 2 } } : {}),
 });
 
 describe("a batch's status", () => {
@@ -53,7 +64,8 @@ describe("a batch's status", () => {
       etaSeconds: 600,
       instances: { inService: 5, desired: 5 },
       backlog: 20,
-      costUsd: { articles: 0.0003, instances: 0.23 },
+      // The bill: the hour of instance time billed, and the rows' other items (their S3 requests).
+      costUsd: { articles: 0.0003, instances: 0.23, items: { ...noCost, instance: 0.00015, s3Requests: 0.00015 }, bill: 0.23015 },
     });
     expect(Object.keys(status)).toEqual([
       'prefix',
@@ -97,7 +109,10 @@ describe("a batch's status", () => {
     );
 
     expect(progressBar(status, 10)).toBe('[#####.....] 50%');
-    expect(formatStatus(status)).toContain('cost so far: $0.4600 of instance time');
-    expect(formatStatus(status)).toContain('$0.5000 on the rows');
+    // 2 h at $0.23 billed, plus the row's $0.25 of S3 requests; its $0.25 instance share is in the $0.46.
+    expect(formatStatus(status)).toContain('cost so far: $0.7100 as the bill would show it: $0.4600 of instance time');
+    expect(formatStatus(status)).toContain("the rows' items, $0.5000 in all: instance share $0.250000, SageMaker data in/out $0.000000");
+    expect(formatStatus(status)).toContain('S3 requests $0.250000, SNS publishes $0.000000, DynamoDB $0.000000, CloudWatch Logs $0.000000');
+    expect(formatStatus(status)).toContain('queueing included');
   });
 });

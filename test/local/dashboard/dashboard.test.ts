@@ -33,6 +33,9 @@ interface PageView {
   latestSummaries: string[];
   /** Each latest row's title line: its format, then the document's title. */
   latestTitles: string[];
+  /** The latest article events (ArticleEventsTopic messages): keys and summaries. */
+  eventKeys: string[];
+  eventTexts: string[];
   activityChanges: string[];
   batches: string[][];
   markupInTables: number;
@@ -66,6 +69,8 @@ const readView = async (page: Page): Promise<PageView> => {
           (cell) => (cell as { querySelector(s: string): { textContent: string } | null }).querySelector('.title')?.textContent ?? '',
         ),
       ),
+    eventKeys: await page.locator('#events tbody td.key').allTextContents(),
+    eventTexts: await page.locator('#events tbody td.summary').allTextContents(),
     activityChanges: await page.locator('#activities tbody td.change').allTextContents(),
     batches: await Promise.all(
       (await page.locator('#batches tbody tr[data-batch]').all()).map((row) => row.locator('td').allTextContents()),
@@ -133,6 +138,7 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
           v.counts.COMPLETED === dropped &&
           v.counts.TOTAL === dropped &&
           v.latestKeys.includes(HOSTILE_KEY) &&
+          v.eventKeys.includes(HOSTILE_KEY) &&
           v.sawBacklogWithoutCapacity &&
           v.maxProcessedPerMinute > 0 &&
           v.activityChanges.includes('0 → 1') &&
@@ -153,6 +159,8 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
     const hostileRow = view.latestKeys.indexOf(HOSTILE_KEY);
     expect(view.latestSummaries[hostileRow]).toContain('<img src=x onerror=');
     expect(view.latestTitles[hostileRow]).toMatch(/^text<img src=x onerror=/);
+    // Its article event too (the latest events panel), as text.
+    expect(view.eventTexts[view.eventKeys.indexOf(HOSTILE_KEY)]).toContain('<img src=x onerror=');
     expect(view.markupInTables).toBe(0);
     // The batch of the 13 articles (their first folder under input/), finished, with its cost so far.
     const batch = view.batches.find(([name]) => name === 'dashboard');

@@ -24,7 +24,7 @@ export interface S3Edge {
 export const startS3Edge = async (stateDir = mkdtempSync(join(tmpdir(), 'rs-s3-'))): Promise<S3Edge> => {
   const mount = await mountS3rver({ directory: join(stateDir, 's3'), bucket: BUCKET });
   const notHere: RequestHandler = (_req, res) => errorReply(res, 404, 'only S3 runs in this test');
-  const edge = await startEdge({ s3: mount.handle, dynamodb: notHere, sagemaker: notHere, internal: notHere }, 0);
+  const edge = await startEdge({ s3: mount.handle, dynamodb: notHere, sagemaker: notHere, sns: notHere, internal: notHere }, 0);
   const s3 = new S3Client({
     endpoint: edge.url,
     region: 'us-east-1',

@@ -1,0 +1,192 @@
+import {
+  articleEventOf,
+  eventSubject,
+  eventText,
+  MAX_EVENT_SUMMARY_CHARS,
+  publishIfPending,
+  publishPendingEvents,
+  resolvePending,
+  type ArticleEvent,
+  type PendingEvent,
+} from '../../core/article-events';
+import { eventIdFor } from '../../core/ids';
+import type { LedgerRow } from '../../core/ledger';
+import type { ArticleEvents } from '../../core/ports';
+import { fixedClock } from '../support/fakes';
+
+const completedRow = (overrides: Partial<LedgerRow> = {}): LedgerRow =>
+  ({
+    articleId: 'a'.repeat(32),
+    bucket: 'articles',
+    key: 'input/batch-7/Floods in spring.txt',
+    etag: 'etag-1',
+    sequencer: '0A',
+    bytes: 120,
+    state: 'COMPLETED',
+    inferenceId: 'b'.repeat(32),
+    receivedAt: '2026-11-26T10:00:00.000Z',
+    uploadedAt: '2026-11-26T10:00:00.000Z',
+    completedAt: '2026-11-26T10:00:07.000Z',
+    summary: 'Floods arrive earlier each spring.',
+    costUsd: 0.000025,
+    costItems: {
+      instance: 0.00001,
+      sagemakerData: 0,
+      lambdaRequests: 0.000004,
+      lambdaDuration: 0,
+      s3Requests: 0.000011,
+      snsPublishes: 0,
+      dynamodb: 0,
+      logs: 0,
+    },
+    day: '2026-11-26',
+    batch: 'batch-7',
+    attempt: 1,
+    ...overrides,
+  }) as LedgerRow;
+
+/** The topic and the pending records, in memory: what was published and what is pending. */
+const memoryEvents = () => {
+  const published: ArticleEvent[] = [];
+  const pending = new Map<string, PendingEvent>();
+  const events: ArticleEvents = {
+    topic: { publish: async (event) => void published.push(event) },
+    pending: {
+      record: async (event) => void pending.set(event.eventId, { ...event, at: new Date('2026-11-26T10:00:00.000Z') }),
+      settle: async (event) => void pending.delete(event.eventId),
+      isPending: async (event) => pending.has(event.eventId),
+      listBefore: async (before) => [...pending.values()].filter((event) => (event.at as Date) < before),
+    },
+  };
+  return { events, published, pending };
+};
+
+describe('the message of a finished article', () => {
+  it('carries key, state, title, summary, cost, the articleId and attempt, and an id to de-duplicate on', () => {
+    // Act
+    const event = articleEventOf(completedRow({ title: 'Floods in spring' }));
+    // Assess
+    expect(event).toEqual({
+      eventId: eventIdFor('a'.repeat(32), 'b'.repeat(32), 'COMPLETED'),
+      type: 'article.finished',
+      articleId: 'a'.repeat(32),
+      bucket: 'articles',
+      key: 'input/batch-7/Floods in spring.txt',
+      batch: 'batch-7',
+      state: 'COMPLETED',
+      attempt: 1,
+      inferenceId: 'b'.repeat(32),
+      title: 'Floods in spring',
+      summary: 'Floods arrive earlier each spring.',
+      summaryTruncated: false,
+      costUsd: 0.000025,
+      costItems: completedRow().costItems,
+      receivedAt: '2026-11-26T10:00:00.000Z',
+      completedAt: '2026-11-26T10:00:07.000Z',
+    });
+  });
+
+  it('has none while the article is QUEUED, and a reason instead of a summary when it failed', () => {
+    expect(articleEventOf(completedRow({ state: 'QUEUED', summary: undefined }))).toBeUndefined();
+    const rejected = articleEventOf(completedRow({ state: 'REJECTED', summary: undefined, reason: 'empty article (0 bytes)' }));
+    expect(rejected).toMatchObject({ state: 'REJECTED', reason: 'empty article (0 bytes)' });
+    expect(rejected).not.toHaveProperty('summary');
+  });
+
+  it('carries the start of a long summary, and says the row has it whole', () => {
+    const event = articleEventOf(completedRow({ summary: 'x'.repeat(MAX_EVENT_SUMMARY_CHARS + 500) }));
+
+    expect(event?.summary).toHaveLength(MAX_EVENT_SUMMARY_CHARS);
+    expect(event?.summary?.endsWith('…')).toBe(true);
+    expect(event?.summaryTruncated).toBe(true);
+    expect(eventText(event as ArticleEvent)).toContain('[the ledger row has it whole]');
+  });
+
+  it('names the same transition with the same id, and a retry (a new attempt) or another state with a new one', () => {
+    const first = eventIdFor('a'.repeat(32), 'b'.repeat(32), 'FAILED');
+
+    expect(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'FAILED')).toBe(first);
+    expect(eventIdFor('a'.repeat(32), 'c'.repeat(32), 'FAILED')).not.toBe(first);
+    expect(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'EXPIRED')).not.toBe(first);
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('the subject, as SNS accepts one (ASCII, no line breaks, under 100 characters)', () => {
+  const subjectOf = (overrides: Partial<LedgerRow>) => eventSubject(articleEventOf(completedRow(overrides)) as ArticleEvent);
+
+  it('names the state and the title, or else the file name', () => {
+    expect(subjectOf({ title: 'Floods in spring' })).toBe('Article COMPLETED: Floods in spring');
+    expect(subjectOf({})).toBe('Article COMPLETED: Floods in spring.txt');
+  });
+
+  it('turns accents into their letters, other characters into ?, and line breaks into spaces', () => {
+    expect(subjectOf({ title: 'Étude des crues\nau printemps — 北' })).toBe('Article COMPLETED: Etude des crues au printemps ? ?');
+  });
+
+  it('shortens a long title to 99 characters', () => {
+    const subject = subjectOf({ title: 'word '.repeat(60) });
+
+    expect(subject).toHaveLength(99);
+    expect(subject.endsWith('...')).toBe(true);
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
+describe('an event is not lost when its writer stops between the ledger write and the publish', () => {
+  it('publishes a pending event found by a retry of the writer, once, with its id', async () => {
+    // Prepare: the writer recorded the event and finished the row, then stopped.
+    const { events, published, pending } = memoryEvents();
+    const row = completedRow();
+    const event = articleEventOf(row) as ArticleEvent;
+    await events.pending.record({ eventId: event.eventId, articleId: row.articleId });
+    // Act: the retry finds the row finished; then a duplicate notification comes.
+    const first = await publishIfPending(row, { events });
+    const second = await publishIfPending(row, { events });
+    // Assess
+    expect([first, second]).toEqual(['published', 'none']);
+    expect(published.map((e) => e.eventId)).toEqual([event.eventId]);
+    expect(pending.size).toBe(0);
+  });
+
+  it("drops a writer's pending event when another outcome got to the row first, and publishes it when its own did", async () => {
+    const { events, published, pending } = memoryEvents();
+    const row = completedRow();
+    const own = { eventId: eventIdFor(row.articleId, row.inferenceId, 'COMPLETED'), articleId: row.articleId };
+    const lost = { eventId: eventIdFor(row.articleId, row.inferenceId, 'FAILED'), articleId: row.articleId };
+    await events.pending.record(own);
+    await events.pending.record(lost);
+
+    await resolvePending(lost, row, { events });
+    expect(published).toEqual([]);
+    await resolvePending(own, row, { events });
+
+    expect(published.map((e) => e.eventId)).toEqual([own.eventId]);
+    expect(pending.size).toBe(0);
+  });
+
+  it('lets reconcile publish events pending past the grace period, and drop those whose transition never happened', async () => {
+    // Prepare
+    const { events, published, pending } = memoryEvents();
+    const done = completedRow();
+    const stillQueued = completedRow({ articleId: 'd'.repeat(32), state: 'QUEUED', summary: undefined });
+    await events.pending.record({ eventId: eventIdFor(done.articleId, done.inferenceId, 'COMPLETED'), articleId: done.articleId });
+    await events.pending.record({
+      eventId: eventIdFor(stillQueued.articleId, stillQueued.inferenceId, 'FAILED'),
+      articleId: stillQueued.articleId,
+    });
+    const rows = new Map([done, stillQueued].map((r) => [r.articleId, r]));
+    const ledger = { get: async (articleId: string) => rows.get(articleId) };
+    // Act: 10 minutes after they were recorded (within the grace), then 20.
+    const early = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:10:00.000Z') });
+    const late = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:20:00.000Z') });
+    // Assess
+    expect(early).toEqual([]);
+    expect(late).toEqual([
+      { articleId: done.articleId, key: done.key, state: 'notified' },
+      { articleId: stillQueued.articleId, key: stillQueued.key, state: 'dropped' },
+    ]);
+    expect(published.map((e) => e.articleId)).toEqual([done.articleId]);
+    expect(pending.size).toBe(0);
+  });
+});
