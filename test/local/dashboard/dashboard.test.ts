@@ -19,6 +19,7 @@ const CHART_IDS = [
 // Keys and summaries are user input: this one would run script if the page ever parsed it as markup.
 const HOSTILE_KEY = 'input/dashboard/<script>window.__pwned = "key"</script>.txt';
 const HOSTILE_TEXT =
+  '<img src=x onerror="window.__pwned = \'title\'"> A heading in markup\n' +
   '<img src=x onerror="window.__pwned = \'summary\'"> An article whose first words are markup. It has a second sentence.';
 
 /** What the page shows, read through the DOM and the uPlot instances it exposes as window.dashboard. */
@@ -157,8 +158,9 @@ describe('the live dashboard at /_dashboard, in headless Chromium', () => {
     expect(view.counts).toMatchObject({ QUEUED: 0, FAILED: 0, REJECTED: 0, EXPIRED: 0 });
     // The hostile key and summary are shown as the text they are, and nothing ran.
     const hostileRow = view.latestKeys.indexOf(HOSTILE_KEY);
-    expect(view.latestSummaries[hostileRow]).toContain('<img src=x onerror=');
-    expect(view.latestTitles[hostileRow]).toMatch(/^text<img src=x onerror=/);
+    // Its title line (format, then the title) and its summary below it, both as text.
+    expect(view.latestTitles[hostileRow]).toBe('text<img src=x onerror="window.__pwned = \'title\'"> A heading in markup');
+    expect(view.latestSummaries[hostileRow]?.replace(view.latestTitles[hostileRow] ?? '', '')).toContain('<img src=x onerror=');
     // Its article event too (the latest events panel), as text.
     expect(view.eventTexts[view.eventKeys.indexOf(HOSTILE_KEY)]).toContain('<img src=x onerror=');
     expect(view.markupInTables).toBe(0);
