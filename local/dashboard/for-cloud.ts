@@ -4,11 +4,11 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AsyncEndpoint } from '../sagemaker-async';
+import type { AsyncEndpoint } from '../sagemaker-async/types';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { StackConfig } from '../template/stack-config';
 import { statusSettingsOf } from './batches';
-import { makeDashboardHandler } from './index';
+import { makeDashboardHandler } from './routes';
 import { ledgerView } from './ledger-view';
 import { trendsSource } from './trends';
 

@@ -15,7 +15,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { localBundle } from '../../../local/bundles';
-import { dynamoRoute } from '../../../local/dynamodb';
+import { dynamoRoute } from '../../../local/dynamodb/start-local-dynamo';
 import { removeOrphanedSocketFolders, startDynamoProcess, type DynamoProcess } from '../../../local/dynamodb/dynalite-process';
 import { FaultInjector } from '../../../local/edge/faults';
 import type { RestartPolicy } from '../../../local/support/supervisor';

@@ -1,4 +1,5 @@
-import { manualClock, type CloudWatchTiming, type MetricAlarm, type ScalingConfig } from '../../../local/sagemaker-async';
+import { manualClock } from '../../../local/sagemaker-async/clock';
+import type { CloudWatchTiming, MetricAlarm, ScalingConfig } from '../../../local/sagemaker-async/types';
 import { policyNames } from '../../../local/sagemaker-async/autoscaler';
 import { readStackConfig } from '../../../local/template/stack-config';
 import { projectRoot } from '../../support/local-cloud';

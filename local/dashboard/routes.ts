@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArticleState, LedgerRow } from '../../core/ledger';
-import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
+import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async/types';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';

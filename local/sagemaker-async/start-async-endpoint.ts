@@ -5,24 +5,6 @@ import { makeHttpHandler } from './http';
 import { PersistentQueue } from './queue';
 import type { AsyncEndpoint, AsyncEndpointOptions } from './types';
 
-export type {
-  AsyncEndpoint,
-  AsyncEndpointConfig,
-  AsyncEndpointOptions,
-  CloudWatchTiming,
-  EndpointStatus,
-  EndpointTotals,
-  InstanceState,
-  InstanceStatus,
-  MetricAlarm,
-  MetricDatapoint,
-  ModelInstance,
-  ScalingActivity,
-  ScalingConfig,
-} from './types';
-export { manualClock, scaledClock, type SimulatedClock, type ManualClock } from './clock';
-export { decideCapacity, TARGET_TRACKING_ALARMS } from './autoscaler';
-
 /** Configuration errors fail the start, loudly, before anything runs. */
 const checkOptions = ({ endpoint, scaling, timeScale, provisioningDelayS }: AsyncEndpointOptions): void => {
   const problems: string[] = [];
