@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { collectFiles, dropFiles } from '../drop';
+import { checkedPublished, collectFiles, dropFiles } from '../drop';
 import { printable } from '../printable';
-import { checkedPublished } from '../trends';
 import { targetOf, withTargetOptions, type CommandContext, type TargetOptions } from '../command-context';
 
 interface DropOptions extends TargetOptions {

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { Granularities } from '../../core/trends/periods';
 import { DEFAULT_GRANULARITY, DEFAULT_SPAN, DEFAULT_TOP, type TrendsQueryInput } from '../../core/trends/query';
-import { formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from '../trends';
+import { parseTrendsQuery, runTrends } from '../read-trends';
+import { formatTrends, formatTrendsCsv, formatTrendsJson } from '../trends-table';
 import { targetOf, withTargetOptions, type CommandContext, type TargetOptions } from '../command-context';
 
 type TrendsOptions = TargetOptions & TrendsQueryInput & { json?: boolean; csv?: boolean };

@@ -10,7 +10,7 @@ import type { StackConfig } from '../template/stack-config';
 import { statusSettingsOf } from './batches';
 import { makeDashboardHandler } from './routes';
 import { ledgerView } from './ledger-view';
-import { trendsSource } from './trends';
+import { trendsSource } from './trends-api';
 
 export const cloudDashboard = (
   endpoint: AsyncEndpoint,

@@ -6,7 +6,7 @@ import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';
 import type { BatchRow } from './batches';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
-import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends';
+import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends-api';
 
 export type { DashboardData, LatestSummary, LedgerSnapshot } from './data';
 
@@ -21,7 +21,7 @@ export interface DashboardSource {
     /** Every row's batch and progress fields, for the batches panel. */
     progressRows?(): Promise<BatchRow[]>;
   };
-  /** The Trends panel's reads (trends.ts); without it the panel says trends are not available. */
+  /** The Trends panel's reads (trends-api.ts); without it the panel says trends are not available. */
   trends?: TrendsSource;
   /** The supervised processes (DynamoDB, the model servers); without it the Processes tile says so. */
   processes?(): SupervisionStatus[];
