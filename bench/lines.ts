@@ -15,7 +15,7 @@ export const sentenceLines = (text: string): string[] =>
     .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
     .filter(Boolean);
 
-/** The first k sentences, one a line: the README's Lead-k. */
+/** The first k sentences, one a line: docs/benchmarks.md's Lead-k. */
 export const lead = (text: string, k: number): string => text.trim().split(SENTENCE_BREAK).slice(0, k).join('\n');
 
 /**

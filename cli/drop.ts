@@ -10,7 +10,7 @@ export interface DroppedFile {
   path: string;
   key: string;
   bytes: number;
-  /** Sent as the `published` user metadata (README "Trends"). */
+  /** Sent as the `published` user metadata (docs/trends.md). */
   published?: string;
 }
 

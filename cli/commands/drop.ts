@@ -17,7 +17,7 @@ export const dropCommand = (cli: CommandContext): Command =>
       .option('--prefix <sub/folder>', 'put them under this folder of the input prefix')
       .option(
         '--published <date>',
-        'the day they were published, an ISO date or date-time (README "Trends"); checked before anything is uploaded',
+        'the day they were published, an ISO date or date-time (docs/trends.md); checked before anything is uploaded',
         (value) => checkedPublished(value),
       ),
     cli.projectRoot,

@@ -13,7 +13,7 @@ const span = Granularities.map((by) => `${DEFAULT_SPAN[by]} ${by}s`).join(', ');
 export const trendsCommand = (cli: CommandContext): Command =>
   withTargetOptions(
     new Command('trends')
-      .description('articles, top and rising key phrases per published day, week or month (README "Trends")')
+      .description('articles, top and rising key phrases per published day, week or month (docs/trends.md)')
       .option('--from <date>', `the first day, YYYY-MM-DD (default: ${span} up to --to, by --by)`)
       .option('--to <date>', 'the last day, YYYY-MM-DD (default: today, UTC)')
       .option('--by <period>', `${Granularities.join('|')} (default: ${DEFAULT_GRANULARITY})`)
