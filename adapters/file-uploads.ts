@@ -8,7 +8,7 @@ export interface FileUpload {
   path: string;
   key: string;
   contentType?: string;
-  /** Sent as the `published` user metadata (README "Trends"). */
+  /** Sent as the `published` user metadata (docs/trends.md). */
   published?: string;
 }
 

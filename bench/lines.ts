@@ -1,5 +1,5 @@
 /**
- * The sentence split behind shared/eval/README.md's Lead-k reference numbers: a break after ".", "!" or "?"
+ * The sentence split behind the Lead-k baselines (docs/benchmarks.md, "`npm run bench:quality`"): a break after ".", "!" or "?"
  * (plus any closing quotes or brackets) and whitespace, when the next sentence starts with an optional
  * opening quote or bracket and then a capital letter or a digit.
  */
@@ -7,7 +7,7 @@ const SENTENCE_BREAK = /(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[A-Z0-9])/u;
 /** "...the story.The video..." (sentences glued without a space): a break only after a lower-case letter. */
 const GLUED_BREAK = /(?<=[a-z][.!?]["'”’)\]]*)(?=["'“‘([]?[A-Z])/u;
 
-export const splitSentences = (text: string): string[] =>
+export const sentenceLines = (text: string): string[] =>
   text
     .trim()
     .split(SENTENCE_BREAK)
@@ -15,7 +15,7 @@ export const splitSentences = (text: string): string[] =>
     .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
     .filter(Boolean);
 
-/** The first k sentences, one a line: the README's Lead-k. */
+/** The first k sentences, one a line: docs/benchmarks.md's Lead-k. */
 export const lead = (text: string, k: number): string => text.trim().split(SENTENCE_BREAK).slice(0, k).join('\n');
 
 /**
@@ -24,11 +24,11 @@ export const lead = (text: string, k: number): string => text.trim().split(SENTE
  * rougeLsum for its output format alone.
  */
 export const asLines = (summary: string | readonly string[]): string =>
-  (typeof summary === 'string' ? splitSentences(summary) : summary.map((s) => s.replace(/\s+/g, ' ').trim())).filter(Boolean).join('\n');
+  (typeof summary === 'string' ? sentenceLines(summary) : summary.map((s) => s.replace(/\s+/g, ' ').trim())).filter(Boolean).join('\n');
 
 /**
  * Lead-K words for long research text (one sentence a line): the leading lines until they hold at least
- * `k` words, a word being a token with a letter or digit (shared/eval/README.md's Lead-200).
+ * `k` words, a word being a token with a letter or digit (docs/benchmarks.md's Lead-200).
  */
 export const leadWords = (text: string, k: number): string => {
   const kept: string[] = [];

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { runTrends } from '../cli/trends';
+import { runTrends } from '../cli/read-trends';
 import type { TrendsQuery } from '../core/trends/query';
 import { keyphrases, titleOf } from '../core/trends/keyphrases';
 import { ensureTable } from '../local/dynamodb/tables';

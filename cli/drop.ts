@@ -4,12 +4,13 @@ import { S3FileUploads } from '../adapters/file-uploads';
 import { terminalProgress } from './progress';
 import type { Target } from './target';
 import { describeError } from '../core/errors';
+import { publishedDate } from '../core/trends/published-date';
 
 export interface DroppedFile {
   path: string;
   key: string;
   bytes: number;
-  /** Sent as the `published` user metadata (README "Trends"). */
+  /** Sent as the `published` user metadata (docs/trends.md). */
   published?: string;
 }
 
@@ -77,4 +78,12 @@ export const dropFiles = async (target: Pick<Target, 's3' | 'bucket'>, files: Dr
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
   bar?.finish(done);
   return failures;
+};
+
+/** `drop --published`: a date the pipeline will take, checked before anything is uploaded. */
+export const checkedPublished = (value: string | undefined, now = new Date()): string | undefined => {
+  if (value === undefined) return undefined;
+  const { publishedIgnored } = publishedDate(value, now.toISOString());
+  if (publishedIgnored) throw new Error(`--published: ${publishedIgnored.replace(/; the upload day .*$/, '')}`);
+  return value.trim();
 };

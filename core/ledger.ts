@@ -2,7 +2,7 @@ import type { DocumentFormat } from './documents/document';
 import type { PublishedSource } from './trends/article-facts';
 
 /**
- * The ledger: one DynamoDB row per article, queried directly by users (README "Ledger schema").
+ * The ledger: one DynamoDB row per article, queried directly by users (docs/ledger.md).
  * Attribute names here are a public interface: rename nothing without a migration.
  */
 import { costOf, spendBeforeEndpoint, type CostItems, type CostSettings, type Spend } from './cost';

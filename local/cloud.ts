@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { cloudDashboard } from './dashboard/for-cloud';
 import { DEFAULTS } from './defaults';
-import { ensureLedger, startLocalDynamo } from './dynamodb';
+import { ensureLedger, startLocalDynamo } from './dynamodb/start-local-dynamo';
 import { localClients } from './edge/clients';
 import { FaultInjector } from './edge/faults';
 import { internalApi } from './edge/internal-api';
@@ -16,7 +16,7 @@ import { startSchedules } from './eventbridge/schedules';
 import { startLocalFunctions } from './lambda';
 import { mountS3rver } from './s3/mount';
 import { sendS3Notifications } from './s3/notifications';
-import type { AsyncEndpoint } from './sagemaker-async';
+import type { AsyncEndpoint } from './sagemaker-async/types';
 import { startStackEndpoint } from './sagemaker-async/from-stack';
 import { instancesInService } from './sagemaker-async/in-service';
 import { snsPublisher } from './sns/delivery';

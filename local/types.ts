@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FaultInjector, FaultRates } from './edge/faults';
 import type { LocalLambda } from './lambda/runtime';
-import type { AsyncEndpoint } from './sagemaker-async';
+import type { AsyncEndpoint } from './sagemaker-async/types';
 import type { SupervisionStatus } from './support/supervisor';
 import type { TopicLog } from './sns/topic-log';
 import type { StackConfig } from './template/stack-config';

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { collectFiles, dropFiles } from '../drop';
+import { checkedPublished, collectFiles, dropFiles } from '../drop';
 import { printable } from '../printable';
-import { checkedPublished } from '../trends';
 import { targetOf, withTargetOptions, type CommandContext, type TargetOptions } from '../command-context';
 
 interface DropOptions extends TargetOptions {
@@ -18,7 +17,7 @@ export const dropCommand = (cli: CommandContext): Command =>
       .option('--prefix <sub/folder>', 'put them under this folder of the input prefix')
       .option(
         '--published <date>',
-        'the day they were published, an ISO date or date-time (README "Trends"); checked before anything is uploaded',
+        'the day they were published, an ISO date or date-time (docs/trends.md); checked before anything is uploaded',
         (value) => checkedPublished(value),
       ),
     cli.projectRoot,

@@ -28,7 +28,7 @@ const model = (value: string): StartOptions['model'] => {
   return value as StartOptions['model'];
 };
 
-/** A fault-injection rate: off unless given (README "Fault injection"). */
+/** A fault-injection rate: off unless given (docs/behaviour.md "Fault injection"). */
 const rateOption = (name: string, description: string): Option =>
   new Option(`--${name} <rate>`, `${description} (0 to 1)`).argParser(checked(rate, name));
 
@@ -83,7 +83,7 @@ export const startCommand = (cli: CommandContext): Command =>
     .addOption(stateDirOption(cli.projectRoot))
     .addHelpText(
       'after',
-      '\nFault injection is off by default; the S3, DynamoDB and duplicate rates can change while it runs: PUT /_localcloud/faults (README "Fault injection").',
+      '\nFault injection is off by default; the S3, DynamoDB and duplicate rates can change while it runs: PUT /_localcloud/faults (docs/behaviour.md "Fault injection").',
     )
     .action(
       cli.run(async (o: StartOptions) => {

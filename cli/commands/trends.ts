@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { Granularities } from '../../core/trends/periods';
 import { DEFAULT_GRANULARITY, DEFAULT_SPAN, DEFAULT_TOP, type TrendsQueryInput } from '../../core/trends/query';
-import { formatTrends, formatTrendsCsv, formatTrendsJson, parseTrendsQuery, runTrends } from '../trends';
+import { parseTrendsQuery, runTrends } from '../read-trends';
+import { formatTrends, formatTrendsCsv, formatTrendsJson } from '../trends-table';
 import { targetOf, withTargetOptions, type CommandContext, type TargetOptions } from '../command-context';
 
 type TrendsOptions = TargetOptions & TrendsQueryInput & { json?: boolean; csv?: boolean };
@@ -12,7 +13,7 @@ const span = Granularities.map((by) => `${DEFAULT_SPAN[by]} ${by}s`).join(', ');
 export const trendsCommand = (cli: CommandContext): Command =>
   withTargetOptions(
     new Command('trends')
-      .description('articles, top and rising key phrases per published day, week or month (README "Trends")')
+      .description('articles, top and rising key phrases per published day, week or month (docs/trends.md)')
       .option('--from <date>', `the first day, YYYY-MM-DD (default: ${span} up to --to, by --by)`)
       .option('--to <date>', 'the last day, YYYY-MM-DD (default: today, UTC)')
       .option('--by <period>', `${Granularities.join('|')} (default: ${DEFAULT_GRANULARITY})`)

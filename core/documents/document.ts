@@ -1,5 +1,5 @@
 /**
- * What the product reads from a research document (README "Documents"): its own title, the author's
+ * What the product reads from a research document (docs/documents.md): its own title, the author's
  * abstract, the body sections the model summarizes, the author's keywords, the publication date the
  * document states, and, for a PDF, its page count and the pages without a usable text layer.
  *

@@ -37,7 +37,7 @@ const WHAT = 'the .docx file';
 export const MAX_DOCX_XML_BYTES = 16 * 1024 * 1024;
 
 /**
- * Style map, first match wins (mammoth's style-map syntax: README "Writing style maps"). `^=` is a
+ * Style map, first match wins (mammoth's style-map syntax: https://github.com/mwilliamson/mammoth.js#writing-style-maps). `^=` is a
  * case-insensitive prefix match on the style's name. Dropped (`!`): captions, figure paragraphs,
  * the bibliography and tables of contents.
  */

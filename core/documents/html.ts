@@ -1,5 +1,5 @@
 /**
- * A publisher's or author's web page (README "Documents"): the charset it declares; its title,
+ * A publisher's or author's web page (docs/documents.md): the charset it declares; its title,
  * abstract, date and keywords from `citation_*` and Dublin Core meta tags; the body from its article
  * markup (`itemprop="articleBody"`, `<article>`), or from what Readability picks as the article on a
  * page without it (https://github.com/mozilla/readability), walked by markup/html-sections.ts. Nothing

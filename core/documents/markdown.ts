@@ -1,5 +1,5 @@
 /**
- * A Markdown article (README "Documents"): its YAML front matter for the title, date, keywords and
+ * A Markdown article (docs/documents.md): its YAML front matter for the title, date, keywords and
  * abstract (markup/front-matter.ts), then its headings and paragraphs with the syntax stripped
  * (markup/markdown-blocks.ts); an "Abstract" section is the abstract and the references end the body
  * (markup/section-builder.ts). Plain text is not read here: submit-article streams it as before.

@@ -3,7 +3,7 @@
  * (detect-format.ts); plain text goes on as it always has (submit-article checks and encodes its bytes),
  * every other format is read by its reader and becomes its body text.
  *
- * Limits, in the order they are applied (README "Documents"):
+ * Limits, in the order they are applied (docs/documents.md "Limits"):
  * 1. from the S3 event, before anything is read: empty objects, and objects over the larger of
  *    maxArticleBytes and maxDocumentBytes;
  * 2. from the first bytes: text and Markdown over maxArticleBytes (the rest is never read), formats

@@ -1,5 +1,5 @@
 /**
- * What the ledger row says about an article's content and date, for trend analysis (README "Trends"):
+ * What the ledger row says about an article's content and date, for trend analysis (docs/trends.md):
  * its title, key phrases and published day, and where that day came from. Bounded: at most 10 phrases
  * of at most 60 characters and a 200-character title, never the article's text.
  */

@@ -1,11 +1,11 @@
 import type { ArticleState, LedgerRow } from '../../core/ledger';
 import { partsProgress } from '../../core/long-article/steps';
-import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
+import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async/types';
 import type { SupervisionStatus } from '../support/supervisor';
 import { METRIC_PERIOD_MS } from '../sagemaker-async/metrics';
 import type { BatchStatus, StatusSettings } from '../../core/status/batch-status';
 import { batchesOf, type BatchRow } from './batches';
-import type { DashboardSource } from './index';
+import type { DashboardSource } from './routes';
 import type { ArticleEventRow } from './article-events';
 
 /** What /_dashboard/data.json answers; dashboard.js draws it. */

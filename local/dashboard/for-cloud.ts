@@ -5,15 +5,15 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AsyncEndpoint } from '../sagemaker-async';
+import type { AsyncEndpoint } from '../sagemaker-async/types';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { StackConfig } from '../template/stack-config';
 import type { TopicLog } from '../sns/topic-log';
 import { articleEventRows } from './article-events';
 import { statusSettingsOf } from './batches';
-import { makeDashboardHandler } from './index';
+import { makeDashboardHandler } from './routes';
 import { ledgerView } from './ledger-view';
-import { trendsSource } from './trends';
+import { trendsSource } from './trends-api';
 
 export const cloudDashboard = (
   endpoint: AsyncEndpoint,

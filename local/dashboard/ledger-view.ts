@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbLedgerProgress } from '../../adapters/ledger-progress';
 import { StateIndex } from '../../adapters/state-index';
-import type { DashboardSource } from './index';
+import type { DashboardSource } from './routes';
 
 /**
  * The ledger as the dashboard reads it, through the byState index (adapters/state-index.ts): counts

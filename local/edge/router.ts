@@ -42,7 +42,7 @@ export const serviceOf = (req: IncomingMessage): Service => {
 
 /**
  * s3rver knows one access key (S3RVER) and never checks signatures (local/README.md, Traps), so the edge
- * presents every S3 request under that key: any credentials work, as the README promises.
+ * presents every S3 request under that key: any credentials work, as local/README.md promises.
  */
 export const asS3rverRequest = (req: IncomingMessage): void => {
   if (req.headers.authorization) {

@@ -5,7 +5,7 @@
  * (sagemaker-async/instances.ts supervises them).
  */
 
-import type { ModelInstance } from '../sagemaker-async';
+import type { ModelInstance } from '../sagemaker-async/types';
 import { startChild } from '../support/child-process';
 import { SUBMIT_ARTICLE_FUNCTION, type StackConfig } from '../template/stack-config';
 

@@ -16,25 +16,25 @@ export interface Timer {
 
 export interface SimulatedClock {
   /** Simulated epoch milliseconds. */
-  now(): number;
+  nowMs(): number;
   /** Runs `fn` once `delayMs` simulated milliseconds have passed. */
   setTimer(delayMs: number, fn: () => void): Timer;
   /** Simulated milliseconds per real millisecond. */
   readonly timeScale: number;
 }
 
-export interface RealClockOptions {
+export interface ScaledClockOptions {
   timeScale?: number;
   /** Simulated epoch ms at start (default: the wall clock). */
   startAt?: number;
 }
 
-export const realClock = ({ timeScale = 1, startAt = Date.now() }: RealClockOptions = {}): SimulatedClock => {
+export const scaledClock = ({ timeScale = 1, startAt = Date.now() }: ScaledClockOptions = {}): SimulatedClock => {
   if (!(timeScale > 0)) throw new RangeError(`timeScale must be positive, got ${timeScale}`);
   const realStart = performance.now();
   return {
     timeScale,
-    now: () => startAt + (performance.now() - realStart) * timeScale,
+    nowMs: () => startAt + (performance.now() - realStart) * timeScale,
     setTimer: (delayMs, fn) => {
       const handle = setTimeout(fn, Math.max(0, delayMs) / timeScale);
       return { cancel: () => clearTimeout(handle) };
@@ -55,7 +55,7 @@ export const manualClock = (startAt = Date.parse('2026-01-01T00:00:00.000Z')): M
   const timers = new Map<number, { at: number; fn: () => void }>();
   return {
     timeScale: 1,
-    now: () => now,
+    nowMs: () => now,
     setTimer: (delayMs, fn) => {
       const id = sequence++;
       timers.set(id, { at: now + Math.max(0, delayMs), fn });

@@ -63,7 +63,7 @@ export class Dispatcher {
   pump(): void {
     const { queue, clock, fleet } = this.deps;
     if (this.closing) return;
-    if (queue.headExpired(clock.now())) this.deps.expireDue();
+    if (queue.headExpired(clock.nowMs())) this.deps.expireDue();
     while (this.slotWaiters.length > 0) {
       const instance = fleet.lease();
       if (!instance) break;
@@ -106,7 +106,7 @@ export class Dispatcher {
 
   private dispatch(request: QueuedRequest): void {
     const abort = new AbortController();
-    if (!this.retried.has(request.id)) this.deps.metrics.observe('TimeInBacklogMs', this.deps.clock.now() - request.receivedAt);
+    if (!this.retried.has(request.id)) this.deps.metrics.observe('TimeInBacklogMs', this.deps.clock.nowMs() - request.receivedAt);
     const dispatched = { abort, task: Promise.resolve() };
     dispatched.task = this.process(request, abort.signal)
       .catch((error: unknown) => {

@@ -41,7 +41,7 @@ export class EndpointRuntime {
 
   constructor(private readonly deps: RuntimeDeps) {
     const { options, clock, queue, names, log } = deps;
-    this.metrics = new MetricsRecorder(clock.now());
+    this.metrics = new MetricsRecorder(clock.nowMs());
     this.fleet = new InstanceFleet({
       clock,
       provisioningDelayMs: (options.provisioningDelayS ?? 120) * 1000,
@@ -82,7 +82,7 @@ export class EndpointRuntime {
         return {
           queued: queue.queued,
           inFlight: this.dispatcher.inFlightCount,
-          oldestAgeS: oldest === undefined ? 0 : (clock.now() - oldest) / 1000,
+          oldestAgeS: oldest === undefined ? 0 : (clock.nowMs() - oldest) / 1000,
         };
       },
       beforeTick: () => this.expireDue(),
@@ -104,7 +104,7 @@ export class EndpointRuntime {
       accountId: options.accountId,
       s3OutputPath: options.endpoint.s3OutputPath,
       ...(options.endpoint.s3FailurePath ? { s3FailurePath: options.endpoint.s3FailurePath } : {}),
-      now: () => clock.now(),
+      nowMs: () => clock.nowMs(),
       enqueue: (request, inlineBody) => {
         queue.enqueue(request, inlineBody);
         this.totals.accepted++;
@@ -127,7 +127,7 @@ export class EndpointRuntime {
     return {
       endpointName: options.endpoint.endpointName,
       variantName: options.endpoint.variantName,
-      time: isoTime(clock.now()),
+      time: isoTime(clock.nowMs()),
       instances: {
         pending: this.fleet.count('Pending'),
         inService: this.fleet.count('InService'),
@@ -138,7 +138,7 @@ export class EndpointRuntime {
       backlog: queue.queued + inFlight,
       queued: queue.queued,
       inFlight,
-      oldestRequestAgeS: oldest === undefined ? 0 : (clock.now() - oldest) / 1000,
+      oldestRequestAgeS: oldest === undefined ? 0 : (clock.nowMs() - oldest) / 1000,
       totals: { ...this.totals },
       modelServers: this.fleet.supervision(),
     };
@@ -164,7 +164,7 @@ export class EndpointRuntime {
     this.expiry?.timer.cancel();
     await Promise.allSettled([this.dispatcher.close(), ...this.background]);
     try {
-      this.deps.queue.markClock(this.deps.clock.now());
+      this.deps.queue.markClock(this.deps.clock.nowMs());
     } catch (error) {
       this.deps.log('could not record the simulated time in the journal', { error: describeError(error) });
     } finally {
@@ -175,7 +175,7 @@ export class EndpointRuntime {
 
   /** Drops every queued request whose RequestTTLSeconds (simulated) has passed. */
   private expireDue(): void {
-    for (const request of this.deps.queue.takeExpired(this.deps.clock.now())) this.track(this.outcomes.expire(request));
+    for (const request of this.deps.queue.takeExpired(this.deps.clock.nowMs())) this.track(this.outcomes.expire(request));
   }
 
   /** Arms the TTL timer for the earliest expiry: `candidate` if given, else the queue's earliest. */
@@ -184,7 +184,7 @@ export class EndpointRuntime {
     const next = candidate ?? this.deps.queue.earliestExpiry();
     if (next === undefined || (this.expiry && this.expiry.at <= next)) return;
     this.expiry?.timer.cancel();
-    const timer = this.deps.clock.setTimer(next - this.deps.clock.now(), () => {
+    const timer = this.deps.clock.setTimer(next - this.deps.clock.nowMs(), () => {
       this.expiry = undefined;
       this.expireDue();
       this.scheduleExpiry();

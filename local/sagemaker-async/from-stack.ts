@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { localBundle } from '../bundles';
 import { launchModelProcess, modelArgs } from '../model-server/launch';
 import type { StackConfig } from '../template/stack-config';
-import { startAsyncEndpoint } from './index';
+import { startAsyncEndpoint } from './start-async-endpoint';
 import type { AsyncEndpoint, AsyncEndpointOptions } from './types';
 
 export interface StackEndpointOptions {

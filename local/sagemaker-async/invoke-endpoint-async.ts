@@ -159,7 +159,7 @@ export interface InvokeContext {
   s3OutputPath: string;
   s3FailurePath?: string;
   /** Simulated now, for the queue TTL. */
-  now(): number;
+  nowMs(): number;
   /** Durably queues the request (and its inline body) before the reply goes out. */
   enqueue(request: QueuedRequest, inlineBody?: Buffer): void;
 }
@@ -185,7 +185,7 @@ export const invokeEndpointAsync = (input: InvokeEndpointAsyncInput, ctx: Invoke
   const failureLocation = ctx.s3FailurePath ? s3Join(ctx.s3FailurePath, extension, `${id}-error.out`) : undefined;
   // "SageMaker will generate an identifier for you if none is specified" (InferenceId, Smithy model).
   const inferenceId = input.inferenceId ?? randomUUID();
-  const receivedAt = ctx.now();
+  const receivedAt = ctx.nowMs();
 
   ctx.enqueue(
     {

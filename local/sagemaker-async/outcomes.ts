@@ -127,7 +127,7 @@ export class Outcomes {
   }
 
   private finish(request: QueuedRequest, status: TerminalStatus): void {
-    const now = this.deps.clock.now();
+    const now = this.deps.clock.nowMs();
     this.deps.metrics.observe('TotalProcessingTimeMs', now - request.receivedAt);
     this.deps.queue.finish(request, status, now);
     this.deps.onFinished(request);

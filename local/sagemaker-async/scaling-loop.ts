@@ -71,7 +71,7 @@ export class ScalingLoop {
 
   /** Throws at once on an alarm the emulator cannot evaluate as CloudWatch would. */
   constructor(private readonly deps: ScalingLoopDeps) {
-    this.gridMs = deps.clock.now();
+    this.gridMs = deps.clock.nowMs();
     this.periodEnd = this.gridMs + METRIC_PERIOD_MS;
     const timing = deps.options.cloudWatch;
     const byOffset = new Map<number, ScheduledAlarm[]>();
@@ -123,13 +123,13 @@ export class ScalingLoop {
 
   private scheduleNext(): void {
     if (this.stopped) return;
-    this.timer = this.deps.clock.setTimer(this.nextEventAt() - this.deps.clock.now(), () => this.runDue());
+    this.timer = this.deps.clock.setTimer(this.nextEventAt() - this.deps.clock.nowMs(), () => this.runDue());
   }
 
   /** Everything due, in time order; a period closes before the alarms evaluated at the same moment. */
   private runDue(): void {
     if (this.stopped) return;
-    for (let at = this.nextEventAt(); at <= this.deps.clock.now(); at = this.nextEventAt()) {
+    for (let at = this.nextEventAt(); at <= this.deps.clock.nowMs(); at = this.nextEventAt()) {
       if (this.periodEnd === at) {
         this.closePeriod();
         continue;
@@ -183,7 +183,7 @@ export class ScalingLoop {
     return { queued, inFlight, inService: fleet.count('InService'), desired: fleet.desiredCount, oldestAgeS };
   }
 
-  private applyCapacity(capacity: number, policyName: string, cause: string, at = this.deps.clock.now()): void {
+  private applyCapacity(capacity: number, policyName: string, cause: string, at = this.deps.clock.nowMs()): void {
     const { fleet, options } = this.deps;
     const activity: ScalingActivity = {
       time: isoTime(at),

@@ -1,6 +1,6 @@
 /**
- * The public surface of the emulated SageMaker asynchronous inference endpoint. index.ts re-exports
- * everything here; the behaviour lives in the modules named after AWS concepts next to this file.
+ * The public surface of the emulated SageMaker asynchronous inference endpoint, which
+ * start-async-endpoint.ts starts; the behaviour lives in the modules named after AWS concepts next to this file.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';

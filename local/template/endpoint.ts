@@ -3,7 +3,7 @@
  * AsyncInferenceConfig (output and failure paths, notification topics, concurrency per instance).
  */
 
-import type { AsyncEndpointConfig } from '../sagemaker-async';
+import type { AsyncEndpointConfig } from '../sagemaker-async/types';
 import type { TemplateView } from './template-view';
 
 export const endpointOf = ({ ofType, ev, resolver }: TemplateView): AsyncEndpointConfig => {

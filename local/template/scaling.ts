@@ -7,7 +7,7 @@
  * An alarm the emulator cannot evaluate as CloudWatch would stops the local cloud here, by name.
  */
 
-import type { ScalingConfig } from '../sagemaker-async';
+import type { ScalingConfig } from '../sagemaker-async/types';
 import { compileAlarm } from '../sagemaker-async/alarm-evaluation';
 import { ALARM_METRICS } from '../sagemaker-async/metrics';
 import type { AlarmMetricName, AlarmStatistic, MetricAlarm, MetricStat } from '../sagemaker-async/types';

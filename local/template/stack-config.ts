@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULTS, SERVICE, stackNameFor } from '../defaults';
-import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async';
+import type { AsyncEndpointConfig, ScalingConfig } from '../sagemaker-async/types';
 import { stackResolver } from './cfn-intrinsics';
 import { endpointOf } from './endpoint';
 import {

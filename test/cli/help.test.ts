@@ -8,7 +8,7 @@ const run = promisify(execFile);
 
 const TARGET = ['--aws', '--stage', '--region', '--state-dir'];
 
-/** The command line's interface: every command and each of its options (README "Using it"). */
+/** The command line's interface: every command and each of its options (docs/usage.md). */
 const COMMANDS: Record<string, string[]> = {
   start: [
     '--port',

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { collectFiles, dropFiles } from '../../cli/drop';
-import { checkedPublished, formatTrends, formatTrendsCsv, parseTrendsQuery } from '../../cli/trends';
+import { checkedPublished, collectFiles, dropFiles } from '../../cli/drop';
+import { parseTrendsQuery } from '../../cli/read-trends';
+import { formatTrends, formatTrendsCsv } from '../../cli/trends-table';
 import type { PeriodTrend } from '../../core/trends/periods';
 import { startEmulators, type Emulators } from '../support/emulators';
 

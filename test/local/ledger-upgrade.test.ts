@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StackConfig } from '../../local/template/stack-config';
-import { runTrends } from '../../cli/trends';
+import { runTrends } from '../../cli/read-trends';
 import { startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 
 /** The stack as the version before trend analysis defined it: a ledger without byPublishedDay. */

@@ -1,4 +1,5 @@
-import { processLines } from '../../local/start';
+import { EventEmitter } from 'node:events';
+import { keepServingOnUncaughtErrors, processLines } from '../../local/start';
 import type { SupervisionStatus } from '../../local/support/supervisor';
 
 const dynamo: SupervisionStatus = { name: 'DynamoDB (dynalite)', state: 'running', restarts: 0, crashesInARow: 0 };
@@ -32,5 +33,29 @@ describe("npm start's lines about the supervised processes", () => {
     };
 
     expect(processLines(cloud(failed, models))).toEqual(['DynamoDB (dynalite) STOPPED: DynamoDB (dynalite) crashed 5 times in a row']);
+  });
+});
+
+describe("the local cloud's last-resort handler", () => {
+  it('logs an uncaught exception or rejection and lets the process keep serving', () => {
+    const proc = new EventEmitter();
+    const logged: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      keepServingOnUncaughtErrors(proc as unknown as NodeJS.Process, (message, fields) =>
+        logged.push(`${message} ${String(fields?.error).split('\n')[0]}`),
+      );
+
+      proc.emit('uncaughtException', new URIError('URI malformed'));
+      proc.emit('unhandledRejection', 'a reason');
+
+      expect(logged).toEqual([
+        'uncaught exception: the local cloud keeps serving URIError: URI malformed',
+        'unhandled rejection: the local cloud keeps serving a reason',
+      ]);
+      expect(stderr).toHaveBeenCalledTimes(2);
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A PDF to what the model reads (README "Documents"): the file is checked (pdf-file.ts), its text
+ * A PDF to what the model reads (docs/documents.md): the file is checked (pdf-file.ts), its text
  * layer read page by page (text-layer.ts) into lines (lines.ts); pages whose text layer is absent or
  * garbage are set aside (text-quality.ts); running headers and footers go (page-furniture.ts); each
  * page is read in column order (reading-order.ts) as blocks (blocks.ts) with roles (block-roles.ts);

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { ArticleState, LedgerRow } from '../../../core/ledger';
-import { makeDashboardHandler, type DashboardData, type DashboardSource } from '../../../local/dashboard';
+import { makeDashboardHandler, type DashboardSource } from '../../../local/dashboard/routes';
+import type { DashboardData } from '../../../local/dashboard/data';
 import { cachedLedger, MAX_POINTS } from '../../../local/dashboard/data';
 import { eventually } from '../../support/eventually';
-import type { EndpointStatus, MetricDatapoint } from '../../../local/sagemaker-async';
+import type { EndpointStatus, MetricDatapoint } from '../../../local/sagemaker-async/types';
 
 const COUNTS: Record<ArticleState, number> = { QUEUED: 1, COMPLETED: 2, FAILED: 0, REJECTED: 0, EXPIRED: 0 };
 

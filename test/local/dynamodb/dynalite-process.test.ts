@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   PutItemCommand,
@@ -15,7 +16,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { localBundle } from '../../../local/bundles';
-import { dynamoRoute } from '../../../local/dynamodb';
+import { dynamoRoute } from '../../../local/dynamodb/start-local-dynamo';
 import { removeOrphanedSocketFolders, startDynamoProcess, type DynamoProcess } from '../../../local/dynamodb/dynalite-process';
 import { FaultInjector } from '../../../local/edge/faults';
 import type { RestartPolicy } from '../../../local/support/supervisor';
@@ -57,6 +58,13 @@ describe('DynamoDB in a supervised process of its own', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    // dynalite answers CreateTable with CREATING and makes the table ACTIVE on a timer (createTableMs: 0)
+    // and a store write after it; until then a PutItem gets ResourceNotFoundException, as DynamoDB's does
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html).
+    const db = client;
+    await eventually(async () => (await db.send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableStatus === 'ACTIVE', {
+      what: `table ${TABLE} to be active`,
+    });
     return client;
   };
   const pid = () => dynalite?.status().pid as number;

@@ -304,7 +304,7 @@ describe('a running local cloud under hostile requests', () => {
 
   it('answers 500 InternalError when an object cannot be stored, and keeps serving', async () => {
     // The object's file cannot be replaced: its path is a folder (as the key `full/disk.txt._S3rver_object/x`
-    // would make it). A full disk fails the write the same way (ENOSPC: hostile-input-pieces.test.ts).
+    // would make it). A full disk fails the write the same way (ENOSPC: test/local/s3/store-guard.test.ts).
     mkdirSync(join(cloud.stateDir, 's3', bucket(), 'full', 'disk.txt._S3rver_object', 'occupied'), { recursive: true });
 
     const reply = await raw('PUT', `/${bucket()}/full/disk.txt`, { ...signedHeaders(), 'content-type': 'text/plain' }, ARTICLE);

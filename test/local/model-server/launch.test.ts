@@ -1,6 +1,7 @@
 import { localBundle } from '../../../local/bundles';
 import { launchModelProcess, modelArgs } from '../../../local/model-server/launch';
-import { manualClock, type ModelInstance } from '../../../local/sagemaker-async';
+import { manualClock } from '../../../local/sagemaker-async/clock';
+import type { ModelInstance } from '../../../local/sagemaker-async/types';
 import { InstanceFleet } from '../../../local/sagemaker-async/instances';
 import type { RestartPolicy } from '../../../local/support/supervisor';
 import type { StackConfig } from '../../../local/template/stack-config';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ModelInstance } from '../../../local/sagemaker-async';
+import type { ModelInstance } from '../../../local/sagemaker-async/types';
 
 /** One POST /invocations as a fake model saw it. */
 export interface ModelCall {

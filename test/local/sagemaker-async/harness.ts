@@ -10,12 +10,8 @@ import {
   type InvokeEndpointAsyncCommandInput,
   type InvokeEndpointAsyncCommandOutput,
 } from '@aws-sdk/client-sagemaker-runtime';
-import {
-  startAsyncEndpoint,
-  type AsyncEndpoint,
-  type AsyncEndpointConfig,
-  type AsyncEndpointOptions,
-} from '../../../local/sagemaker-async';
+import { startAsyncEndpoint } from '../../../local/sagemaker-async/start-async-endpoint';
+import type { AsyncEndpoint, AsyncEndpointConfig, AsyncEndpointOptions } from '../../../local/sagemaker-async/types';
 import { startEmulators, type Emulators } from '../../support/emulators';
 import { until } from './deadline';
 import { FakeModels } from './fake-models';

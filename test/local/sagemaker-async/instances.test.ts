@@ -1,4 +1,4 @@
-import { manualClock, type ManualClock } from '../../../local/sagemaker-async';
+import { manualClock, type ManualClock } from '../../../local/sagemaker-async/clock';
 import { InstanceFleet } from '../../../local/sagemaker-async/instances';
 import { until } from './deadline';
 import { FakeModels } from './fake-models';

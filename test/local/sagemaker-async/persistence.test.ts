@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manualClock } from '../../../local/sagemaker-async';
+import { manualClock } from '../../../local/sagemaker-async/clock';
 import { until } from './deadline';
 import { echo, FakeModels } from './fake-models';
 import { endpointsOnRealS3, putInput, type Published } from './harness';

@@ -1,4 +1,5 @@
-import { manualClock, type CloudWatchTiming, type MetricAlarm, type ScalingConfig } from '../../../local/sagemaker-async';
+import { manualClock } from '../../../local/sagemaker-async/clock';
+import type { CloudWatchTiming, MetricAlarm, ScalingConfig } from '../../../local/sagemaker-async/types';
 import { policyNames } from '../../../local/sagemaker-async/autoscaler';
 import { readStackConfig } from '../../../local/template/stack-config';
 import { projectRoot } from '../../support/local-cloud';
@@ -42,15 +43,15 @@ describe('the first article at an endpoint scaled to zero, under CloudWatch lag 
       scaling,
     });
     clock.advance(7 * MINUTE + 5_000);
-    const arrivedAt = clock.now();
+    const arrivedAt = clock.nowMs();
 
     // Act: the article arrives 5 s into a minute; the clock then moves a second at a time. Once an
     // instance has been provisioned the clock waits (in real time) for it to pass /ping and finish.
     await invoke({ Body: Buffer.from('{"inputs":"first"}'), InferenceId: 'first' });
-    while (endpoint.status().totals.completed === 0 && clock.now() < arrivedAt + 15 * MINUTE) {
+    while (endpoint.status().totals.completed === 0 && clock.nowMs() < arrivedAt + 15 * MINUTE) {
       clock.advance(1_000);
       const last = endpoint.scalingActivities().at(-1);
-      if (last && last.to > 0 && clock.now() >= Date.parse(last.time) + PROVISIONING_S * 1000) {
+      if (last && last.to > 0 && clock.nowMs() >= Date.parse(last.time) + PROVISIONING_S * 1000) {
         await until(() => endpoint.status().totals.completed === 1, 'the article to finish on the instance in service', {
           timeoutMs: 20_000,
         });

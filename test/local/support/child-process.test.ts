@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startChild } from '../../../local/support/child-process';
 import { eventually } from '../../support/eventually';
 
 const env = { PATH: process.env.PATH ?? '' };
+const root = join(__dirname, '..', '..', '..');
 
 describe('startChild: spawn a helper and read its first line', () => {
   it('resolves with the first line the child writes', async () => {
@@ -40,5 +43,26 @@ describe('startChild: spawn a helper and read its first line', () => {
     // The child is killed, not left running.
     await eventually(async () => (exits.length > 0 ? exits : undefined), { timeoutMs: 10_000, everyMs: 20 });
     expect(exits).toEqual([null]);
+  });
+});
+
+describe('no input reaches a shell', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(join(root, dir)).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(join(root, path)).isDirectory() ? sources(path) : /\.(ts|js)$/.test(name) ? [path] : [];
+    });
+
+  it('starts child processes only with an argument array and no shell (spawn, execFile), and evaluates no strings', () => {
+    const files = ['core', 'adapters', 'functions', 'local', 'bench', 'scripts'].flatMap(sources);
+    const found = files.flatMap((file) => {
+      const text = readFileSync(join(root, file), 'utf-8');
+      return [/(?<![.\w])exec(Sync)?\(|\bshell:\s*true|(?<![.\w])eval\(|new Function\(/g, /require\(['"]child_process['"]\)/g].flatMap(
+        (pattern) => [...text.matchAll(pattern)].map((m) => `${file}: ${m[0]}`),
+      );
+    });
+
+    expect(found).toEqual([]);
+    expect(files.length).toBeGreaterThan(50);
   });
 });

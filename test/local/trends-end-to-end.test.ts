@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { localClients } from '../../local/edge/clients';
-import { runTrends } from '../../cli/trends';
+import { runTrends } from '../../cli/read-trends';
 import { generatedArticle } from '../support/long-text';
 import { projectRoot, startTestCloud, terminalRows, type TestCloud } from '../support/local-cloud';
 

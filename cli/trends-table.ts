@@ -1,34 +1,7 @@
-import { PublishedDayIndex } from '../adapters/published-day-index';
-import { readTrends } from '../core/trends/read';
+/** `npm run trends`'s output: the periods as JSON, as CSV, or as a readable table. */
+
 import type { PeriodTrend } from '../core/trends/periods';
-import { publishedDate } from '../core/trends/published-date';
-import { trendsQuery, type TrendsQuery, type TrendsQueryInput } from '../core/trends/query';
 import { printable } from './printable';
-import type { Target } from './target';
-
-/** The command line's options through the shared trends query schema: to today, from the span before it. */
-export const parseTrendsQuery = (values: TrendsQueryInput, today: string): TrendsQuery =>
-  trendsQuery(values, { today, name: (field) => `--${field}` });
-
-/** `drop --published`: a date the pipeline will take, checked before anything is uploaded. */
-export const checkedPublished = (value: string | undefined, now = new Date()): string | undefined => {
-  if (value === undefined) return undefined;
-  const { publishedIgnored } = publishedDate(value, now.toISOString());
-  if (publishedIgnored) throw new Error(`--published: ${publishedIgnored.replace(/; the upload day .*$/, '')}`);
-  return value.trim();
-};
-
-/** The trend of each requested period, read from the byPublishedDay index one day at a time. */
-export const runTrends = async (target: Pick<Target, 'dynamo' | 'table' | 'inputPrefix'>, query: TrendsQuery): Promise<PeriodTrend[]> => {
-  const keyPrefix =
-    query.prefix === undefined
-      ? undefined
-      : query.prefix.startsWith(target.inputPrefix)
-        ? query.prefix
-        : `${target.inputPrefix}${query.prefix}`;
-  const { periods } = await readTrends(new PublishedDayIndex(target.dynamo, target.table), query, keyPrefix);
-  return periods;
-};
 
 export const formatTrendsJson = (periods: PeriodTrend[]): string => JSON.stringify({ periods }, null, 2);
 

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ArticleState, LedgerRow } from '../../core/ledger';
-import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async';
+import type { EndpointStatus, MetricDatapoint, ScalingActivity } from '../sagemaker-async/types';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { StatusSettings } from '../../core/status/batch-status';
 import { dashboardAssets } from './assets';
 import type { BatchRow } from './batches';
 import type { ArticleEventRow } from './article-events';
 import { cachedLedger, dashboardData, DashboardQueryError, parseQuery, timeScaleMeter } from './data';
-import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends';
+import { phraseArticles, trendsData, TrendsQueryError, type TrendsSource } from './trends-api';
 
 export type { DashboardData, LatestSummary, LedgerSnapshot } from './data';
 
@@ -22,7 +22,7 @@ export interface DashboardSource {
     /** Every row's batch and progress fields, for the batches panel. */
     progressRows?(): Promise<BatchRow[]>;
   };
-  /** The Trends panel's reads (trends.ts); without it the panel says trends are not available. */
+  /** The Trends panel's reads (trends-api.ts); without it the panel says trends are not available. */
   trends?: TrendsSource;
   /** The supervised processes (DynamoDB, the model servers); without it the Processes tile says so. */
   processes?(): SupervisionStatus[];

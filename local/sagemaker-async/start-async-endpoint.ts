@@ -1,27 +1,9 @@
 import { policyNames } from './autoscaler';
-import { realClock } from './clock';
+import { scaledClock } from './clock';
 import { EndpointRuntime } from './endpoint';
 import { makeHttpHandler } from './http';
 import { PersistentQueue } from './queue';
 import type { AsyncEndpoint, AsyncEndpointOptions } from './types';
-
-export type {
-  AsyncEndpoint,
-  AsyncEndpointConfig,
-  AsyncEndpointOptions,
-  CloudWatchTiming,
-  EndpointStatus,
-  EndpointTotals,
-  InstanceState,
-  InstanceStatus,
-  MetricAlarm,
-  MetricDatapoint,
-  ModelInstance,
-  ScalingActivity,
-  ScalingConfig,
-} from './types';
-export { manualClock, realClock, type SimulatedClock, type ManualClock } from './clock';
-export { decideCapacity, TARGET_TRACKING_ALARMS } from './autoscaler';
 
 /** Configuration errors fail the start, loudly, before anything runs. */
 const checkOptions = ({ endpoint, scaling, timeScale, provisioningDelayS }: AsyncEndpointOptions): void => {
@@ -54,7 +36,7 @@ export const startAsyncEndpoint = async (options: AsyncEndpointOptions): Promise
   if (replay.skippedLines > 0) log('journal lines skipped (torn writes)', { skipped: replay.skippedLines });
   if (replay.pending.length > 0) log('unfinished requests requeued', { count: replay.pending.length });
   // The simulated clock resumes where the journal left it, so TTLs keep counting across restarts.
-  const clock = options.clock ?? realClock({ timeScale: options.timeScale ?? 1, startAt: Math.max(Date.now(), replay.lastAt ?? 0) });
+  const clock = options.clock ?? scaledClock({ timeScale: options.timeScale ?? 1, startAt: Math.max(Date.now(), replay.lastAt ?? 0) });
   const names = policyNames(options.endpoint.endpointName, options.endpoint.variantName, options.scaling);
   let runtime: EndpointRuntime;
   try {
