@@ -13,7 +13,7 @@ import { FaultInjector } from './edge/faults';
 import { internalApi } from './edge/internal-api';
 import { errorReply, startEdge } from './edge/router';
 import { startSchedules } from './eventbridge/schedules';
-import { startLocalFunctions } from './lambda';
+import { startLocalFunctions } from './lambda/start-functions';
 import { mountS3rver } from './s3/mount';
 import { sendS3Notifications } from './s3/notifications';
 import type { AsyncEndpoint } from './sagemaker-async/types';
