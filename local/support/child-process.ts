@@ -25,12 +25,19 @@ export interface StartedChild {
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 
+/**
+ * This process's CPU-profiling flags (`node --cpu-prof --cpu-prof-dir=DIR ...`), passed on to every
+ * child so one run profiles the whole local cloud (docs/benchmarks.md, Where the CPU goes). Worker
+ * threads inherit them on their own (https://nodejs.org/api/worker_threads.html#new-workerfilename-options).
+ */
+const PROFILING_FLAGS = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'));
+
 export const startChild = (
   args: string[],
   { description, env, timeoutMs = DEFAULT_START_TIMEOUT_MS, onExit }: ChildOptions,
 ): Promise<StartedChild> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
+    const child = spawn(process.execPath, [...PROFILING_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${description} did not start within ${timeoutMs} ms`));
