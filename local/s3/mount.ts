@@ -38,8 +38,20 @@ const refuseBrowserRequest = (req: IncomingMessage, res: ServerResponse): boolea
   return refusal !== undefined;
 };
 
+/**
+ * Removes s3rver's request logger (koa-logger 3, its first middleware), which formats two coloured
+ * lines per request and pipes streamed bodies through a byte counter only for its `silent` logger to
+ * drop them: about 3 % of the edge's CPU under bench:burst (docs/benchmarks.md, Where the CPU goes).
+ */
+const dropRequestLogger = (s3rver: S3rver): void => {
+  const app = s3rver as unknown as { middleware: { name: string }[] };
+  const at = app.middleware.findIndex((middleware) => middleware.name === 'logger');
+  if (at >= 0) app.middleware.splice(at, 1);
+};
+
 export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S3MountOptions): Promise<S3Mount> => {
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
+  dropRequestLogger(s3rver);
   const store = (s3rver as unknown as { store: S3rverFilesystemStore & S3rverStore }).store;
   const writes = new ObjectWrites(writesFolder(directory));
   await writes.recover();
