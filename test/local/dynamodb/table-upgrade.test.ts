@@ -118,7 +118,7 @@ describe("a local ledger created by an earlier version gains the template's new 
     const projections = Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.Projection]));
     expect(projections.byState).toEqual({
       ProjectionType: 'INCLUDE',
-      NonKeyAttributes: ['key', 'batch', 'completedAt', 'costUsd', 'summary', 'reason', 'level', 'levelSize', 'levelDone'],
+      NonKeyAttributes: ['key', 'batch', 'completedAt', 'costUsd', 'costItems', 'summary', 'reason', 'level', 'levelSize', 'levelDone'],
     });
     expect(projections.byDay).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['key'] });
     expect(await allItems()).toBe(30);

@@ -18,6 +18,7 @@ describe('the local cloud reads its configuration from the packaged template', (
       SuccessTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-success',
       ErrorTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-error',
       AlertsTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-alerts',
+      ArticleEventsTopic: 'arn:aws:sns:us-east-1:000000000000:research-summarizer-dev-article-events',
     });
   });
 
