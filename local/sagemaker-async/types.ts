@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { SimulatedClock } from './clock';
+import type { CountMetric } from './metrics';
 
 /** The parts of AWS::SageMaker::EndpointConfig (ProductionVariant + AsyncInferenceConfig) the emulator honours. */
 export interface AsyncEndpointConfig {
@@ -212,12 +213,7 @@ export type AlarmMetricName =
   | 'ApproximateBacklogSizePerInstance'
   | 'ApproximateAgeOfOldestRequest'
   | 'HasBacklogWithoutCapacity'
-  | 'InvocationsProcessed'
-  | 'InvocationFailures'
-  | 'ExpiredRequests'
-  | 'NotificationFailures'
-  | 'RequestDownloadFailures'
-  | 'ResponseUploadFailures';
+  | CountMetric;
 
 export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum';
 
