@@ -19,7 +19,8 @@ export interface ArticleEventRow {
   costUsd?: number;
 }
 
-export const LATEST_EVENTS = 10;
+/** Enough for a folder of papers dropped at once, whatever order they end in. */
+export const LATEST_EVENTS = 20;
 const TEXT_CHARS = 300;
 
 const shorten = (text: string): string => (text.length <= TEXT_CHARS ? text : `${text.slice(0, TEXT_CHARS - 1)}…`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { ArticleEvent } from '../../core/article-events';
+import { LATEST_EVENTS } from '../../local/dashboard/article-events';
 import type { SnsEnvelope } from '../../local/sns/topic-log';
 import { eventually } from '../support/eventually';
 import { generatedArticle } from '../support/long-text';
@@ -107,7 +108,7 @@ describe('article events on the local cloud: one message per finished article', 
     expect(new Set(eventIds).size).toBe(keys.length);
     expect(fromFile).toHaveLength(eventIds.length);
     expect(fromEdge.map((e) => e.MessageId)).toEqual(fromFile.map((e) => e.MessageId));
-    expect(dashboard.articleEvents.map((row) => row.eventId)).toEqual([...eventIds].reverse().slice(0, 10));
+    expect(dashboard.articleEvents.map((row) => row.eventId)).toEqual([...eventIds].reverse().slice(0, LATEST_EVENTS));
     // Nothing is left pending in S3 once every event is published (core/article-events.ts).
     const pending = await cloud.s3.send(new ListObjectsV2Command({ Bucket: cloud.endpoints.bucket, Prefix: 'events/pending/' }));
     expect(pending.KeyCount).toBe(0);
