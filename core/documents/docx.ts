@@ -130,7 +130,11 @@ interface CoreProperties {
   language?: string;
 }
 
-/** docProps/core.xml (ECMA-376 Part 2, §11): dc:title, cp:keywords and dc:language. */
+/**
+ * docProps/core.xml, the package's core properties (Open Packaging Conventions, ECMA-376 Part 2:
+ * https://ecma-international.org/publications-and-standards/standards/ecma-376/): dc:title, cp:keywords
+ * and dc:language.
+ */
 const coreProperties = (bytes: Uint8Array | undefined): CoreProperties => {
   if (!bytes) return { keywords: [] };
   let parsed: Record<string, unknown>;
