@@ -9,7 +9,7 @@
  * reading text never decodes them. Other filters (LZW, RunLength, ASCII85/Hex) are not counted;
  * FlateDecode is what PDF writers use and where the ratios of a bomb are (up to about 1,000:1 per pass).
  * Streams are found by their keywords, as PDF.js's own recovery does for a damaged cross-reference table
- * (PDF 32000-1:2008 §7.3.8, https://opensource.adobe.com/dc-acrobat-sdk-docs/pdfstandards/PDF32000_2008.pdf).
+ * (the stream filters section of the PDF 1.7 standard, https://opensource.adobe.com/dc-acrobat-sdk-docs/pdfstandards/PDF32000_2008.pdf).
  */
 
 import { constants, createInflate } from 'node:zlib';

@@ -1,7 +1,8 @@
 /**
  * PDFs written by hand, object by object, for what pdf-lib cannot make: encryption with the standard
- * security handler (RC4, 40-bit key, revision 2: PDF 32000-1:2008 §7.6.3, algorithms 2 to 4), a page
- * tree that claims thousands of pages, a content stream that inflates far beyond its size, and a font
+ * security handler (RC4, 40-bit key, revision 2: algorithms 2 to 4 of the PDF 1.7 standard,
+ * https://opensource.adobe.com/dc-acrobat-sdk-docs/pdfstandards/PDF32000_2008.pdf), a page tree that
+ * claims thousands of pages, a content stream that inflates far beyond its size, and a font
  * that needs a predefined CJK CMap the reader does not ship.
  */
 
