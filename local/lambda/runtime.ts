@@ -240,7 +240,7 @@ export class LocalLambda {
       this.log('function error', { function: fn.name, attempt: invocation.attempts, ...reply.error });
       this.afterError(id, invocation, requestId, reply);
     }
-    this.pump();
+    // The next queued invocation starts when this attempt's dispatch ends (pump's finally).
   }
 
   private afterError(id: string, invocation: Invocation, requestId: string, reply: WorkerReply): void {
