@@ -24,7 +24,7 @@ describe('the first article at an endpoint scaled to zero, with an instance slow
   /** ScaleOutFromZeroPolicy as autoscaling.yml had it before: the cooldown of target tracking's scale-out (120 s). */
   const previousStep = { ...step, cooldownS: template.targetTracking?.scaleOutCooldownS ?? Number.NaN };
 
-  const oneArticle = async (stepScaling: NonNullable<ScalingConfig['stepScaling']>) => {
+  const oneArticle = async (stepScaling: NonNullable<ScalingConfig['stepScaling']>, requests = 1) => {
     // Prepare: the template's policies; 7 idle minutes first, as in scaling-lag.test.ts.
     const clock = manualClock();
     const { endpoint, invoke } = await start({
@@ -39,12 +39,12 @@ describe('the first article at an endpoint scaled to zero, with an instance slow
     // Act: the article arrives; the clock moves a second at a time. Once the first instance has
     // provisioned, the clock waits (in real time) for it to pass /ping and serve the article. Then
     // 15 more minutes: the step cooldown ends, the endpoint idles back to zero.
-    await invoke({ Body: Buffer.from('{"inputs":"first"}'), InferenceId: 'first' });
+    for (let i = 0; i < requests; i++) await invoke({ Body: Buffer.from(`{"inputs":"part ${i}"}`), InferenceId: `part-${i}` });
     while (endpoint.status().totals.completed === 0 && clock.nowMs() < arrivedAt + 15 * MINUTE) {
       clock.advance(1_000);
       const first = endpoint.scalingActivities()[0];
       if (first && clock.nowMs() >= Date.parse(first.time) + PROVISIONING_S * 1000) {
-        await until(() => endpoint.status().totals.completed === 1, 'the article to finish on the instance in service', {
+        await until(() => endpoint.status().totals.completed === requests, 'the requests to finish on the instance in service', {
           timeoutMs: 20_000,
         });
       }
@@ -80,6 +80,38 @@ describe('the first article at an endpoint scaled to zero, with an instance slow
       [names.stepScaling, 1, 2, 256],
       [names.stepScaling, 2, 3, 376],
       [names.stepScaling, 3, 4, 496],
+    ]);
+  }, 60_000);
+
+  /** The activities before the first instance came into service. */
+  const whileStarting = (activities: (string | number)[][]) =>
+    activities.filter(([, , , at]) => (at as number) < (activities[0]?.[3] as number) + PROVISIONING_S);
+
+  it('leaves what target tracking asks for while the first instance starts: +1 never scales in', async () => {
+    // 12 parts of a long article, above the target of 5 per instance: target tracking asks for more
+    // while nothing is in service yet. (Its 3 → 5 is the emulator's reading of the backlog per
+    // instance at zero instances in service as the whole backlog, which SageMaker does not document.)
+    const activities = await oneArticle(step, 12);
+
+    expect(whileStarting(activities)).toEqual([
+      [names.stepScaling, 0, 1, 136],
+      [names.targetTracking, 1, 3, 212],
+      [names.targetTracking, 3, 5, 272],
+    ]);
+  }, 60_000);
+
+  it('takes back what target tracking asked for while the first instance starts, with ExactCapacity 1 instead', async () => {
+    // The step policy, invoked every minute its alarm stays in ALARM, sets 1 again (a step scale-in
+    // is not blocked by target tracking); its own cooldown then blocks a further scale-in by it.
+    const exact = { ...step, adjustmentType: 'ExactCapacity' as const, scalingAdjustment: 1 };
+    const activities = await oneArticle(exact, 12);
+
+    expect(whileStarting(activities)).toEqual([
+      [names.stepScaling, 0, 1, 136],
+      [names.targetTracking, 1, 3, 212],
+      [names.stepScaling, 3, 1, 256],
+      [names.targetTracking, 1, 3, 272],
+      [names.targetTracking, 3, 5, 332],
     ]);
   }, 60_000);
 });
