@@ -175,14 +175,18 @@ const targetTrackingIn = (value: number, { now, desired, activities, scaling, na
 };
 
 /**
- * The step policy (AdjustmentType ChangeInCapacity). Cooldown, for a scale-out: "The scaling policy
- * won't increase the desired capacity again unless either a larger scale out is triggered or the
- * cooldown period ends. While the cooldown period is in effect, capacity added by the initiating
- * scale-out activity is calculated as part of the desired capacity for the next scale-out activity"
- * (an alarm adding 2, then 3 during the cooldown, adds 1 more): the adjustment less what the
- * initiating activity added, whatever happened to the capacity since. For a scale-in: "scale-in
- * activities are blocked until the cooldown period has expired"
+ * The step policy. Cooldown, for a scale-out: "The scaling policy won't increase the desired capacity
+ * again unless either a larger scale out is triggered or the cooldown period ends. While the cooldown
+ * period is in effect, capacity added by the initiating scale-out activity is calculated as part of
+ * the desired capacity for the next scale-out activity" (an alarm adding 2, then 3 during the
+ * cooldown, adds 1 more): with ChangeInCapacity, the adjustment less what the initiating activity
+ * added, whatever happened to the capacity since. For a scale-in: "scale-in activities are blocked
+ * until the cooldown period has expired"
  * (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html).
+ * ExactCapacity sets the capacity to the adjustment, "a non-negative value"
+ * (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html): a
+ * scale-out from below it, a scale-in from above it, which target tracking does not block
+ * (API_PutScalingPolicy, see scaleInToZero below).
  */
 const stepScaling = ({ now, desired, activities, scaling, names }: ScalingState): CapacityDecision | undefined => {
   const policy = scaling.stepScaling;
@@ -194,6 +198,12 @@ const stepScaling = ({ now, desired, activities, scaling, names }: ScalingState)
     policyName: names.stepScaling,
     cause: alarmCause(names.stepAlarm, names.stepScaling),
   });
+  if (policy.adjustmentType === 'ExactCapacity') {
+    const capacity = policy.scalingAdjustment;
+    if (capacity > desired) return decision(capacity);
+    if (capacity === desired || within(lastActivity(activities, names.stepScaling, 'in'), policy.cooldownS, now)) return undefined;
+    return decision(capacity);
+  }
   if (policy.scalingAdjustment >= 0) {
     const added = cooling && previous.to > previous.from ? previous.to - previous.from : 0;
     const capacity = desired + Math.max(0, policy.scalingAdjustment - added);

@@ -35,9 +35,11 @@ export interface ScalingConfig {
     /** PolicyName, for scaling activities; defaults to `<endpoint>-backlog-per-instance` as in autoscaling.yml. */
     policyName?: string;
   };
-  /** The scale-from-zero step policy (ChangeInCapacity) and the HasBacklogWithoutCapacity alarm that triggers it. */
+  /** The scale-from-zero step policy and the HasBacklogWithoutCapacity alarm that triggers it. */
   stepScaling?: {
     cooldownS: number;
+    /** How scalingAdjustment is read; default ChangeInCapacity, as in autoscaling.yml. */
+    adjustmentType?: 'ChangeInCapacity' | 'ExactCapacity';
     scalingAdjustment: number;
     /** Defaults to `<endpoint>-scale-out-from-zero` as in autoscaling.yml. */
     policyName?: string;

@@ -21,8 +21,13 @@ export class UnsupportedAlarmError extends Error {
   }
 }
 
-const adjustmentType = (p: TemplateResource) =>
-  (p.Properties?.StepScalingPolicyConfiguration as { AdjustmentType?: string } | undefined)?.AdjustmentType;
+const stepConfig = (p: TemplateResource) =>
+  p.Properties?.StepScalingPolicyConfiguration as
+    { AdjustmentType?: string; StepAdjustments?: { ScalingAdjustment?: unknown }[] } | undefined;
+
+/** The scale-in to zero: ExactCapacity 0. Any other step policy is the scale-out from zero (ChangeInCapacity or ExactCapacity n > 0). */
+const isToZero = (p: TemplateResource) =>
+  stepConfig(p)?.AdjustmentType === 'ExactCapacity' && Number(stepConfig(p)?.StepAdjustments?.[0]?.ScalingAdjustment) === 0;
 
 interface CfnMetric {
   Namespace?: string;
@@ -118,11 +123,13 @@ const stepPolicyOf = ({ ofType, ev }: TemplateView, entry: [string, TemplateReso
     JSON.stringify(a.Properties?.AlarmActions ?? []).includes(`"${entry[0]}"`),
   );
   if (!found) return undefined;
-  const p = ev<{ StepScalingPolicyConfiguration: { Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] } }>(
-    entry[1].Properties,
-  );
+  const p = ev<{
+    StepScalingPolicyConfiguration: { AdjustmentType?: string; Cooldown?: number; StepAdjustments?: { ScalingAdjustment: number }[] };
+  }>(entry[1].Properties);
   // Application Auto Scaling's default cooldown is 300 s when a policy sets none.
   return {
+    adjustmentType:
+      p.StepScalingPolicyConfiguration.AdjustmentType === 'ExactCapacity' ? ('ExactCapacity' as const) : ('ChangeInCapacity' as const),
     cooldownS: Number(p.StepScalingPolicyConfiguration.Cooldown ?? 300),
     adjustment: p.StepScalingPolicyConfiguration.StepAdjustments?.[0]?.ScalingAdjustment,
     alarm: alarmOf(found[0], ev<CfnAlarm>(found[1].Properties), endpointName),
@@ -141,12 +148,12 @@ export const scalingOf = (view: TemplateView): ScalingConfig => {
   const isStep = (p: TemplateResource) => p.Properties?.PolicyType === 'StepScaling';
   const scaleOut = stepPolicyOf(
     view,
-    policies.find(([, p]) => isStep(p) && adjustmentType(p) !== 'ExactCapacity'),
+    policies.find(([, p]) => isStep(p) && !isToZero(p)),
     endpointName,
   );
   const toZero = stepPolicyOf(
     view,
-    policies.find(([, p]) => isStep(p) && adjustmentType(p) === 'ExactCapacity'),
+    policies.find(([, p]) => isStep(p) && isToZero(p)),
     endpointName,
   );
   const tt = tracking?.TargetTrackingScalingPolicyConfiguration;
@@ -170,7 +177,14 @@ export const scalingOf = (view: TemplateView): ScalingConfig => {
         }
       : {}),
     ...(scaleOut
-      ? { stepScaling: { cooldownS: scaleOut.cooldownS, scalingAdjustment: Number(scaleOut.adjustment ?? 1), alarm: scaleOut.alarm } }
+      ? {
+          stepScaling: {
+            cooldownS: scaleOut.cooldownS,
+            adjustmentType: scaleOut.adjustmentType,
+            scalingAdjustment: Number(scaleOut.adjustment ?? 1),
+            alarm: scaleOut.alarm,
+          },
+        }
       : {}),
     ...(toZero ? { scaleInToZero: { cooldownS: toZero.cooldownS, capacity: Number(toZero.adjustment ?? 0), alarm: toZero.alarm } } : {}),
   };

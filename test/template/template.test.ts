@@ -264,16 +264,18 @@ describe('autoscaling', () => {
     });
   });
 
-  it('adds the first instance as soon as requests wait with no capacity', () => {
+  it('adds the first instance as soon as requests wait with no capacity, and no second one while it starts', () => {
     // Act
     const policy = resource('ScaleOutFromZeroPolicy').Properties;
     const alarm = resource('HasBacklogWithoutCapacityAlarm').Properties;
-    // Assess
+    // Assess: +1, never a scale-in of what target tracking asked for; a 600 s cooldown of its own (not
+    // target tracking's 120 s), so its alarm, in ALARM until the instance is in service, repeats it in vain.
     expect(policy).toMatchObject({
       PolicyType: 'StepScaling',
       ScalingTargetId: { Ref: 'EndpointScalableTarget' },
       StepScalingPolicyConfiguration: {
         AdjustmentType: 'ChangeInCapacity',
+        Cooldown: 600,
         StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }],
       },
     });

@@ -198,6 +198,22 @@ describe('the autoscaler decision (Application Auto Scaling semantics)', () => {
     });
   });
 
+  it("sets the step policy's ExactCapacity from either side: 0 → 1, and 3 → 1 while nothing is in service yet", () => {
+    // ExactCapacity 1 (the alternative autoscaling.yml does not use) never adds a second instance, but
+    // when target tracking has asked for 3 and the first instance still starts, its alarm (alone at
+    // its evaluation second) takes them back; at 1 already, it changes nothing.
+    const exact = { ...stepScaling, adjustmentType: 'ExactCapacity' as const, scalingAdjustment: 1 };
+    const scaling = { minCapacity: 0, maxCapacity: 5, stepScaling: exact };
+    const started = [activity(1, 0, 1, names.stepScaling), activity(4, 1, 3, names.targetTracking)];
+
+    expect(decide({ desired: 0, minutes: [[1, 0]], scaling })).toMatchObject({ capacity: 1, policyName: names.stepScaling });
+    expect(decide({ desired: 1, minutes: repeat(2, [1, 0]), activities: started.slice(0, 1), scaling })).toBeUndefined();
+    expect(decide({ desired: 3, minutes: repeat(5, [30, 0]), activities: started, scaling })).toMatchObject({
+      capacity: 1,
+      policyName: names.stepScaling,
+    });
+  });
+
   it('gives precedence to the largest capacity and clamps it to MaxCapacity', () => {
     const scaling = { minCapacity: 0, maxCapacity: 3, targetTracking, stepScaling };
 

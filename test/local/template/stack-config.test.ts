@@ -39,7 +39,8 @@ describe('the local cloud reads its configuration from the packaged template', (
       maxCapacity: 5,
       targetTracking: { targetValue: 5, scaleInCooldownS: 120, scaleOutCooldownS: 120 },
       stepScaling: {
-        cooldownS: 120,
+        cooldownS: 600,
+        adjustmentType: 'ChangeInCapacity',
         scalingAdjustment: 1,
         alarm: {
           metric: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Average' },
