@@ -180,7 +180,8 @@ export const publishRecorded = (row: LedgerRow, deps: EventDeps): Promise<void> 
  * earlier try of this same writer made the transition and stopped before publishing it (its record is
  * still pending), publish it now. A transition another writer made is never published here: that writer
  * publishes it, or reconcile does once it is pending past the grace. Costs one S3 request (a HEAD), and
- * only when the row names this writer.
+ * only when the row names this writer. A writer id names one invocation whose finishes run one after
+ * another (Lambda starts a retry once the try before it has ended), so the earlier try is over.
  */
 export const publishOwnPending = async (row: LedgerRow, writer: string | undefined, deps: EventDeps): Promise<'published' | 'none'> => {
   const event = articleEventOf(row);
@@ -193,7 +194,9 @@ export const publishOwnPending = async (row: LedgerRow, writer: string | undefin
 /**
  * Before `npm run retry` moves a row on: if the row's transition is still pending (its writer stopped
  * before publishing it), publish it now, for once the row is reopened nothing else can (reconcile
- * drops a pending record whose try the row no longer holds). Costs one S3 request (a HEAD).
+ * drops a pending record whose try the row no longer holds). Costs one S3 request (a HEAD). Not proof
+ * against a writer that is between its ledger write and its publish at the very moment the retry reads
+ * the row: both then send the event, with the same id.
  */
 export const publishBeforeReopen = async (row: LedgerRow, deps: EventDeps): Promise<'published' | 'none'> => {
   const event = articleEventOf(row);
