@@ -221,7 +221,7 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
       // Both tries have four calls (record, finish, then publish and settle, or settle and get): 8!/(4!4!) orders.
       expect(orders).toBe(70);
     },
-    60_000,
+    120_000,
   );
 
   it('publishes once when the winner stops after its ledger write and Lambda retries it, whatever the order', async () => {
@@ -256,7 +256,7 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
       return choices;
     });
     expect(orders).toBeGreaterThan(1);
-  }, 60_000);
+  }, 120_000);
 
   it("leaves a stopped writer's event to reconcile past the grace period, which publishes it once and drops the loser's record", async () => {
     const orders = await everyOrder(async (prefix) => {
@@ -284,5 +284,5 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
       return choices;
     });
     expect(orders).toBeGreaterThan(1);
-  }, 60_000);
+  }, 120_000);
 });
