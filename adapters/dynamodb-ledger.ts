@@ -275,19 +275,27 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     step: StepId,
     record: StepRecord,
     usage: Usage = {},
+    at?: string,
   ): Promise<LedgerRow | 'stale'> {
     // Counters are top-level attributes: ADD works on them, not on a map entry's number.
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.ADD
     const counters = record.s !== 'done' ? [] : step.startsWith('p') ? ['levelDone :one', 'partsDone :one'] : ['levelDone :one'];
     const adds = usageAdds(usage);
     const written = await this.update(articleId, {
-      set: ['#steps.#step = :record'],
+      set: ['#steps.#step = :record', ...(at ? ['lastStepAt = :at'] : [])],
       add: [...counters, ...adds.clauses],
       // The first outcome per step wins: no outcome yet, or only a failure of an earlier attempt. Only at
       // the step's own level, so levelDone counts exactly the done steps of the row's current level.
       when: eachWith(allOf(sameAttempt, stepOfCurrentLevel), [stepUnrecorded, stepOnlySent, stepFailedInEarlierAttempt]),
       names: { '#step': step },
-      values: { ':inferenceId': inferenceId, ':record': record, ':stepId': record.id, ':stepLevel': levelOfStep(step), ...adds.values },
+      values: {
+        ':inferenceId': inferenceId,
+        ':record': record,
+        ':stepId': record.id,
+        ':stepLevel': levelOfStep(step),
+        ...(at ? { ':at': at } : {}),
+        ...adds.values,
+      },
       returnNew: true,
     });
     return written ? (written as unknown as LedgerRow) : 'stale';

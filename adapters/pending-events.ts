@@ -10,10 +10,12 @@ import type { PendingEvent } from '../core/article-events';
 import type { PendingEvents } from '../core/ports';
 
 /**
- * Article events recorded before their ledger write (core/article-events.ts), one small object each at
- * `<prefix><articleId>/<eventId>.json` in the articles bucket: a PUT to record, a DELETE (free) to
- * settle, a HEAD to ask, and a listing of the prefix for reconcile. S3 needs no index and no schema
- * change of the ledger, and the listing is empty but for events whose writer stopped.
+ * Article events recorded before their ledger write (core/article-events.ts), one small object per try
+ * of a writer at `<prefix><articleId>/<eventId>/<finishId>.json` in the articles bucket (records made
+ * before tries had ids are at `<prefix><articleId>/<eventId>.json`): a PUT to record, a DELETE (free)
+ * to settle, a HEAD to ask, and a listing of the prefix for reconcile. Two writers finishing one article
+ * at once have a record each, so neither settles the other's. S3 needs no index and no schema change
+ * of the ledger, and the listing is empty but for events whose writer stopped.
  */
 export class S3PendingEvents implements PendingEvents {
   constructor(
@@ -23,11 +25,12 @@ export class S3PendingEvents implements PendingEvents {
   ) {}
 
   private keyOf(event: PendingEvent): string {
-    return `${this.prefix}${event.articleId}/${event.eventId}.json`;
+    const name = event.finishId ? `${event.eventId}/${event.finishId}` : event.eventId;
+    return `${this.prefix}${event.articleId}/${name}.json`;
   }
 
   async record(event: PendingEvent): Promise<void> {
-    const body = JSON.stringify({ eventId: event.eventId, articleId: event.articleId });
+    const body = JSON.stringify({ eventId: event.eventId, articleId: event.articleId, finishId: event.finishId });
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keyOf(event), Body: body, ContentType: 'application/json' }));
   }
 
@@ -50,9 +53,10 @@ export class S3PendingEvents implements PendingEvents {
     const found: PendingEvent[] = [];
     for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, Prefix: this.prefix })) {
       for (const object of page.Contents ?? []) {
-        const match = /([0-9a-f]{32})\/([0-9a-f]{32})\.json$/.exec(object.Key ?? '');
+        const match = /^([0-9a-f]{32})\/([0-9a-f]{32})(?:\/([0-9a-f]{32}))?\.json$/.exec((object.Key ?? '').slice(this.prefix.length));
         if (!match || !object.LastModified || object.LastModified >= before) continue;
-        found.push({ articleId: match[1] as string, eventId: match[2] as string, at: object.LastModified });
+        const [, articleId, eventId, finishId] = match as unknown as [string, string, string, string | undefined];
+        found.push({ articleId, eventId, ...(finishId ? { finishId } : {}), at: object.LastModified });
       }
     }
     return found;

@@ -4,13 +4,20 @@
  * (core/ledger.ts finishAttempt). SNS delivers at least once, so each message carries an id a subscriber
  * de-duplicates on (eventIdFor: the same whenever the same transition is published again).
  *
- * Not lost when a writer stops between its ledger write and its publish: before the write it records
- * the event as pending (PendingEvents: an object in S3), after the publish it settles it. A retry of the
- * writer (Lambda retries the invocation) finds the row already finished and the event pending, and
- * publishes it again with the same id; anything left pending longer than PENDING_EVENT_GRACE_MS is
- * published (or dropped, when the row never made that transition) by reconcile (publishPendingEvents).
+ * Exactly one writer publishes each transition, even when two finish an article at once (two parts of a
+ * long article failing together, reconcile and record-result on the same row): each try of a writer
+ * records its own pending event (PendingEvents: an object in S3 named by the try's `finishId`) before its
+ * conditional ledger write, and the write stores that `finishId` (and the writer, `finishedBy`) on the
+ * row. Only the try whose id the row holds publishes it; a try whose write lost drops its own record.
+ *
+ * Not lost when a writer stops between its ledger write and its publish: its pending record stays. A
+ * retry of the same writer (Lambda retries the invocation under the same request id) finds its own id
+ * on the row and publishes it (publishOwnPending); anything left pending longer than
+ * PENDING_EVENT_GRACE_MS is published by reconcile (publishPendingEvents) when the row still holds the
+ * try that recorded it, and dropped when it does not (that try's write never happened or lost).
  */
 
+import { randomBytes } from 'node:crypto';
 import { eventIdFor } from './ids';
 import type { LedgerRow } from './ledger';
 import type { ArticleEvents, Clock, SummaryLedger } from './ports';
@@ -56,13 +63,22 @@ export const MAX_EVENT_SUMMARY_CHARS = 4000;
 /** SNS's Subject: ASCII, no line breaks or control characters, under 100 characters (Publish API). */
 const MAX_SUBJECT_CHARS = 99;
 
-/** How long a pending event waits for its writer (a Lambda retry) before reconcile publishes it. */
+/**
+ * How long a pending event waits for its writer before reconcile publishes it: Lambda's longest
+ * timeout (900 s, https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), so the try
+ * that recorded it has ended, one way or the other.
+ */
 export const PENDING_EVENT_GRACE_MS = 15 * 60 * 1000;
 
-/** An event recorded before its ledger write: enough to find the row and check the transition happened. */
+/** An event recorded before its ledger write: enough to find the row and check this try made the transition. */
 export interface PendingEvent {
   eventId: string;
   articleId: string;
+  /**
+   * The try of the writer that recorded it, written on the row with the transition (LedgerRow.finishId).
+   * Absent for a record made before tries had ids: it then goes with a row that has none either.
+   */
+  finishId?: string;
   /** When it was recorded (S3's LastModified when listed). */
   at?: Date;
 }
@@ -126,58 +142,76 @@ export const eventText = (event: ArticleEvent): string =>
     `Event id: ${event.eventId} (the same if this message arrives again)`,
   ].join('\n');
 
-/** The pending record of the transition `update` would make. */
-export const pendingEventFor = (articleId: string, inferenceId: string, state: ArticleEvent['state']): PendingEvent => ({
+/** A new try's id (32 hex digits): names its pending record and is written on the row it finishes. */
+export const newFinishId = (): string => randomBytes(16).toString('hex');
+
+/** The pending record of the transition a try of `finishId` would make. */
+export const pendingEventFor = (articleId: string, inferenceId: string, state: ArticleEvent['state'], finishId: string): PendingEvent => ({
   eventId: eventIdFor(articleId, inferenceId, state),
   articleId,
+  finishId,
+});
+
+/** The pending record of the transition `row` holds, as the try that made it recorded it. */
+const pendingOf = (event: ArticleEvent, row: LedgerRow): PendingEvent => ({
+  eventId: event.eventId,
+  articleId: row.articleId,
+  ...(row.finishId ? { finishId: row.finishId } : {}),
 });
 
 export interface EventDeps {
   events: ArticleEvents;
 }
 
-/** Publishes a pending event and settles it: the message may go out twice, always with the same id. */
-const publishAndSettle = async (event: ArticleEvent, deps: EventDeps): Promise<void> => {
+/** Publishes the row's event and settles its pending record: the message may go out twice, always with the same id. */
+const publishAndSettle = async (event: ArticleEvent, row: LedgerRow, deps: EventDeps): Promise<void> => {
   await deps.events.topic.publish(event);
-  await deps.events.pending.settle({ eventId: event.eventId, articleId: event.articleId });
+  await deps.events.pending.settle(pendingOf(event, row));
+};
+
+/** Publishes a transition this try has just written (`row` as written, with this try's finishId). */
+export const publishRecorded = (row: LedgerRow, deps: EventDeps): Promise<void> => {
+  const event = articleEventOf(row);
+  return event ? publishAndSettle(event, row, deps) : Promise.resolve();
 };
 
 /**
- * A writer found `row` finished already (its ledger write said 'stale', or a notification came again):
- * if the row's event is still pending, the writer that finished it stopped before publishing (or is
- * publishing now): publish it, with the same id. Costs one S3 request when nothing is pending.
+ * A writer found `row` finished already (its ledger write lost, or its notification came again). If an
+ * earlier try of this same writer made the transition and stopped before publishing it (its record is
+ * still pending), publish it now. A transition another writer made is never published here: that writer
+ * publishes it, or reconcile does once it is pending past the grace. Costs one S3 request (a HEAD), and
+ * only when the row names this writer. A writer id names one invocation whose finishes run one after
+ * another (Lambda starts a retry once the try before it has ended), so the earlier try is over.
  */
-export const publishIfPending = async (row: LedgerRow, deps: EventDeps): Promise<'published' | 'none'> => {
+export const publishOwnPending = async (row: LedgerRow, writer: string | undefined, deps: EventDeps): Promise<'published' | 'none'> => {
   const event = articleEventOf(row);
-  if (!event) return 'none';
-  if (!(await deps.events.pending.isPending({ eventId: event.eventId, articleId: row.articleId }))) return 'none';
-  await publishAndSettle(event, deps);
+  if (!event || writer === undefined || row.finishedBy !== writer || !row.finishId) return 'none';
+  if (!(await deps.events.pending.isPending(pendingOf(event, row)))) return 'none';
+  await publishAndSettle(event, row, deps);
   return 'published';
 };
 
-/** Publishes a transition the ledger has just recorded. */
-export const publishRecorded = (row: LedgerRow, deps: EventDeps): Promise<void> => {
-  const event = articleEventOf(row);
-  return event ? publishAndSettle(event, deps) : Promise.resolve();
-};
-
 /**
- * After a ledger write said 'stale': the pending record this writer made is published if the row holds
- * exactly that transition (an earlier try of this writer, or a concurrent one, recorded it), else
- * dropped (another outcome or revision got there first).
+ * Before `npm run retry` moves a row on: if the row's transition is still pending (its writer stopped
+ * before publishing it), publish it now, for once the row is reopened nothing else can (reconcile
+ * drops a pending record whose try the row no longer holds). Costs one S3 request (a HEAD). Not proof
+ * against a writer that is between its ledger write and its publish at the very moment the retry reads
+ * the row: both then send the event, with the same id.
  */
-export const resolvePending = async (pending: PendingEvent, row: LedgerRow | undefined, deps: EventDeps): Promise<void> => {
-  const event = row && articleEventOf(row);
-  if (event?.eventId === pending.eventId) await publishAndSettle(event, deps);
-  else await deps.events.pending.settle(pending);
+export const publishBeforeReopen = async (row: LedgerRow, deps: EventDeps): Promise<'published' | 'none'> => {
+  const event = articleEventOf(row);
+  if (!event || !(await deps.events.pending.isPending(pendingOf(event, row)))) return 'none';
+  await publishAndSettle(event, row, deps);
+  return 'published';
 };
 
 export type PendingRepair = { articleId: string; key: string; state: 'notified' | 'dropped' };
 
 /**
- * reconcile: every event pending longer than the grace. The writer of each stopped between recording it
- * and settling it; the row says whether the transition happened (publish it) or not (drop the record:
- * the write never happened, and whoever finishes the row later records its own).
+ * reconcile: every event pending longer than the grace. The try that recorded each stopped between
+ * recording it and settling it; the row says whether that try made the transition (it holds its
+ * finishId and the event: publish it) or not (drop the record: its write never happened, or lost to
+ * another writer, which publishes its own).
  */
 export const publishPendingEvents = async (
   deps: EventDeps & { ledger: Pick<SummaryLedger, 'get'>; clock: Clock },
@@ -187,8 +221,8 @@ export const publishPendingEvents = async (
   for (const pending of await deps.events.pending.listBefore(before)) {
     const row = await deps.ledger.get(pending.articleId);
     const event = row && articleEventOf(row);
-    if (event?.eventId === pending.eventId) {
-      await publishAndSettle(event, deps);
+    if (row && event?.eventId === pending.eventId && row.finishId === pending.finishId) {
+      await publishAndSettle(event, row, deps);
       repairs.push({ articleId: pending.articleId, key: event.key, state: 'notified' });
     } else {
       await deps.events.pending.settle(pending);

@@ -6,7 +6,7 @@ import type { PublishedSource } from './trends/article-facts';
  * Attribute names here are a public interface: rename nothing without a migration.
  */
 import { costOf, spendBeforeEndpoint, type CostItems, type CostSettings, type Spend } from './cost';
-import { pendingEventFor, publishRecorded, resolvePending } from './article-events';
+import { newFinishId, pendingEventFor, publishOwnPending, publishRecorded } from './article-events';
 import type { ArticleEvents, Clock, FinishResult, LambdaMeter, SummaryLedger, Usage } from './ports';
 import { usageOf } from './usage';
 
@@ -59,6 +59,13 @@ export interface LedgerRow {
   submittedAt?: string;
   /** When the row reached a terminal state. */
   completedAt?: string;
+  /**
+   * Who made the row's terminal transition (the invocation: Lambda's request id, `reconcile-…`,
+   * `retry-…`), and which try of it (32 hex digits): the try that publishes the article's event
+   * (core/article-events.ts). Rows finished before these existed have neither.
+   */
+  finishedBy?: string;
+  finishId?: string;
   /** Time the request spent in the endpoint: notification eventTime minus receivedTime. */
   endpointMs?: number;
   /** Upload to terminal state. */
@@ -92,6 +99,11 @@ export interface LedgerRow {
   /** Steps in the current level, and how many of them have a summary (a top-level counter, so ADD works). */
   levelSize?: number;
   levelDone?: number;
+  /**
+   * When a step's outcome was last recorded: once levelDone reaches levelSize, when the level finished
+   * (reconcile leaves it to the invocation moving it on until record-result's timeout has passed).
+   */
+  lastStepAt?: string;
   /** When the current level was started, and which invocation owns sending its steps (a Lambda retry keeps it). */
   levelStartedAt?: string;
   levelClaimedBy?: string;
@@ -162,7 +174,7 @@ export const MAX_HISTORY = 20;
 export const MAX_HISTORY_REASON_CHARS = 500;
 
 /** Fields written when an article reaches a terminal state. */
-export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
+export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs' | 'finishId'> & {
   state: Exclude<ArticleState, 'QUEUED'>;
 } & Partial<
     Pick<
@@ -177,6 +189,7 @@ export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs'> & {
       | 'costUsd'
       | 'costItems'
       | 'format'
+      | 'finishedBy'
     >
   >;
 
@@ -229,6 +242,11 @@ export interface FinishDeps {
   /** Without it the row gets no costUsd (core/cost.ts costOf). */
   cost?: CostSettings;
   meter?: LambdaMeter;
+  /**
+   * The invocation finishing it (Lambda's request id, the same across the retries of one invocation):
+   * its retry then publishes what an earlier try wrote and did not tell. Without it, reconcile does.
+   */
+  writer?: string;
 }
 
 /** The attempt being finished, as its caller last read it: what its cost is counted from (core/cost.ts). */
@@ -236,13 +254,14 @@ export type AttemptRow = Pick<LedgerRow, 'articleId' | 'inferenceId' | 'uploaded
 
 /**
  * The one way every function ends an attempt, and so the one place users are told (core/article-events.ts):
- * records the event as pending, moves the row of attempt `inferenceId` to its terminal state with
- * completedAt (now), totalMs (since the upload), the reason and summary bounded to the row's limits, and
+ * records this try's event as pending, moves the row of attempt `inferenceId` to its terminal state with
+ * completedAt (now), totalMs (since the upload), the reason and summary bounded to the row's limits,
  * costUsd with its costItems when this caller has prices (from `spend`, the endpoint time and requests of
- * every attempt, and the row's usage with this write's), then publishes the event and settles it.
- * Conditional like SummaryLedger.finish: 'stale' when another outcome or a newer revision got there first,
- * and then the pending event is published only if the row holds exactly this transition (an earlier try
- * of the same writer recorded it and stopped before publishing).
+ * every attempt, and the row's usage with this write's), and this try's finishedBy and finishId; then
+ * publishes the event and settles it. Conditional like SummaryLedger.finish: 'stale' when another outcome
+ * or a newer revision got there first. A try that lost publishes nothing it did not write: it drops its
+ * own pending record, and publishes the row's event only if an earlier try of this same writer made it and
+ * stopped before telling (publishOwnPending).
  */
 export const finishAttempt = async (
   deps: FinishDeps,
@@ -253,6 +272,7 @@ export const finishAttempt = async (
 ): Promise<FinishResult> => {
   const completedAt = deps.clock.now().toISOString();
   const usage = usageOf(deps.meter, bytes);
+  const finishId = newFinishId();
   const ended = {
     ...outcome,
     ...(outcome.reason !== undefined ? { reason: bounded(outcome.reason, MAX_REASON_CHARS) } : {}),
@@ -267,16 +287,18 @@ export const finishAttempt = async (
     dataInBytes: (attempt.dataInBytes ?? 0) + (usage.dataInBytes ?? 0),
     dataOutBytes: (attempt.dataOutBytes ?? 0) + (usage.dataOutBytes ?? 0),
   };
-  const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state);
+  const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state, finishId);
   await deps.events.pending.record(pending);
   const written = await deps.ledger.finish(
     attempt.articleId,
     attempt.inferenceId,
-    { ...ended, ...costOf(deps.cost, priced, spend) },
+    { ...ended, ...costOf(deps.cost, priced, spend), finishId, ...(deps.writer !== undefined ? { finishedBy: deps.writer } : {}) },
     usage,
   );
   if (written === 'stale') {
-    await resolvePending(pending, await deps.ledger.get(attempt.articleId), deps);
+    await deps.events.pending.settle(pending);
+    const row = deps.writer !== undefined ? await deps.ledger.get(attempt.articleId) : undefined;
+    if (row) await publishOwnPending(row, deps.writer, deps);
     return 'stale';
   }
   await publishRecorded(written, deps);

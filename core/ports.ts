@@ -98,9 +98,17 @@ export interface SummaryLedger {
   markStepSent(articleId: string, inferenceId: string, step: StepId, record: StepRecord, counted: boolean, usage?: Usage): Promise<void>;
   /**
    * Records a step's outcome if it has none yet for this attempt (the first outcome wins); a summary
-   * also counts towards its level (and the parts). The row after the write, or 'stale'.
+   * also counts towards its level (and the parts). `at` (now) becomes the row's lastStepAt. The row
+   * after the write, or 'stale'.
    */
-  recordStep(articleId: string, inferenceId: string, step: StepId, record: StepRecord, usage?: Usage): Promise<LedgerRow | 'stale'>;
+  recordStep(
+    articleId: string,
+    inferenceId: string,
+    step: StepId,
+    record: StepRecord,
+    usage?: Usage,
+    at?: string,
+  ): Promise<LedgerRow | 'stale'>;
   /**
    * Moves a QUEUED row whose level `from` is complete to the next level, claimed by `plan.claimedBy`,
    * and adds its requests to requestCount. 'stale' when another invocation moved it first.

@@ -28,7 +28,16 @@ export interface ReconcileSettings {
   invocationTimeoutSeconds: number;
   /** Extra wait past TTL + timeout before a row counts as stuck. */
   graceSeconds: number;
+  /**
+   * record-result's timeout (serverless.yml functions.recordResult.timeout; RECORD_RESULT_TIMEOUT_SECONDS
+   * when not given): a level finished more recently may still be moving on in the invocation that
+   * recorded its last step, so reconcile leaves it alone until then.
+   */
+  recordTimeoutSeconds?: number;
 }
+
+/** record-result's timeout in serverless.yml (a test holds the two together). */
+export const RECORD_RESULT_TIMEOUT_SECONDS = 30;
 
 export interface ReconcileDeps {
   ledger: SummaryLedger & {
@@ -56,6 +65,10 @@ export type Repair =
 export const stuckBefore = (now: Date, s: ReconcileSettings): string =>
   new Date(now.getTime() - (s.requestTtlSeconds + s.invocationTimeoutSeconds + s.graceSeconds) * 1000).toISOString();
 
+/** The latest time a level may have finished for reconcile to carry it on: record-result's timeout ago. */
+export const levelsFinishedBefore = (now: Date, s: ReconcileSettings): string =>
+  new Date(now.getTime() - (s.recordTimeoutSeconds ?? RECORD_RESULT_TIMEOUT_SECONDS) * 1000).toISOString();
+
 export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   const now = deps.clock.now();
   const repairs: Repair[] = [];
@@ -80,25 +93,36 @@ export const reconcile = async (deps: ReconcileDeps): Promise<Repair[]> => {
   };
   await repairEach(rows, (row) => repairRow(row, deps, now, invocationId));
   // A level with every step in that never moved on (the invocation that recorded its last step stopped
-  // for good) carries on now, without waiting for the deadline above. Rows past it were looked at already.
-  const stepDeps = stepDepsOf(deps);
+  // for good) carries on now, without waiting for the deadline above, once that invocation has timed
+  // out (so the two do not race). Rows past the deadline were looked at already.
+  const stepDeps = stepDepsOf(deps, invocationId);
   if (stepDeps) {
     const looked = new Set(rows.map((row) => row.articleId));
     const finished = (await deps.ledger.listFinishedLevels()).filter((level) => !looked.has(level.articleId));
+    const finishedBefore = levelsFinishedBefore(now, deps.settings);
     await repairEach(finished, async (level) => ({
       articleId: level.articleId,
-      ...(await carryOnFinishedLevel(level, stepDeps, invocationId)),
+      ...(await carryOnFinishedLevel(level, stepDeps, invocationId, finishedBefore)),
     }));
   }
   return repairs;
 };
 
-const stepDepsOf = (deps: ReconcileDeps): StepDeps | undefined =>
-  deps.steps && { ...deps.steps, outputs: deps.outputs, clock: deps.clock, ledger: deps.ledger, cost: deps.cost, events: deps.events };
+/** What the long-article steps need, with this run as the writer of whatever it finishes. */
+const stepDepsOf = (deps: ReconcileDeps, writer: string): StepDeps | undefined =>
+  deps.steps && {
+    ...deps.steps,
+    outputs: deps.outputs,
+    clock: deps.clock,
+    ledger: deps.ledger,
+    cost: deps.cost,
+    events: deps.events,
+    writer,
+  };
 
 const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocationId: string): Promise<Repair> => {
   if (row.parts !== undefined) {
-    const stepDeps = stepDepsOf(deps);
+    const stepDeps = stepDepsOf(deps, invocationId);
     const state = stepDeps ? await reconcileSteps(row, stepDeps, stuckBefore(now, deps.settings), invocationId) : 'skipped';
     return { articleId: row.articleId, key: row.key, state };
   }
@@ -108,7 +132,7 @@ const repairRow = async (row: LedgerRow, deps: ReconcileDeps, now: Date, invocat
   // Conditional on the row still waiting for this inference: a late notification wins the race.
   // Accepted by the endpoint: priced by the time until its output or failure was written, if found.
   const spend = row.submittedAt ? articleSpend(row, update.outcome.endpointMs ?? 0) : undefined;
-  const result = await finishAttempt(deps, row, update.outcome, spend, { dataOutBytes: update.bytes });
+  const result = await finishAttempt({ ...deps, writer: invocationId }, row, update.outcome, spend, { dataOutBytes: update.bytes });
   return { articleId: row.articleId, key: row.key, state: result === 'recorded' ? state : 'skipped' };
 };
 

@@ -15,7 +15,7 @@ import {
 import { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 import type { Clock, OutputReader, SummaryLedger } from './ports';
 import { carryOn, recordStepOutcome, type StepDeps, type StepOutcome } from './long-article/record-step';
-import { publishIfPending } from './article-events';
+import { publishOwnPending } from './article-events';
 
 export { MAX_OUTPUT_BYTES, parseSummary } from './model-output';
 
@@ -64,21 +64,24 @@ export const recordOutcome = async (
   const ref = parseRequestLocation(n.inputLocation);
   if (!ref) return { outcome: 'foreign', reason: `input ${n.inputLocation} is not a research-summarizer request` };
   const { articleId } = ref;
+  // The writer of whatever this invocation finishes: its retry tells what an earlier try wrote (core/article-events.ts).
+  const writing = { ...deps, writer: invocationId };
   const step = parseStepInferenceId(ref.inferenceId);
-  if (step) return recordStepNotification(n, { articleId, ...step, stepInferenceId: ref.inferenceId }, deps, invocationId);
+  if (step) return recordStepNotification(n, { articleId, ...step, stepInferenceId: ref.inferenceId }, writing, invocationId);
 
   // Check before reading the output: duplicates and late notifications cost one read, nothing more.
   const row = await deps.ledger.get(articleId);
   if (!row || !awaitsOutcome(row, n.inferenceId)) {
-    // This outcome is in already. If its writer stopped before telling users (this is its retry), tell them now.
-    if (row?.inferenceId === n.inferenceId) await publishIfPending(row, deps);
+    // This outcome is in already. If this invocation wrote it and stopped before telling users (this is its
+    // retry), tell them now; another invocation's outcome is that one's to tell (or reconcile's).
+    if (row?.inferenceId === n.inferenceId) await publishOwnPending(row, invocationId, deps);
     return { outcome: 'stale', articleId };
   }
 
   const read = n.status === 'Completed' ? await completion(n, deps.outputs) : await failure(n, deps.outputs, row.failureLocation);
   const endpointMs = msBetween(n.receivedTime, n.eventTime);
   const update = read.outcome;
-  const result = await finishAttempt(deps, row, { ...update, endpointMs }, articleSpend(row, endpointMs), { dataOutBytes: read.bytes });
+  const result = await finishAttempt(writing, row, { ...update, endpointMs }, articleSpend(row, endpointMs), { dataOutBytes: read.bytes });
   return result === 'recorded' ? { outcome: 'recorded', articleId, state: update.state } : { outcome: 'stale', articleId };
 };
 
@@ -92,10 +95,10 @@ const recordStepNotification = async (
   const row = await deps.ledger.get(ref.articleId);
   if (!row || row.inferenceId !== ref.inferenceId || hasOutcome(row, ref.step, ref.stepInferenceId)) {
     // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted, and
-    // tell users of the article's end if the crash came between its ledger write and its publish.
+    // tell users of the article's end if this invocation's crash came between its ledger write and its publish.
     if (row?.inferenceId === ref.inferenceId) {
       await carryOn(row, ref.inferenceId, deps, invocationId);
-      await publishIfPending(row, deps);
+      await publishOwnPending(row, invocationId, deps);
     }
     return { outcome: 'stale', articleId: ref.articleId };
   }

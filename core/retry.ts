@@ -13,7 +13,7 @@ import {
 } from './ledger';
 import type { OutputReader } from './ports';
 import { carryOn } from './long-article/record-step';
-import { publishIfPending } from './article-events';
+import { publishBeforeReopen } from './article-events';
 import { sendToEndpoint, type SubmitDeps, type Upload } from './submit-article';
 import { describeError } from './errors';
 
@@ -114,14 +114,14 @@ export const retryRow = async (row: LedgerRow, deps: RetryDeps, invocationId: st
   const next = reopenedRow(row, deps.clock.now(), invocationId);
   const result = { articleId: row.articleId, key: row.key, attempt: next.attempt };
   // The attempt's end is told before the row moves on, if its writer stopped before telling it.
-  await publishIfPending(row, deps);
+  await publishBeforeReopen(row, deps);
   if ((await deps.ledger.reopen(row.articleId, row, next)) === 'stale')
     return { ...result, outcome: 'skipped', reason: 'the row changed meanwhile' };
   const ids = { articleId: row.articleId, inferenceId: next.inferenceId };
   const failAtSubmit = async (reason: string): Promise<void> => {
     // Priced with the earlier attempts it carries (their requests and usage).
     const attempt = { ...row, ...ids, attempt: next.attempt, history: next.history, submittedAt: undefined };
-    await finishAttempt(deps, attempt, { state: 'FAILED', failedStage: 'submit', reason });
+    await finishAttempt({ ...deps, writer: invocationId }, attempt, { state: 'FAILED', failedStage: 'submit', reason });
   };
   try {
     // A long article past its parts resends only the missing reduce steps; the article is not read again.

@@ -57,19 +57,25 @@ export const reconcileSteps = async (row: LedgerRow, deps: StepDeps, stuckBefore
 export type FinishedLevel = Pick<LedgerRow, 'articleId' | 'level' | 'levelSize' | 'levelDone'>;
 
 /**
- * A QUEUED long article whose current level has every step in: it moves on now, as the invocation that
- * recorded the level's last step would have (the level change is conditional, so if that invocation is
- * still at it only one of the two moves it). Read again first: the index may be behind the table.
+ * A QUEUED long article whose current level has every step in, finished before `finishedBefore`
+ * (record-result's timeout ago): the invocation that recorded the level's last step stopped without moving
+ * it on, so it moves on now, as that invocation would have. A level finished later is left to that
+ * invocation (the level change is conditional, so only one of two would move it, but both would read
+ * the level's summaries, and both would try to finish a final level). Read again first: the index may
+ * be behind the table. A row from before lastStepAt was kept counts from its level's start.
  */
 export const carryOnFinishedLevel = async (
   level: FinishedLevel,
   deps: StepDeps,
   invocationId: string,
+  finishedBefore: string,
 ): Promise<{ key: string; state: StepsRepair }> => {
   const row = await deps.ledger.get(level.articleId);
   if (!row || row.state !== 'QUEUED' || row.levelSize === undefined || row.levelDone !== row.levelSize) {
     return { key: row?.key ?? level.articleId, state: 'skipped' };
   }
+  const finishedAt = row.lastStepAt ?? row.levelStartedAt ?? row.receivedAt;
+  if (finishedAt >= finishedBefore) return { key: row.key, state: 'skipped' };
   await carryOn(row, row.inferenceId, deps, invocationId);
   const after = (await deps.ledger.get(row.articleId)) ?? row;
   const state = after.state !== 'QUEUED' ? after.state : after.level !== row.level ? 'resumed' : 'skipped';

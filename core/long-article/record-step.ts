@@ -23,6 +23,8 @@ export interface StepDeps extends StepSenderDeps {
   cost?: CostSettings;
   /** Users are told when the article ends (core/article-events.ts). */
   events: ArticleEvents;
+  /** The invocation recording or carrying on (core/ledger.ts FinishDeps.writer). */
+  writer?: string;
 }
 
 /** A tree deeper than this means the planner does not shrink its input: fail rather than loop. */
@@ -73,6 +75,7 @@ export const recordStepOutcome = async (
     step,
     record,
     usageOf(deps.meter, { dataOutBytes: outcome.outputBytes }),
+    deps.clock.now().toISOString(),
   );
   if (row === 'stale') {
     // A duplicate, or this invocation's retry after a crash: carry on whatever the crash interrupted.

@@ -1,4 +1,4 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SnsArticleEventTopic } from '../../adapters/article-event-topic';
 import { S3PendingEvents } from '../../adapters/pending-events';
 import { articleEventOf, type ArticleEvent } from '../../core/article-events';
@@ -64,15 +64,39 @@ describe('article events on the local SNS and S3 (the adapters)', () => {
     expect(Object.keys(delivered('f'.repeat(32))[0]?.MessageAttributes ?? {}).sort()).toEqual(['eventId', 'state']);
   });
 
-  it('records, asks for, lists and settles pending events in the bucket', async () => {
-    // Prepare
+  it('records, asks for, lists and settles pending events in the bucket, one per try of a writer', async () => {
+    // Prepare: two tries of one transition (two writers finishing the article at once).
     const pending = new S3PendingEvents(emu.s3, emu.bucket, 'events/pending/');
-    const event = { eventId: '1'.repeat(32), articleId: '2'.repeat(32) };
+    const first = { eventId: '1'.repeat(32), articleId: '2'.repeat(32), finishId: '3'.repeat(32) };
+    const second = { ...first, finishId: '4'.repeat(32) };
     // Act + Assess
-    expect(await pending.isPending(event)).toBe(false);
-    await pending.record(event);
-    expect(await pending.isPending(event)).toBe(true);
+    expect(await pending.isPending(first)).toBe(false);
+    await pending.record(first);
+    await pending.record(second);
+    expect(await pending.isPending(first)).toBe(true);
     expect(await pending.listBefore(new Date(Date.now() - 60_000))).toEqual([]);
+    expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([
+      { ...first, at: expect.any(Date) },
+      { ...second, at: expect.any(Date) },
+    ]);
+    await pending.settle(first);
+    expect(await pending.isPending(first)).toBe(false);
+    expect(await pending.isPending(second)).toBe(true);
+    await pending.settle(second);
+    expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([]);
+  });
+
+  it('lists and settles a record made before tries had ids', async () => {
+    const pending = new S3PendingEvents(emu.s3, emu.bucket, 'events/legacy/');
+    const event = { eventId: '5'.repeat(32), articleId: '6'.repeat(32) };
+    await emu.s3.send(
+      new PutObjectCommand({
+        Bucket: emu.bucket,
+        Key: `events/legacy/${event.articleId}/${event.eventId}.json`,
+        Body: JSON.stringify(event),
+      }),
+    );
+
     expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([{ ...event, at: expect.any(Date) }]);
     await pending.settle(event);
     expect(await pending.isPending(event)).toBe(false);
@@ -89,7 +113,7 @@ describe('record-result stopped between its ledger write and its publish (s3rver
   });
   afterAll(async () => emu.stop());
 
-  it("publishes the article's event once when Lambda retries the invocation, with the same event id", async () => {
+  it("publishes the article's event once when Lambda retries the invocation, and never from another delivery", async () => {
     // Prepare: the topic refuses the first publish (the invocation ends after its ledger write).
     const queued: LedgerRow = await submitArticle(emu, onUpload, 'input/crash/article.txt', ARTICLE);
     await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
@@ -110,21 +134,25 @@ describe('record-result stopped between its ledger write and its publish (s3rver
       logger: silentLogger(),
     });
     const notification = snsEvent(successFor(queued));
-    // Act: the first invocation fails after finishing the row; Lambda retries it; SNS delivers it again.
-    await expect(onNotification(notification)).rejects.toThrow('the invocation stopped here');
+    const messages = () => emu.articleEvents.latest().filter((m) => (JSON.parse(m.Message) as ArticleEvent).articleId === queued.articleId);
+    const pending = async () =>
+      (await emu.s3.send(new ListObjectsV2Command({ Bucket: emu.bucket, Prefix: `events/pending/${queued.articleId}/` }))).KeyCount;
+    // Act: the first invocation fails after finishing the row; SNS delivers the notification again (another
+    // invocation, which must not publish what the first may still be publishing); then Lambda retries the first
+    // under its request id, twice.
+    await expect(onNotification(notification, { awsRequestId: 'request-1' })).rejects.toThrow('the invocation stopped here');
     const finished = await ledger.get(queued.articleId);
-    const pendingAfterCrash = await emu.s3.send(
-      new ListObjectsV2Command({ Bucket: emu.bucket, Prefix: `events/pending/${queued.articleId}/` }),
-    );
-    await onNotification(notification);
-    await onNotification(notification);
+    const pendingAfterCrash = await pending();
+    await onNotification(notification, { awsRequestId: 'request-2' });
+    const toldByDuplicate = messages().length;
+    await onNotification(notification, { awsRequestId: 'request-1' });
+    await onNotification(notification, { awsRequestId: 'request-1' });
     // Assess
-    expect(finished?.state).toBe('COMPLETED');
-    expect(pendingAfterCrash.KeyCount).toBe(1);
-    const messages = emu.articleEvents.latest().filter((m) => (JSON.parse(m.Message) as ArticleEvent).articleId === queued.articleId);
-    expect(messages).toHaveLength(1);
-    expect(JSON.parse(messages[0]?.Message ?? '{}')).toEqual(articleEventOf(finished as LedgerRow));
-    const pendingAfter = await emu.s3.send(new ListObjectsV2Command({ Bucket: emu.bucket, Prefix: 'events/pending/' }));
-    expect(pendingAfter.KeyCount).toBe(0);
+    expect(finished).toMatchObject({ state: 'COMPLETED', finishedBy: 'request-1', finishId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(pendingAfterCrash).toBe(1);
+    expect(toldByDuplicate).toBe(0);
+    expect(messages()).toHaveLength(1);
+    expect(JSON.parse(messages()[0]?.Message ?? '{}')).toEqual(articleEventOf(finished as LedgerRow));
+    expect(await pending()).toBe(0);
   });
 });

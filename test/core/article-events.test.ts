@@ -3,9 +3,9 @@ import {
   eventSubject,
   eventText,
   MAX_EVENT_SUMMARY_CHARS,
-  publishIfPending,
+  publishBeforeReopen,
+  publishOwnPending,
   publishPendingEvents,
-  resolvePending,
   type ArticleEvent,
   type PendingEvent,
 } from '../../core/article-events';
@@ -49,12 +49,13 @@ const completedRow = (overrides: Partial<LedgerRow> = {}): LedgerRow =>
 const memoryEvents = () => {
   const published: ArticleEvent[] = [];
   const pending = new Map<string, PendingEvent>();
+  const keyOf = (event: PendingEvent) => `${event.eventId}/${event.finishId ?? ''}`;
   const events: ArticleEvents = {
     topic: { publish: async (event) => void published.push(event) },
     pending: {
-      record: async (event) => void pending.set(event.eventId, { ...event, at: new Date('2026-11-26T10:00:00.000Z') }),
-      settle: async (event) => void pending.delete(event.eventId),
-      isPending: async (event) => pending.has(event.eventId),
+      record: async (event) => void pending.set(keyOf(event), { ...event, at: new Date('2026-11-26T10:00:00.000Z') }),
+      settle: async (event) => void pending.delete(keyOf(event)),
+      isPending: async (event) => pending.has(keyOf(event)),
       listBefore: async (before) => [...pending.values()].filter((event) => (event.at as Date) < before),
     },
   };
@@ -134,48 +135,67 @@ describe('the subject, as SNS accepts one (ASCII, no line breaks, under 100 char
 });
 
 describe('an event is not lost when its writer stops between the ledger write and the publish', () => {
-  it('publishes a pending event found by a retry of the writer, once, with its id', async () => {
+  const WRITER = 'request-1';
+  const FINISH = 'f'.repeat(32);
+
+  it('publishes a pending event found by a retry of the writer that made the transition, once, with its id', async () => {
     // Prepare: the writer recorded the event and finished the row, then stopped.
     const { events, published, pending } = memoryEvents();
-    const row = completedRow();
+    const row = completedRow({ finishedBy: WRITER, finishId: FINISH });
     const event = articleEventOf(row) as ArticleEvent;
-    await events.pending.record({ eventId: event.eventId, articleId: row.articleId });
-    // Act: the retry finds the row finished; then a duplicate notification comes.
-    const first = await publishIfPending(row, { events });
-    const second = await publishIfPending(row, { events });
+    await events.pending.record({ eventId: event.eventId, articleId: row.articleId, finishId: FINISH });
+    // Act: the retry (same request id) finds the row finished; then it comes once more.
+    const first = await publishOwnPending(row, WRITER, { events });
+    const second = await publishOwnPending(row, WRITER, { events });
     // Assess
     expect([first, second]).toEqual(['published', 'none']);
     expect(published.map((e) => e.eventId)).toEqual([event.eventId]);
     expect(pending.size).toBe(0);
   });
 
-  it("drops a writer's pending event when another outcome got to the row first, and publishes it when its own did", async () => {
+  it('never publishes a transition another writer made, even while its event is pending (that writer is telling it)', async () => {
+    // Prepare: request-1 wrote the row and is between its ledger write and its publish.
     const { events, published, pending } = memoryEvents();
-    const row = completedRow();
-    const own = { eventId: eventIdFor(row.articleId, row.inferenceId, 'COMPLETED'), articleId: row.articleId };
-    const lost = { eventId: eventIdFor(row.articleId, row.inferenceId, 'FAILED'), articleId: row.articleId };
-    await events.pending.record(own);
-    await events.pending.record(lost);
-
-    await resolvePending(lost, row, { events });
+    const row = completedRow({ finishedBy: WRITER, finishId: FINISH });
+    const event = articleEventOf(row) as ArticleEvent;
+    await events.pending.record({ eventId: event.eventId, articleId: row.articleId, finishId: FINISH });
+    // Act: a duplicate notification (another invocation), and a caller that names no writer.
+    const other = await publishOwnPending(row, 'request-2', { events });
+    const anonymous = await publishOwnPending(row, undefined, { events });
+    // Assess
+    expect([other, anonymous]).toEqual(['none', 'none']);
     expect(published).toEqual([]);
-    await resolvePending(own, row, { events });
+    expect(pending.size).toBe(1);
+  });
 
-    expect(published.map((e) => e.eventId)).toEqual([own.eventId]);
+  it("publishes a row's pending event before a retry reopens it, and nothing when it was told", async () => {
+    const { events, published, pending } = memoryEvents();
+    const row = completedRow({ state: 'FAILED', summary: undefined, reason: 'the model failed', finishedBy: WRITER, finishId: FINISH });
+    const event = articleEventOf(row) as ArticleEvent;
+    await events.pending.record({ eventId: event.eventId, articleId: row.articleId, finishId: FINISH });
+
+    const first = await publishBeforeReopen(row, { events });
+    const second = await publishBeforeReopen(row, { events });
+
+    expect([first, second]).toEqual(['published', 'none']);
+    expect(published.map((e) => e.eventId)).toEqual([event.eventId]);
     expect(pending.size).toBe(0);
   });
 
-  it('lets reconcile publish events pending past the grace period, and drop those whose transition never happened', async () => {
-    // Prepare
+  it('lets reconcile publish events pending past the grace period whose try the row holds, and drop the others', async () => {
+    // Prepare: one row finished by the try that stopped; one never finished; one finished by another try
+    // (the stopped writer's write lost) with the same event id; and a record from before tries had ids.
     const { events, published, pending } = memoryEvents();
-    const done = completedRow();
+    const done = completedRow({ finishId: FINISH });
     const stillQueued = completedRow({ articleId: 'd'.repeat(32), state: 'QUEUED', summary: undefined });
-    await events.pending.record({ eventId: eventIdFor(done.articleId, done.inferenceId, 'COMPLETED'), articleId: done.articleId });
-    await events.pending.record({
-      eventId: eventIdFor(stillQueued.articleId, stillQueued.inferenceId, 'FAILED'),
-      articleId: stillQueued.articleId,
-    });
-    const rows = new Map([done, stillQueued].map((r) => [r.articleId, r]));
+    const wonByOther = completedRow({ articleId: 'c'.repeat(32), finishId: '1'.repeat(32) });
+    const legacy = completedRow({ articleId: 'e'.repeat(32) });
+    const eventOf = (row: LedgerRow, state: ArticleEvent['state']) => eventIdFor(row.articleId, row.inferenceId, state);
+    await events.pending.record({ eventId: eventOf(done, 'COMPLETED'), articleId: done.articleId, finishId: FINISH });
+    await events.pending.record({ eventId: eventOf(stillQueued, 'FAILED'), articleId: stillQueued.articleId, finishId: FINISH });
+    await events.pending.record({ eventId: eventOf(wonByOther, 'COMPLETED'), articleId: wonByOther.articleId, finishId: FINISH });
+    await events.pending.record({ eventId: eventOf(legacy, 'COMPLETED'), articleId: legacy.articleId });
+    const rows = new Map([done, stillQueued, wonByOther, legacy].map((r) => [r.articleId, r]));
     const ledger = { get: async (articleId: string) => rows.get(articleId) };
     // Act: 10 minutes after they were recorded (within the grace), then 20.
     const early = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:10:00.000Z') });
@@ -185,8 +205,10 @@ describe('an event is not lost when its writer stops between the ledger write an
     expect(late).toEqual([
       { articleId: done.articleId, key: done.key, state: 'notified' },
       { articleId: stillQueued.articleId, key: stillQueued.key, state: 'dropped' },
+      { articleId: wonByOther.articleId, key: wonByOther.key, state: 'dropped' },
+      { articleId: legacy.articleId, key: legacy.key, state: 'notified' },
     ]);
-    expect(published.map((e) => e.articleId)).toEqual([done.articleId]);
+    expect(published.map((e) => e.articleId)).toEqual([done.articleId, legacy.articleId]);
     expect(pending.size).toBe(0);
   });
 });

@@ -185,8 +185,8 @@ describe('long articles under load: concurrent, shuffled and duplicated notifica
         (row): row is LedgerRow => row?.state === 'QUEUED' && row.levelSize !== undefined && row.levelDone === row.levelSize,
       );
 
-    // Act: the uploads and the notifications at once; then reconcile, as its schedule would, until it
-    // repairs nothing more (each repair may send another level, answered like the others).
+    // Act: the uploads and the notifications at once; then reconcile, as its schedule would (a simulated
+    // minute apart), until it repairs nothing more (each repair may send another level, answered like the others).
     await Promise.all([
       ...articles.map(async ({ event }) => {
         await onUpload(event);
@@ -195,6 +195,8 @@ describe('long articles under load: concurrent, shuffled and duplicated notifica
       drive(),
     ]);
     for (let run = 0; run < 20; run++) {
+      // A minute apart: past record-result's 30 s timeout, so reconcile carries on what the last drive left.
+      clock.set(new Date(clock.now().getTime() + 60_000).toISOString());
       const repairs = await reconcile({
         ledger,
         outputs: deps.outputs,

@@ -425,37 +425,53 @@ describe('long articles: split, map, collect and reduce on the ledger (s3rver + 
     expect(expired.costUsd).toBe(totalOf(expired.costItems ?? {}));
   });
 
-  it('reconcile carries on a level whose every step is in but that never moved on, without waiting for the deadline', async () => {
-    // Prepare: every part answered and recorded, but the invocations that recorded them stopped before the
-    // level change (as a Lambda whose level change outlives its timeout three times does).
+  it("reconcile carries on a level whose every step is in but that never moved on, once record-result's timeout has passed", async () => {
+    // Prepare: every part answered and recorded by 10:00:05, but the invocations that recorded them stopped
+    // before the level change (as a Lambda whose level change outlives its timeout three times does).
     const { onUpload, deps } = handlers();
     const { event, articleId } = await put(generatedArticle(3000, 12));
     await onUpload(event);
     const queued = await row(articleId);
     for (const step of parts(queued)) {
       await succeed(queued, step);
-      await ledger.recordStep(articleId, queued.inferenceId, step, {
-        s: 'done',
-        id: `${queued.inferenceId}-${step}`,
-        o: queued.steps?.[step]?.o,
-      });
+      await ledger.recordStep(
+        articleId,
+        queued.inferenceId,
+        step,
+        { s: 'done', id: `${queued.inferenceId}-${step}`, o: queued.steps?.[step]?.o },
+        {},
+        '2026-11-26T10:00:05.000Z',
+      );
     }
-    expect(await row(articleId)).toMatchObject({ state: 'QUEUED', level: 0, levelDone: queued.parts, levelSize: queued.parts });
+    expect(await row(articleId)).toMatchObject({
+      state: 'QUEUED',
+      level: 0,
+      levelDone: queued.parts,
+      levelSize: queued.parts,
+      lastStepAt: '2026-11-26T10:00:05.000Z',
+    });
     const sentBefore = queue.requests.length;
     const reconcileDeps = {
       ledger,
       outputs: deps.outputs,
       clock,
-      settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300 },
+      settings: { requestTtlSeconds: 3600, invocationTimeoutSeconds: 900, graceSeconds: 300, recordTimeoutSeconds: 30 },
       steps: deps,
       events: deps.events,
     };
 
-    // Act: reconcile minutes after the upload, hours before the deadline; then again.
+    // Act: reconcile within record-result's 30 s timeout of the last step (that invocation may still be
+    // moving the level on), then past it, then again.
+    clock.set('2026-11-26T10:00:35.000Z');
+    const early = await reconcile(reconcileDeps);
+    const sentEarly = queue.requests.length;
+    clock.set('2026-11-26T10:00:35.001Z');
     const repairs = await reconcile(reconcileDeps);
     const again = await reconcile(reconcileDeps);
 
-    // Assess: the final reduce sent once; the second run had nothing to do.
+    // Assess: left alone at first; then the final reduce sent once, hours before the deadline; the third run had nothing to do.
+    expect(early.filter((r) => r.articleId === articleId)).toEqual([{ articleId, key: queued.key, state: 'skipped' }]);
+    expect(sentEarly).toBe(sentBefore);
     expect(repairs.filter((r) => r.articleId === articleId)).toEqual([{ articleId, key: queued.key, state: 'resumed' }]);
     expect(again.filter((r) => r.articleId === articleId)).toEqual([]);
     expect(await row(articleId)).toMatchObject({
