@@ -91,7 +91,7 @@ export const articleEventOf = (row: LedgerRow): ArticleEvent | undefined => {
   if (row.state === 'QUEUED') return undefined;
   const summary = row.summary !== undefined ? startOf(row.summary, MAX_EVENT_SUMMARY_CHARS) : undefined;
   return {
-    eventId: eventIdFor(row.articleId, row.inferenceId, row.state),
+    eventId: eventIdFor(row.articleId, row.inferenceId, row.state, row.failedStage),
     type: 'article.finished',
     articleId: row.articleId,
     bucket: row.bucket,
@@ -146,8 +146,14 @@ export const eventText = (event: ArticleEvent): string =>
 export const newFinishId = (): string => randomBytes(16).toString('hex');
 
 /** The pending record of the transition a try of `finishId` would make. */
-export const pendingEventFor = (articleId: string, inferenceId: string, state: ArticleEvent['state'], finishId: string): PendingEvent => ({
-  eventId: eventIdFor(articleId, inferenceId, state),
+export const pendingEventFor = (
+  articleId: string,
+  inferenceId: string,
+  state: ArticleEvent['state'],
+  finishId: string,
+  failedStage?: ArticleEvent['failedStage'],
+): PendingEvent => ({
+  eventId: eventIdFor(articleId, inferenceId, state, failedStage),
   articleId,
   finishId,
 });

@@ -69,9 +69,14 @@ export const extractedKeyFor = (extractedPrefix: string, articleId: string, infe
  * The id of an article's event (core/article-events.ts): one per terminal transition, the same whenever
  * that transition is published again (SNS delivers at least once, and a writer that crashed publishes
  * again), so a subscriber can de-duplicate on it. A retry is a new attempt with its own inference id,
- * so its outcome has a new event id.
+ * so its outcome has a new event id. A FAILED row has a stage: an attempt that failed at submission and
+ * then in inference (awaitsOutcome) makes two transitions, and the second, with the real reason, must
+ * not look like a repeat of the first.
  */
-export const eventIdFor = (articleId: string, inferenceId: string, state: string): string => hash('event', articleId, inferenceId, state);
+export const eventIdFor = (articleId: string, inferenceId: string, state: string, failedStage?: string): string =>
+  state === 'FAILED' && failedStage !== undefined
+    ? hash('event', articleId, inferenceId, state, failedStage)
+    : hash('event', articleId, inferenceId, state);
 
 export const s3Url = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
 

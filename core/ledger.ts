@@ -287,7 +287,7 @@ export const finishAttempt = async (
     dataInBytes: (attempt.dataInBytes ?? 0) + (usage.dataInBytes ?? 0),
     dataOutBytes: (attempt.dataOutBytes ?? 0) + (usage.dataOutBytes ?? 0),
   };
-  const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state, finishId);
+  const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state, finishId, outcome.failedStage);
   await deps.events.pending.record(pending);
   const written = await deps.ledger.finish(
     attempt.articleId,

@@ -111,6 +111,20 @@ describe('the message of a finished article', () => {
     expect(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'EXPIRED')).not.toBe(first);
     expect(first).toMatch(/^[0-9a-f]{32}$/);
   });
+
+  it('names a failure at submission and the same attempt failing in the endpoint apart', () => {
+    const atSubmit = eventIdFor('a'.repeat(32), 'b'.repeat(32), 'FAILED', 'submit');
+
+    expect(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'FAILED', 'inference')).not.toBe(atSubmit);
+    expect(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'FAILED', 'submit')).toBe(atSubmit);
+    expect(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'COMPLETED', 'submit')).toBe(eventIdFor('a'.repeat(32), 'b'.repeat(32), 'COMPLETED'));
+  });
+
+  it("gives a failed row's event the id of the transition its stage names", () => {
+    const row = completedRow({ state: 'FAILED', failedStage: 'inference', reason: 'model error' });
+
+    expect(articleEventOf(row)?.eventId).toBe(eventIdFor(row.articleId, row.inferenceId, 'FAILED', 'inference'));
+  });
 });
 
 describe('the subject, as SNS accepts one (ASCII, no line breaks, under 100 characters)', () => {
