@@ -1,0 +1,68 @@
+// esbuild plugins serverless-esbuild runs on every function's bundle (serverless.yml, custom.esbuild.plugins).
+//
+// onDemandModules: modules a function's code `require`s inside a function, to load on first use (the
+// document readers of core/documents/extract.ts, linkedom in core/documents/markup/dom.ts), are each
+// written as a bundle of their own beside the handler, in `<handler>.lazy/<name>.js`, and the require
+// points there. Node neither reads nor parses such a file until that first require and keeps it loaded
+// after it (require.cache), so an execution environment that only ever sees plain text never pays for
+// PDF.js or mammoth (docs/documents.md). The folder's name starts with the handler's file name because
+// serverless-esbuild leaves every other function's `<handler>.*` out of a function's zip: the files go
+// to their own function's zip only. A static import of one of these modules would bundle it into the
+// handler again: test/functions/submit-article-cold-start.test.ts fails then.
+//
+// Each on-demand bundle has its own copy of the small modules it shares with the handler
+// (core/errors.ts among them): extract.ts gives a reader's RejectedArticleError back as the handler's.
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+/** Each on-demand module: its name in `<handler>.lazy/`, and what its loader requires. */
+const ON_DEMAND = {
+  html: path.join(root, 'core/documents/html.ts'),
+  jats: path.join(root, 'core/documents/jats.ts'),
+  pdf: path.join(root, 'core/documents/pdf/read-pdf.ts'),
+  docx: path.join(root, 'core/documents/docx.ts'),
+  latex: path.join(root, 'core/documents/latex/read-latex.ts'),
+  linkedom: 'linkedom',
+};
+
+/** The on-demand module a `require(specifier)` from `resolveDir` names, if any. */
+const onDemandName = (specifier, resolveDir) => {
+  const wanted = specifier.startsWith('.') ? `${path.resolve(resolveDir, specifier)}.ts` : specifier;
+  return Object.keys(ON_DEMAND).find((name) => ON_DEMAND[name] === wanted);
+};
+
+/** `lazyDir` is set in the build of the on-demand bundles themselves, which require each other as siblings. */
+const onDemandModules = ({ lazyDir } = {}) => ({
+  name: 'on-demand-modules',
+  setup(build) {
+    const options = build.initialOptions;
+    const [entry] = Array.isArray(options.entryPoints) ? options.entryPoints : [];
+    const handlerName = typeof entry === 'string' ? path.basename(entry, path.extname(entry)) : undefined;
+    const folder = `${handlerName}.lazy`;
+    let required = false;
+
+    build.onResolve({ filter: /^(\.\.?\/|linkedom$)/ }, (args) => {
+      if (args.kind !== 'require-call' || (!lazyDir && !handlerName)) return undefined;
+      const name = onDemandName(args.path, args.resolveDir);
+      if (!name) return undefined;
+      required = true;
+      return { path: lazyDir ? `./${name}.js` : `./${folder}/${name}.js`, external: true };
+    });
+
+    if (lazyDir) return;
+    build.onEnd(async (result) => {
+      if (result.errors.length > 0 || !required) return;
+      const entryPoints = Object.fromEntries(
+        Object.entries(ON_DEMAND).map(([name, source]) => [
+          name,
+          path.isAbsolute(source) ? source : require.resolve(source, { paths: [root] }),
+        ]),
+      );
+      const outdir = path.join(options.outdir, folder);
+      await build.esbuild.build({ ...options, entryPoints, outdir, metafile: false, plugins: [onDemandModules({ lazyDir: outdir })] });
+    });
+  },
+});
+
+module.exports = [onDemandModules()];
