@@ -19,7 +19,7 @@ import { DynamoDbSummaryLedger } from '../adapters/dynamodb-ledger';
 import { articleIdFor } from '../core/ids';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { localFunctionEnv } from '../local/lambda/start-functions';
-import { encodeS3EventKey } from '../local/s3/events';
+import { toS3Record } from '../local/s3/events';
 import { BUNDLE_DIR } from '../local/template/functions';
 import { functionOf, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
 import { startLambdaEnvironment, type LoadCost } from './lambda-environment';
@@ -100,28 +100,23 @@ const main = async (): Promise<void> => {
   const firstInvocation = async (bundle: string, body: Uint8Array, extension: string) => {
     const key = `${PREFIX}${++n}.${extension}`;
     const put = await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body }));
-    const event = {
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: cloud.endpoints.region,
-          eventTime: new Date().toISOString(),
-          eventName: 'ObjectCreated:Put',
-          s3: {
-            s3SchemaVersion: '1.0',
-            configurationId: 'cold-start',
-            bucket: { name: cloud.endpoints.bucket, arn: `arn:aws:s3:::${cloud.endpoints.bucket}` },
-            object: {
-              key: encodeS3EventKey(key),
-              size: body.length,
-              eTag: (put.ETag ?? '').replace(/"/g, ''),
-              sequencer: `${n}`.padStart(16, '0'),
-            },
-          },
-        },
-      ],
-    };
+    // As the local cloud hands S3's notification to a function (local/s3/events.ts).
+    const record = toS3Record(
+      {
+        eventName: 'ObjectCreated:Put',
+        eventTime: new Date().toISOString(),
+        awsRegion: cloud.endpoints.region,
+        s3: { s3SchemaVersion: '1.0', configurationId: 'cold-start', bucket: { name: cloud.endpoints.bucket, arn: '' }, object: { key } },
+      },
+      {
+        region: cloud.endpoints.region,
+        sequencer: `${n}`.padStart(16, '0'),
+        eTag: (put.ETag ?? '').replace(/"/g, ''),
+        size: body.length,
+        configurationId: 'cold-start',
+      },
+    );
+    const event = { Records: [record] };
     const environment = await startLambdaEnvironment(bundle, env);
     try {
       const result = await environment.invoke(event, `cold-start-${n}`);
