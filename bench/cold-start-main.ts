@@ -149,7 +149,7 @@ const main = async (): Promise<void> => {
           pdf: second.invocation,
         };
         (figures[label] ??= []).push(result);
-        const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+        const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
         say(
           `${label} run ${run}: load ${result.load.map((l) => `${l.cpuMs} ms CPU, ${mb(l.rssBytes)} RSS`).join(' / ')}; ` +
             `first text invocation ${result.text.cpuMs} ms CPU (${result.text.state}, on demand: ${result.text.onDemand.join(' ') || 'none'}); ` +

@@ -1,14 +1,15 @@
 // esbuild plugins serverless-esbuild runs on every function's bundle (serverless.yml, custom.esbuild.plugins).
 //
-// onDemandModules: modules a function's code `require`s inside a function, to load on first use (the
-// document readers of core/documents/extract.ts, linkedom in core/documents/markup/dom.ts), are each
-// written as a bundle of their own beside the handler, in `<handler>.lazy/<name>.js`, and the require
-// points there. Node neither reads nor parses such a file until that first require and keeps it loaded
-// after it (require.cache), so an execution environment that only ever sees plain text never pays for
-// PDF.js or mammoth (docs/documents.md). The folder's name starts with the handler's file name because
-// serverless-esbuild leaves every other function's `<handler>.*` out of a function's zip: the files go
-// to their own function's zip only. A static import of one of these modules would bundle it into the
-// handler again: test/functions/submit-article-cold-start.test.ts fails then.
+// onDemandModules: the modules in ON_DEMAND, which the code `require`s on first use (the document
+// readers in core/documents/extract.ts, linkedom in core/documents/markup/dom.ts), are each written as
+// a bundle of their own beside the handler, in `<handler>.lazy/<name>.js`, and each such require points
+// there (only a `require`: an `import` of them still bundles them into the handler). Node neither reads
+// nor parses such a file until that first require and keeps it loaded after it (require.cache), so an
+// execution environment that only ever sees plain text never pays for PDF.js or mammoth. The folder's
+// name starts with the handler's file name because serverless-esbuild leaves every other function's
+// `<handler>.*` out of a function's zip: the files go to their own function's zip only.
+// test/functions/submit-article-cold-start.test.ts fails if a reader is back in the handler or loads
+// for a plain-text article.
 //
 // Each on-demand bundle has its own copy of the small modules it shares with the handler
 // (core/errors.ts among them): extract.ts gives a reader's RejectedArticleError back as the handler's.
