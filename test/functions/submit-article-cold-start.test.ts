@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { startLambdaEnvironment, type LambdaEnvironment } from '../../bench/lambda-environment';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { articleIdFor } from '../../core/ids';
-import { BUNDLE_DIR } from '../../local/template/functions';
 import { buildPaper } from '../support/documents/pdf-paper';
 import { encryptedPdf } from '../support/documents/pdf-hostile';
 import { samplePaper, SAMPLE_TITLE } from '../support/documents/pdf-sample';
@@ -14,7 +14,10 @@ import { s3PutEvent } from '../support/events';
 import { accepted, scriptedEndpoint } from '../support/scripted-endpoint';
 
 const projectRoot = join(__dirname, '..', '..');
-const functionDir = join(projectRoot, BUNDLE_DIR, 'functions', 'submit-article');
+const submitZip = join(projectRoot, '.serverless', 'submitArticle.zip');
+/** Where the zip is unpacked, as Lambda unpacks it into /var/task: no node_modules above it, so only what the zip holds can load. */
+const taskRoot = mkdtempSync(join(tmpdir(), 'rs-task-'));
+const functionDir = join(taskRoot, 'functions', 'submit-article');
 const bundle = join(functionDir, 'handler.js');
 
 /** The function's files a process has loaded (`handler.js`, `handler.lazy/pdf.js`), from its require.cache. */
@@ -43,6 +46,14 @@ const bundledReaderModules = (file: string): string[] => {
   return READER_MODULES.filter((module) => new RegExp(`^// (.*/)?${module.replace(/[.]/g, '\\.')}`, 'm').test(code));
 };
 
+const unzipInto = (zip: string, folder: string): void => {
+  for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zip)))) {
+    if (name.endsWith('/')) continue;
+    mkdirSync(dirname(join(folder, name)), { recursive: true });
+    writeFileSync(join(folder, name), bytes);
+  }
+};
+
 /** Entry names of a zip, read from its central directory (nothing inflated). */
 const zipEntries = (path: string): string[] => {
   const names: string[] = [];
@@ -56,7 +67,7 @@ const zipEntries = (path: string): string[] => {
 };
 
 /**
- * The submit-article bundle `serverless package` built (Jest's global setup), in execution
+ * The submitArticle zip `serverless package` built (Jest's global setup), unpacked, in execution
  * environments of its own (bench/lambda-environment.ts), against s3rver, dynalite and a scripted
  * endpoint: a plain-text article never loads a document reader, and a document loads its own reader
  * only, on its first document (core/documents/extract.ts, deploy/esbuild-plugins.js).
@@ -69,6 +80,7 @@ describe('submit-article cold start: document readers load on their first docume
   const environments: LambdaEnvironment[] = [];
 
   beforeAll(async () => {
+    unzipInto(submitZip, taskRoot);
     emu = await startEmulators();
     endpoint = await scriptedEndpoint([accepted]);
     ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
@@ -101,6 +113,7 @@ describe('submit-article cold start: document readers load on their first docume
     await Promise.all(environments.map((environment) => environment.close()));
     await endpoint.close();
     await emu.stop();
+    rmSync(taskRoot, { recursive: true, force: true });
   });
 
   const freshEnvironment = async (): Promise<LambdaEnvironment> => {
@@ -177,11 +190,11 @@ describe('submit-article cold start: document readers load on their first docume
     const readers = ['docx.js', 'html.js', 'jats.js', 'latex.js', 'linkedom.js', 'pdf.js'];
 
     // Act
-    const submitZip = zipEntries(join(projectRoot, '.serverless', 'submitArticle.zip'));
+    const submitEntries = zipEntries(submitZip);
     const otherZips = ['recordResult.zip', 'reconcile.zip'].flatMap((zip) => zipEntries(join(projectRoot, '.serverless', zip)));
 
     // Assess
-    expect(submitZip).toEqual(
+    expect(submitEntries).toEqual(
       expect.arrayContaining([
         'functions/submit-article/handler.js',
         ...readers.map((file) => `functions/submit-article/handler.lazy/${file}`),
