@@ -6,6 +6,7 @@ import { unzipSync } from 'fflate';
 import { startLambdaEnvironment, type LambdaEnvironment } from '../../bench/lambda-environment';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { articleIdFor } from '../../core/ids';
+import { articleFacts } from '../../core/trends/article-facts';
 import { buildPaper } from '../support/documents/pdf-paper';
 import { encryptedPdf } from '../support/documents/pdf-hostile';
 import { samplePaper, SAMPLE_TITLE } from '../support/documents/pdf-sample';
@@ -14,11 +15,15 @@ import { s3PutEvent } from '../support/events';
 import { accepted, scriptedEndpoint } from '../support/scripted-endpoint';
 
 const projectRoot = join(__dirname, '..', '..');
+const ARTICLE = readFileSync(join(projectRoot, 'samples', 'climate-glacial-lakes.txt'), 'utf-8');
 const submitZip = join(projectRoot, '.serverless', 'submitArticle.zip');
 /** Where the zip is unpacked, as Lambda unpacks it into /var/task: no node_modules above it, so only what the zip holds can load. */
 const taskRoot = mkdtempSync(join(tmpdir(), 'rs-task-'));
 const functionDir = join(taskRoot, 'functions', 'submit-article');
 const bundle = join(functionDir, 'handler.js');
+
+/** What every environment loads at its start: the handler and the key-phrase model's data (deploy/esbuild-plugins.js). */
+const AT_START = ['handler.data/eng-core-web-model.json', 'handler.js'];
 
 /** The function's files a process has loaded (`handler.js`, `handler.lazy/pdf.js`), from its require.cache. */
 const functionFilesLoaded = (loaded: string[]): string[] =>
@@ -136,7 +141,7 @@ describe('submit-article cold start: document readers load on their first docume
     const environment = await freshEnvironment();
 
     // Act
-    const text = await submit(environment, 'input/cold/plain.txt', 'Glacial lakes grow as glaciers retreat. Their floods reach far.');
+    const text = await submit(environment, 'input/cold/plain.txt', ARTICLE);
     const markdown = await submit(
       environment,
       'input/cold/notes.md',
@@ -144,10 +149,11 @@ describe('submit-article cold start: document readers load on their first docume
     );
 
     // Assess: the environment has loaded the handler's file alone, and it holds no reader.
-    expect(text.row).toMatchObject({ state: 'QUEUED' });
+    expect(text.row).toMatchObject({ state: 'QUEUED', keyphrases: articleFacts(ARTICLE, undefined, new Date().toISOString()).keyphrases });
+    expect(text.row?.keyphrases?.length).toBeGreaterThan(0);
     expect(markdown.row).toMatchObject({ state: 'QUEUED', format: 'markdown', title: 'Glacial lakes' });
-    expect(text.files).toEqual(['handler.js']);
-    expect(markdown.files).toEqual(['handler.js']);
+    expect(text.files).toEqual(AT_START);
+    expect(markdown.files).toEqual(AT_START);
     expect(bundledReaderModules(bundle)).toEqual([]);
   });
 
@@ -162,11 +168,11 @@ describe('submit-article cold start: document readers load on their first docume
     const second = await submit(environment, 'input/cold/second.pdf', paper);
 
     // Assess
-    expect(before.files).toEqual(['handler.js']);
+    expect(before.files).toEqual(AT_START);
     expect(first.row).toMatchObject({ state: 'QUEUED', format: 'pdf', title: SAMPLE_TITLE });
-    expect(first.files).toEqual(['handler.js', 'handler.lazy/pdf.js']);
+    expect(first.files).toEqual([...AT_START, 'handler.lazy/pdf.js']);
     expect(second.row).toMatchObject({ state: 'QUEUED', format: 'pdf', title: SAMPLE_TITLE });
-    expect(second.files).toEqual(['handler.js', 'handler.lazy/pdf.js']);
+    expect(second.files).toEqual([...AT_START, 'handler.lazy/pdf.js']);
   });
 
   it("ends a document its on-demand reader refuses REJECTED with the reader's reason", async () => {
@@ -177,7 +183,7 @@ describe('submit-article cold start: document readers load on their first docume
     const { row, files } = await submit(environment, 'input/cold/locked.pdf', encryptedPdf('secret'));
 
     // Assess: the reader's RejectedArticleError, from its own bundle, is still a rejection.
-    expect(files).toEqual(['handler.js', 'handler.lazy/pdf.js']);
+    expect(files).toEqual([...AT_START, 'handler.lazy/pdf.js']);
     expect(row).toMatchObject({
       state: 'REJECTED',
       format: 'pdf',
@@ -185,21 +191,16 @@ describe('submit-article cold start: document readers load on their first docume
     });
   });
 
-  it("ships each reader in a file of its own in the submitArticle zip, and in no other function's", () => {
+  it("ships the readers and the model's data in the submitArticle zip, and in no other function's", () => {
     // Prepare
-    const readers = ['docx.js', 'html.js', 'jats.js', 'latex.js', 'linkedom.js', 'pdf.js'];
+    const readers = ['docx.js', 'html.js', 'jats.js', 'latex.js', 'linkedom.js', 'pdf.js'].map((file) => `handler.lazy/${file}`);
 
     // Act
     const submitEntries = zipEntries(submitZip);
     const otherZips = ['recordResult.zip', 'reconcile.zip'].flatMap((zip) => zipEntries(join(projectRoot, '.serverless', zip)));
 
     // Assess
-    expect(submitEntries).toEqual(
-      expect.arrayContaining([
-        'functions/submit-article/handler.js',
-        ...readers.map((file) => `functions/submit-article/handler.lazy/${file}`),
-      ]),
-    );
-    expect(otherZips.filter((name) => name.includes('handler.lazy/'))).toEqual([]);
+    expect(submitEntries).toEqual(expect.arrayContaining([...AT_START, ...readers].map((file) => `functions/submit-article/${file}`)));
+    expect(otherZips.filter((name) => /handler\.(lazy|data)\//.test(name))).toEqual([]);
   });
 });
