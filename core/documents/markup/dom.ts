@@ -7,9 +7,12 @@
 import type * as Linkedom from 'linkedom' with { 'resolution-mode': 'import' };
 
 // linkedom's types are written for ES modules; at run time its CommonJS build is what Node and
-// esbuild load for a require, which is what this TypeScript compiles to.
+// esbuild load for a require, which is what this TypeScript compiles to. It loads on the first page
+// parsed: a Markdown article needs it only for an entity HTML names (entities.ts), and in the Lambda
+// bundle it is a file of its own (deploy/esbuild-plugins.js), parsed only then.
+let linkedom: typeof Linkedom | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseHTML } = require('linkedom') as typeof Linkedom;
+const parseHTML = (html: string) => (linkedom ??= require('linkedom') as typeof Linkedom).parseHTML(html);
 
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
