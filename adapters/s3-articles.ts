@@ -1,5 +1,4 @@
-import { GetObjectCommand, NoSuchKey, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { parseS3Url, s3Url } from '../core/ids';
 import type { ArticleStore, OpenedArticle, OutputObject, OutputReader } from '../core/ports';
@@ -50,13 +49,13 @@ export class S3ArticleStore implements ArticleStore {
     }
   }
 
-  async writeRequest(key: string, body: Readable, contentType: string): Promise<string> {
-    // lib-storage buffers parts of 5 MiB, so memory stays bounded for any article size.
-    const upload = new Upload({
-      client: this.s3,
-      params: { Bucket: this.requestsBucket, Key: key, Body: body, ContentType: contentType },
-    });
-    await upload.done();
+  async writeRequest(key: string, body: Uint8Array, contentType: string): Promise<string> {
+    // The body is already in memory and far below PutObject's 5 GB
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html): one PUT with its
+    // length, without lib-storage's stream buffering, which cost about 4 % of submit-article's CPU.
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.requestsBucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.byteLength }),
+    );
     return s3Url(this.requestsBucket, key);
   }
 }

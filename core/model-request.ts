@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { RejectedArticleError } from './errors';
 
 /**
@@ -28,93 +27,40 @@ export const modelParameters = (length?: GenerationLength): Record<string, unkno
 const CONTROL = /[\u0001-\u0008\u000e-\u001f\u007f]/g;
 const MAX_CONTROL_SHARE = 0.01;
 
-export interface ArticleStats {
-  bytes: number;
-  chars: number;
-}
-
 /**
- * Streams article bytes into the model request JSON without holding the article in memory, and
- * rejects what is not UTF-8 text on the way (RejectedArticleError with a reason for the ledger).
+ * The model request JSON for an article's bytes, and its text; rejects what is not UTF-8 text
+ * (RejectedArticleError with a reason for the ledger). The article is already in memory, bounded by
+ * the size limits (core/documents/read-article.ts), so it is encoded in one pass, not streamed.
  */
-export class ModelRequestEncoder extends Transform {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private started = false;
-  private sawText = false;
-  private sawLetter = false;
-  private controlChars = 0;
-  private readonly pieces: string[] | undefined;
-  readonly stats: ArticleStats = { bytes: 0, chars: 0 };
-
-  /** `keepText`: also keep the decoded article, for a caller that needs the text itself (see `text`). */
-  constructor(
-    private readonly parameters: Record<string, unknown> = MODEL_PARAMETERS,
-    { keepText = false }: { keepText?: boolean } = {},
-  ) {
-    super({ readableObjectMode: false });
-    this.pieces = keepText ? [] : undefined;
+export const encodeModelRequest = (
+  bytes: Uint8Array,
+  parameters: Record<string, unknown> = MODEL_PARAMETERS,
+): { request: Buffer; text: string } => {
+  if (bytes.length === 0) throw new RejectedArticleError('empty article: the object has no content');
+  // UTF-16 byte-order marks: valid text, but not the UTF-8 the model request is built from.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new RejectedArticleError('UTF-16 text is not supported: save the article as UTF-8');
   }
-
-  /** The decoded article once the stream has ended (with `keepText`; otherwise undefined). */
-  get text(): string | undefined {
-    return this.pieces?.join('');
+  if (bytes.includes(0)) throw new RejectedArticleError('binary content (contains NUL bytes): not a text article');
+  let text: string;
+  try {
+    // Drops a UTF-8 byte-order mark, as the WHATWG decoder does.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw asRejection(error);
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    try {
-      if (!this.started) this.checkStart(chunk);
-      if (chunk.includes(0)) throw new RejectedArticleError('binary content (contains NUL bytes): not a text article');
-      this.stats.bytes += chunk.length;
-      this.emitText(this.decoder.decode(chunk, { stream: true }));
-      done();
-    } catch (error) {
-      done(asRejection(error));
-    }
+  if (!/\S/.test(text)) throw new RejectedArticleError('empty article: the text is only whitespace');
+  if (!/\p{L}/u.test(text))
+    throw new RejectedArticleError('no words to summarize: the text has no letters (only digits, punctuation or symbols)');
+  const controlChars = text.match(CONTROL)?.length ?? 0;
+  if (controlChars > text.length * MAX_CONTROL_SHARE) {
+    throw new RejectedArticleError(`binary content: ${controlChars} control characters in ${text.length}; not a text article`);
   }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      if (!this.started) throw new RejectedArticleError('empty article: the object has no content');
-      this.emitText(this.decoder.decode());
-      if (!this.sawText) throw new RejectedArticleError('empty article: the text is only whitespace');
-      if (!this.sawLetter)
-        throw new RejectedArticleError('no words to summarize: the text has no letters (only digits, punctuation or symbols)');
-      if (this.controlChars > this.stats.chars * MAX_CONTROL_SHARE) {
-        throw new RejectedArticleError(
-          `binary content: ${this.controlChars} control characters in ${this.stats.chars}; not a text article`,
-        );
-      }
-      this.push(`","parameters":${JSON.stringify(this.parameters)}}`);
-      done();
-    } catch (error) {
-      done(asRejection(error));
-    }
-  }
-
-  private checkStart(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    // UTF-16 byte-order marks: valid text, but not the UTF-8 the model request is built from.
-    if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-      throw new RejectedArticleError('UTF-16 text is not supported: save the article as UTF-8');
-    }
-    this.started = true;
-    this.push('{"inputs":"');
-  }
-
-  private emitText(text: string): void {
-    if (text.length === 0) return;
-    this.stats.chars += text.length;
-    this.controlChars += text.match(CONTROL)?.length ?? 0;
-    if (!this.sawText && /\S/.test(text)) this.sawText = true;
-    if (!this.sawLetter && /\p{L}/u.test(text)) this.sawLetter = true;
-    this.pieces?.push(text);
-    // JSON.stringify of a string escapes quotes, backslashes, control and lone surrogate characters.
-    this.push(JSON.stringify(text).slice(1, -1));
-  }
-}
+  // JSON.stringify of a string escapes quotes, backslashes, control and lone surrogate characters.
+  return { request: Buffer.from(`{"inputs":${JSON.stringify(text)},"parameters":${JSON.stringify(parameters)}}`), text };
+};
 
 const asRejection = (error: unknown): Error => {
-  if (error instanceof RejectedArticleError) return error;
   // Checked by code, not class: TextDecoder's TypeError may come from another realm (Jest's vm).
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
     return new RejectedArticleError('not valid UTF-8 text: save the article as UTF-8 (binary files cannot be summarized)');

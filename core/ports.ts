@@ -9,8 +9,8 @@ import type { MeteredUsage } from './cost';
 export interface ArticleStore {
   /** Opens one revision of an article; `undefined` when that revision no longer exists. */
   open(bucket: string, key: string, etag: string): Promise<OpenedArticle | undefined>;
-  /** Writes a model request, streaming `body`; resolves to its `s3://` location. */
-  writeRequest(key: string, body: Readable, contentType: string): Promise<string>;
+  /** Writes a model request (or an extracted body) in one PUT; resolves to its `s3://` location. */
+  writeRequest(key: string, body: Uint8Array, contentType: string): Promise<string>;
 }
 
 export interface OpenedArticle {

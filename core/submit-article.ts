@@ -1,5 +1,3 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable, Writable } from 'node:stream';
 import { articleFacts, type ArticleFacts } from './trends/article-facts';
 import { RejectedArticleError } from './errors';
 import { articleIdFor, extractedKeyFor, inferenceIdFor, requestKeyFor } from './ids';
@@ -17,7 +15,7 @@ import {
   type SubmittedUpdate,
 } from './ledger';
 import { describeStep, unsentSteps, type LongArticlePolicy } from './long-article/steps';
-import { MODEL_CONTENT_TYPE, ModelRequestEncoder } from './model-request';
+import { MODEL_CONTENT_TYPE, encodeModelRequest } from './model-request';
 import type { ArticleEvents, ArticleStore, Clock, InferenceQueue, LambdaMeter, SummaryLedger } from './ports';
 import type { CostSettings } from './cost';
 import { usageOf } from './usage';
@@ -152,7 +150,7 @@ export const sendToEndpoint = async (
       deadline: readBy ?? now() + DEFAULT_READ_MS,
       now,
     });
-    encoded = await encodeArticle(Readable.from([input.format === 'text' ? input.bytes : Buffer.from(input.body)]));
+    encoded = encodeModelRequest(input.format === 'text' ? input.bytes : Buffer.from(input.body));
   } catch (error) {
     if (error instanceof RejectedArticleError) return reject(error.message, article.contentType, error.format);
     throw error;
@@ -163,7 +161,7 @@ export const sendToEndpoint = async (
   if (long) return sendParts(upload, ids, long, article.contentType, { ...facts, ...document }, deps);
 
   const requestKey = requestKeyFor(settings.requestsPrefix, articleId, inferenceId);
-  const requestLocation = await deps.articles.writeRequest(requestKey, Readable.from([encoded.request]), MODEL_CONTENT_TYPE);
+  const requestLocation = await deps.articles.writeRequest(requestKey, encoded.request, MODEL_CONTENT_TYPE);
 
   let accepted;
   try {
@@ -213,7 +211,7 @@ const documentFacts = async (
   if (input.format === 'text') return { format: 'text' };
   const { document } = input;
   const key = extractedKeyFor(deps.settings.extractedPrefix, ids.articleId, ids.inferenceId);
-  const extractedLocation = await deps.articles.writeRequest(key, Readable.from([Buffer.from(input.body)]), 'text/plain; charset=utf-8');
+  const extractedLocation = await deps.articles.writeRequest(key, Buffer.from(input.body), 'text/plain; charset=utf-8');
   return {
     format: input.format,
     ...(document.abstract ? { abstract: bounded(document.abstract, MAX_ABSTRACT_CHARS) } : {}),
@@ -258,20 +256,6 @@ const queuedRow = (upload: Upload, settings: SubmitSettings, receivedAt: string)
     batch: batchOf(upload.key, settings.inputPrefix),
     publishedSource: 'upload',
   };
-};
-
-/** The article as the model request JSON and as text, checked on the way (RejectedArticleError for non-text). */
-const encodeArticle = async (body: Readable): Promise<{ request: Buffer; text: string }> => {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const encoder = new ModelRequestEncoder(undefined, { keepText: true });
-  await pipeline(body, encoder, sink);
-  return { request: Buffer.concat(chunks), text: encoder.text ?? '' };
 };
 
 /**

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { partSummariesKeyFor, s3Url, type StepId } from '../ids';
 import { articleSpend, type CostSettings } from '../cost';
 import { awaitsOutcome, finishAttempt, type LedgerRow, type StepRecord } from '../ledger';
@@ -195,7 +194,7 @@ const writePartSummaries = async (row: LedgerRow, summaries: string[], deps: Ste
     null,
     2,
   );
-  return deps.articles.writeRequest(key, Readable.from([Buffer.from(body)]), 'application/json');
+  return deps.articles.writeRequest(key, Buffer.from(body), 'application/json');
 };
 
 const failRow = async (row: LedgerRow, reason: string, deps: StepDeps): Promise<void> => {

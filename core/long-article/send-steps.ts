@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { requestKeyFor, stepInferenceIdFor, type StepId } from '../ids';
 import { MODEL_CONTENT_TYPE, MODEL_PARAMETERS } from '../model-request';
 import type { GenerationParameters, LongArticlePolicy } from './steps';
@@ -49,7 +48,7 @@ export const sendStep = async (
   const body = Buffer.from(JSON.stringify({ inputs: input, parameters: { ...MODEL_PARAMETERS, ...generation } }));
   const inputLocation = await deps.articles.writeRequest(
     requestKeyFor(deps.settings.requestsPrefix, ids.articleId, id),
-    Readable.from([body]),
+    body,
     MODEL_CONTENT_TYPE,
   );
   let accepted;
