@@ -14,6 +14,9 @@ export const DEFAULTS = {
   provisioningDelayS: 120,
   region: 'us-east-1',
   accountId: '000000000000',
+  // Execution environments per function at most (local/README.md, "Deliberate differences from AWS",
+  // Functions, says what each costs); a function's reserved concurrency lowers it.
+  lambdaEnvironments: 4,
 } as const;
 
 /**
