@@ -8,7 +8,7 @@ import { FUNCTION_THREAD_PREFIX } from '../local/defaults';
 export interface CpuUsage {
   /** The local cloud's main thread: the edge, s3rver, the endpoint emulator, SNS, the Lambda runtime. */
   mainThread: number;
-  /** The function worker threads (named with FUNCTION_THREAD_PREFIX). */
+  /** The function worker threads (named with FUNCTION_THREAD_PREFIX) and the Lambda host process that holds them. */
   functions: number;
   /** Every other thread of this process: garbage collection, file I/O, the benchmark's uploader. */
   otherThreads: number;
@@ -68,7 +68,8 @@ export const cpuUsage = (procRoot = '/proc', pid = process.pid): CpuUsage | unde
   for (const child of readdirSync(procRoot).filter((name) => /^\d+$/.test(name))) {
     const stat = readStat(`${procRoot}/${child}/stat`);
     if (stat?.ppid !== pid) continue;
-    usage[readText(`${procRoot}/${child}/cmdline`).includes('dynalite') ? 'dynamodb' : 'models'] += stat.ticks * TICK_MS;
+    const command = readText(`${procRoot}/${child}/cmdline`);
+    usage[command.includes('dynalite') ? 'dynamodb' : command.includes('lambda-host') ? 'functions' : 'models'] += stat.ticks * TICK_MS;
   }
   return usage;
 };

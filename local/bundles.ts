@@ -5,6 +5,6 @@
 
 import { join } from 'node:path';
 
-export type LocalProgram = 'model-server' | 'lambda-worker' | 'dynalite';
+export type LocalProgram = 'model-server' | 'lambda-host' | 'lambda-worker' | 'dynalite';
 
 export const localBundle = (projectRoot: string, program: LocalProgram): string => join(projectRoot, 'dist', 'local', `${program}.js`);

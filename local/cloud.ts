@@ -69,7 +69,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const { s3, rawDynamo, dynamo } = localClients(edge.url, config.region);
   await ensureLedger(rawDynamo, config, stateDir, log);
 
-  const lambda = startLocalFunctions(config, { projectRoot, edgeUrl: edge.url, stateDir, timeScale, faults, log });
+  const lambda = await startLocalFunctions(config, { projectRoot, edgeUrl: edge.url, stateDir, timeScale, faults, log });
   const sns = new LocalSns(config, {
     invoke: lambda.deliver,
     logs: config.articleEventsTopicArn ? { [config.articleEventsTopicArn]: articleEvents } : {},

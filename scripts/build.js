@@ -55,6 +55,7 @@ const bundleLocal = () =>
     bundle(
       {
         'model-server': 'local/model-server/main.ts',
+        'lambda-host': 'local/lambda/host.ts',
         'lambda-worker': 'local/lambda/worker.ts',
         dynalite: 'local/dynamodb/dynalite-main.ts',
       },

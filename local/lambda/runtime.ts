@@ -1,89 +1,76 @@
 /**
- * Runs a function's Lambda bundle, unchanged, in its own worker thread with its own environment,
- * with Lambda's asynchronous-invocation semantics: the event is queued (journaled, so a restart
- * keeps it), retried twice on error with 1 and 2 minute waits, then sent to the OnFailure
- * destination as a destination record (kept as JSON files under the state folder).
- * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
- * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
- *
- * A timed-out invocation's worker is retired: new invocations go to a fresh worker, the old one is
- * stopped once its other invocations have settled, and the retry waits until it has stopped. Lambda
- * stops a timed-out invocation's execution environment, so a retry (same request id) never runs
- * beside it: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+ * One function of the stack, run as Lambda runs an asynchronously invoked function: the event is
+ * accepted into a journaled queue (invocation-queue.ts), each invocation runs alone in an execution
+ * environment of the function's pool (environment-pool.ts, execution-environment.ts; the environments
+ * live in the Lambda host process, host-process.ts), an error is retried or dead-lettered as the retry
+ * policy says (retry-policy.ts, dead-letters.ts).
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  */
 
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { FUNCTION_THREAD_PREFIX } from '../defaults';
-import { Journal } from '../support/journal';
+import { DEFAULTS } from '../defaults';
 import type { LocalFunction } from '../template/stack-config';
-import type { WorkerData, WorkerReply, WorkerRequest } from './worker';
-import { describeError } from '../../core/errors';
+import { DeadLetters } from './dead-letters';
+import { EnvironmentPool } from './environment-pool';
+import type { ExecutionEnvironment } from './execution-environment';
+import type { LambdaHost } from './host-process';
+import { InvocationQueue, type Invocation } from './invocation-queue';
+import { decideAfterError } from './retry-policy';
+import type { WorkerReply } from './worker';
 
 export interface LambdaRuntimeOptions {
   fn: LocalFunction;
   /** Added to the function's own environment: endpoints, region, credentials. */
   env: Record<string, string>;
   stateDir: string;
-  /** The bundled worker.ts (localBundle(projectRoot, 'lambda-worker')). */
-  workerProgram: string;
+  /** The process the function's execution environments run in (it may serve other functions too). */
+  host: LambdaHost;
   /** Simulated seconds per real second: shortens retry waits and the maximum event age. */
   timeScale: number;
-  /** Concurrent invocations at most (Lambda scales out; one machine should not). */
-  concurrency?: number;
+  /**
+   * Execution environments at most, so invocations running at once (default
+   * DEFAULTS.lambdaEnvironments); never more than the function's reserved concurrency.
+   */
+  environments?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-interface Invocation {
-  event: unknown;
-  firstAttemptAt: number;
-  attempts: number;
-}
-
-/** Lambda's waits before the first and second retry of an asynchronous invocation. */
-const RETRY_WAITS_S = [60, 120];
+/**
+ * The environments a function may have: the bound asked for, capped by the function's reserved
+ * concurrency, as on Lambda, where invocations past it are throttled and wait in the asynchronous
+ * queue (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+ */
+export const environmentBound = (fn: LocalFunction, asked: number = DEFAULTS.lambdaEnvironments): number =>
+  Math.max(1, Math.min(asked, fn.reservedConcurrency ?? Infinity));
 
 export class LocalLambda {
-  private worker!: Worker;
-  private readonly journal: Journal<Invocation>;
-  private readonly waiting: string[] = [];
-  private readonly inFlight = new Map<string, { resolve: (reply: WorkerReply) => void }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  /** Attempt ids running in each live worker (the current one and retired ones not yet stopped). */
-  private readonly running = new Map<Worker, Set<string>>();
-  private readonly retired = new Set<Worker>();
-  /** Settles when each worker has exited. */
-  private readonly exits = new WeakMap<Worker, Promise<void>>();
-  /** Settles once the worker of an invocation's timed-out attempt has stopped: its retry waits for it. */
-  private readonly stopping = new Map<string, Promise<void>>();
-  private readonly logFile: WriteStream;
-  private readonly deadLetterDir: string;
+  private readonly tally = { invocations: 0, errors: 0, retries: 0, deadLettered: 0 };
+  private readonly queue: InvocationQueue;
+  private readonly pool: EnvironmentPool;
+  private readonly deadLetterQueue: DeadLetters;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private closed = false;
-  /** Attempts started and not yet ended. */
-  private dispatched = 0;
-  readonly counts = { invocations: 0, errors: 0, retries: 0, deadLettered: 0 };
 
   constructor(private readonly options: LambdaRuntimeOptions) {
-    const dir = join(options.stateDir, 'lambda', options.fn.name);
-    mkdirSync(dir, { recursive: true });
-    this.journal = new Journal<Invocation>(join(dir, 'pending.jsonl'));
-    this.deadLetterDir = join(options.stateDir, 'dead-letter', options.fn.onFailureQueue ?? `${options.fn.name}-no-destination`);
-    mkdirSync(this.deadLetterDir, { recursive: true });
-    mkdirSync(join(options.stateDir, 'logs'), { recursive: true });
-    this.logFile = createWriteStream(join(options.stateDir, 'logs', `${options.fn.name}.log`), { flags: 'a' });
-    this.startWorker();
-    // Invocations queued before a restart run again.
-    for (const [id] of this.journal.entries()) this.waiting.push(id);
+    const { fn, stateDir } = options;
+    this.queue = new InvocationQueue(join(stateDir, 'lambda', fn.name, 'pending.jsonl'));
+    this.deadLetterQueue = new DeadLetters(stateDir, fn);
+    mkdirSync(join(stateDir, 'logs'), { recursive: true });
+    this.pool = new EnvironmentPool(environmentBound(fn, options.environments), {
+      fn,
+      env: options.env,
+      host: options.host,
+      logFile: join(stateDir, 'logs', `${fn.name}.log`),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    // Invocations accepted before a restart run again.
     this.pump();
   }
 
   /** Queues an asynchronous invocation, as Lambda does for S3 and SNS (202 Accepted). */
   invokeAsync(event: unknown): string {
-    const id = randomUUID();
-    this.journal.add(id, { event, firstAttemptAt: Date.now(), attempts: 0 });
-    this.waiting.push(id);
+    const id = this.queue.accept(event);
     this.pump();
     return id;
   }
@@ -94,186 +81,106 @@ export class LocalLambda {
 
   /** Nothing queued, running or waiting to be retried. */
   idle(): boolean {
-    return this.journal.size === 0;
+    return this.queue.pending === 0;
   }
 
+  /** Invocations accepted and not yet done: queued, running or waiting for a retry. */
   get pending(): number {
-    return this.journal.size;
+    return this.queue.pending;
+  }
+
+  /** Invocations waiting for an execution environment. */
+  get queued(): number {
+    return this.queue.queued;
+  }
+
+  /** Invocations running now, one per busy environment. */
+  get running(): number {
+    return this.pool.busy;
+  }
+
+  /** Execution environments alive now, busy or warm. */
+  get environments(): number {
+    return this.pool.environments;
+  }
+
+  /** Attempts made, errors, retries, dead letters, and execution environments created (cold starts). */
+  get counts(): { invocations: number; errors: number; retries: number; deadLettered: number; coldStarts: number } {
+    return { ...this.tally, coldStarts: this.pool.coldStarts };
   }
 
   /** Destination records of invocations that failed for good, oldest first. */
   deadLetters(): Record<string, unknown>[] {
-    return readdirSync(this.deadLetterDir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f) => JSON.parse(readFileSync(join(this.deadLetterDir, f), 'utf-8')) as Record<string, unknown>);
+    return this.deadLetterQueue.list();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    // Settles running attempts (and clears their timeout timers); they stay in the journal for next time.
-    for (const [id, pending] of this.inFlight) {
-      pending.resolve({ id, ok: false, error: { errorType: 'Runtime.Shutdown', errorMessage: 'the local cloud stopped', trace: [] } });
-    }
-    await Promise.all([...this.running.keys()].map((worker) => worker.terminate()));
-    this.journal.close();
-    await new Promise<void>((resolve) => this.logFile.end(resolve));
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    // Running invocations end without an outcome: they stay in the journal for next time.
+    await this.pool.close();
+    this.queue.close();
   }
 
-  private startWorker(): void {
-    const { fn, env } = this.options;
-    const worker = new Worker(this.options.workerProgram, {
-      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...fn.environment, ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-      workerData: {
-        bundle: fn.bundle,
-        exportName: fn.exportName,
-        name: fn.name,
-        arn: fn.arn,
-        memorySizeMB: fn.memorySizeMB,
-        threadName: FUNCTION_THREAD_PREFIX + fn.name.split('-').pop(),
-      } satisfies WorkerData,
-      stdout: true,
-      stderr: true,
-    });
-    this.worker = worker;
-    this.running.set(worker, new Set());
-    this.exits.set(worker, new Promise<void>((resolve) => worker.once('exit', () => resolve())));
-    worker.stdout.pipe(this.logFile, { end: false });
-    worker.stderr.pipe(this.logFile, { end: false });
-    worker.on('message', (reply: WorkerReply) => this.inFlight.get(reply.id)?.resolve(reply));
-    worker.on('error', (error) => this.log('function worker crashed', { error: describeError(error) }));
-    worker.on('exit', () => {
-      const attempts = this.running.get(worker) ?? new Set<string>();
-      this.running.delete(worker);
-      this.retired.delete(worker);
-      if (this.closed) return;
-      // Like a crashed sandbox: every invocation in it fails and is retried; a fresh worker takes over.
-      for (const id of attempts) {
-        this.inFlight
-          .get(id)
-          ?.resolve({ id, ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'the function process exited', trace: [] } });
-      }
-      if (worker === this.worker) this.startWorker();
-    });
-  }
-
-  /** Sends new work to a fresh worker and stops this one once nothing else runs in it. */
-  private retire(worker: Worker, invocationId: string): void {
-    // One exit promise per worker: many invocations may time out in the same one.
-    const stopped = this.running.has(worker) ? (this.exits.get(worker) ?? Promise.resolve()) : Promise.resolve();
-    this.stopping.set(invocationId, stopped);
-    void stopped.then(() => {
-      if (this.stopping.get(invocationId) === stopped) this.stopping.delete(invocationId);
-    });
-    this.retired.add(worker);
-    if (worker === this.worker && !this.closed) this.startWorker();
-  }
-
-  private stopIfRetiredAndIdle(worker: Worker): void {
-    if (this.retired.has(worker) && (this.running.get(worker)?.size ?? 0) === 0) void worker.terminate();
-  }
-
+  /**
+   * Starts queued invocations while an environment is free or can be created. An attempt counts
+   * against the bound (and the reserved concurrency) from its dispatch: its environment is taken here
+   * and given back only once the attempt has ended, after a timed-out environment has stopped.
+   */
   private pump(): void {
-    // A function's reserved concurrency caps the invocations running at once, as on Lambda: the rest are
-    // throttled and wait in the asynchronous queue
-    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
-    const limit = Math.min(this.options.concurrency ?? 64, this.options.fn.reservedConcurrency ?? Infinity);
-    // Counted when dispatched: an attempt may wait for a stopping worker before it is in flight.
-    while (!this.closed && this.dispatched < limit && this.waiting.length > 0) {
-      const id = this.waiting.shift() as string;
-      this.dispatched += 1;
-      void this.attempt(id).finally(() => {
-        this.dispatched -= 1;
-        this.pump();
-      });
+    while (!this.closed && this.queue.queued > 0) {
+      const environment = this.pool.acquire();
+      if (!environment) return;
+      const next = this.queue.take();
+      if (!next) {
+        this.pool.release(environment);
+        return;
+      }
+      void this.attempt(next.id, next.invocation, environment);
     }
   }
 
-  private async attempt(id: string): Promise<void> {
-    const invocation = this.journal.get(id);
-    if (!invocation) return;
-    await this.stopping.get(id);
-    if (this.closed) return;
-    invocation.attempts += 1;
-    this.counts.invocations += 1;
+  private async attempt(id: string, invocation: Invocation, environment: ExecutionEnvironment): Promise<void> {
     const { fn } = this.options;
-    // Lambda keeps an asynchronous invocation's request id across its retries.
-    const requestId = id;
-    // One id per attempt: a reply that arrives after its attempt timed out must not settle a retry.
-    const attemptId = `${id}#${invocation.attempts}`;
-    const worker = this.worker;
-    this.running.get(worker)?.add(attemptId);
-    let timedOut = false;
-    const reply = await new Promise<WorkerReply>((resolve) => {
-      const timer = setTimeout(() => {
-        timedOut = true;
-        resolve({
-          id: attemptId,
-          ok: false,
-          error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutS}.00 seconds`, trace: [] },
-        });
-      }, fn.timeoutS * 1000);
-      this.inFlight.set(attemptId, {
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-      });
-      worker.postMessage({
-        id: attemptId,
-        event: invocation.event,
-        deadline: Date.now() + fn.timeoutS * 1000,
-        requestId,
-      } satisfies WorkerRequest);
-    });
-    this.inFlight.delete(attemptId);
-    this.running.get(worker)?.delete(attemptId);
-    if (timedOut && !this.closed) this.retire(worker, id);
-    this.stopIfRetiredAndIdle(worker);
+    invocation.attempts += 1;
+    this.tally.invocations += 1;
+    // Lambda keeps an asynchronous invocation's request id across its retries; the attempt id tells a
+    // late reply from the current attempt's.
+    const reply = await environment.invoke({ id: `${id}#${invocation.attempts}`, event: invocation.event, requestId: id }, fn.timeoutS);
+    this.pool.release(environment);
     if (this.closed) return;
-
     if (reply.ok) {
-      this.journal.done(id);
+      this.queue.done(id);
     } else {
-      this.counts.errors += 1;
+      this.tally.errors += 1;
       this.log('function error', { function: fn.name, attempt: invocation.attempts, ...reply.error });
-      this.afterError(id, invocation, requestId, reply);
+      this.onError(id, invocation, reply);
     }
-    // The next queued invocation starts when this attempt's dispatch ends (pump's finally).
+    // The next queued invocation starts here, once per attempt.
+    this.pump();
   }
 
-  private afterError(id: string, invocation: Invocation, requestId: string, reply: WorkerReply): void {
+  private onError(id: string, invocation: Invocation, reply: WorkerReply): void {
     const { fn, timeScale } = this.options;
-    const wait = RETRY_WAITS_S[invocation.attempts - 1];
     const ageS = ((Date.now() - invocation.firstAttemptAt) / 1000) * timeScale;
-    if (invocation.attempts <= fn.maximumRetryAttempts && wait !== undefined && ageS + wait < fn.maximumEventAgeS) {
-      this.counts.retries += 1;
-      this.journal.add(id, invocation); // persist the attempt count
+    const next = decideAfterError(fn, invocation, ageS);
+    if ('retryAfterS' in next) {
+      this.tally.retries += 1;
+      this.queue.recordAttempts(id, invocation);
       const timer = setTimeout(
         () => {
-          this.timers.delete(timer);
-          this.waiting.push(id);
+          this.retryTimers.delete(timer);
+          this.queue.retry(id);
           this.pump();
         },
-        (wait * 1000) / timeScale,
+        (next.retryAfterS * 1000) / timeScale,
       );
-      this.timers.add(timer);
+      this.retryTimers.add(timer);
       return;
     }
-    this.counts.deadLettered += 1;
-    const condition = invocation.attempts > fn.maximumRetryAttempts ? 'RetriesExhausted' : 'EventAgeExceeded';
-    // The record Lambda sends to an OnFailure destination.
-    const record = {
-      version: '1.0',
-      timestamp: new Date().toISOString(),
-      requestContext: { requestId, functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: invocation.attempts },
-      requestPayload: invocation.event,
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: reply.error,
-    };
-    writeFileSync(join(this.deadLetterDir, `${Date.now()}-${id}.json`), JSON.stringify(record, null, 2));
-    this.journal.done(id);
+    this.tally.deadLettered += 1;
+    this.deadLetterQueue.write(id, invocation, next.deadLetter, reply.error);
+    this.queue.done(id);
   }
 
   private log(message: string, fields?: Record<string, unknown>): void {

@@ -1,11 +1,14 @@
 /**
- * Lambda, locally: one LocalLambda per function of the template (runtime.ts), each running the
- * bundled handler in a worker with the template's environment pointed at the edge.
+ * Lambda, locally: one Lambda host process for every function's execution environments
+ * (host-process.ts) and one LocalLambda per function of the template (runtime.ts), running the bundled
+ * handler with the template's environment pointed at the edge; S3, SNS and EventBridge invocations are
+ * delivered to them.
  */
 
 import { localBundle } from '../bundles';
 import type { FaultInjector } from '../edge/faults';
 import type { StackConfig } from '../template/stack-config';
+import { LambdaHost } from './host-process';
 import { LocalLambda } from './runtime';
 
 /** The environment a function sees locally: the edge for every service, any credentials. */
@@ -32,14 +35,19 @@ export interface LocalFunctions {
    * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html, "Important").
    */
   deliver(logicalId: string, event: unknown): void;
+  /** The process the execution environments run in. */
+  host: LambdaHost;
   /** No invocation pending in any function. */
   idle(): boolean;
-  /** Per function name: invocations pending, made, failed, retried and dead-lettered. */
+  /**
+   * Per function name: invocations pending, queued and running; attempts made, failed, retried and
+   * dead-lettered; execution environments alive and created.
+   */
   status(): Record<string, Record<string, number>>;
   close(): Promise<void>;
 }
 
-export const startLocalFunctions = (
+export const startLocalFunctions = async (
   config: StackConfig,
   options: {
     projectRoot: string;
@@ -47,9 +55,17 @@ export const startLocalFunctions = (
     stateDir: string;
     timeScale: number;
     faults: FaultInjector;
+    /** Execution environments per function at most (DEFAULTS.lambdaEnvironments). */
+    environments?: number;
     log: (message: string, fields?: Record<string, unknown>) => void;
   },
-): LocalFunctions => {
+): Promise<LocalFunctions> => {
+  const host = new LambdaHost({
+    hostProgram: localBundle(options.projectRoot, 'lambda-host'),
+    workerProgram: localBundle(options.projectRoot, 'lambda-worker'),
+    log: options.log,
+  });
+  await host.start();
   const byId = Object.fromEntries(
     Object.values(config.functions).map((fn) => [
       fn.logicalId,
@@ -57,8 +73,9 @@ export const startLocalFunctions = (
         fn,
         env: localFunctionEnv(options.edgeUrl, config.region),
         stateDir: options.stateDir,
-        workerProgram: localBundle(options.projectRoot, 'lambda-worker'),
+        host,
         timeScale: options.timeScale,
+        ...(options.environments !== undefined ? { environments: options.environments } : {}),
         log: options.log,
       }),
     ]),
@@ -66,14 +83,19 @@ export const startLocalFunctions = (
   const all = Object.values(byId);
   return {
     byId,
+    host,
     invoke: (logicalId, event) => byId[logicalId]?.invokeAsync(event),
     deliver: (logicalId, event) => {
       for (let i = options.faults.deliveries(); i > 0; i--) byId[logicalId]?.invokeAsync(event);
     },
     idle: () => all.every((f) => f.idle()),
-    status: () => Object.fromEntries(all.map((f) => [f.name, { pending: f.pending, ...f.counts }])),
+    status: () =>
+      Object.fromEntries(
+        all.map((f) => [f.name, { pending: f.pending, queued: f.queued, running: f.running, environments: f.environments, ...f.counts }]),
+      ),
     close: async () => {
       await Promise.all(all.map((f) => f.close()));
+      await host.close();
     },
   };
 };

@@ -1,8 +1,8 @@
 /**
  * The one way the local cloud starts a helper process: Node.js on a script, stdout piped, an IPC
- * channel (its only job is to tell the child when this process is gone), and a wait for the first
- * line the child writes (its "listening" line). The start fails if the child exits first or stays
- * silent past the timeout, so a stuck child cannot hang `npm start`.
+ * channel (it tells the child when this process is gone; the Lambda host also takes its work over it),
+ * and a wait for the first line the child writes (its "listening" line). The start fails if the child
+ * exits first or stays silent past the timeout, so a stuck child cannot hang `npm start`.
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';

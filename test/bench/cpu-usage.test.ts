@@ -28,7 +28,7 @@ describe('CPU usage by part of the local cloud', () => {
 
   it('splits threads by role and children by command, counting ended children as models', () => {
     // Prepare: process 100 with a main thread, a function thread (named lambda:…) and a GC thread; a dynalite
-    // child, a model child, an unrelated process; and 3 ticks of children already reaped.
+    // child, a model child, the Lambda host child, an unrelated process; and 3 ticks of children already reaped.
     write('100/stat', statLine(100, 'node', { utime: 50, cutime: 2, cstime: 1 }));
     write('100/task/100/stat', statLine(100, 'node', { utime: 40, stime: 2 }));
     write('100/task/101/stat', statLine(101, 'lambda:submitAr', { utime: 20 }));
@@ -39,6 +39,8 @@ describe('CPU usage by part of the local cloud', () => {
     write('200/cmdline', 'node\0-e\0const dynalite = require(process.env.DYNALITE_PATH);');
     write('201/stat', statLine(201, 'node', { ppid: 100, utime: 7 }));
     write('201/cmdline', 'node\0model-server.js\0--mode\0fixed');
+    write('202/stat', statLine(202, 'node', { ppid: 100, utime: 5 }));
+    write('202/cmdline', 'node\0dist/local/lambda-host.js\0dist/local/lambda-worker.js');
     write('300/stat', statLine(300, 'bash', { ppid: 1, utime: 999 }));
     write('300/cmdline', 'bash');
 
@@ -46,7 +48,7 @@ describe('CPU usage by part of the local cloud', () => {
     const usage = cpuUsage(proc, 100);
 
     // Assess: 10 ms per tick.
-    expect(usage).toEqual({ mainThread: 420, functions: 200, otherThreads: 40, dynamodb: 300, models: 100 });
+    expect(usage).toEqual({ mainThread: 420, functions: 250, otherThreads: 40, dynamodb: 300, models: 100 });
     expect(cpuUsage(join(proc, 'missing'), 100)).toBeUndefined();
   });
 

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localBundle } from '../../../local/bundles';
+import { LambdaHost } from '../../../local/lambda/host-process';
 import { LocalLambda } from '../../../local/lambda/runtime';
 import type { LocalFunction } from '../../../local/template/stack-config';
 import { eventually } from '../../support/eventually';
@@ -34,6 +35,12 @@ exports.handler = async (event, context) => {
 };`;
 
 describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
+  // One Lambda host process for the file's functions, as the local cloud has one for all of its.
+  const host = new LambdaHost({
+    hostProgram: localBundle(projectRoot, 'lambda-host'),
+    workerProgram: localBundle(projectRoot, 'lambda-worker'),
+  });
+  afterAll(() => host.close());
   let dir: string;
   let runtime: LocalLambda | undefined;
   const fn = (): LocalFunction => ({
@@ -54,7 +61,7 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
       fn: { ...fn(), ...overrides },
       env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
       stateDir: join(dir, 'state'),
-      workerProgram: localBundle(projectRoot, 'lambda-worker'),
+      host,
       timeScale: 600,
     }));
   const calls = (name: string) => (existsSync(join(dir, name)) ? Number(readFileSync(join(dir, name), 'utf-8')) : 0);
@@ -140,9 +147,8 @@ describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
     expect(lambda.deadLetters()[0]).toMatchObject({ responsePayload: { errorType: 'Sandbox.Timedout' } });
   });
 
-  it("stops a timed-out invocation's worker before its retry runs, as Lambda stops the sandbox", async () => {
-    // The timeout starts when the invocation is posted, before a new worker has loaded the bundle: a
-    // second leaves room for that on a loaded machine.
+  it("stops a timed-out invocation's environment before its retry runs, as Lambda stops the sandbox", async () => {
+    // A second: the retry runs in a new environment, and its stand-in takes a moment of its own.
     const lambda = start({ timeoutS: 1, maximumRetryAttempts: 1 });
 
     lambda.invokeAsync({ dir, name: 'forever', tickForever: true });
