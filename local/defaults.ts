@@ -17,7 +17,7 @@ export const DEFAULTS = {
   // Execution environments per function at most; a function's reserved concurrency lowers it. Each
   // costs memory, a cold start and its own JIT warm-up: on two cores, more environments spend more CPU
   // per article and end a burst later (local/README.md, "Deliberate differences from AWS", Functions).
-  lambdaEnvironments: 2,
+  lambdaEnvironments: 4,
 } as const;
 
 /**
