@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { articleIdFor } from '../../core/ids';
-import { startEmulators, type Emulators } from '../support/emulators';
+import { handlerEnvironment, startEmulators, type Emulators } from '../support/emulators';
 import { s3PutEvent, sagemakerMessage, snsEvent } from '../support/events';
 import { lambdaContext } from '../support/lambda-context';
 import { accepted, scriptedEndpoint } from '../support/scripted-endpoint';
@@ -20,28 +20,7 @@ describe('handlers configured only by environment variables', () => {
   beforeAll(async () => {
     emu = await startEmulators();
     endpoint = await scriptedEndpoint([accepted]);
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_S3: emu.s3Endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: emu.dynamoEndpoint,
-      AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
-      AWS_ENDPOINT_URL_SNS: emu.snsEndpoint,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      LEDGER_TABLE: emu.table,
-      ARTICLES_BUCKET: emu.bucket,
-      INPUT_PREFIX: 'input/',
-      REQUESTS_PREFIX: 'requests/',
-      ENDPOINT_NAME: 'research-summarizer-dev',
-      MODEL_ID: 'google/pegasus-cnn_dailymail',
-      MAX_ARTICLE_BYTES: '1048576',
-      INSTANCE_PRICE_PER_HOUR: '0.23',
-      MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
-      ARTICLE_EVENTS_TOPIC_ARN: emu.topicArn,
-    });
+    Object.assign(process.env, handlerEnvironment(emu, endpoint.url));
   });
   afterAll(async () => {
     process.env = saved;

@@ -10,7 +10,7 @@ import { articleFacts } from '../../core/trends/article-facts';
 import { buildPaper } from '../support/documents/pdf-paper';
 import { encryptedPdf } from '../support/documents/pdf-hostile';
 import { samplePaper, SAMPLE_TITLE } from '../support/documents/pdf-sample';
-import { startEmulators, type Emulators } from '../support/emulators';
+import { handlerEnvironment, startEmulators, type Emulators } from '../support/emulators';
 import { s3PutEvent } from '../support/events';
 import { accepted, scriptedEndpoint } from '../support/scripted-endpoint';
 
@@ -91,27 +91,8 @@ describe('submit-article cold start: document readers load on their first docume
     ledger = new DynamoDbSummaryLedger(emu.dynamo, emu.table);
     env = {
       PATH: process.env.PATH ?? '',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_S3: emu.s3Endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: emu.dynamoEndpoint,
-      AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpoint.url,
-      AWS_ENDPOINT_URL_SNS: emu.snsEndpoint,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      ...handlerEnvironment(emu, endpoint.url),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      LEDGER_TABLE: emu.table,
-      ARTICLES_BUCKET: emu.bucket,
-      INPUT_PREFIX: 'input/',
-      REQUESTS_PREFIX: 'requests/',
-      ENDPOINT_NAME: 'research-summarizer-dev',
-      MODEL_ID: 'google/pegasus-cnn_dailymail',
-      MAX_ARTICLE_BYTES: '1048576',
-      INSTANCE_PRICE_PER_HOUR: '0.23',
-      MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
-      ARTICLE_EVENTS_TOPIC_ARN: emu.topicArn,
     };
   });
   afterAll(async () => {

@@ -118,3 +118,30 @@ export const startEmulators = async (): Promise<Emulators> => {
     },
   };
 };
+
+/**
+ * The variables a deployed handler reads, pointing its SDK clients at these emulators (and the
+ * SageMaker runtime at `endpointUrl`) only through AWS_ENDPOINT_URL_<SERVICE>, as on Lambda.
+ */
+export const handlerEnvironment = (emu: Emulators, endpointUrl: string): Record<string, string> => ({
+  AWS_REGION: region,
+  AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  AWS_ENDPOINT_URL_S3: emu.s3Endpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: emu.dynamoEndpoint,
+  AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: endpointUrl,
+  AWS_ENDPOINT_URL_SNS: emu.snsEndpoint,
+  AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+  AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  LEDGER_TABLE: emu.table,
+  ARTICLES_BUCKET: emu.bucket,
+  INPUT_PREFIX: 'input/',
+  REQUESTS_PREFIX: 'requests/',
+  ENDPOINT_NAME: 'research-summarizer-dev',
+  MODEL_ID: 'google/pegasus-cnn_dailymail',
+  MAX_ARTICLE_BYTES: '1048576',
+  INSTANCE_PRICE_PER_HOUR: '0.23',
+  MAX_CONCURRENT_INVOCATIONS_PER_INSTANCE: '2',
+  ARTICLE_EVENTS_TOPIC_ARN: emu.topicArn,
+});

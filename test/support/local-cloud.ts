@@ -3,11 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud';
+import { localBundle } from '../../local/bundles';
+import { LambdaHost } from '../../local/lambda/host-process';
 import { rowsFor } from '../../cli/wait';
 import { isTerminal, type LedgerRow } from '../../core/ledger';
 import { eventually } from './eventually';
 
 export const projectRoot = join(__dirname, '..', '..');
+
+/** One Lambda host process for a test file's functions, as the local cloud has one for all of its; closed after the file. */
+export const lambdaHostForFile = (): LambdaHost => {
+  const host = new LambdaHost({
+    hostProgram: localBundle(projectRoot, 'lambda-host'),
+    workerProgram: localBundle(projectRoot, 'lambda-worker'),
+  });
+  afterAll(() => host.close());
+  return host;
+};
 
 /** A local cloud for one test file, with the state folder it runs on and a way to remove both. */
 export type TestCloud = LocalCloud & { stateDir: string; dispose(): Promise<void> };

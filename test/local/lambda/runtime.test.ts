@@ -1,12 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localBundle } from '../../../local/bundles';
-import { LambdaHost } from '../../../local/lambda/host-process';
 import { LocalLambda } from '../../../local/lambda/runtime';
 import type { LocalFunction } from '../../../local/template/stack-config';
 import { eventually } from '../../support/eventually';
-import { projectRoot } from '../../support/local-cloud';
+import { lambdaHostForFile } from '../../support/local-cloud';
 
 /**
  * A stand-in bundle: records each call in a file named after the event, and fails while the event
@@ -35,12 +33,7 @@ exports.handler = async (event, context) => {
 };`;
 
 describe('LocalLambda: asynchronous invocation as Lambda does it', () => {
-  // One Lambda host process for the file's functions, as the local cloud has one for all of its.
-  const host = new LambdaHost({
-    hostProgram: localBundle(projectRoot, 'lambda-host'),
-    workerProgram: localBundle(projectRoot, 'lambda-worker'),
-  });
-  afterAll(() => host.close());
+  const host = lambdaHostForFile();
   let dir: string;
   let runtime: LocalLambda | undefined;
   const fn = (): LocalFunction => ({
