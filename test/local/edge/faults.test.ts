@@ -31,7 +31,9 @@ describe('S3 and DynamoDB refusing requests at the edge (fault injection)', () =
       // Assess: a documented S3 error after the SDK's three attempts.
       expect((refused as Error).name).toMatch(/^(SlowDown|InternalError)$/);
       expect((refused as { $metadata: { attempts: number } }).$metadata.attempts).toBe(3);
-      expect(cloud.faults.injected.s3).toBe(3);
+      // At least the SDK's three: the cloud's own scheduled reconcile may send S3 requests (its sweep of
+      // pending article events) while every request is refused.
+      expect(cloud.faults.injected.s3).toBeGreaterThanOrEqual(3);
       const bad = await fetch(`${cloud.endpoints.edgeUrl}/_localcloud/faults`, { method: 'PUT', body: JSON.stringify({ s3: 2 }) });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toEqual({ message: 'the s3 error rate must be a number from 0 to 1; got 2' });
