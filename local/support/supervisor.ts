@@ -46,8 +46,13 @@ export class CrashStreak {
     return this.inARow;
   }
 
-  /** Records a crash: how long to wait before starting again, or undefined when this crash ends the loop. */
+  /**
+   * Records a crash: how long to wait before starting again, or undefined when this crash ends the loop.
+   * Once ended, the streak stays at the limit: a process launched before the loop ended (a fleet starts
+   * several at once) that crashes after it is not counted, so the count matches the given-up reason.
+   */
   crashed(): number | undefined {
+    if (this.inARow >= this.policy.maxCrashesInARow) return undefined;
     this.inARow++;
     if (this.inARow >= this.policy.maxCrashesInARow) return undefined;
     return Math.min(this.policy.maxDelayMs, this.policy.firstDelayMs * 2 ** (this.inARow - 1));

@@ -27,6 +27,16 @@ describe('CrashStreak: the restart policy', () => {
     expect(streak.crashesInARow).toBe(4);
   });
 
+  it('stays at the limit once the streak has ended: a crash of a process started before then is not counted', () => {
+    const streak = new CrashStreak(policy);
+    for (let i = 0; i < 4; i++) streak.crashed();
+
+    const late = streak.crashed();
+
+    expect([late, streak.crashesInARow]).toEqual([undefined, 4]);
+    expect(streak.givenUp('model servers')).toMatch(/^model servers crashed 4 times in a row/);
+  });
+
   it('starts a new streak once the process did useful work', () => {
     const streak = new CrashStreak(policy);
     streak.crashed();
