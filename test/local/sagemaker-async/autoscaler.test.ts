@@ -3,38 +3,15 @@ import { decideCapacity, policyNames, scalingAlarms } from '../../../local/sagem
 import { compileExpression } from '../../../local/sagemaker-async/metric-math';
 import { backlogGauges, MetricsRecorder } from '../../../local/sagemaker-async/metrics';
 import type { MetricAlarm, MetricStat, ScalingActivity, ScalingConfig } from '../../../local/sagemaker-async/types';
+import { idleAlarmOfTemplate, stepAlarmOfTemplate } from '../../support/template-alarms';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 const targetTracking = { targetValue: 2, scaleInCooldownS: 300, scaleOutCooldownS: 120 };
-/** The HasBacklogWithoutCapacity alarm of resources/autoscaling.yml. */
-const stepAlarm: MetricAlarm = {
-  metric: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Average' },
-  periodS: 60,
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  threshold: 1,
-  comparisonOperator: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'missing',
-};
+const stepAlarm = stepAlarmOfTemplate;
 const stepScaling = { cooldownS: 120, scalingAdjustment: 1, alarm: stepAlarm };
-/** The idle alarm of resources/autoscaling.yml, 5 minutes. */
-const idleAlarm: MetricAlarm = {
-  metric: {
-    expression: 'backlog + backlogWithoutCapacity',
-    metrics: {
-      backlog: { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' },
-      backlogWithoutCapacity: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Maximum' },
-    },
-  },
-  periodS: 60,
-  evaluationPeriods: 5,
-  datapointsToAlarm: 5,
-  threshold: 0,
-  comparisonOperator: 'LessThanOrEqualToThreshold',
-  treatMissingData: 'missing',
-};
+const idleAlarm = idleAlarmOfTemplate;
 const names = policyNames('ep', 'AllTraffic', {} as ScalingConfig);
 
 type Minute = [backlog: number, inService: number, processed?: number];

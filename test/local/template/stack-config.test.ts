@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { evaluate, stackResolver, UnknownAttributeError } from '../../../local/template/cfn-intrinsics';
 import { readStackConfig, stackConfigFrom, TEMPLATE_PATH } from '../../../local/template/stack-config';
 import type { Template } from '../../../local/template/template-view';
+import { idleAlarmOfTemplate, stepAlarmOfTemplate } from '../../support/template-alarms';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 
@@ -42,34 +43,12 @@ describe('the local cloud reads its configuration from the packaged template', (
         cooldownS: 600,
         adjustmentType: 'ChangeInCapacity',
         scalingAdjustment: 1,
-        alarm: {
-          metric: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Average' },
-          periodS: 60,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          threshold: 1,
-          comparisonOperator: 'GreaterThanOrEqualToThreshold',
-          treatMissingData: 'missing',
-        },
+        alarm: stepAlarmOfTemplate,
       },
       scaleInToZero: {
         cooldownS: 120,
         capacity: 0,
-        alarm: {
-          metric: {
-            expression: 'backlog + backlogWithoutCapacity',
-            metrics: {
-              backlog: { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' },
-              backlogWithoutCapacity: { metricName: 'HasBacklogWithoutCapacity', statistic: 'Maximum' },
-            },
-          },
-          periodS: 60,
-          evaluationPeriods: 5,
-          datapointsToAlarm: 5,
-          threshold: 0,
-          comparisonOperator: 'LessThanOrEqualToThreshold',
-          treatMissingData: 'missing',
-        },
+        alarm: idleAlarmOfTemplate,
       },
     });
   });
