@@ -95,17 +95,26 @@ export const atomicObjects = (store: S3rverFilesystemStore, writes: ObjectWrites
       },
     );
 
-  /** s3rver's getMetadata, for a caller in the object's turn. Rejects with ENOENT when there is no object. */
-  const readMetadata = async (files: ObjectFiles): Promise<Metadata> => {
-    const stat = await fs.stat(files.objectPath);
-    const [stored, md5] = await Promise.all([
+  /** The object's `.md5` and stored metadata: kept by `writes` since its last commit or read, or read now. */
+  const factsOf = async (files: ObjectFiles) => {
+    const known = writes.factsOf(files.objectPath);
+    if (known) return known;
+    const [metadata, md5] = await Promise.all([
       readStoredMetadata(files),
       fs.readFile(files.md5Path, 'utf-8').catch((error: unknown) => {
         if (isMissing(error)) return md5OfFile(files.objectPath); // s3rver computes it too
         throw error;
       }),
     ]);
-    return { ...stored, etag: JSON.stringify(md5), 'last-modified': stat.mtime.toUTCString(), 'content-length': stat.size };
+    writes.remember(files.objectPath, { md5, metadata });
+    return { md5, metadata };
+  };
+
+  /** s3rver's getMetadata, for a caller in the object's turn. Rejects with ENOENT when there is no object. */
+  const readMetadata = async (files: ObjectFiles): Promise<Metadata> => {
+    const stat = await fs.stat(files.objectPath);
+    const { md5, metadata } = await factsOf(files);
+    return { ...metadata, etag: JSON.stringify(md5), 'last-modified': stat.mtime.toUTCString(), 'content-length': stat.size };
   };
 
   /** The content in a temporary file of the writes folder, with its size and MD5; nothing is left on failure. */
@@ -171,7 +180,13 @@ export const atomicObjects = (store: S3rverFilesystemStore, writes: ObjectWrites
     return { ...stored, etag: JSON.stringify(written.md5), 'last-modified': modified.toUTCString(), 'content-length': written.size };
   };
 
-  store.deleteObject = (bucket, key) => writes.read(filesOf(bucket, key).objectPath, () => deleteObject.call(store, bucket, key));
+  store.deleteObject = (bucket, key) => {
+    const { objectPath } = filesOf(bucket, key);
+    return writes.read(objectPath, () => {
+      writes.forget(objectPath);
+      return deleteObject.call(store, bucket, key);
+    });
+  };
 
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const upload = uploadFolder(store, bucket, uploadId);

@@ -12,7 +12,8 @@
  *    lists or serves (`<store>.writes/`);
  * 2. a journal entry records the commit: the temporary file, the object's three paths, the new MD5 and
  *    metadata (local/support/journal.ts: one write(2), kept across a kill -9);
- * 3. the temporary file is renamed over the object, then the `.md5` and metadata files are written;
+ * 3. the temporary file is renamed over the object (its folder made if missing), then the `.md5` and
+ *    metadata files are written;
  * 4. the entry is marked done.
  *
  * A kill before 2 leaves the old object (the next start removes the temporary file); a kill after 2 is
@@ -58,18 +59,35 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
+/** An object's `.md5` and stored metadata, as its last commit wrote them. */
+export interface ObjectFacts {
+  md5: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Objects whose facts are kept in memory at most; a read of any other reads its two files. */
+export const KNOWN_OBJECTS = 10_000;
+
 /** s3rver deletes a key's folder once it is empty; a rename into it meanwhile finds it gone. */
-const RENAME_ATTEMPTS = 3;
+const RENAME_ATTEMPTS = 4;
 
 export class ObjectWrites {
   private readonly journal: Journal<Commit>;
   private readonly turns = new Map<string, Promise<void>>();
   /** Commits that failed after their rename, by object path: finished before the object is read again. */
   private readonly unfinished = new Map<string, string>();
+  /**
+   * The facts of recently committed or read objects, by object path, oldest first: a GetObject then
+   * reads neither its `.md5` nor its metadata file (two opens, reads and closes in libuv's thread
+   * pool; docs/benchmarks.md, Where the CPU goes). Only changed in an object's turn, so a reader in
+   * its turn finds the facts of the files it reads.
+   */
+  private readonly known = new Map<string, ObjectFacts>();
 
   constructor(
     readonly folder: string,
     private readonly fs: CommitFs = fsPromises,
+    private readonly knownObjects = KNOWN_OBJECTS,
   ) {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     this.journal = new Journal<Commit>(join(folder, JOURNAL_FILE));
@@ -106,6 +124,23 @@ export class ObjectWrites {
     });
   }
 
+  /** The object's facts if kept; for a caller in the object's turn (`read`). */
+  factsOf(objectPath: string): ObjectFacts | undefined {
+    return this.known.get(objectPath);
+  }
+
+  /** Keeps facts a caller in the object's turn read from its files. */
+  remember(objectPath: string, facts: ObjectFacts): void {
+    this.known.delete(objectPath);
+    this.known.set(objectPath, facts);
+    if (this.known.size > this.knownObjects) this.known.delete(this.known.keys().next().value as string);
+  }
+
+  /** Drops the object's facts; for a caller in the object's turn that removes it. */
+  forget(objectPath: string): void {
+    this.known.delete(objectPath);
+  }
+
   /** Replaces the object at `commit.objectPath` with the temporary file, its MD5 and its metadata, as one. */
   commit(commit: Commit): Promise<void> {
     return this.inTurn(commit.objectPath, async () => {
@@ -114,8 +149,10 @@ export class ObjectWrites {
         throw error;
       });
       const id = randomUUID();
+      this.forget(commit.objectPath);
       this.journal.add(id, commit);
       await this.finish(id, commit);
+      if (commit.metadataPath) this.remember(commit.objectPath, { md5: commit.md5, metadata: commit.metadata ?? {} });
     });
   }
 
@@ -144,17 +181,30 @@ export class ObjectWrites {
 
   /** Idempotent: after a kill at any point it can run again, and ends in the same files. */
   private async apply(commit: Commit): Promise<void> {
-    for (let attempt = 1; await exists(commit.temporary); attempt++) {
-      await this.fs.mkdir(dirname(commit.objectPath), { recursive: true });
-      try {
-        await this.fs.rename(commit.temporary, commit.objectPath);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === RENAME_ATTEMPTS) throw error;
-      }
-    }
+    await this.moveIntoPlace(commit);
     await this.fs.writeFile(commit.md5Path, commit.md5);
     if (commit.metadataPath) await this.fs.writeFile(commit.metadataPath, JSON.stringify(commit.metadata ?? {}, null, 2));
     if (commit.upload) await this.fs.rm(commit.upload, { recursive: true, force: true });
+  }
+
+  /**
+   * Renames the temporary file over the object. The rename is tried first and the folder made only
+   * when the rename finds something missing: most writes go to a folder that exists, and each file
+   * operation is a trip through libuv's thread pool (docs/benchmarks.md, Where the CPU goes). A
+   * missing temporary file means an earlier run of this commit renamed it already.
+   */
+  private async moveIntoPlace(commit: Commit): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.fs.rename(commit.temporary, commit.objectPath);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        if (!(await exists(commit.temporary))) return;
+        if (attempt === RENAME_ATTEMPTS) throw error;
+      }
+      await this.fs.mkdir(dirname(commit.objectPath), { recursive: true });
+    }
   }
 
   private async settle(objectPath: string): Promise<void> {

@@ -40,9 +40,9 @@ describe('an object commit interrupted by a kill', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The store as mount.ts builds it, on the same folder: what a (re)start of the local cloud sees. */
-  const start = async (commitFs?: CommitFs): Promise<Started> => {
+  const start = async (commitFs?: CommitFs, knownObjects?: number): Promise<Started> => {
     const store = new FilesystemStore(storeDir);
-    const writes = new ObjectWrites(writesFolder(storeDir), commitFs);
+    const writes = new ObjectWrites(writesFolder(storeDir), commitFs, knownObjects);
     await writes.recover();
     guardStore(store);
     atomicObjects(store, writes);
@@ -70,17 +70,17 @@ describe('an object commit interrupted by a kill', () => {
     return { commitFs, killed };
   };
 
-  const put = (store: S3rverFilesystemStore, body: string | Readable, version: string) =>
+  const put = (store: S3rverFilesystemStore, body: string | Readable, version: string, key = KEY) =>
     store.putObject({
       bucket: BUCKET,
-      key: KEY,
+      key,
       content: typeof body === 'string' ? Buffer.from(body) : body,
       metadata: { 'content-type': 'text/plain', 'x-amz-meta-version': version },
     });
 
   /** The object as s3rver serves it: bytes, ETag and metadata. */
-  const readObject = async (store: S3rverFilesystemStore) => {
-    const object = (await store.getObject(BUCKET, KEY)) as { content: Readable; metadata: Record<string, string> };
+  const readObject = async (store: S3rverFilesystemStore, key = KEY) => {
+    const object = (await store.getObject(BUCKET, key)) as { content: Readable; metadata: Record<string, string> };
     let body = '';
     for await (const chunk of object.content) body += (chunk as Buffer).toString();
     return { body, etag: object.metadata.etag, version: object.metadata['x-amz-meta-version'] };
@@ -102,8 +102,9 @@ describe('an object commit interrupted by a kill', () => {
     return { uploadId, parts };
   };
 
-  // CompleteMultipartUpload's commit makes every step a commit has: mkdir, rename, .md5, metadata, upload folder.
-  const STEPS = ['making the folder', 'renaming the object', 'writing its .md5', 'writing its metadata', 'removing the upload'];
+  // CompleteMultipartUpload's commit makes every step a commit into an existing folder has: rename, .md5,
+  // metadata, upload folder. A commit into a new folder makes it after a first rename (test below).
+  const STEPS = ['renaming the object', 'writing its .md5', 'writing its metadata', 'removing the upload'];
   for (const [step, name] of STEPS.entries()) {
     it(`finishes a commit killed before ${name}: the next start shows the new object whole`, async () => {
       // Prepare
@@ -168,6 +169,107 @@ describe('an object commit interrupted by a kill', () => {
     // Assess: the PUT failed, and no read sees the new bytes under the old ETag.
     expect(failed).toBe('ENOSPC');
     expect(await readObject(store)).toEqual(versionOf('new text'));
+    writes.close();
+  });
+
+  it("makes a new key's folder, and finishes a commit killed before making it", async () => {
+    // Prepare: file operations of a PutObject to a folder that does not exist yet, stopped at the second
+    // (the rename fails as the folder is missing; then the mkdir).
+    const newKey = 'input/2026/12/new.txt';
+    const { commitFs, killed } = killedAt(1);
+    const doomed = await start(commitFs);
+
+    // Act
+    void put(doomed.store, 'new article', 'new', newKey);
+    await killed;
+    doomed.writes.close();
+    const restarted = await start();
+
+    // Assess
+    expect(await readObject(restarted.store, newKey)).toEqual(versionOf('new article'));
+    expect(readdirSync(writesFolder(storeDir))).toEqual([JOURNAL_FILE]);
+    restarted.writes.close();
+  });
+});
+
+describe("an object's ETag and metadata kept in memory", () => {
+  let dir: string;
+  let storeDir: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rs-facts-'));
+    storeDir = join(dir, 's3');
+    await new FilesystemStore(storeDir).putBucket(BUCKET);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = (knownObjects?: number) => {
+    const store = new FilesystemStore(storeDir);
+    const writes = new ObjectWrites(writesFolder(storeDir), undefined, knownObjects);
+    guardStore(store);
+    atomicObjects(store, writes);
+    return { store, writes };
+  };
+  const put = (store: S3rverFilesystemStore, key: string, body: string) =>
+    store.putObject({
+      bucket: BUCKET,
+      key,
+      content: Buffer.from(body),
+      metadata: { 'content-type': 'text/plain', 'x-amz-meta-body': body },
+    });
+  const read = async (store: S3rverFilesystemStore, key: string) => {
+    const object = (await store.getObject(BUCKET, key)) as { content: Readable; metadata: Record<string, unknown> } | null;
+    if (!object) return null;
+    let body = '';
+    for await (const chunk of object.content) body += (chunk as Buffer).toString();
+    const { etag, 'content-type': type, 'x-amz-meta-body': meta, 'content-length': length } = object.metadata;
+    return { body, etag, type, meta, length };
+  };
+  /** Reads of `.md5` and metadata files from now on. */
+  const countFactReads = () => {
+    const readFile = jest.spyOn(fs, 'readFile');
+    return () => readFile.mock.calls.filter(([path]) => /\.(md5|json)$/.test(String(path))).length;
+  };
+
+  it('reads no .md5 or metadata file after a commit, and gives what a fresh start reads from the files', async () => {
+    // Prepare
+    const first = start();
+    await put(first.store, 'a.txt', 'first');
+    await put(first.store, 'a.txt', 'second');
+    const factReads = countFactReads();
+
+    // Act
+    const fromMemory = await read(first.store, 'a.txt');
+    const reads = factReads();
+    first.writes.close();
+    const fromFiles = await read(start().store, 'a.txt');
+
+    // Assess
+    expect(reads).toBe(0);
+    expect(factReads()).toBe(2);
+    expect(fromMemory).toEqual({ body: 'second', etag: JSON.stringify(md5('second')), type: 'text/plain', meta: 'second', length: 6 });
+    expect(fromFiles).toEqual(fromMemory);
+  });
+
+  it('gives nothing for a deleted object, and keeps no more objects than its bound', async () => {
+    // Prepare
+    const { store, writes } = start(2);
+    for (const key of ['a.txt', 'b.txt', 'c.txt']) await put(store, key, key);
+    const factReads = countFactReads();
+
+    // Act
+    await store.deleteObject(BUCKET, 'c.txt');
+    const deleted = await read(store, 'c.txt');
+    await read(store, 'b.txt');
+    const keptReads = factReads();
+    await read(store, 'a.txt');
+
+    // Assess: b.txt was kept; a.txt, the oldest of three, was not.
+    expect(deleted).toBeNull();
+    expect(keptReads).toBe(0);
+    expect(factReads()).toBe(2);
     writes.close();
   });
 });
