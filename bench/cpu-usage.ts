@@ -10,7 +10,11 @@ export interface CpuUsage {
   mainThread: number;
   /** The function worker threads (named with FUNCTION_THREAD_PREFIX) and the Lambda host process that holds them. */
   functions: number;
-  /** Every other thread of this process: garbage collection, file I/O, the benchmark's uploader. */
+  /**
+   * Every other live thread of this process: garbage collection, compilation, file I/O. A thread that
+   * has ended leaves /proc, so the benchmark's uploader thread (ended before the last reading) is not
+   * counted: the figures are the local cloud's.
+   */
   otherThreads: number;
   /** The dynalite process. */
   dynamodb: number;
