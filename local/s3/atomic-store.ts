@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import S3Error from 's3rver/lib/models/error';
 import S3Object from 's3rver/lib/models/object';
-import type { ObjectWrites } from './object-writes';
+import { parseMetadataFile, type ObjectWrites } from './object-writes';
 import { insideRoot, uploadFolder, writeWithMd5, type S3rverFilesystemStore } from './store-guard';
 
 interface ObjectFiles {
@@ -86,28 +86,27 @@ export const atomicObjects = (store: S3rverFilesystemStore, writes: ObjectWrites
     metadataPath: store.getResourcePath(bucket, key, 'metadata.json'),
   });
 
-  const readStoredMetadata = (files: ObjectFiles): Promise<Metadata> =>
-    fs.readFile(files.metadataPath, 'utf-8').then(
-      (text) => JSON.parse(text) as Metadata,
-      (error: unknown) => {
-        if (isMissing(error)) return {};
-        throw error;
-      },
-    );
+  /** The object's metadata file: its stored headers, and its MD5 unless an earlier version stored the object. */
+  const readMetadataFile = (files: ObjectFiles): Promise<{ metadata: Metadata; md5?: string }> =>
+    fs.readFile(files.metadataPath, 'utf-8').then(parseMetadataFile, (error: unknown) => {
+      if (isMissing(error)) return { metadata: {} };
+      throw error;
+    });
 
-  /** The object's `.md5` and stored metadata: kept by `writes` since its last commit or read, or read now. */
+  /** The object's MD5 and stored headers: kept by `writes` since its last commit or read, or read now. */
   const factsOf = async (files: ObjectFiles) => {
     const known = writes.factsOf(files.objectPath);
     if (known) return known;
-    const [metadata, md5] = await Promise.all([
-      readStoredMetadata(files),
-      fs.readFile(files.md5Path, 'utf-8').catch((error: unknown) => {
+    const stored = await readMetadataFile(files);
+    const md5 =
+      stored.md5 ??
+      (await fs.readFile(files.md5Path, 'utf-8').catch((error: unknown) => {
         if (isMissing(error)) return md5OfFile(files.objectPath); // s3rver computes it too
         throw error;
-      }),
-    ]);
-    writes.remember(files.objectPath, { md5, metadata });
-    return { md5, metadata };
+      }));
+    const facts = { md5, metadata: stored.metadata };
+    writes.remember(files.objectPath, facts);
+    return facts;
   };
 
   /** s3rver's getMetadata, for a caller in the object's turn. Rejects with ENOENT when there is no object. */
@@ -167,7 +166,7 @@ export const atomicObjects = (store: S3rverFilesystemStore, writes: ObjectWrites
     const source = filesOf(srcBucket, srcKey);
     const { metadata, content } = await writes.read(source.objectPath, async () => {
       try {
-        return { metadata: await readStoredMetadata(source), content: await openForReading(source.objectPath) };
+        return { metadata: (await readMetadataFile(source)).metadata, content: await openForReading(source.objectPath) };
       } catch (error) {
         if (isMissing(error)) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: srcKey });
         throw error;

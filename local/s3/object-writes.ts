@@ -6,14 +6,15 @@
  * adds a partial object (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html). s3rver keeps
  * an object as three files (`<key>._S3rver_object`, its `.md5`, which is the ETag, and
  * `<key>._S3rver_metadata.json`) and writes them in place, so an interrupted upload left a fragment
- * under the old ETag. Here the three files change as one unit:
+ * under the old ETag. Here an object is two files (the MD5 moves into the metadata file), changed
+ * as one unit:
  *
  * 1. the new content is written to a temporary file in a folder beside the store, which s3rver never
  *    lists or serves (`<store>.writes/`);
  * 2. a journal entry records the commit: the temporary file, the object's three paths, the new MD5 and
  *    metadata (local/support/journal.ts: one write(2), kept across a kill -9);
- * 3. the temporary file is renamed over the object (its folder made if missing), then the `.md5` and
- *    metadata files are written;
+ * 3. the temporary file is renamed over the object (its folder made if missing), then its metadata
+ *    file (with the MD5: MD5_FIELD) is written;
  * 4. the entry is marked done.
  *
  * A kill before 2 leaves the old object (the next start removes the temporary file); a kill after 2 is
@@ -65,7 +66,26 @@ export interface ObjectFacts {
   metadata: Record<string, unknown>;
 }
 
-/** Objects whose facts are kept in memory at most; a read of any other reads its two files. */
+/**
+ * Where an object's metadata file keeps its MD5 since the store stopped writing a `.md5` file per
+ * object: creating a file is the costliest thing the store does (about 0.7 ms of kernel time on the
+ * benchmark machine against 0.05 ms to rewrite one; docs/benchmarks.md, Where the CPU goes). Not a
+ * header name (it holds spaces), so it never meets a stored header. Objects an earlier version
+ * stored keep their `.md5` file, which is read when the field is missing.
+ */
+export const MD5_FIELD = 'local cloud md5';
+
+/** An object's metadata file: its stored headers and its MD5. */
+export const metadataFileText = (metadata: Record<string, unknown>, md5: string): string =>
+  JSON.stringify({ ...metadata, [MD5_FIELD]: md5 }, null, 2);
+
+/** An object's metadata file read back: the stored headers, and the MD5 if the file holds it. */
+export const parseMetadataFile = (text: string): { metadata: Record<string, unknown>; md5?: string } => {
+  const { [MD5_FIELD]: md5, ...metadata } = JSON.parse(text) as Record<string, unknown>;
+  return typeof md5 === 'string' ? { metadata, md5 } : { metadata };
+};
+
+/** Objects whose facts are kept in memory at most; a read of any other reads its metadata file. */
 export const KNOWN_OBJECTS = 10_000;
 
 /** s3rver deletes a key's folder once it is empty; a rename into it meanwhile finds it gone. */
@@ -182,8 +202,9 @@ export class ObjectWrites {
   /** Idempotent: after a kill at any point it can run again, and ends in the same files. */
   private async apply(commit: Commit): Promise<void> {
     await this.moveIntoPlace(commit);
-    await this.fs.writeFile(commit.md5Path, commit.md5);
-    if (commit.metadataPath) await this.fs.writeFile(commit.metadataPath, JSON.stringify(commit.metadata ?? {}, null, 2));
+    // An object keeps its MD5 in its metadata file (MD5_FIELD); a multipart part has only a `.md5` file.
+    if (commit.metadataPath) await this.fs.writeFile(commit.metadataPath, metadataFileText(commit.metadata ?? {}, commit.md5));
+    else await this.fs.writeFile(commit.md5Path, commit.md5);
     if (commit.upload) await this.fs.rm(commit.upload, { recursive: true, force: true });
   }
 

@@ -102,9 +102,9 @@ describe('an object commit interrupted by a kill', () => {
     return { uploadId, parts };
   };
 
-  // CompleteMultipartUpload's commit makes every step a commit into an existing folder has: rename, .md5,
-  // metadata, upload folder. A commit into a new folder makes it after a first rename (test below).
-  const STEPS = ['renaming the object', 'writing its .md5', 'writing its metadata', 'removing the upload'];
+  // CompleteMultipartUpload's commit makes every step a commit into an existing folder has: rename,
+  // metadata (with the MD5), upload folder. A commit into a new folder makes it after a first rename (test below).
+  const STEPS = ['renaming the object', 'writing its metadata', 'removing the upload'];
   for (const [step, name] of STEPS.entries()) {
     it(`finishes a commit killed before ${name}: the next start shows the new object whole`, async () => {
       // Prepare
@@ -148,13 +148,16 @@ describe('an object commit interrupted by a kill', () => {
   });
 
   it('finishes a commit that failed after its rename before the object is read again', async () => {
-    // Prepare: the .md5 write fails once (a full disk), after the new bytes were renamed into place.
+    // Prepare: the metadata write (which holds the MD5) fails once (a full disk), after the new bytes were
+    // renamed into place.
     await prepare();
     let failures = 0;
     const commitFs = {
       ...fs,
       writeFile: (path: string, data: string) => {
-        if (path.endsWith('.md5') && failures++ === 0) return Promise.reject(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+        if (path.endsWith('metadata.json') && failures++ === 0) {
+          return Promise.reject(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+        }
         return fs.writeFile(path, data);
       },
     } as unknown as CommitFs;
@@ -227,13 +230,13 @@ describe("an object's ETag and metadata kept in memory", () => {
     const { etag, 'content-type': type, 'x-amz-meta-body': meta, 'content-length': length } = object.metadata;
     return { body, etag, type, meta, length };
   };
-  /** Reads of `.md5` and metadata files from now on. */
+  /** Reads of metadata (and `.md5`) files from now on. */
   const countFactReads = () => {
     const readFile = jest.spyOn(fs, 'readFile');
     return () => readFile.mock.calls.filter(([path]) => /\.(md5|json)$/.test(String(path))).length;
   };
 
-  it('reads no .md5 or metadata file after a commit, and gives what a fresh start reads from the files', async () => {
+  it('reads no metadata file after a commit, and gives what a fresh start reads from the files', async () => {
     // Prepare
     const first = start();
     await put(first.store, 'a.txt', 'first');
@@ -248,9 +251,42 @@ describe("an object's ETag and metadata kept in memory", () => {
 
     // Assess
     expect(reads).toBe(0);
-    expect(factReads()).toBe(2);
+    expect(factReads()).toBe(1);
     expect(fromMemory).toEqual({ body: 'second', etag: JSON.stringify(md5('second')), type: 'text/plain', meta: 'second', length: 6 });
     expect(fromFiles).toEqual(fromMemory);
+  });
+
+  it('reads an object an earlier version stored (a .md5 file beside the metadata), and a stale .md5 never wins', async () => {
+    // Prepare: old.txt as s3rver stored objects (three files); then new.txt written over such an object.
+    const old = new FilesystemStore(storeDir);
+    for (const key of ['old.txt', 'new.txt']) {
+      await fs.mkdir(join(storeDir, BUCKET), { recursive: true });
+      await fs.writeFile(old.getResourcePath(BUCKET, key, 'object'), 'before');
+      await fs.writeFile(old.getResourcePath(BUCKET, key, 'object.md5'), md5('before'));
+      await fs.writeFile(old.getResourcePath(BUCKET, key, 'metadata.json'), JSON.stringify({ 'content-type': 'text/plain' }));
+    }
+    const { store, writes } = start();
+    await put(store, 'new.txt', 'after');
+    writes.close();
+
+    // Act: read both after a restart, from the files.
+    const restarted = start();
+    const [oldObject, newObject] = [await read(restarted.store, 'old.txt'), await read(restarted.store, 'new.txt')];
+
+    // Assess
+    expect(oldObject).toEqual({ body: 'before', etag: JSON.stringify(md5('before')), type: 'text/plain', meta: undefined, length: 6 });
+    expect(newObject).toEqual({ body: 'after', etag: JSON.stringify(md5('after')), type: 'text/plain', meta: 'after', length: 5 });
+    restarted.writes.close();
+  });
+
+  it('makes two files for a new object, not three', async () => {
+    // Act
+    const { store, writes } = start();
+    await put(store, 'folder/a.txt', 'a');
+
+    // Assess
+    expect(readdirSync(join(storeDir, BUCKET, 'folder')).sort()).toEqual(['a.txt._S3rver_metadata.json', 'a.txt._S3rver_object']);
+    writes.close();
   });
 
   it('gives nothing for a deleted object, and keeps no more objects than its bound', async () => {
@@ -269,7 +305,7 @@ describe("an object's ETag and metadata kept in memory", () => {
     // Assess: b.txt was kept; a.txt, the oldest of three, was not.
     expect(deleted).toBeNull();
     expect(keptReads).toBe(0);
-    expect(factReads()).toBe(2);
+    expect(factReads()).toBe(1);
     writes.close();
   });
 });
