@@ -8,9 +8,10 @@
  * path s3rver's own controller takes (node_modules/s3rver/lib/controllers/object.js) below the wire:
  *
  * - the key guard's rules (key-guard.ts) and the bucket check (NoSuchBucket), with S3's error codes;
- * - a write is `store.putObject` with the metadata s3rver keeps from a PutObject's headers
- *   (Content-Type, and an SDK's `application/octet-stream` when none is given): a commit of object-writes.ts (temporary
- *   file, MD5, journal, rename), so a later GetObject over HTTP answers the same body, ETag and headers;
+ * - a write is `store.putObject` with the metadata s3rver keeps from a PutObject's headers (the
+ *   Content-Type, an SDK's `application/octet-stream` when none is given): a commit of object-writes.ts
+ *   (temporary file, MD5, journal, rename), so a later GetObject over HTTP answers the same body, ETag
+ *   and headers;
  * - the write then emits s3rver's `ObjectCreated:Put` event, which notifications.ts sends on as S3
  *   would: the bucket's notification rules apply as to any PUT;
  * - a read is `store.getObject`, which takes its turn with commits of the object (atomic-store.ts).
@@ -64,7 +65,7 @@ export const directObjects = ({ s3rver, store }: Pick<S3Mount, 's3rver' | 'store
       try {
         const refused = key === '' ? 'InvalidArgument' : await refusal(bucket, key);
         if (refused) return refused;
-        // s3rver's object model picks what it keeps of the request's headers, and its default Content-Type.
+        // What s3rver's object model keeps of a PutObject's headers.
         const { metadata } = new S3Object(bucket, key, null, { 'content-type': contentType || UNTYPED });
         const { md5, size } = await store.putObject({ bucket, key, content: body, metadata });
         const created = new S3Object(bucket, key, null, { 'content-length': size, etag: JSON.stringify(md5) });
