@@ -1,7 +1,9 @@
 /**
  * The local cloud: each service starts from its folder, with the names and settings of the packaged
  * CloudFormation template (template/), and is connected here. S3 and DynamoDB start first and the edge
- * routes to them; the functions and the endpoint then talk to both through the edge, as they would on AWS.
+ * routes to them; the functions and the endpoint then talk to both through the edge, as they would on AWS,
+ * except for the endpoint's own S3 objects, which it reads and writes in the S3 store directly, as
+ * SageMaker does inside AWS (s3/direct-objects.ts).
  */
 
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { internalApi } from './edge/internal-api';
 import { errorReply, startEdge } from './edge/router';
 import { startSchedules } from './eventbridge/schedules';
 import { startLocalFunctions } from './lambda/start-functions';
+import { directObjects } from './s3/direct-objects';
 import { mountS3rver } from './s3/mount';
 import { sendS3Notifications } from './s3/notifications';
 import type { AsyncEndpoint } from './sagemaker-async/types';
@@ -79,7 +82,9 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const stopSchedules = startSchedules(config, timeScale, lambda.invoke);
   sendS3Notifications(s3Mount.s3rver, config, { invoke: lambda.deliver, s3, log });
   const endpoint = await startStackEndpoint(config, {
-    ...{ projectRoot, stateDir, s3, timeScale, provisioningDelayS, log, modelArgs: options.modelArgs },
+    ...{ projectRoot, stateDir, timeScale, provisioningDelayS, log, modelArgs: options.modelArgs },
+    // The endpoint reads and writes S3 inside the local cloud, as SageMaker does inside AWS: no SDK, no HTTP.
+    objects: directObjects(s3Mount),
     publish: snsPublisher(sns),
     ...(options.onRequestTiming ? { onRequestTiming: options.onRequestTiming } : {}),
   });

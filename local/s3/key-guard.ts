@@ -46,7 +46,7 @@ export const keyRefusal = (url: string): KeyRefusal | undefined => {
 };
 
 /** Why a bucket name and a key, decoded, cannot be stored locally, if they cannot; '' is none. */
-const nameRefusal = (bucket: string, key: string): KeyRefusal | undefined => {
+export const nameRefusal = (bucket: string, key: string): KeyRefusal | undefined => {
   if (bucket !== '' && (!BUCKET_NAME.test(bucket) || bucket.includes('..'))) {
     return { status: 400, code: 'InvalidBucketName', message: 'The specified bucket is not valid.' };
   }

@@ -12,7 +12,7 @@ import { decodedS3Request, isAwsChunked } from './aws-chunked';
 import { browserRefusal, inertResponses } from './browser-guard';
 import { cacheBucketState, type S3rverStore } from './bucket-cache';
 import { canonicalCopySource, refuseUnstorableKey } from './key-guard';
-import { ObjectWrites, writesFolder } from './object-writes';
+import { ObjectWrites, writesFolder, type CommitFs } from './object-writes';
 import { guardStore, type S3rverFilesystemStore } from './store-guard';
 import { carriesXml, guardXmlBody } from './xml-guard';
 
@@ -20,6 +20,8 @@ export interface S3Mount {
   /** Emits an S3-shaped `event` for every object created or removed (s3/notifications.ts). */
   s3rver: S3rver;
   handle: RequestHandler;
+  /** s3rver's file store, guarded, with atomic writes and its bucket cache: where S3 requests end, and what direct-objects.ts uses. */
+  store: S3rverFilesystemStore & S3rverStore;
   /** Releases the store's commit journal (object-writes.ts). */
   close(): void;
 }
@@ -29,6 +31,8 @@ export interface S3MountOptions {
   bucket: string;
   /** Answers a request instead of s3rver and returns true (fault injection); runs after the key guard. */
   refuse?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The file operations of object commits (object-writes.ts); a test may hold one to see who waits for it. */
+  commitFs?: CommitFs;
 }
 
 /** Answers an S3 request a web page could have made the browser send, and returns true (browser-guard.ts). */
@@ -49,11 +53,11 @@ const dropRequestLogger = (s3rver: S3rver): void => {
   if (at >= 0) app.middleware.splice(at, 1);
 };
 
-export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S3MountOptions): Promise<S3Mount> => {
+export const mountS3rver = async ({ directory, bucket, refuse = () => false, commitFs }: S3MountOptions): Promise<S3Mount> => {
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
   dropRequestLogger(s3rver);
   const store = (s3rver as unknown as { store: S3rverFilesystemStore & S3rverStore }).store;
-  const writes = new ObjectWrites(writesFolder(directory));
+  const writes = new ObjectWrites(writesFolder(directory), commitFs);
   await writes.recover();
   guardStore(store);
   atomicObjects(store, writes);
@@ -72,5 +76,5 @@ export const mountS3rver = async ({ directory, bucket, refuse = () => false }: S
     }
     return s3Handler(isAwsChunked(req.headers) ? decodedS3Request(req, res) : req, res);
   };
-  return { s3rver, handle, close: () => writes.close() };
+  return { s3rver, handle, store, close: () => writes.close() };
 };

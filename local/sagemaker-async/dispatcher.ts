@@ -150,7 +150,7 @@ export class Dispatcher {
     try {
       const takenAt = Date.now();
       const payload = await download(request, {
-        s3: options.s3,
+        objects: options.objects,
         readInlineBody: (r) => queue.readInlineBody(r),
         signal,
         ...(options.maxInputBytes !== undefined ? { maxInputBytes: options.maxInputBytes } : {}),

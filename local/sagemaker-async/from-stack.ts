@@ -4,11 +4,11 @@
  * published to the stack's topics.
  */
 
-import type { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { localBundle } from '../bundles';
 import { launchModelProcess, modelArgs } from '../model-server/launch';
 import type { StackConfig } from '../template/stack-config';
+import type { ObjectStore } from './object-store';
 import { startAsyncEndpoint } from './start-async-endpoint';
 import type { AsyncEndpoint, AsyncEndpointOptions } from './types';
 
@@ -16,7 +16,8 @@ export interface StackEndpointOptions {
   projectRoot: string;
   /** The local cloud's state folder; the endpoint keeps its queue in `sagemaker/` under it. */
   stateDir: string;
-  s3: S3Client;
+  /** The endpoint's object I/O: the local cloud's S3 store, read and written in process (local/s3/direct-objects.ts). */
+  objects: ObjectStore;
   timeScale: number;
   provisioningDelayS: number;
   publish: AsyncEndpointOptions['publish'];
@@ -32,7 +33,7 @@ export const startStackEndpoint = (config: StackConfig, options: StackEndpointOp
     accountId: config.accountId,
     endpoint: config.endpoint,
     scaling: config.scaling,
-    s3: options.s3,
+    objects: options.objects,
     log: options.log,
     timeScale: options.timeScale,
     stateDir: join(options.stateDir, 'sagemaker'),

@@ -5,9 +5,8 @@
  * (output and failure objects, then the notification).
  */
 
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeModel, type ModelReply } from './model-client';
+import { errorCode, type ObjectRead, type ObjectStore } from './object-store';
 import type { QueuedRequest } from './queue';
 import { parseS3Location } from './s3-location';
 
@@ -63,7 +62,7 @@ export type InvocationOutcome =
 export const MAX_INPUT_BYTES = 1024 ** 3;
 
 export interface InvocationDeps {
-  s3: S3Client;
+  objects: ObjectStore;
   readInlineBody(request: QueuedRequest): Buffer;
   signal: AbortSignal;
   /** Largest InputLocation object read (default MAX_INPUT_BYTES). */
@@ -71,55 +70,16 @@ export interface InvocationDeps {
   onModelLatency(ms: number): void;
 }
 
-const errorCode = (error: unknown): string => {
-  if (error && typeof error === 'object') {
-    const e = error as { name?: string; code?: string; Code?: string; message?: string };
-    return e.Code ?? e.code ?? e.name ?? e.message ?? 'Error';
-  }
-  return String(error);
-};
-
 const describe = (text: string) => ({ detail: Buffer.from(text), detailContentType: 'text/plain; charset=utf-8' });
 
-type DownloadDeps = Pick<InvocationDeps, 's3' | 'readInlineBody' | 'signal' | 'maxInputBytes'>;
+type DownloadDeps = Pick<InvocationDeps, 'objects' | 'readInlineBody' | 'signal' | 'maxInputBytes'>;
 
-class InputTooLargeError extends Error {
-  constructor(readonly bytes: number) {
-    super(`the input object is ${bytes} bytes or more`);
-    this.name = 'InputTooLargeError';
-  }
-}
-
-/**
- * Reads the InputLocation object as a stream, refusing it by its Content-Length, and while reading
- * once more bytes arrive than the limit (a length cannot be trusted): never more than the limit is
- * held. The payload is then kept whole, as the endpoint may send it to the model again.
- */
-const readInput = async (request: QueuedRequest, deps: DownloadDeps): Promise<Buffer> => {
-  if (request.hasInlineBody || request.inputLocation === undefined) return deps.readInlineBody(request);
+/** The InputLocation object (never more than the limit held: object-store.ts), or the inline body. */
+const readInput = async (request: QueuedRequest, deps: DownloadDeps, limit: number): Promise<ObjectRead> => {
+  if (request.hasInlineBody || request.inputLocation === undefined) return { kind: 'object', body: deps.readInlineBody(request) };
   const location = parseS3Location(request.inputLocation);
-  if (!location) throw Object.assign(new Error('not an S3 object URL'), { code: 'InvalidInputLocation' });
-  const limit = deps.maxInputBytes ?? MAX_INPUT_BYTES;
-  const reply = await deps.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
-    abortSignal: deps.signal,
-  });
-  const body = reply.Body as Readable | undefined;
-  if (!body) return Buffer.alloc(0);
-  if ((reply.ContentLength ?? 0) > limit) {
-    body.destroy();
-    throw new InputTooLargeError(reply.ContentLength ?? 0);
-  }
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    bytes += (chunk as Buffer).length;
-    if (bytes > limit) {
-      body.destroy();
-      throw new InputTooLargeError(bytes);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, bytes);
+  if (!location) return { kind: 'error', code: 'InvalidInputLocation' };
+  return deps.objects.read(location, limit, deps.signal);
 };
 
 /** Reads the request payload (from S3, or the inline body); a failure is already an outcome. */
@@ -127,18 +87,14 @@ export const download = async (
   request: QueuedRequest,
   deps: DownloadDeps,
 ): Promise<{ kind: 'input'; input: Buffer } | Extract<InvocationOutcome, { kind: 'failed' | 'aborted' }>> => {
-  try {
-    const input = await readInput(request, deps);
-    return deps.signal.aborted ? { kind: 'aborted' } : { kind: 'input', input };
-  } catch (error) {
-    if (deps.signal.aborted) return { kind: 'aborted' };
-    const location = request.inputLocation ?? 'the inline body';
-    const reason =
-      error instanceof InputTooLargeError
-        ? failureReasons.inputTooLarge(location, error.bytes, deps.maxInputBytes ?? MAX_INPUT_BYTES)
-        : failureReasons.download(location, errorCode(error));
-    return { kind: 'failed', reason, ...describe(reason), metric: 'RequestDownloadFailures' };
-  }
+  const limit = deps.maxInputBytes ?? MAX_INPUT_BYTES;
+  const read = await readInput(request, deps, limit).catch((error: unknown): ObjectRead => ({ kind: 'error', code: errorCode(error) }));
+  if (deps.signal.aborted) return { kind: 'aborted' };
+  if (read.kind === 'object') return { kind: 'input', input: read.body };
+  const location = request.inputLocation ?? 'the inline body';
+  const reason =
+    read.kind === 'tooLarge' ? failureReasons.inputTooLarge(location, read.bytes, limit) : failureReasons.download(location, read.code);
+  return { kind: 'failed', reason, ...describe(reason), metric: 'RequestDownloadFailures' };
 };
 
 /** Sends the payload to the model container and classifies the reply. Nothing is written yet. */
@@ -195,20 +151,7 @@ export const classify = (reply: ModelReply, request: Pick<QueuedRequest, 'invoca
 };
 
 /** PutObject at an s3:// location; resolves to an error code on failure instead of throwing. */
-export const putObject = async (s3: S3Client, uri: string, body: Buffer, contentType?: string): Promise<string | undefined> => {
+export const putObject = (objects: ObjectStore, uri: string, body: Buffer, contentType?: string): Promise<string | undefined> => {
   const location = parseS3Location(uri);
-  if (!location) return 'InvalidS3Location';
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: location.bucket,
-        Key: location.key,
-        Body: body,
-        ...(contentType ? { ContentType: contentType } : {}),
-      }),
-    );
-    return undefined;
-  } catch (error) {
-    return errorCode(error);
-  }
+  return location ? objects.write(location, body, contentType) : Promise.resolve('InvalidS3Location');
 };

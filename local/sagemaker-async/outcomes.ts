@@ -40,7 +40,7 @@ export class Outcomes {
   /** 2xx: the body goes to OutputLocation with the model's content type, then the success notification. */
   async complete(request: QueuedRequest, outcome: CompletedOutcome): Promise<void> {
     const { options, metrics, totals } = this.deps;
-    const uploadError = await putObject(options.s3, request.outputLocation, outcome.body, outcome.contentType);
+    const uploadError = await putObject(options.objects, request.outputLocation, outcome.body, outcome.contentType);
     if (uploadError) {
       metrics.count('ResponseUploadFailures');
       await this.fail(request, failedWith(failureReasons.upload(request.outputLocation, uploadError)));
@@ -66,7 +66,7 @@ export class Outcomes {
     if (outcome.metric) metrics.count(outcome.metric);
     let failureLocation: string | undefined;
     if (request.failureLocation) {
-      const error = await putObject(options.s3, request.failureLocation, outcome.detail, outcome.detailContentType);
+      const error = await putObject(options.objects, request.failureLocation, outcome.detail, outcome.detailContentType);
       if (error) {
         metrics.count('ResponseUploadFailures');
         log('failure object upload failed', { inferenceId: request.inferenceId, failureLocation: request.failureLocation, error });

@@ -4,10 +4,10 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { SupervisionStatus } from '../support/supervisor';
 import type { SimulatedClock } from './clock';
 import type { CountMetric } from './metrics';
+import type { ObjectStore } from './object-store';
 
 /** The parts of AWS::SageMaker::EndpointConfig (ProductionVariant + AsyncInferenceConfig) the emulator honours. */
 export interface AsyncEndpointConfig {
@@ -93,7 +93,8 @@ export interface AsyncEndpointOptions {
   timeScale?: number;
   /** Simulated seconds from "scale out" to the earliest InService (default 120). */
   provisioningDelayS?: number;
-  s3: S3Client;
+  /** Where the endpoint reads inputs and writes outputs and failures (object-store.ts). */
+  objects: ObjectStore;
   /** SNS Publish; the caller delivers the message. A rejection counts as a NotificationFailure. */
   publish(topicArn: string, message: string): Promise<void>;
   /** Starts one model-server process; resolves when it listens. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { errorReply, startEdge, type RequestHandler } from '../../../local/edge/router';
-import { mountS3rver } from '../../../local/s3/mount';
+import { mountS3rver, type S3Mount, type S3MountOptions } from '../../../local/s3/mount';
 
 export const BUCKET = 'atomic-test';
 
@@ -18,11 +18,16 @@ export interface S3Edge {
   /** The state folder: the store (`s3/`) and whatever else the S3 mount keeps beside it. */
   stateDir: string;
   s3: S3Client;
+  /** The S3 mount behind the edge: its store and its s3rver (events). */
+  mount: S3Mount;
   close(): Promise<void>;
 }
 
-export const startS3Edge = async (stateDir = mkdtempSync(join(tmpdir(), 'rs-s3-'))): Promise<S3Edge> => {
-  const mount = await mountS3rver({ directory: join(stateDir, 's3'), bucket: BUCKET });
+export const startS3Edge = async (
+  stateDir = mkdtempSync(join(tmpdir(), 'rs-s3-')),
+  options: Pick<S3MountOptions, 'commitFs'> = {},
+): Promise<S3Edge> => {
+  const mount = await mountS3rver({ directory: join(stateDir, 's3'), bucket: BUCKET, ...options });
   const notHere: RequestHandler = (_req, res) => errorReply(res, 404, 'only S3 runs in this test');
   const edge = await startEdge({ s3: mount.handle, dynamodb: notHere, sagemaker: notHere, sns: notHere, internal: notHere }, 0);
   const s3 = new S3Client({
@@ -38,6 +43,7 @@ export const startS3Edge = async (stateDir = mkdtempSync(join(tmpdir(), 'rs-s3-'
     port: Number(new URL(edge.url).port),
     stateDir,
     s3,
+    mount,
     close: async () => {
       s3.destroy();
       await edge.close();

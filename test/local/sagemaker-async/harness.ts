@@ -10,6 +10,7 @@ import {
   type InvokeEndpointAsyncCommandInput,
   type InvokeEndpointAsyncCommandOutput,
 } from '@aws-sdk/client-sagemaker-runtime';
+import { s3ClientObjects } from '../../../local/sagemaker-async/object-store';
 import { startAsyncEndpoint } from '../../../local/sagemaker-async/start-async-endpoint';
 import type { AsyncEndpoint, AsyncEndpointConfig, AsyncEndpointOptions } from '../../../local/sagemaker-async/types';
 import { startEmulators, type Emulators } from '../../support/emulators';
@@ -57,8 +58,10 @@ export interface EndpointUnderTest {
   dispose(): Promise<void>;
 }
 
-export interface EndpointSetup extends Partial<Omit<AsyncEndpointOptions, 'endpoint'>> {
+export interface EndpointSetup extends Partial<Omit<AsyncEndpointOptions, 'endpoint' | 'objects'>> {
   endpoint?: Partial<AsyncEndpointConfig>;
+  /** The S3 the endpoint reads and writes, through an SDK client over HTTP (object-store.ts). */
+  s3?: S3Client;
   models?: FakeModels;
   published?: Published[];
 }
@@ -78,7 +81,7 @@ export const unusedS3 = () =>
  * instances are InService as soon as they answer /ping.
  */
 export const startEndpoint = async (setup: EndpointSetup): Promise<EndpointUnderTest> => {
-  const { endpoint: endpointOverrides, models = new FakeModels(), published = [], ...rest } = setup;
+  const { endpoint: endpointOverrides, models = new FakeModels(), published = [], s3 = unusedS3(), ...rest } = setup;
   const stateDir = rest.stateDir ?? mkdtempSync(join(tmpdir(), 'sm-async-'));
   const options: AsyncEndpointOptions = {
     region: 'us-east-1',
@@ -87,7 +90,7 @@ export const startEndpoint = async (setup: EndpointSetup): Promise<EndpointUnder
     scaling: { minCapacity: 1, maxCapacity: 1 },
     timeScale: 600,
     provisioningDelayS: 0,
-    s3: rest.s3 ?? unusedS3(),
+    objects: s3ClientObjects(s3),
     publish: async (topicArn, raw) => {
       published.push({ topicArn, raw, message: JSON.parse(raw) as Record<string, unknown> });
     },
