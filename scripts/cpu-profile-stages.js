@@ -17,7 +17,7 @@ const STAGES = {
     ['key phrases', /^(articleFacts|keyphrases|countPhrases|readModel)$/],
     ['read the article (GetObject, decode)', /^(open|readArticle|encodeArticle)$/],
     ['ledger writes (claim, submitted)', /^(claim|markSubmitted|conditionally|finishAttempt|update|get)$/],
-    ['request write (lib-storage Upload → PutObject)', /^(__uploadUsingPut|__doConcurrentUpload|__doMultipartUpload)$|Upload/],
+    ['request write (encode, PutObject)', /^(writeRequest|encodeModelRequest)$/],
     ['InvokeEndpointAsync', /^(sendSteps|InvokeEndpointAsyncCommand)$/],
     ['SDK: middleware, signing, (de)serialising, all calls', SDK],
     ['HTTP client and streams', HTTP_CLIENT],
