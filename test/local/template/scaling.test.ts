@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackConfigFrom, TEMPLATE_PATH } from '../../../local/template/stack-config';
 import type { Template } from '../../../local/template/template-view';
+import { idleAlarmOfTemplate } from '../../support/template-alarms';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 
@@ -27,13 +28,8 @@ describe('the scaling policies read from the packaged template', () => {
     const { scaleInToZero } = stackConfigFrom(template, { projectRoot }).scaling;
     // Assess
     expect(scaleInToZero?.alarm).toEqual({
+      ...idleAlarmOfTemplate,
       metric: { metricName: 'ApproximateBacklogSize', statistic: 'Maximum' },
-      periodS: 60,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 5,
-      threshold: 0,
-      comparisonOperator: 'LessThanOrEqualToThreshold',
-      treatMissingData: 'missing',
     });
   });
 
