@@ -140,6 +140,7 @@ const table = (rows: [string, BurstFigures][]): string => {
       (f) =>
         f.throughputRatio === null ? 'never saturated' : `${f.throughputRatio} (${f.saturatedPerSecond}/s of ${f.modelBoundPerSecond}/s)`,
     ],
+    ['articles/s, first upload to last COMPLETED', (f) => String(f.endToEndPerSecond ?? '-')],
     ['overhead p50 / p95 / p99 ms', (f) => `${f.overheadMs.p50} / ${f.overheadMs.p95} / ${f.overheadMs.p99}`],
     ['p50 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP50Ms)],
     ['p99 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP99Ms)],

@@ -45,6 +45,11 @@ export interface BurstFigures {
   throughputRatio: number | null;
   saturatedPerSecond: number | null;
   saturatedSeconds: number;
+  /**
+   * Articles COMPLETED per second from the first upload to the last COMPLETED row, real time: unlike
+   * the throughput at saturation, it cannot hide a pipeline that starves the endpoint.
+   */
+  endToEndPerSecond: number | null;
   modelBoundPerSecond: number;
   overheadMs: { p50: number; p95: number; p99: number };
   /** Medians of where an article's time goes outside the model queue, to show what limits the pipeline. */
@@ -284,6 +289,8 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
   const firstDropSim = simAt(o.samples, o.started);
   const firstInService = o.samples.find((s) => s.real >= o.started && s.inService > 0);
   const lastDone = Math.max(...terminal.map((r) => Date.parse(r.completedAt ?? '')).filter(Number.isFinite));
+  const completed = terminal.filter((r) => r.state === 'COMPLETED');
+  const lastCompleted = Math.max(...completed.map((r) => Date.parse(r.completedAt ?? '')).filter(Number.isFinite));
   const lastDoneSim = Number.isFinite(lastDone) ? simAt(o.samples, lastDone) : undefined;
   const zeroAgain =
     lastDoneSim === undefined ? undefined : o.samples.find((s) => s.sim >= lastDoneSim && s.inService + s.pending + s.terminating === 0);
@@ -291,10 +298,7 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
   const used = instanceSeconds(o.samples, firstDropSim, windowEnd);
   const usedInService = instanceSeconds(o.samples, firstDropSim, windowEnd, 'inService');
   // Model time runs in real time on the local cloud; times the time scale, it is simulated time.
-  const modelSeconds =
-    (terminal.filter((r) => r.state === 'COMPLETED').reduce((sum, r) => sum + (o.timings.get(r.inferenceId)?.modelMs ?? 0), 0) *
-      options.timeScale) /
-    1000;
+  const modelSeconds = (completed.reduce((sum, r) => sum + (o.timings.get(r.inferenceId)?.modelMs ?? 0), 0) * options.timeScale) / 1000;
   const alwaysOn = (options.maxInstances * (windowEnd - firstDropSim)) / 1000;
   const activities = o.cloud.endpoint.scalingActivities();
 
@@ -307,6 +311,7 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     throughputRatio: saturated ? round(saturated.perSecond / modelBoundPerSecond, 3) : null,
     saturatedPerSecond: saturated ? round(saturated.perSecond, 1) : null,
     saturatedSeconds: round(saturated?.seconds ?? 0, 1),
+    endToEndPerSecond: lastCompleted > o.started ? round((completed.length * 1000) / (lastCompleted - o.started), 1) : null,
     modelBoundPerSecond: round(modelBoundPerSecond, 1),
     overheadMs: { p50: round(percentile(overheads, 50)), p95: round(percentile(overheads, 95)), p99: round(percentile(overheads, 99)) },
     stagesP50Ms: stages(50),

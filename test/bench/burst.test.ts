@@ -104,6 +104,9 @@ describe('bench:burst, small', () => {
       expect(figures.costRatio).toBeGreaterThan(0);
       expect(figures.costRatio).toBeLessThanOrEqual(1);
       expect(figures.modelBoundPerSecond).toBe(300);
+      // Every article holds a container slot for its whole model call, so no run beats the model-bound rate.
+      expect(figures.endToEndPerSecond).toBeGreaterThan(0);
+      expect(figures.endToEndPerSecond).toBeLessThanOrEqual(figures.modelBoundPerSecond);
       // CI and this machine run Linux, where the CPU of every part is read from /proc.
       const cpu = figures.cpuMsPerArticle;
       expect(cpu?.mainThread).toBeGreaterThan(0);
