@@ -95,7 +95,7 @@ export const atomicObjects = (store: S3rverFilesystemStore, writes: ObjectWrites
 
   /** The object's MD5 and stored headers: kept by `writes` since its last commit or read, or read now. */
   const factsOf = async (files: ObjectFiles) => {
-    const known = writes.factsOf(files.objectPath);
+    const known = writes.knownFacts(files.objectPath);
     if (known) return known;
     const stored = await readMetadataFile(files);
     const md5 =

@@ -32,6 +32,10 @@ export interface Commit {
   /** The new content, complete, in the writes folder. */
   temporary: string;
   objectPath: string;
+  /**
+   * A multipart part's `.md5` file, which the commit writes. An object's commit writes its MD5 in its
+   * metadata file instead; its `.md5` path is only read, for objects an earlier version stored.
+   */
   md5Path: string;
   md5: string;
   /** An object's metadata file and what it holds; a multipart part has none. */
@@ -60,7 +64,7 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
-/** An object's `.md5` and stored metadata, as its last commit wrote them. */
+/** An object's MD5 (its ETag) and stored metadata, as its last commit wrote them. */
 export interface ObjectFacts {
   md5: string;
   metadata: Record<string, unknown>;
@@ -97,8 +101,8 @@ export class ObjectWrites {
   /** Commits that failed after their rename, by object path: finished before the object is read again. */
   private readonly unfinished = new Map<string, string>();
   /**
-   * The facts of recently committed or read objects, by object path, oldest first: a GetObject then
-   * reads neither its `.md5` nor its metadata file (two opens, reads and closes in libuv's thread
+   * The facts of recently committed or read objects, by object path, least recently kept first: a
+   * GetObject then does not read its metadata file (an open, a read and a close in libuv's thread
    * pool; docs/benchmarks.md, Where the CPU goes). Only changed in an object's turn, so a reader in
    * its turn finds the facts of the files it reads.
    */
@@ -145,7 +149,7 @@ export class ObjectWrites {
   }
 
   /** The object's facts if kept; for a caller in the object's turn (`read`). */
-  factsOf(objectPath: string): ObjectFacts | undefined {
+  knownFacts(objectPath: string): ObjectFacts | undefined {
     return this.known.get(objectPath);
   }
 

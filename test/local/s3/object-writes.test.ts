@@ -28,6 +28,16 @@ interface Started {
   writes: ObjectWrites;
 }
 
+/** The store as mount.ts builds it, on `storeDir`: what a (re)start of the local cloud sees. */
+const startStore = async (storeDir: string, commitFs?: CommitFs, knownObjects?: number): Promise<Started> => {
+  const store = new FilesystemStore(storeDir);
+  const writes = new ObjectWrites(writesFolder(storeDir), commitFs, knownObjects);
+  await writes.recover();
+  guardStore(store);
+  atomicObjects(store, writes);
+  return { store, writes };
+};
+
 describe('an object commit interrupted by a kill', () => {
   let dir: string;
   let storeDir: string;
@@ -39,15 +49,7 @@ describe('an object commit interrupted by a kill', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** The store as mount.ts builds it, on the same folder: what a (re)start of the local cloud sees. */
-  const start = async (commitFs?: CommitFs, knownObjects?: number): Promise<Started> => {
-    const store = new FilesystemStore(storeDir);
-    const writes = new ObjectWrites(writesFolder(storeDir), commitFs, knownObjects);
-    await writes.recover();
-    guardStore(store);
-    atomicObjects(store, writes);
-    return { store, writes };
-  };
+  const start = (commitFs?: CommitFs): Promise<Started> => startStore(storeDir, commitFs);
 
   /** File operations that stop for good at the `step`-th one (0-based), as a process killed there. */
   const killedAt = (step: number) => {
@@ -208,13 +210,7 @@ describe("an object's ETag and metadata kept in memory", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (knownObjects?: number) => {
-    const store = new FilesystemStore(storeDir);
-    const writes = new ObjectWrites(writesFolder(storeDir), undefined, knownObjects);
-    guardStore(store);
-    atomicObjects(store, writes);
-    return { store, writes };
-  };
+  const start = (knownObjects?: number): Promise<Started> => startStore(storeDir, undefined, knownObjects);
   const put = (store: S3rverFilesystemStore, key: string, body: string) =>
     store.putObject({
       bucket: BUCKET,
@@ -238,7 +234,7 @@ describe("an object's ETag and metadata kept in memory", () => {
 
   it('reads no metadata file after a commit, and gives what a fresh start reads from the files', async () => {
     // Prepare
-    const first = start();
+    const first = await start();
     await put(first.store, 'a.txt', 'first');
     await put(first.store, 'a.txt', 'second');
     const factReads = countFactReads();
@@ -247,7 +243,7 @@ describe("an object's ETag and metadata kept in memory", () => {
     const fromMemory = await read(first.store, 'a.txt');
     const reads = factReads();
     first.writes.close();
-    const fromFiles = await read(start().store, 'a.txt');
+    const fromFiles = await read((await start()).store, 'a.txt');
 
     // Assess
     expect(reads).toBe(0);
@@ -265,12 +261,12 @@ describe("an object's ETag and metadata kept in memory", () => {
       await fs.writeFile(old.getResourcePath(BUCKET, key, 'object.md5'), md5('before'));
       await fs.writeFile(old.getResourcePath(BUCKET, key, 'metadata.json'), JSON.stringify({ 'content-type': 'text/plain' }));
     }
-    const { store, writes } = start();
+    const { store, writes } = await start();
     await put(store, 'new.txt', 'after');
     writes.close();
 
     // Act: read both after a restart, from the files.
-    const restarted = start();
+    const restarted = await start();
     const [oldObject, newObject] = [await read(restarted.store, 'old.txt'), await read(restarted.store, 'new.txt')];
 
     // Assess
@@ -281,7 +277,7 @@ describe("an object's ETag and metadata kept in memory", () => {
 
   it('makes two files for a new object, not three', async () => {
     // Act
-    const { store, writes } = start();
+    const { store, writes } = await start();
     await put(store, 'folder/a.txt', 'a');
 
     // Assess
@@ -291,7 +287,7 @@ describe("an object's ETag and metadata kept in memory", () => {
 
   it('gives nothing for a deleted object, and keeps no more objects than its bound', async () => {
     // Prepare
-    const { store, writes } = start(2);
+    const { store, writes } = await start(2);
     for (const key of ['a.txt', 'b.txt', 'c.txt']) await put(store, key, key);
     const factReads = countFactReads();
 
