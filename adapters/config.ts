@@ -32,8 +32,8 @@ const senderEnv = {
     .max(63),
   MAX_INPUT_TOKENS: positiveInt(64, 1_000_000).default(1024),
   LONG_SUMMARY_WORDS: positiveInt(10, 2000).default(200),
-  // Every function that ends articles tells users (core/article-events.ts): the topic, and where events
-  // wait in S3 until published (`<EVENTS_PREFIX>pending/`).
+  // Every function that ends articles tells users (core/article-events.ts): the topic, and where an earlier
+  // release kept events pending in S3 (`<EVENTS_PREFIX>pending/`), which reconcile still drains.
   ARTICLE_EVENTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN'),
   EVENTS_PREFIX: prefix.default('events/'),
 };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, paginateScan, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StepId } from '../core/ids';
 import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, SummaryLedger, Usage } from '../core/ports';
@@ -60,6 +60,8 @@ const CLEARED_ON_REOPEN = [
   'failureLocation',
   'endpointMs',
   'totalMs',
+  // npm run retry publishes a pending event before it reopens the row (core/article-events.ts).
+  'eventPendingSince',
 ] as const;
 
 /** Who may claim a submission: nobody holds it, this same delivery does (a retry), or the holder's lease ran out. */
@@ -231,6 +233,43 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
       returnNew: true,
     });
     return written ? (written as unknown as LedgerRow) : 'stale';
+  }
+
+  async settleEvent(articleId: string, finishId: string): Promise<void> {
+    // Removing the attribute takes the row out of the sparse byPendingEvent index.
+    await this.update(articleId, {
+      remove: ['#eventPendingSince'],
+      when: 'finishId = :finishId',
+      names: { '#eventPendingSince': 'eventPendingSince' },
+      values: { ':finishId': finishId },
+    });
+  }
+
+  /**
+   * The sparse byPendingEvent index holds only rows whose event is still to be told (resources/ledger-table.yml),
+   * so a Scan of it reads those and nothing else
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html);
+   * each row is then read whole, consistently, and kept if it is still pending since before `before`.
+   */
+  async listPendingEvents(before: string): Promise<LedgerRow[]> {
+    const ids: string[] = [];
+    const pages = paginateScan(
+      { client: this.db },
+      {
+        TableName: this.table,
+        IndexName: 'byPendingEvent',
+        FilterExpression: 'eventPendingSince < :before',
+        ProjectionExpression: 'articleId',
+        ExpressionAttributeValues: { ':before': before },
+      },
+    );
+    try {
+      for await (const page of pages) ids.push(...(page.Items ?? []).map((item) => item.articleId as string));
+    } catch (error) {
+      throw await indexNotReady(error, this.db, this.table, 'byPendingEvent');
+    }
+    const rows = await new LedgerRowsByKey(this.db, this.table).get<LedgerRow>(ids, { consistent: true });
+    return rows.filter((row) => row.eventPendingSince !== undefined && row.eventPendingSince < before);
   }
 
   async planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void> {

@@ -4,17 +4,17 @@
  * (core/ledger.ts finishAttempt). SNS delivers at least once, so each message carries an id a subscriber
  * de-duplicates on (eventIdFor: the same whenever the same transition is published again).
  *
- * Exactly one writer publishes each transition, even when two finish an article at once (two parts of a
- * long article failing together, reconcile and record-result on the same row): each try of a writer
- * records its own pending event (PendingEvents: an object in S3 named by the try's `finishId`) before its
- * conditional ledger write, and the write stores that `finishId` (and the writer, `finishedBy`) on the
- * row. Only the try whose id the row holds publishes it; a try whose write lost drops its own record.
+ * The row is its own outbox: the conditional write that makes the transition also marks its event
+ * pending (eventPendingSince) and names the writer (finishedBy) and its try (finishId); publishing clears
+ * the mark. So exactly one writer publishes each transition, even when two finish an article at once (two
+ * parts of a long article failing together, reconcile and record-result on one row): only the try whose
+ * write won has anything to tell, and a try whose write lost wrote nothing.
  *
- * Not lost when a writer stops between its ledger write and its publish: its pending record stays. A
- * retry of the same writer (Lambda retries the invocation under the same request id) finds its own id
- * on the row and publishes it (publishOwnPending); anything left pending longer than
- * PENDING_EVENT_GRACE_MS is published by reconcile (publishPendingEvents) when the row still holds the
- * try that recorded it, and dropped when it does not (that try's write never happened or lost).
+ * Not lost when a writer stops between its ledger write and its publish: the mark stays on the row. A
+ * retry of the same writer (Lambda retries the invocation under the same request id) finds its own mark
+ * and publishes it (publishOwnPending); a mark older than PENDING_EVENT_GRACE_MS is published by reconcile
+ * (publishPendingEvents), which finds it through the sparse byPendingEvent index. Records an earlier
+ * version kept in S3 (`events/pending/`) are published or dropped by reconcile as that version did.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -70,14 +70,11 @@ const MAX_SUBJECT_CHARS = 99;
  */
 export const PENDING_EVENT_GRACE_MS = 15 * 60 * 1000;
 
-/** An event recorded before its ledger write: enough to find the row and check this try made the transition. */
+/** A pending record an earlier version kept in S3 before its ledger write (adapters/pending-events.ts). */
 export interface PendingEvent {
   eventId: string;
   articleId: string;
-  /**
-   * The try of the writer that recorded it, written on the row with the transition (LedgerRow.finishId).
-   * Absent for a record made before tries had ids: it then goes with a row that has none either.
-   */
+  /** The try of the writer that recorded it (LedgerRow.finishId); absent for records made before tries had ids. */
   finishId?: string;
   /** When it was recorded (S3's LastModified when listed). */
   at?: Date;
@@ -142,40 +139,21 @@ export const eventText = (event: ArticleEvent): string =>
     `Event id: ${event.eventId} (the same if this message arrives again)`,
   ].join('\n');
 
-/** A new try's id (32 hex digits): names its pending record and is written on the row it finishes. */
+/** A new try's id (32 hex digits), written on the row it finishes. */
 export const newFinishId = (): string => randomBytes(16).toString('hex');
-
-/** The pending record of the transition a try of `finishId` would make. */
-export const pendingEventFor = (
-  articleId: string,
-  inferenceId: string,
-  state: ArticleEvent['state'],
-  finishId: string,
-  failedStage?: ArticleEvent['failedStage'],
-): PendingEvent => ({
-  eventId: eventIdFor(articleId, inferenceId, state, failedStage),
-  articleId,
-  finishId,
-});
-
-/** The pending record of the transition `row` holds, as the try that made it recorded it. */
-const pendingOf = (event: ArticleEvent, row: LedgerRow): PendingEvent => ({
-  eventId: event.eventId,
-  articleId: row.articleId,
-  ...(row.finishId ? { finishId: row.finishId } : {}),
-});
 
 export interface EventDeps {
   events: ArticleEvents;
+  ledger: Pick<SummaryLedger, 'settleEvent'>;
 }
 
-/** Publishes the row's event and settles its pending record: the message may go out twice, always with the same id. */
+/** Publishes the row's event and clears its pending mark: the message may go out twice, always with the same id. */
 const publishAndSettle = async (event: ArticleEvent, row: LedgerRow, deps: EventDeps): Promise<void> => {
   await deps.events.topic.publish(event);
-  await deps.events.pending.settle(pendingOf(event, row));
+  if (row.finishId) await deps.ledger.settleEvent(row.articleId, row.finishId);
 };
 
-/** Publishes a transition this try has just written (`row` as written, with this try's finishId). */
+/** Publishes a transition this try has just written (`row` as written, with this try's finishId and mark). */
 export const publishRecorded = (row: LedgerRow, deps: EventDeps): Promise<void> => {
   const event = articleEventOf(row);
   return event ? publishAndSettle(event, row, deps) : Promise.resolve();
@@ -183,57 +161,61 @@ export const publishRecorded = (row: LedgerRow, deps: EventDeps): Promise<void> 
 
 /**
  * A writer found `row` finished already (its ledger write lost, or its notification came again). If an
- * earlier try of this same writer made the transition and stopped before publishing it (its record is
- * still pending), publish it now. A transition another writer made is never published here: that writer
- * publishes it, or reconcile does once it is pending past the grace. Costs one S3 request (a HEAD), and
- * only when the row names this writer. A writer id names one invocation whose finishes run one after
- * another (Lambda starts a retry once the try before it has ended), so the earlier try is over.
+ * earlier try of this same writer made the transition and stopped before publishing it (the row still
+ * marks its event pending), publish it now. A transition another writer made is never published here:
+ * that writer publishes it, or reconcile does once it is pending past the grace. Costs no request: the
+ * row says it all. A writer id names one invocation whose finishes run one after another (Lambda starts
+ * a retry once the try before it has ended), so the earlier try is over.
  */
 export const publishOwnPending = async (row: LedgerRow, writer: string | undefined, deps: EventDeps): Promise<'published' | 'none'> => {
   const event = articleEventOf(row);
-  if (!event || writer === undefined || row.finishedBy !== writer || !row.finishId) return 'none';
-  if (!(await deps.events.pending.isPending(pendingOf(event, row)))) return 'none';
+  if (!event || writer === undefined || row.finishedBy !== writer || !row.eventPendingSince) return 'none';
   await publishAndSettle(event, row, deps);
   return 'published';
 };
 
 /**
- * Before `npm run retry` moves a row on: if the row's transition is still pending (its writer stopped
- * before publishing it), publish it now, for once the row is reopened nothing else can (reconcile
- * drops a pending record whose try the row no longer holds). Costs one S3 request (a HEAD). Not proof
- * against a writer that is between its ledger write and its publish at the very moment the retry reads
- * the row: both then send the event, with the same id.
+ * Before `npm run retry` moves a row on: if the row's event is still pending (its writer stopped before
+ * publishing it), publish it now; the reopening write clears the mark. Not proof against a writer that
+ * is between its ledger write and its publish at the very moment the retry reads the row: both then send
+ * the event, with the same id.
  */
-export const publishBeforeReopen = async (row: LedgerRow, deps: EventDeps): Promise<'published' | 'none'> => {
+export const publishBeforeReopen = async (row: LedgerRow, deps: Pick<EventDeps, 'events'>): Promise<'published' | 'none'> => {
   const event = articleEventOf(row);
-  if (!event || !(await deps.events.pending.isPending(pendingOf(event, row)))) return 'none';
-  await publishAndSettle(event, row, deps);
+  if (!event || !row.eventPendingSince) return 'none';
+  await deps.events.topic.publish(event);
   return 'published';
 };
 
 export type PendingRepair = { articleId: string; key: string; state: 'notified' | 'dropped' };
 
 /**
- * reconcile: every event pending longer than the grace. The try that recorded each stopped between
- * recording it and settling it; the row says whether that try made the transition (it holds its
- * finishId and the event: publish it) or not (drop the record: its write never happened, or lost to
- * another writer, which publishes its own).
+ * reconcile: every event pending longer than the grace. The writer of each stopped between its ledger
+ * write and its publish (the row still marks it): publish it. Then the records an earlier version left in
+ * S3: the row says whether that try made the transition (it holds its finishId and the event: publish it)
+ * or not (drop the record: its write never happened, or lost to another writer, which published its own).
  */
 export const publishPendingEvents = async (
-  deps: EventDeps & { ledger: Pick<SummaryLedger, 'get'>; clock: Clock },
+  deps: EventDeps & { ledger: Pick<SummaryLedger, 'get' | 'listPendingEvents'>; clock: Clock },
 ): Promise<PendingRepair[]> => {
   const before = new Date(deps.clock.now().getTime() - PENDING_EVENT_GRACE_MS);
   const repairs: PendingRepair[] = [];
+  for (const row of await deps.ledger.listPendingEvents(before.toISOString())) {
+    const event = articleEventOf(row);
+    if (!event) continue;
+    await publishAndSettle(event, row, deps);
+    repairs.push({ articleId: row.articleId, key: event.key, state: 'notified' });
+  }
   for (const pending of await deps.events.pending.listBefore(before)) {
     const row = await deps.ledger.get(pending.articleId);
     const event = row && articleEventOf(row);
     if (row && event?.eventId === pending.eventId && row.finishId === pending.finishId) {
-      await publishAndSettle(event, row, deps);
+      await deps.events.topic.publish(event);
       repairs.push({ articleId: pending.articleId, key: event.key, state: 'notified' });
     } else {
-      await deps.events.pending.settle(pending);
       repairs.push({ articleId: pending.articleId, key: row?.key ?? pending.articleId, state: 'dropped' });
     }
+    await deps.events.pending.settle(pending);
   }
   return repairs;
 };

@@ -116,9 +116,9 @@ const BY_STATE_ATTRIBUTES = [
  * The ledger's write and read units for an article, from the row it ends with, by DynamoDB's rules
  * (docs/ledger.md "What a write costs"): each write 1 unit per KB of the row, each index entry it
  * changes 1 per KB of the entry (2 when an index key changes), each strongly consistent read 1 unit
- * per 4 KB. The row's own writes are known from its shape: claimed, submitted and finished; a long
- * article's every step sent and recorded, growing the row by one step record each send, and each level
- * started; each retry reopens and resubmits it. An estimate from the row's final shape:
+ * per 4 KB. The row's own writes are known from its shape: claimed, submitted, finished, and its event's
+ * pending mark removed; a long article's every step sent and recorded, growing the row by one step record
+ * each send, and each level started; each retry reopens and resubmits it. An estimate from the row's final shape:
  * test/bench/ledger-write-units.test.ts measures the units of every write through the functions' own
  * code (docs/ledger.md), and is not yet compared with this model.
  */
@@ -133,8 +133,9 @@ export const ledgerUnits = (row: PricedRow, requests: number): { writes: number;
   );
   // Indexes (resources/ledger-table.yml): byState gets the QUEUED entry, then its delete and the finished
   // entry; byDay one entry; byPublishedDay the claim, the document's facts and the state; byBatch the claim
-  // and the finish. A retry moves each again (state, receivedAt and day change).
-  let indexes = 1 + 1 + finishedEntry + 1 + (submitted ? 3 : 2) + 2 + retries * (2 + 2 + 2 + 3);
+  // and the finish; byPendingEvent the finish's mark and its removal once the event is published. A retry
+  // moves each again (state, receivedAt and day change).
+  let indexes = 1 + 1 + finishedEntry + 1 + (submitted ? 3 : 2) + 2 + 2 + retries * (2 + 2 + 2 + 3 + 2);
   let table: number;
   let reads = requests * readUnits(size);
   if (row.parts === undefined) {
@@ -166,6 +167,8 @@ export const ledgerUnits = (row: PricedRow, requests: number): { writes: number;
     // submit-article reads the split back, and each level's mover its row once more.
     reads = requests * readUnits((size - stepsBytes + size) / 2) + perLevel.size * readUnits(size);
   }
+  // Each attempt's end is published, then its pending mark removed: one more write of the row.
+  table += attempts * writeUnits(size);
   return { writes: table + indexes, reads };
 };
 
@@ -174,12 +177,11 @@ const round = (usd: number): number => Math.round(usd * 1e9) / 1e9;
 /**
  * Every item of the article's bill (CostItems), from the row it ends with and what it spent in the
  * endpoint. Requests counted from the pipeline (README "How it works"): the upload, each request object
- * and each output or failure SageMaker writes are S3 PUTs, and so are a document's extracted body, a long
- * article's part summaries and the article event's record (core/article-events.ts); the article read per
- * attempt, each request read by SageMaker and each step summary read again when its level completes are
- * GETs (outputs come inline in the notification: IncludeInferenceResponseIn). One Lambda invocation
- * submits the article and one records each request's notification; one SNS publish per request and one
- * for the article's event.
+ * and each output or failure SageMaker writes are S3 PUTs, and so are a document's extracted body and a
+ * long article's part summaries; the article read per attempt, each request read by SageMaker and each
+ * step summary read again when its level completes are GETs (outputs come inline in the notification:
+ * IncludeInferenceResponseIn). One Lambda invocation submits the article and one records each request's
+ * notification; one SNS publish per request and one for the article's event.
  */
 export const costItemsOf = (row: PricedRow, spend: Spend, settings: CostSettings): CostItems => {
   const p = PRICES;
@@ -188,7 +190,7 @@ export const costItemsOf = (row: PricedRow, spend: Spend, settings: CostSettings
   const long = row.parts !== undefined;
   // A document's extracted body is written once per attempt that read it (the row names the latest).
   const document = row.extractedLocation !== undefined;
-  const puts = 1 + 2 * requests + (document ? attempts : 0) + (long ? 1 : 0) + 1;
+  const puts = 1 + 2 * requests + (document ? attempts : 0) + (long ? 1 : 0);
   const gets = attempts + requests + (long ? Math.max(0, requests - 1) : 0);
   const invocations = 1 + requests;
   const ledger = ledgerUnits(row, requests);

@@ -6,7 +6,7 @@ import type { PublishedSource } from './trends/article-facts';
  * Attribute names here are a public interface: rename nothing without a migration.
  */
 import { costOf, spendBeforeEndpoint, type CostItems, type CostSettings, type Spend } from './cost';
-import { newFinishId, pendingEventFor, publishOwnPending, publishRecorded } from './article-events';
+import { newFinishId, publishOwnPending, publishRecorded } from './article-events';
 import type { ArticleEvents, Clock, FinishResult, LambdaMeter, SummaryLedger, Usage } from './ports';
 import { usageOf } from './usage';
 
@@ -66,6 +66,12 @@ export interface LedgerRow {
    */
   finishedBy?: string;
   finishId?: string;
+  /**
+   * Set (to completedAt) by the write that makes the terminal transition, and removed once its article
+   * event is published: the row's own outbox (core/article-events.ts). Keyed by the sparse byPendingEvent
+   * index, which holds only rows whose event is still to be told.
+   */
+  eventPendingSince?: string;
   /** Time the request spent in the endpoint: notification eventTime minus receivedTime. */
   endpointMs?: number;
   /** Upload to terminal state. */
@@ -174,7 +180,7 @@ export const MAX_HISTORY = 20;
 export const MAX_HISTORY_REASON_CHARS = 500;
 
 /** Fields written when an article reaches a terminal state. */
-export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs' | 'finishId'> & {
+export type TerminalUpdate = Pick<LedgerRow, 'completedAt' | 'totalMs' | 'finishId' | 'eventPendingSince'> & {
   state: Exclude<ArticleState, 'QUEUED'>;
 } & Partial<
     Pick<
@@ -229,14 +235,14 @@ export const endpointMsUntil = (submittedAt: string, writtenAt: Date | undefined
   writtenAt ? { endpointMs: msBetween(submittedAt, writtenAt.toISOString()) } : {};
 
 /** What an attempt ended in: finishAttempt adds when, how long it took and what it cost. */
-export type AttemptOutcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs' | 'costUsd' | 'costItems'>;
+export type AttemptOutcome = Omit<TerminalUpdate, 'completedAt' | 'totalMs' | 'costUsd' | 'costItems' | 'finishId' | 'eventPendingSince'>;
 
 /**
  * What finishing an attempt needs: the ledger, the clock, the article events (every writer tells users),
  * prices when this caller prices articles, and the invocation's Lambda meter when it runs in Lambda.
  */
 export interface FinishDeps {
-  ledger: Pick<SummaryLedger, 'finish' | 'get'>;
+  ledger: Pick<SummaryLedger, 'finish' | 'get' | 'settleEvent'>;
   clock: Clock;
   events: ArticleEvents;
   /** Without it the row gets no costUsd (core/cost.ts costOf). */
@@ -254,14 +260,13 @@ export type AttemptRow = Pick<LedgerRow, 'articleId' | 'inferenceId' | 'uploaded
 
 /**
  * The one way every function ends an attempt, and so the one place users are told (core/article-events.ts):
- * records this try's event as pending, moves the row of attempt `inferenceId` to its terminal state with
- * completedAt (now), totalMs (since the upload), the reason and summary bounded to the row's limits,
- * costUsd with its costItems when this caller has prices (from `spend`, the endpoint time and requests of
- * every attempt, and the row's usage with this write's), and this try's finishedBy and finishId; then
- * publishes the event and settles it. Conditional like SummaryLedger.finish: 'stale' when another outcome
- * or a newer revision got there first. A try that lost publishes nothing it did not write: it drops its
- * own pending record, and publishes the row's event only if an earlier try of this same writer made it and
- * stopped before telling (publishOwnPending).
+ * moves the row of attempt `inferenceId` to its terminal state with completedAt (now), totalMs (since the
+ * upload), the reason and summary bounded to the row's limits, costUsd with its costItems when this caller
+ * has prices (from `spend`, the endpoint time and requests of every attempt, and the row's usage with this
+ * write's), this try's finishedBy and finishId, and the event's pending mark (eventPendingSince), all in
+ * one conditional write; then publishes the event and clears the mark. 'stale' when another outcome or a
+ * newer revision got there first: a try that lost wrote nothing, so it publishes nothing of its own, only
+ * the row's event if an earlier try of this same writer made it and stopped before telling (publishOwnPending).
  */
 export const finishAttempt = async (
   deps: FinishDeps,
@@ -272,7 +277,6 @@ export const finishAttempt = async (
 ): Promise<FinishResult> => {
   const completedAt = deps.clock.now().toISOString();
   const usage = usageOf(deps.meter, bytes);
-  const finishId = newFinishId();
   const ended = {
     ...outcome,
     ...(outcome.reason !== undefined ? { reason: bounded(outcome.reason, MAX_REASON_CHARS) } : {}),
@@ -287,16 +291,19 @@ export const finishAttempt = async (
     dataInBytes: (attempt.dataInBytes ?? 0) + (usage.dataInBytes ?? 0),
     dataOutBytes: (attempt.dataOutBytes ?? 0) + (usage.dataOutBytes ?? 0),
   };
-  const pending = pendingEventFor(attempt.articleId, attempt.inferenceId, outcome.state, finishId, outcome.failedStage);
-  await deps.events.pending.record(pending);
   const written = await deps.ledger.finish(
     attempt.articleId,
     attempt.inferenceId,
-    { ...ended, ...costOf(deps.cost, priced, spend), finishId, ...(deps.writer !== undefined ? { finishedBy: deps.writer } : {}) },
+    {
+      ...ended,
+      ...costOf(deps.cost, priced, spend),
+      finishId: newFinishId(),
+      eventPendingSince: completedAt,
+      ...(deps.writer !== undefined ? { finishedBy: deps.writer } : {}),
+    },
     usage,
   );
   if (written === 'stale') {
-    await deps.events.pending.settle(pending);
     const row = deps.writer !== undefined ? await deps.ledger.get(attempt.articleId) : undefined;
     if (row) await publishOwnPending(row, deps.writer, deps);
     return 'stale';

@@ -87,6 +87,13 @@ export interface SummaryLedger {
    * got there first.
    */
   finish(articleId: string, inferenceId: string, update: TerminalUpdate, usage?: Usage): Promise<LedgerRow | 'stale'>;
+  /**
+   * The transition's event is published: clears the row's eventPendingSince if the row still holds the
+   * try `finishId` (a row reopened or finished again since keeps its own mark).
+   */
+  settleEvent(articleId: string, finishId: string): Promise<void>;
+  /** Rows whose event has been pending since before `before` (ISO time), through the sparse byPendingEvent index. */
+  listPendingEvents(before: string): Promise<LedgerRow[]>;
 
   // Long articles (core/long-article/steps.ts). Every write is conditional on the row's inferenceId (the attempt).
   /** Records the split (level 0 = the parts) once; a retry of the same submission keeps the first. */
@@ -126,18 +133,16 @@ export interface ArticleEventTopic {
 }
 
 /**
- * Events recorded before their ledger write and settled once published (S3 objects under
- * `events/pending/`), so one whose writer stopped in between is found and published later.
+ * Pending events an earlier version recorded in S3 before its ledger write (`events/pending/`), found
+ * and settled by reconcile; this version keeps the pending mark on the ledger row (core/article-events.ts).
  */
 export interface PendingEvents {
-  record(event: PendingEvent): Promise<void>;
   settle(event: PendingEvent): Promise<void>;
-  isPending(event: PendingEvent): Promise<boolean>;
-  /** Every pending event recorded before `before`, with when it was recorded. */
+  /** Every record made before `before`, with when it was made. */
   listBefore(before: Date): Promise<PendingEvent[]>;
 }
 
-/** Telling users: the topic, and the pending records that make a publish survive a stopped writer. */
+/** Telling users: the topic, and the records an earlier version left pending in S3. */
 export interface ArticleEvents {
   topic: ArticleEventTopic;
   pending: PendingEvents;

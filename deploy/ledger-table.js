@@ -11,6 +11,7 @@ const TABLE = 'LedgerTable';
  */
 const SWITCHES = [
   { param: 'batchIndex', values: { on: { BatchIndexOn: true }, off: { BatchIndexOn: false } } },
+  { param: 'pendingIndex', values: { on: { PendingIndexOn: true }, off: { PendingIndexOn: false } } },
   {
     param: 'stateIndex',
     values: {

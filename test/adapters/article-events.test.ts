@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SnsArticleEventTopic } from '../../adapters/article-event-topic';
 import { S3PendingEvents } from '../../adapters/pending-events';
 import { articleEventOf, type ArticleEvent } from '../../core/article-events';
@@ -64,24 +64,27 @@ describe('article events on the local SNS and S3 (the adapters)', () => {
     expect(Object.keys(delivered('f'.repeat(32))[0]?.MessageAttributes ?? {}).sort()).toEqual(['eventId', 'state']);
   });
 
-  it('records, asks for, lists and settles pending events in the bucket, one per try of a writer', async () => {
-    // Prepare: two tries of one transition (two writers finishing the article at once).
+  it('lists and settles the pending records an earlier version left in the bucket, one per try of a writer', async () => {
+    // Prepare: two tries of one transition (two writers finishing the article at once), as an earlier version wrote them.
     const pending = new S3PendingEvents(emu.s3, emu.bucket, 'events/pending/');
     const first = { eventId: '1'.repeat(32), articleId: '2'.repeat(32), finishId: '3'.repeat(32) };
     const second = { ...first, finishId: '4'.repeat(32) };
+    for (const event of [first, second])
+      await emu.s3.send(
+        new PutObjectCommand({
+          Bucket: emu.bucket,
+          Key: `events/pending/${event.articleId}/${event.eventId}/${event.finishId}.json`,
+          Body: JSON.stringify(event),
+        }),
+      );
     // Act + Assess
-    expect(await pending.isPending(first)).toBe(false);
-    await pending.record(first);
-    await pending.record(second);
-    expect(await pending.isPending(first)).toBe(true);
     expect(await pending.listBefore(new Date(Date.now() - 60_000))).toEqual([]);
     expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([
       { ...first, at: expect.any(Date) },
       { ...second, at: expect.any(Date) },
     ]);
     await pending.settle(first);
-    expect(await pending.isPending(first)).toBe(false);
-    expect(await pending.isPending(second)).toBe(true);
+    expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([{ ...second, at: expect.any(Date) }]);
     await pending.settle(second);
     expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([]);
   });
@@ -99,7 +102,7 @@ describe('article events on the local SNS and S3 (the adapters)', () => {
 
     expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([{ ...event, at: expect.any(Date) }]);
     await pending.settle(event);
-    expect(await pending.isPending(event)).toBe(false);
+    expect(await pending.listBefore(new Date(Date.now() + 60_000))).toEqual([]);
   });
 });
 
@@ -135,24 +138,27 @@ describe('record-result stopped between its ledger write and its publish (s3rver
     });
     const notification = snsEvent(successFor(queued));
     const messages = () => emu.articleEvents.latest().filter((m) => (JSON.parse(m.Message) as ArticleEvent).articleId === queued.articleId);
-    const pending = async () =>
-      (await emu.s3.send(new ListObjectsV2Command({ Bucket: emu.bucket, Prefix: `events/pending/${queued.articleId}/` }))).KeyCount;
+    const pending = async () => (await ledger.get(queued.articleId))?.eventPendingSince;
+    const pendingRows = async () => (await ledger.listPendingEvents('9999-12-31T00:00:00.000Z')).map((row) => row.articleId);
     // Act: the first invocation fails after finishing the row; SNS delivers the notification again (another
     // invocation, which must not publish what the first may still be publishing); then Lambda retries the first
     // under its request id, twice.
     await expect(onNotification(notification, { awsRequestId: 'request-1' })).rejects.toThrow('the invocation stopped here');
     const finished = await ledger.get(queued.articleId);
     const pendingAfterCrash = await pending();
+    const listedAfterCrash = await pendingRows();
     await onNotification(notification, { awsRequestId: 'request-2' });
     const toldByDuplicate = messages().length;
     await onNotification(notification, { awsRequestId: 'request-1' });
     await onNotification(notification, { awsRequestId: 'request-1' });
     // Assess
     expect(finished).toMatchObject({ state: 'COMPLETED', finishedBy: 'request-1', finishId: expect.stringMatching(/^[0-9a-f]{32}$/) });
-    expect(pendingAfterCrash).toBe(1);
+    expect(pendingAfterCrash).toBe(finished?.completedAt);
+    expect(listedAfterCrash).toEqual([queued.articleId]);
     expect(toldByDuplicate).toBe(0);
     expect(messages()).toHaveLength(1);
     expect(JSON.parse(messages()[0]?.Message ?? '{}')).toEqual(articleEventOf(finished as LedgerRow));
-    expect(await pending()).toBe(0);
+    expect(await pending()).toBeUndefined();
+    expect(await pendingRows()).toEqual([]);
   });
 });

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import { articleEventOf, PENDING_EVENT_GRACE_MS, publishPendingEvents, type ArticleEvent } from '../../core/article-events';
 import { articleIdFor, inferenceIdFor } from '../../core/ids';
 import { finishAttempt, type AttemptOutcome, type FinishDeps, type LedgerRow } from '../../core/ledger';
-import type { ArticleEvents } from '../../core/ports';
 import { startEmulators, type Emulators } from '../support/emulators';
 import { fixedClock } from '../support/fakes';
 
 /**
  * Two writers ending one article at once (two parts of a long article failing together; reconcile and
- * record-result on the same row), on s3rver, dynalite and the local SNS. Every port call of each writer
- * waits for its turn, and every order of their calls is run: whatever the order, exactly one message
- * reaches the topic per terminal transition, and nothing is left pending.
+ * record-result on the same row), on dynalite and the local SNS. Every port call of each writer waits for
+ * its turn, and every order of their calls is run: whatever the order, exactly one message reaches the
+ * topic per terminal transition, and no row is left marked pending.
  */
 
 /** One writer's try: the id it finishes under, what it ends the row with, and where (if anywhere) it stops. */
@@ -20,11 +18,10 @@ interface Writer {
   id: string;
   outcome: AttemptOutcome;
   /**
-   * Where it stops, as a Lambda stopped there would: before its publish, or before dropping its own
-   * record once its write lost. (Stopping between a publish and its settle is SNS's at-least-once: the
-   * record stays, reconcile publishes it again, with the same event id.)
+   * Where it stops, as a Lambda stopped there would: before its publish. (Stopping between a publish and
+   * its settle is SNS's at-least-once: the mark stays, reconcile publishes it again, with the same event id.)
    */
-  stopsAt?: 'publish' | 'dropping';
+  stopsAt?: 'publish';
 }
 
 /** Which writer's port call runs next, at each point where both wait; the options, for exploring the others. */
@@ -97,7 +94,7 @@ const everyOrder = async (scenario: (prefix: number[]) => Promise<Choice[]>): Pr
   return runs;
 };
 
-describe('two writers finishing one article at once (s3rver + dynalite + local SNS)', () => {
+describe('two writers finishing one article at once (dynalite + local SNS)', () => {
   let emu: Emulators;
   let ledger: DynamoDbSummaryLedger;
   let n = 0;
@@ -132,50 +129,34 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
   };
 
   /** A writer's port calls, each waiting for `gate` first; the one named by `stopsAt` throws instead. */
-  const gated = (writer: Writer, gate: (call: string) => Promise<void>, clock = fixedClock()): FinishDeps => {
-    let published = false;
-    const events: ArticleEvents = {
+  const gated = (writer: Writer, gate: (call: string) => Promise<void>, clock = fixedClock()): FinishDeps => ({
+    ledger: {
+      finish: async (...args) => {
+        await gate('finish');
+        return ledger.finish(...args);
+      },
+      get: async (articleId) => {
+        await gate('get');
+        return ledger.get(articleId);
+      },
+      settleEvent: async (...args) => {
+        await gate('settle');
+        return ledger.settleEvent(...args);
+      },
+    },
+    clock,
+    events: {
+      ...emu.events,
       topic: {
         publish: async (event) => {
           await gate('publish');
           if (writer.stopsAt === 'publish') throw new StoppedError(`${writer.id} stopped before its publish`);
           await emu.events.topic.publish(event);
-          published = true;
         },
       },
-      pending: {
-        record: async (event) => {
-          await gate('record');
-          await emu.events.pending.record(event);
-        },
-        settle: async (event) => {
-          await gate('settle');
-          if (writer.stopsAt === 'dropping' && !published) throw new StoppedError(`${writer.id} stopped before dropping its record`);
-          await emu.events.pending.settle(event);
-        },
-        isPending: async (event) => {
-          await gate('isPending');
-          return emu.events.pending.isPending(event);
-        },
-        listBefore: (before) => emu.events.pending.listBefore(before),
-      },
-    };
-    return {
-      ledger: {
-        finish: async (...args) => {
-          await gate('finish');
-          return ledger.finish(...args);
-        },
-        get: async (articleId) => {
-          await gate('get');
-          return ledger.get(articleId);
-        },
-      },
-      clock,
-      events,
-      writer: writer.id,
-    };
-  };
+    },
+    writer: writer.id,
+  });
 
   /** Every message the topic carried for the article: raw, not de-duplicated, so a duplicate fails. */
   const messagesOf = (articleId: string): ArticleEvent[] =>
@@ -183,10 +164,11 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
       .latest()
       .map((envelope) => JSON.parse(envelope.Message) as ArticleEvent)
       .filter((event) => event.articleId === articleId);
-  const pendingKeys = async (articleId: string): Promise<string[]> =>
-    ((await emu.s3.send(new ListObjectsV2Command({ Bucket: emu.bucket, Prefix: `events/pending/${articleId}/` }))).Contents ?? []).map(
-      (object) => object.Key as string,
-    );
+  /** Whether the row still marks its event pending, and whether the sparse index still lists it. */
+  const stillPending = async (articleId: string): Promise<boolean[]> => [
+    (await ledger.get(articleId))?.eventPendingSince !== undefined,
+    (await ledger.listPendingEvents('9999-12-31T00:00:00.000Z')).some((row) => row.articleId === articleId),
+  ];
 
   const failed = (reason: string): AttemptOutcome => ({ state: 'FAILED', failedStage: 'inference', reason });
   const completed: AttemptOutcome = { state: 'COMPLETED', summary: 'Floods arrive earlier each spring.' };
@@ -215,11 +197,12 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
         const finished = (await ledger.get(row.articleId)) as LedgerRow;
         expect(messagesOf(row.articleId)).toEqual([articleEventOf(finished)]);
         expect(writers.map((w) => w.id)).toContain(finished.finishedBy);
-        expect(await pendingKeys(row.articleId)).toEqual([]);
+        expect(await stillPending(row.articleId)).toEqual([false, false]);
         return choices;
       });
-      // Both tries have four calls (record, finish, then publish and settle, or settle and get): 8!/(4!4!) orders.
-      expect(orders).toBe(70);
+      // The winner makes three calls (finish, publish, settle), the loser two (finish, get): whichever
+      // finish runs first wins, and the other four calls interleave in 4!/(2!2!) ways, so 2 × 6 orders.
+      expect(orders).toBe(12);
     },
     120_000,
   );
@@ -252,35 +235,37 @@ describe('two writers finishing one article at once (s3rver + dynalite + local S
       expect([retried, again]).toEqual(['stale', 'stale']);
       const finished = (await ledger.get(row.articleId)) as LedgerRow;
       expect(messagesOf(row.articleId)).toEqual([articleEventOf(finished)]);
-      expect(await pendingKeys(row.articleId)).toEqual([]);
+      expect(await stillPending(row.articleId)).toEqual([false, false]);
       return choices;
     });
     expect(orders).toBeGreaterThan(1);
   }, 120_000);
 
-  it("leaves a stopped writer's event to reconcile past the grace period, which publishes it once and drops the loser's record", async () => {
+  it("leaves a stopped writer's event to reconcile past the grace period, which publishes it once", async () => {
     const orders = await everyOrder(async (prefix) => {
-      // Prepare: the first writer stops before its publish, the second before settling its own record.
+      // Prepare: both writers stop before their publish, so whichever won leaves its event pending.
       const row = await queuedRow();
       const writers: Writer[] = [
         { id: `request-${randomUUID()}`, outcome: completed, stopsAt: 'publish' },
-        { id: `request-${randomUUID()}`, outcome: failed('the model failed'), stopsAt: 'dropping' },
+        { id: `request-${randomUUID()}`, outcome: failed('the model failed'), stopsAt: 'publish' },
       ];
       const { choices } = await runInterleaved(
         prefix,
         writers.map((writer) => (gate) => finishAttempt(gated(writer, gate), row, writer.outcome)),
       );
-      const sweep = (at: Date) => publishPendingEvents({ events: emu.events, ledger, clock: fixedClock(at.toISOString()) });
+      // The writers' clock says 10:00 (fixedClock), so their marks say it too.
+      const finishedAt = Date.parse('2026-11-26T10:00:00.000Z');
+      const sweep = (at: number) => publishPendingEvents({ events: emu.events, ledger, clock: fixedClock(new Date(at).toISOString()) });
       // Act: reconcile within the grace period (the writers may still be running), then past it.
-      const early = await sweep(new Date());
+      const early = await sweep(finishedAt + PENDING_EVENT_GRACE_MS - 60_000);
       const told = messagesOf(row.articleId).length;
-      const late = await sweep(new Date(Date.now() + PENDING_EVENT_GRACE_MS + 60_000));
+      const late = await sweep(finishedAt + PENDING_EVENT_GRACE_MS + 60_000);
       // Assess: whichever writer won, its event reached the topic exactly once.
       expect(early.filter((r) => r.articleId === row.articleId)).toEqual([]);
       const finished = (await ledger.get(row.articleId)) as LedgerRow;
       expect(messagesOf(row.articleId)).toEqual([articleEventOf(finished)]);
       expect(told + late.filter((r) => r.articleId === row.articleId && r.state === 'notified').length).toBe(1);
-      expect(await pendingKeys(row.articleId)).toEqual([]);
+      expect(await stillPending(row.articleId)).toEqual([false, false]);
       return choices;
     });
     expect(orders).toBeGreaterThan(1);

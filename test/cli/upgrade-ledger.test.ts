@@ -37,6 +37,7 @@ describe('npm run upgrade-ledger on a ledger whose indexes are built (dynalite)'
       '  byDay           ACTIVE   INCLUDE key',
       '  byPublishedDay  ACTIVE   INCLUDE state, key, title, keyphrases, publishedAt',
       '  byBatch         ACTIVE   INCLUDE key, state, completedAt, costUsd, costItems',
+      '  byPendingEvent  ACTIVE   KEYS_ONLY',
     ]);
   });
 });

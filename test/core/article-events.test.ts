@@ -45,21 +45,30 @@ const completedRow = (overrides: Partial<LedgerRow> = {}): LedgerRow =>
     ...overrides,
   }) as LedgerRow;
 
-/** The topic and the pending records, in memory: what was published and what is pending. */
-const memoryEvents = () => {
+/** The topic, a ledger of rows and the records an earlier version left in S3, in memory. */
+const memoryEvents = (rowsAtStart: LedgerRow[] = []) => {
   const published: ArticleEvent[] = [];
-  const pending = new Map<string, PendingEvent>();
+  const earlier = new Map<string, PendingEvent>();
   const keyOf = (event: PendingEvent) => `${event.eventId}/${event.finishId ?? ''}`;
   const events: ArticleEvents = {
     topic: { publish: async (event) => void published.push(event) },
     pending: {
-      record: async (event) => void pending.set(keyOf(event), { ...event, at: new Date('2026-11-26T10:00:00.000Z') }),
-      settle: async (event) => void pending.delete(keyOf(event)),
-      isPending: async (event) => pending.has(keyOf(event)),
-      listBefore: async (before) => [...pending.values()].filter((event) => (event.at as Date) < before),
+      settle: async (event) => void earlier.delete(keyOf(event)),
+      listBefore: async (before) => [...earlier.values()].filter((event) => (event.at as Date) < before),
     },
   };
-  return { events, published, pending };
+  const rows = new Map(rowsAtStart.map((row) => [row.articleId, { ...row }]));
+  const ledger = {
+    get: async (articleId: string) => rows.get(articleId),
+    settleEvent: async (articleId: string, finishId: string) => {
+      const row = rows.get(articleId);
+      if (row?.finishId === finishId) delete row.eventPendingSince;
+    },
+    listPendingEvents: async (before: string) =>
+      [...rows.values()].filter((row) => row.eventPendingSince !== undefined && row.eventPendingSince < before),
+  };
+  const recordEarlier = (event: PendingEvent) => earlier.set(keyOf(event), { ...event, at: new Date('2026-11-26T10:00:00.000Z') });
+  return { events, ledger, rows, published, earlier, recordEarlier };
 };
 
 describe('the message of a finished article', () => {
@@ -151,66 +160,77 @@ describe('the subject, as SNS accepts one (ASCII, no line breaks, under 100 char
 describe('an event is not lost when its writer stops between the ledger write and the publish', () => {
   const WRITER = 'request-1';
   const FINISH = 'f'.repeat(32);
+  /** A row its writer finished (the write marked its event pending) and then stopped. */
+  const stoppedAfterWrite = (overrides: Partial<LedgerRow> = {}) =>
+    completedRow({ finishedBy: WRITER, finishId: FINISH, eventPendingSince: '2026-11-26T10:00:07.000Z', ...overrides });
 
   it('publishes a pending event found by a retry of the writer that made the transition, once, with its id', async () => {
-    // Prepare: the writer recorded the event and finished the row, then stopped.
-    const { events, published, pending } = memoryEvents();
-    const row = completedRow({ finishedBy: WRITER, finishId: FINISH });
-    const event = articleEventOf(row) as ArticleEvent;
-    await events.pending.record({ eventId: event.eventId, articleId: row.articleId, finishId: FINISH });
+    // Prepare
+    const { ledger, events, published, rows } = memoryEvents([stoppedAfterWrite()]);
+    const articleId = 'a'.repeat(32);
     // Act: the retry (same request id) finds the row finished; then it comes once more.
-    const first = await publishOwnPending(row, WRITER, { events });
-    const second = await publishOwnPending(row, WRITER, { events });
+    const first = await publishOwnPending((await ledger.get(articleId)) as LedgerRow, WRITER, { events, ledger });
+    const second = await publishOwnPending((await ledger.get(articleId)) as LedgerRow, WRITER, { events, ledger });
     // Assess
     expect([first, second]).toEqual(['published', 'none']);
-    expect(published.map((e) => e.eventId)).toEqual([event.eventId]);
-    expect(pending.size).toBe(0);
+    expect(published.map((e) => e.eventId)).toEqual([eventIdFor(articleId, 'b'.repeat(32), 'COMPLETED')]);
+    expect(rows.get(articleId)?.eventPendingSince).toBeUndefined();
   });
 
   it('never publishes a transition another writer made, even while its event is pending (that writer is telling it)', async () => {
     // Prepare: request-1 wrote the row and is between its ledger write and its publish.
-    const { events, published, pending } = memoryEvents();
-    const row = completedRow({ finishedBy: WRITER, finishId: FINISH });
-    const event = articleEventOf(row) as ArticleEvent;
-    await events.pending.record({ eventId: event.eventId, articleId: row.articleId, finishId: FINISH });
+    const row = stoppedAfterWrite();
+    const { ledger, events, published, rows } = memoryEvents([row]);
     // Act: a duplicate notification (another invocation), and a caller that names no writer.
-    const other = await publishOwnPending(row, 'request-2', { events });
-    const anonymous = await publishOwnPending(row, undefined, { events });
+    const other = await publishOwnPending(row, 'request-2', { events, ledger });
+    const anonymous = await publishOwnPending(row, undefined, { events, ledger });
     // Assess
     expect([other, anonymous]).toEqual(['none', 'none']);
     expect(published).toEqual([]);
-    expect(pending.size).toBe(1);
+    expect(rows.get(row.articleId)?.eventPendingSince).toBe(row.eventPendingSince);
   });
 
   it("publishes a row's pending event before a retry reopens it, and nothing when it was told", async () => {
-    const { events, published, pending } = memoryEvents();
-    const row = completedRow({ state: 'FAILED', summary: undefined, reason: 'the model failed', finishedBy: WRITER, finishId: FINISH });
-    const event = articleEventOf(row) as ArticleEvent;
-    await events.pending.record({ eventId: event.eventId, articleId: row.articleId, finishId: FINISH });
+    const pendingRow = stoppedAfterWrite({ state: 'FAILED', summary: undefined, reason: 'the model failed' });
+    const toldRow = { ...pendingRow, eventPendingSince: undefined };
+    const { events, published } = memoryEvents();
 
-    const first = await publishBeforeReopen(row, { events });
-    const second = await publishBeforeReopen(row, { events });
+    const pending = await publishBeforeReopen(pendingRow, { events });
+    const told = await publishBeforeReopen(toldRow, { events });
 
-    expect([first, second]).toEqual(['published', 'none']);
-    expect(published.map((e) => e.eventId)).toEqual([event.eventId]);
-    expect(pending.size).toBe(0);
+    expect([pending, told]).toEqual(['published', 'none']);
+    expect(published.map((e) => e.eventId)).toEqual([articleEventOf(pendingRow)?.eventId]);
   });
 
-  it('lets reconcile publish events pending past the grace period whose try the row holds, and drop the others', async () => {
+  it('lets reconcile publish the events pending past the grace period, and leave a writer still within it alone', async () => {
+    // Prepare: one row whose writer stopped at 10:00:07, one finished at 10:12 whose writer may still be telling it.
+    const stopped = stoppedAfterWrite();
+    const recent = stoppedAfterWrite({ articleId: 'c'.repeat(32), eventPendingSince: '2026-11-26T10:12:00.000Z' });
+    const { events, ledger, rows, published } = memoryEvents([stopped, recent]);
+    // Act: 10 minutes after the first stopped (within the grace), then 20.
+    const early = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:10:00.000Z') });
+    const late = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:20:00.000Z') });
+    // Assess
+    expect(early).toEqual([]);
+    expect(late).toEqual([{ articleId: stopped.articleId, key: stopped.key, state: 'notified' }]);
+    expect(published.map((e) => e.articleId)).toEqual([stopped.articleId]);
+    expect(rows.get(stopped.articleId)?.eventPendingSince).toBeUndefined();
+    expect(rows.get(recent.articleId)?.eventPendingSince).toBe(recent.eventPendingSince);
+  });
+
+  it('lets reconcile publish the records an earlier version left in S3 whose try the row holds, and drop the others', async () => {
     // Prepare: one row finished by the try that stopped; one never finished; one finished by another try
     // (the stopped writer's write lost) with the same event id; and a record from before tries had ids.
-    const { events, published, pending } = memoryEvents();
     const done = completedRow({ finishId: FINISH });
     const stillQueued = completedRow({ articleId: 'd'.repeat(32), state: 'QUEUED', summary: undefined });
     const wonByOther = completedRow({ articleId: 'c'.repeat(32), finishId: '1'.repeat(32) });
     const legacy = completedRow({ articleId: 'e'.repeat(32) });
+    const { events, ledger, published, earlier, recordEarlier } = memoryEvents([done, stillQueued, wonByOther, legacy]);
     const eventOf = (row: LedgerRow, state: ArticleEvent['state']) => eventIdFor(row.articleId, row.inferenceId, state);
-    await events.pending.record({ eventId: eventOf(done, 'COMPLETED'), articleId: done.articleId, finishId: FINISH });
-    await events.pending.record({ eventId: eventOf(stillQueued, 'FAILED'), articleId: stillQueued.articleId, finishId: FINISH });
-    await events.pending.record({ eventId: eventOf(wonByOther, 'COMPLETED'), articleId: wonByOther.articleId, finishId: FINISH });
-    await events.pending.record({ eventId: eventOf(legacy, 'COMPLETED'), articleId: legacy.articleId });
-    const rows = new Map([done, stillQueued, wonByOther, legacy].map((r) => [r.articleId, r]));
-    const ledger = { get: async (articleId: string) => rows.get(articleId) };
+    recordEarlier({ eventId: eventOf(done, 'COMPLETED'), articleId: done.articleId, finishId: FINISH });
+    recordEarlier({ eventId: eventOf(stillQueued, 'FAILED'), articleId: stillQueued.articleId, finishId: FINISH });
+    recordEarlier({ eventId: eventOf(wonByOther, 'COMPLETED'), articleId: wonByOther.articleId, finishId: FINISH });
+    recordEarlier({ eventId: eventOf(legacy, 'COMPLETED'), articleId: legacy.articleId });
     // Act: 10 minutes after they were recorded (within the grace), then 20.
     const early = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:10:00.000Z') });
     const late = await publishPendingEvents({ events, ledger, clock: fixedClock('2026-11-26T10:20:00.000Z') });
@@ -223,6 +243,6 @@ describe('an event is not lost when its writer stops between the ledger write an
       { articleId: legacy.articleId, key: legacy.key, state: 'notified' },
     ]);
     expect(published.map((e) => e.articleId)).toEqual([done.articleId, legacy.articleId]);
-    expect(pending.size).toBe(0);
+    expect(earlier.size).toBe(0);
   });
 });

@@ -40,32 +40,34 @@ describe('what an article costs, item by item as the bill lists it', () => {
       lambdaRequests: 0.0000004,
       // 0.5 GB-s × $0.0000133334 (arm64)
       lambdaDuration: 0.000006667,
-      // PUTs: the upload, the request, the output, the event's pending record = 4 × $0.005/1000;
+      // PUTs: the upload, the request, the output = 3 × $0.005/1000;
       // GETs: the article and the request SageMaker reads = 2 × $0.0004/1000
-      s3Requests: 0.0000208,
+      s3Requests: 0.0000158,
       // the endpoint's notification and the article's event × $0.50 per million
       snsPublishes: 0.000001,
-      // 12 write units (3 table writes, 9 index entries, below) × $0.625/M + 1 read × $0.125/M
-      dynamodb: 0.000007625,
+      // 15 write units (4 table writes, 11 index entries, below) × $0.625/M + 1 read × $0.125/M
+      dynamodb: 0.0000095,
       // (2 invocations × 1,000 + 1 request × 1,000 bytes) / 2^30 × $0.50
       logs: 0.000001397,
     });
-    expect(totalOf(items)).toBe(0.004925427);
-    expect(costOf(settings, shortRow, { endpointMs: 153_000, requests: 1 })).toEqual({ costUsd: 0.004925427, costItems: items });
+    expect(totalOf(items)).toBe(0.004922302);
+    expect(costOf(settings, shortRow, { endpointMs: 153_000, requests: 1 })).toEqual({ costUsd: 0.004922302, costItems: items });
   });
 
   it('counts DynamoDB write units per KB of the row and per index entry, and reads per 4 KB', () => {
     // A row of 2,083 bytes (articleId 41, state 14, attempt 9, submittedAt 12, summary 7 + 2,000), 2,243
     // with costItems: 3 units a write. Table: the claim (1, the row is small then), the submission (3)
-    // and the finish (3). Indexes: byState's QUEUED entry (1), its delete (1) and the finished entry
-    // (articleId, state and summary: 2,062 + 160 bytes, 3), byDay (1), byPublishedDay (3), byBatch (2).
+    // the finish (3) and the removal of its event's pending mark once published (3). Indexes: byState's
+    // QUEUED entry (1), its delete (1) and the finished entry (articleId, state and summary: 2,062 + 160
+    // bytes, 3), byDay (1), byPublishedDay (3), byBatch (2), byPendingEvent's entry and its delete (2).
     const row = { articleId: 'a'.repeat(32), state: 'COMPLETED', attempt: 1, submittedAt: 'x', summary: 'x'.repeat(2000) };
-    expect(ledgerUnits(row, 1)).toEqual({ writes: 7 + 11, reads: 1 });
-    // A retry reopens and resubmits the row (2 × 3) and moves each index entry again (2 + 2 + 2 + 3).
-    expect(ledgerUnits({ ...row, attempt: 2 }, 2)).toEqual({ writes: 13 + 20, reads: 2 });
-    // A rejected article never reached the endpoint: claimed and finished only.
+    expect(ledgerUnits(row, 1)).toEqual({ writes: 10 + 13, reads: 1 });
+    // A retry reopens and resubmits the row (2 × 3), settles its second finish (3) and moves each index
+    // entry again (2 + 2 + 2 + 3 + 2).
+    expect(ledgerUnits({ ...row, attempt: 2 }, 2)).toEqual({ writes: 19 + 24, reads: 2 });
+    // A rejected article never reached the endpoint: claimed, finished and settled only.
     const rejected = { articleId: 'a'.repeat(32), state: 'REJECTED', attempt: 1 };
-    expect(ledgerUnits(rejected, 0)).toEqual({ writes: 2 + (1 + 1 + 1 + 1 + 2 + 2), reads: 0 });
+    expect(ledgerUnits(rejected, 0)).toEqual({ writes: 3 + (1 + 1 + 1 + 1 + 2 + 2 + 2), reads: 0 });
   });
 
   it('charges a long article one Lambda invocation, S3 objects and a notification per request, and its part summaries', () => {
@@ -75,9 +77,9 @@ describe('what an article costs, item by item as the bill lists it', () => {
     // Assess
     expect(items.instance).toBe(0.4);
     expect(items.lambdaRequests).toBe(0.000001); // 1 + 4 invocations × $0.20/M
-    // PUTs: upload 1 + 4 requests + 4 outputs + the part summaries 1 + the event 1 = 11; GETs: the article 1,
+    // PUTs: upload 1 + 4 requests + 4 outputs + the part summaries 1 = 10; GETs: the article 1,
     // 4 requests, and the 3 summaries read again for the reduce = 8.
-    expect(items.s3Requests).toBe(0.0000582); // 11 × $0.000005 + 8 × $0.0000004
+    expect(items.s3Requests).toBe(0.0000532); // 10 × $0.000005 + 8 × $0.0000004
     expect(items.snsPublishes).toBe(0.0000025); // 5 × $0.50/M
     expect(items.sagemakerData).toBe(0);
     expect(items.lambdaDuration).toBe(0);

@@ -22,11 +22,12 @@ const packaged = (): Template =>
   JSON.parse(readFileSync(path.join(projectRoot, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 
 /** The packaged template as if packaged with these index switches (serverless bakes each parameter into its conditions). */
-const packagedWith = (settings: { batchIndex?: string; stateIndex?: string; dayIndex?: string }): Template => {
+const packagedWith = (settings: { batchIndex?: string; pendingIndex?: string; stateIndex?: string; dayIndex?: string }): Template => {
   const template = packaged();
   const equals = (param: string | undefined, value: string) => ({ 'Fn::Equals': [param ?? 'on', value] });
   Object.assign(template.Conditions, {
     BatchIndexOn: equals(settings.batchIndex, 'on'),
+    PendingIndexOn: equals(settings.pendingIndex, 'on'),
     StateIndexOff: equals(settings.stateIndex, 'off'),
     StateIndexAll: equals(settings.stateIndex, 'all'),
     DayIndexOff: equals(settings.dayIndex, 'off'),
@@ -98,26 +99,32 @@ describe('serverless deploy that changes the ledger table indexes', () => {
     });
   };
 
-  it('refuses to change the projection of byState, byDay and byBatch in place, with the six deploys that remove and add each', async () => {
+  it('refuses to change the projection of byState, byDay and byBatch in place and add byPendingEvent, with the seven deploys that do it', async () => {
     await expect(check(deployedRelease('before projections'), packaged())).resolves.toBe(
-      "The ledger table's indexes: this deploy changes byState (state HASH, receivedAt RANGE; ALL -> state HASH, receivedAt RANGE; " +
+      "The ledger table's indexes: this deploy adds byPendingEvent, changes byState (state HASH, receivedAt RANGE; ALL -> state HASH, receivedAt RANGE; " +
         'INCLUDE key, batch, completedAt, costUsd, costItems, summary, reason, level, levelSize, levelDone), changes byDay (day HASH, receivedAt RANGE; ALL -> day HASH, ' +
         'receivedAt RANGE; INCLUDE key), changes byBatch (batch HASH, receivedAt RANGE; INCLUDE key, state, completedAt, costUsd, requestCount, parts, partsDone -> ' +
         "batch HASH, receivedAt RANGE; INCLUDE key, state, completedAt, costUsd, costItems). DynamoDB adds or deletes one global secondary index per table update and cannot change an index's " +
-        'keys or projection in place, so CloudFormation would fail and roll back. Deploy in 6 steps, each once the index the step before ' +
+        'keys or projection in place, so CloudFormation would fail and roll back. Deploy in 7 steps, each once the index the step before ' +
         'added is ACTIVE (this check waits for it): ' +
-        `1) ${deploy} --param="batchIndex=off" --param="stateIndex=all" --param="dayIndex=all" (removes byBatch), ` +
-        `2) ${deploy} --param="stateIndex=all" --param="dayIndex=all" (adds byBatch), ` +
-        `3) ${deploy} --param="stateIndex=all" --param="dayIndex=off" (removes byDay), ` +
-        `4) ${deploy} --param="stateIndex=all" (adds byDay), ` +
-        `5) ${deploy} --param="stateIndex=off" (removes byState), ` +
-        `6) ${deploy} (adds byState).`,
+        `1) ${deploy} --param="batchIndex=off" --param="pendingIndex=off" --param="stateIndex=all" --param="dayIndex=all" (removes byBatch), ` +
+        `2) ${deploy} --param="pendingIndex=off" --param="stateIndex=all" --param="dayIndex=all" (adds byBatch), ` +
+        `3) ${deploy} --param="stateIndex=all" --param="dayIndex=all" (adds byPendingEvent), ` +
+        `4) ${deploy} --param="stateIndex=all" --param="dayIndex=off" (removes byDay), ` +
+        `5) ${deploy} --param="stateIndex=all" (adds byDay), ` +
+        `6) ${deploy} --param="stateIndex=off" (removes byState), ` +
+        `7) ${deploy} (adds byState).`,
     );
+  });
+
+  it('lets a stage of the release before byPendingEvent add it in one deploy', async () => {
+    await expect(check(packagedWith({ pendingIndex: 'off' }), packaged())).resolves.toBeUndefined();
   });
 
   it('lets each of those deploys through, one index each', async () => {
     const steps = [
-      packagedWith({ batchIndex: 'off', stateIndex: 'all', dayIndex: 'all' }),
+      packagedWith({ batchIndex: 'off', pendingIndex: 'off', stateIndex: 'all', dayIndex: 'all' }),
+      packagedWith({ pendingIndex: 'off', stateIndex: 'all', dayIndex: 'all' }),
       packagedWith({ stateIndex: 'all', dayIndex: 'all' }),
       packagedWith({ stateIndex: 'all', dayIndex: 'off' }),
       packagedWith({ stateIndex: 'all' }),
@@ -137,12 +144,13 @@ describe('serverless deploy that changes the ledger table indexes', () => {
     );
   });
 
-  it('plans the six deploys from a stage of the release before trends: two indexes to add, two to change', async () => {
+  it('plans the seven deploys from a stage of the release before trends: three indexes to add, two to change', async () => {
     const refusal = await check(deployedRelease('before trends and batches'), packaged());
-    expect(refusal).toMatch(/Deploy in 6 steps/);
+    expect(refusal).toMatch(/Deploy in 7 steps/);
     expect(refusal?.match(/\d\) [^,]*\((adds|removes) \w+\)/g)?.map((step) => step.replace(/^.*\((.*)\)$/, '$1'))).toEqual([
       'adds byPublishedDay',
       'adds byBatch',
+      'adds byPendingEvent',
       'removes byDay',
       'adds byDay',
       'removes byState',
@@ -206,6 +214,6 @@ describe('serverless deploy that changes the ledger table indexes', () => {
     const hook = new LedgerIndexGuard(serverless, {}).hooks['before:deploy:deploy'] as Hook;
     // Assess
     await expect(hook()).rejects.toBeInstanceOf(ServerlessError);
-    await expect(hook()).rejects.toThrow(/^The ledger table's indexes: this deploy changes byState/);
+    await expect(hook()).rejects.toThrow(/^The ledger table's indexes: this deploy adds byPendingEvent, changes byState/);
   });
 });

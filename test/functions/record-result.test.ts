@@ -67,8 +67,8 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
     // Act
     await priced(snsEvent(successFor(queued)));
     // Assess: the bill's items (core/cost.ts): 153 ms / 2 at $0.23 per hour = $0.0000048875; the submission's
-    // and this invocation ($0.20 per million each); 4 S3 PUTs (upload, request, output, the event's pending
-    // record) and 2 GETs (the article, the request); the endpoint's notification and the article's event.
+    // and this invocation ($0.20 per million each); 3 S3 PUTs (upload, request, output) and 2 GETs (the
+    // article, the request); the endpoint's notification and the article's event.
     const row = await ledger.get(queued.articleId);
     expect(row).toMatchObject({
       state: 'COMPLETED',
@@ -76,7 +76,7 @@ describe('record-result on SageMaker notifications (s3rver + dynalite)', () => {
       costItems: expect.objectContaining({
         instance: 0.000004888,
         lambdaRequests: 0.0000004,
-        s3Requests: 0.0000208,
+        s3Requests: 0.0000158,
         snsPublishes: 0.000001,
         // No Lambda context with a memory size here, so no duration is metered.
         lambdaDuration: 0,

@@ -35,7 +35,7 @@ export interface Emulators {
   /** The ArticleEventsTopic's ARN, and what it delivered (oldest first). */
   topicArn: string;
   articleEvents: TopicLog;
-  /** The functions' article events on these emulators: the topic above, pending records in the bucket. */
+  /** The functions' article events on these emulators: the topic above, and the records an earlier version left pending in the bucket. */
   events: ArticleEvents;
   stop(): Promise<void>;
 }

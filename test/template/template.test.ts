@@ -482,9 +482,11 @@ describe('the ledger table', () => {
   // DynamoDB adds or deletes one global secondary index per UpdateTable call and changes none in
   // place, which dynalite does not enforce: each release's upgrade path is checked here.
   it.each([
-    ['before trends and batches', 6],
+    ['before trends and batches', 7],
     // byBatch gave requestCount, parts and partsDone (written on every step of a long article) for costItems.
-    ['before projections', 6],
+    ['before projections', 7],
+    // The article event's pending mark moved from an S3 object to the row (core/article-events.ts).
+    ['before byPendingEvent', 1],
   ])(
     'upgrades a stage deployed %s in %i deploys of one index each, and creates every index on a fresh deploy',
     async (release, deploys) => {
@@ -509,15 +511,15 @@ describe('the ledger table', () => {
         current = next;
       }
       expect(steps).toHaveLength(deploys);
-      expect(steps.at(-1)?.settings).toEqual({ batchIndex: 'on', stateIndex: 'on', dayIndex: 'on' });
-      expect([...current.keys()].sort()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
+      expect(steps.at(-1)?.settings).toEqual({ batchIndex: 'on', pendingIndex: 'on', stateIndex: 'on', dayIndex: 'on' });
+      expect([...current.keys()].sort()).toEqual(['byBatch', 'byDay', 'byPendingEvent', 'byPublishedDay', 'byState']);
       expect(tables.indexChanges(current, tables.indexDefinitions(template))).toEqual({ added: [], removed: [], changed: [] });
     },
   );
 
   it('leaves each switch at this release in the packaged template, and drops the key definition of an index left out', () => {
     // Act
-    const off = tables.overridesFor({ batchIndex: 'off', stateIndex: 'off', dayIndex: 'off' });
+    const off = tables.overridesFor({ batchIndex: 'off', pendingIndex: 'off', stateIndex: 'off', dayIndex: 'off' });
     const attributes = (overrides: Record<string, boolean>) =>
       (
         chooseBranches(resource('LedgerTable').Properties.AttributeDefinitions, { ...template.Conditions, ...asConditions(overrides) }) as {
@@ -527,12 +529,13 @@ describe('the ledger table', () => {
     // Assess
     expect(template.Conditions).toMatchObject({
       BatchIndexOn: { 'Fn::Equals': ['on', 'on'] },
+      PendingIndexOn: { 'Fn::Equals': ['on', 'on'] },
       StateIndexOff: { 'Fn::Equals': ['on', 'off'] },
       StateIndexAll: { 'Fn::Equals': ['on', 'all'] },
       DayIndexOff: { 'Fn::Equals': ['on', 'off'] },
       DayIndexAll: { 'Fn::Equals': ['on', 'all'] },
     });
-    expect(attributes({}).sort()).toEqual(['articleId', 'batch', 'day', 'publishedDay', 'receivedAt', 'state']);
+    expect(attributes({}).sort()).toEqual(['articleId', 'batch', 'day', 'eventPendingSince', 'publishedDay', 'receivedAt', 'state']);
     expect(attributes(off).sort()).toEqual(['articleId', 'publishedDay', 'receivedAt']);
   });
 
@@ -724,16 +727,17 @@ describe('IAM', () => {
 
   it.each([
     ['SubmitArticleRole', 's3:GetObject', ['input/*']],
-    // events/pending/: an article's event recorded before its ledger write (core/article-events.ts).
-    ['SubmitArticleRole', 's3:PutObject', ['requests/*', 'extracted/*', 'events/pending/*']],
-    ['SubmitArticleRole', 's3:DeleteObject', ['events/pending/*']],
+    ['SubmitArticleRole', 's3:PutObject', ['requests/*', 'extracted/*']],
+    // An article's pending event is marked on its ledger row (core/article-events.ts): no function writes
+    // events/pending/ any more; reconcile lists and deletes what an earlier version left there.
+    ['SubmitArticleRole', 's3:DeleteObject', []],
     ['SageMakerExecutionRole', 's3:GetObject', ['requests/*']],
     ['SageMakerExecutionRole', 's3:PutObject', ['outputs/*', 'failures/*']],
-    ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*', 'events/pending/*']],
-    ['ReconcileRole', 's3:GetObject', ['outputs/*', 'failures/*', 'events/pending/*']],
-    ['RecordResultRole', 's3:PutObject', ['events/pending/*', 'requests/*', 'summaries/*']],
-    ['ReconcileRole', 's3:PutObject', ['events/pending/*', 'requests/*', 'summaries/*']],
-    ['RecordResultRole', 's3:DeleteObject', ['events/pending/*']],
+    ['RecordResultRole', 's3:GetObject', ['outputs/*', 'failures/*']],
+    ['ReconcileRole', 's3:GetObject', ['outputs/*', 'failures/*']],
+    ['RecordResultRole', 's3:PutObject', ['requests/*', 'summaries/*']],
+    ['ReconcileRole', 's3:PutObject', ['requests/*', 'summaries/*']],
+    ['RecordResultRole', 's3:DeleteObject', []],
     ['ReconcileRole', 's3:DeleteObject', ['events/pending/*']],
   ])('lets %s use %s on exactly the object prefixes %j', (owner, action, prefixes) => {
     // Prepare
@@ -751,7 +755,7 @@ describe('IAM', () => {
   // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
   it.each([
     ['SubmitArticleRole', ['input/*']],
-    ['RecordResultRole', ['outputs/*', 'failures/*', 'events/pending/*']],
+    ['RecordResultRole', ['outputs/*', 'failures/*']],
     ['ReconcileRole', ['outputs/*', 'failures/*', 'events/pending/*']],
   ])('lets %s list the articles bucket only under the prefixes it reads, %j, so a missing object answers 404', (owner, prefixes) => {
     // Act
@@ -1010,7 +1014,7 @@ describe('monitoring', () => {
 });
 
 describe('reconcile', () => {
-  it('runs every 15 minutes and may only query QUEUED rows, read and update them, read outcomes and carry long articles on', () => {
+  it('runs every 15 minutes and may only query QUEUED rows, scan the rows whose event is pending, read and update them, read outcomes and carry long articles on', () => {
     // Act
     const rules = resourcesOfType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
     const actions = allowStatements()
@@ -1024,15 +1028,14 @@ describe('reconcile', () => {
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:Query',
+      'dynamodb:Scan',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:AbortMultipartUpload',
       's3:DeleteObject',
       's3:GetObject',
-      's3:GetObject',
       's3:ListBucket',
-      's3:PutObject',
       's3:PutObject',
       'sagemaker:InvokeEndpointAsync',
       'sns:Publish',
@@ -1076,6 +1079,22 @@ describe('article events (one message per finished article)', () => {
     }
     const toEvents = allowStatements().filter(({ statement }) => JSON.stringify(statement.Resource).includes('"ArticleEventsTopic"'));
     expect(toEvents.map(({ owner }) => owner).sort()).toEqual(['ReconcileRole', 'RecordResultRole', 'SubmitArticleRole']);
+  });
+
+  it('indexes the rows whose event is pending, keys only, and lets only reconcile scan them, through that index alone', () => {
+    // Act
+    const indexes = resource('LedgerTable').Properties.GlobalSecondaryIndexes as unknown[];
+    const pending = chooseBranches(indexes, template.Conditions as Record<string, unknown>) as { IndexName: string }[];
+    const scans = allowStatements().filter(({ statement }) => asList(statement.Action).includes('dynamodb:Scan'));
+    // Assess
+    expect(pending.find((index) => index.IndexName === 'byPendingEvent')).toEqual({
+      IndexName: 'byPendingEvent',
+      KeySchema: [{ AttributeName: 'eventPendingSince', KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    });
+    expect(scans.map(({ owner, statement }) => [owner, statement.Resource])).toEqual([
+      ['ReconcileRole', { 'Fn::Sub': '${LedgerTable.Arn}/index/byPendingEvent' }],
+    ]);
   });
 
   it('gives every function the topic ARN and the pending events prefix', () => {

@@ -95,7 +95,7 @@ describe("a local ledger created by an earlier version gains the template's new 
     // Act
     await ensureTable(raw, current, { spillFile });
     // Assess
-    expect(await indexNames()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
+    expect(await indexNames()).toEqual(['byBatch', 'byDay', 'byPendingEvent', 'byPublishedDay', 'byState']);
     expect(await allItems()).toBe(60);
     const day1 = await publishedOn('2026-10-01');
     expect(day1.length).toBe(10);
@@ -167,7 +167,7 @@ describe("a local ledger created by an earlier version gains the template's new 
 
     await ensureTable(raw, current, { spillFile });
 
-    expect(await indexNames()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
+    expect(await indexNames()).toEqual(['byBatch', 'byDay', 'byPendingEvent', 'byPublishedDay', 'byState']);
     expect(await allItems()).toBe(2);
     expect(existsSync(spillFile)).toBe(false);
   });

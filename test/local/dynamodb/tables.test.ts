@@ -72,7 +72,13 @@ describe('a ledger kept from the previous release, on start', () => {
     await ensureTable(emu.rawDynamo, { ...template, TableName }, { spillFile: spillFile(), fill: withBatch('input/') });
     // Assess
     const { Table } = await emu.rawDynamo.send(new DescribeTableCommand({ TableName }));
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byBatch', 'byDay', 'byPublishedDay', 'byState']);
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual([
+      'byBatch',
+      'byDay',
+      'byPendingEvent',
+      'byPublishedDay',
+      'byState',
+    ]);
     expect(await batchOf(TableName, 'batch-a')).toEqual(['input/batch-a/x.txt', 'input/batch-a/deeper/y.txt']);
     expect(await batchOf(TableName, '/')).toEqual(['input/top.txt']);
     expect(existsSync(spillFile())).toBe(false);
