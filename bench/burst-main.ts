@@ -130,6 +130,9 @@ const stages = (s: BurstFigures['stagesP50Ms']): string =>
 const cpu = (c: BurstFigures['cpuMsPerArticle']): string =>
   c ? `${c.mainThread} / ${c.functions} / ${c.otherThreads} / ${c.dynamodb} / ${c.models} = ${c.total}` : 'not on Linux';
 
+const rss = (m: BurstFigures['peakRssMB']): string =>
+  m ? `${m.mainProcess} / ${m.lambdaHost} / ${m.dynamodb} / ${m.models} = ${m.total}` : 'not on Linux';
+
 const table = (rows: [string, BurstFigures][]): string => {
   const lines: [string, (f: BurstFigures) => string][] = [
     ['articles', (f) => String(f.articles)],
@@ -145,6 +148,7 @@ const table = (rows: [string, BurstFigures][]): string => {
     ['p50 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP50Ms)],
     ['p99 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP99Ms)],
     ['CPU ms/article: main thread, functions, other threads, DynamoDB, models = total', (f) => cpu(f.cpuMsPerArticle)],
+    ['peak RSS MB: main process, Lambda host, DynamoDB, models = total', (f) => rss(f.peakRssMB)],
     ['scale-out from zero (sim s)', (f) => String(f.scaleOutFromZeroS ?? 'never')],
     ['back to zero (sim s)', (f) => String(f.backToZeroS ?? 'never')],
     [

@@ -7,6 +7,7 @@ import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { SUBMIT_ARTICLE_FUNCTION, type StackConfig } from '../local/template/stack-config';
 import { uploadBurst, uploaderProgram } from './burst-uploader';
 import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
+import { inMB, memoryUsage, PeakMemory, withTotal, type MemoryFigures } from './memory-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
 
 /**
@@ -58,6 +59,20 @@ export interface BurstFigures {
   stagesP99Ms: Stages;
   /** CPU milliseconds per article by part of the local cloud, from drop to the last row (Linux; else null). */
   cpuMsPerArticle: (CpuUsage & { total: number }) | null;
+  /**
+   * Peak resident memory (VmRSS) of the local cloud by part, MB, over readings every
+   * MEMORY_EVERY_SAMPLES samples from the cloud's start to the end of the run (Linux; else null): each
+   * part's own peak, and `total`, the peak of their sum at one reading. The main process is shared with
+   * the benchmark (and with earlier runs in the same process); model servers count while they live.
+   */
+  peakRssMB: MemoryFigures | null;
+  /**
+   * VmHWM, MB: each process alive at the end of the run, its own peak RSS since it started (so also
+   * between readings, and for this process before the run), summed by part; the peaks need not have
+   * come at the same time. Model servers have usually exited by then (the run ends at zero instances),
+   * so `models` is mostly 0.
+   */
+  rssHighWaterMarkMB: MemoryFigures | null;
   scaleOutFromZeroS: number | null;
   backToZeroS: number | null;
   /**
@@ -98,6 +113,12 @@ export interface BurstRun {
 }
 
 const SAMPLE_EVERY_MS = 100;
+/**
+ * Memory is read every 5th sample (500 ms): a reading reads the stat file of every process on the
+ * machine, 1.5 ms of CPU for 74 processes, and the CPU figure counts it in the main thread's share.
+ * Model servers live for seconds, many readings.
+ */
+const MEMORY_EVERY_SAMPLES = 5;
 
 /** The template's scaling, changed for this run: starts at zero instances. */
 export const adjustScaling =
@@ -155,7 +176,14 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     onRequestTiming: (t) => timings.set(t.inferenceId, { backlogMs: t.backlogMs, modelMs: t.modelMs }),
   });
   const samples: Sample[] = [];
+  const peakMemory = new PeakMemory();
+  const readMemory = () => {
+    const reading = memoryUsage();
+    if (reading) peakMemory.add(reading.rss);
+    return reading;
+  };
   const sample = () => {
+    if (samples.length % MEMORY_EVERY_SAMPLES === 0) readMemory();
     const s = cloud.endpoint.status();
     samples.push({
       real: Date.now(),
@@ -217,9 +245,15 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     sample();
     const cpuAfter = cpuUsage();
     const cpu = cpuBefore && cpuAfter ? perArticle(cpuBefore, cpuAfter, keys.length) : null;
+    const memoryAtEnd = readMemory();
+    const peak = peakMemory.peak();
+    const memory = {
+      peakRssMB: peak ? inMB(peak) : null,
+      rssHighWaterMarkMB: memoryAtEnd ? inMB(withTotal(memoryAtEnd.highWaterMark)) : null,
+    };
 
     const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);
-    const figures = figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu });
+    const figures = figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu, memory });
     // A run that left articles unfinished keeps its state folder (logs, dead-letter records) to look into.
     if (figures.lost > 0) {
       keepState = true;
@@ -243,6 +277,7 @@ interface Observed {
   started: number;
   dropSeconds: number;
   cpu: BurstFigures['cpuMsPerArticle'];
+  memory: Pick<BurstFigures, 'peakRssMB' | 'rssHighWaterMarkMB'>;
 }
 
 const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
@@ -317,6 +352,7 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     stagesP50Ms: stages(50),
     stagesP99Ms: stages(99),
     cpuMsPerArticle: o.cpu,
+    ...o.memory,
     scaleOutFromZeroS: firstInService ? round((firstInService.sim - firstDropSim) / 1000, 1) : null,
     backToZeroS: zeroAgain && lastDoneSim !== undefined ? round((zeroAgain.sim - lastDoneSim) / 1000, 1) : null,
     instanceEfficiency: zeroAgain && used > 0 ? round(modelSeconds / (options.concurrencyPerInstance * used), 3) : null,

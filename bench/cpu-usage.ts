@@ -25,7 +25,7 @@ export interface CpuUsage {
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
 const TICK_MS = 10;
 
-interface Stat {
+export interface Stat {
   ppid: number;
   ticks: number;
   childTicks: number;
@@ -54,9 +54,54 @@ const readText = (path: string): string => {
   }
 };
 
+/** What each child of the local cloud's process is, told apart by its command line. */
+export type ChildPart = 'dynamodb' | 'lambdaHost' | 'models';
+
+export interface Descendant {
+  pid: number;
+  /** The part of the child of this process it descends from. */
+  part: ChildPart;
+  stat: Stat;
+}
+
+const partOf = (cmdline: string): ChildPart =>
+  cmdline.includes('dynalite') ? 'dynamodb' : cmdline.includes('lambda-host') ? 'lambdaHost' : 'models';
+
 /**
- * CPU milliseconds used so far by this process's threads and its children; undefined where /proc
- * is missing. Children that have ended count once they are reaped (cutime), as model servers are.
+ * Every live descendant of a process, from one listing of /proc: each in the part of the child it
+ * descends from (a grandchild of the dynalite process is DynamoDB's). The one walk of the local cloud's
+ * processes, for CPU here and for memory (memory-usage.ts). A process that ends during the walk is
+ * skipped; a child whose command line cannot be read any more is counted as a model server, the
+ * children that come and go.
+ */
+export const descendants = (procRoot = '/proc', pid = process.pid): Descendant[] => {
+  const byParent = new Map<number, { pid: number; stat: Stat }[]>();
+  for (const name of readdirSync(procRoot).filter((n) => /^\d+$/.test(n))) {
+    const stat = readStat(`${procRoot}/${name}/stat`);
+    if (!stat) continue;
+    const siblings = byParent.get(stat.ppid) ?? [];
+    siblings.push({ pid: Number(name), stat });
+    byParent.set(stat.ppid, siblings);
+  }
+  const found: Descendant[] = [];
+  const visit = (parent: number, part: ChildPart) => {
+    for (const child of byParent.get(parent) ?? []) {
+      found.push({ ...child, part });
+      visit(child.pid, part);
+    }
+  };
+  for (const child of byParent.get(pid) ?? []) {
+    const part = partOf(readText(`${procRoot}/${child.pid}/cmdline`));
+    found.push({ ...child, part });
+    visit(child.pid, part);
+  }
+  return found;
+};
+
+/**
+ * CPU milliseconds used so far by this process's threads and its descendants; undefined where /proc
+ * is missing. Processes that have ended count once they are reaped (cutime), as model servers are:
+ * this process's reaped children count as models, a descendant's reaped children in its part.
  */
 export const cpuUsage = (procRoot = '/proc', pid = process.pid): CpuUsage | undefined => {
   const self = readStat(`${procRoot}/${pid}/stat`);
@@ -69,11 +114,8 @@ export const cpuUsage = (procRoot = '/proc', pid = process.pid): CpuUsage | unde
     const part = Number(tid) === pid ? 'mainThread' : isFunction ? 'functions' : 'otherThreads';
     usage[part] += thread.ticks * TICK_MS;
   }
-  for (const child of readdirSync(procRoot).filter((name) => /^\d+$/.test(name))) {
-    const stat = readStat(`${procRoot}/${child}/stat`);
-    if (stat?.ppid !== pid) continue;
-    const command = readText(`${procRoot}/${child}/cmdline`);
-    usage[command.includes('dynalite') ? 'dynamodb' : command.includes('lambda-host') ? 'functions' : 'models'] += stat.ticks * TICK_MS;
+  for (const { part, stat } of descendants(procRoot, pid)) {
+    usage[part === 'lambdaHost' ? 'functions' : part] += (stat.ticks + stat.childTicks) * TICK_MS;
   }
   return usage;
 };

@@ -113,6 +113,21 @@ describe('bench:burst, small', () => {
       expect(cpu?.functions).toBeGreaterThan(0);
       expect(cpu?.dynamodb).toBeGreaterThan(0);
       expect(cpu?.models).toBeGreaterThan(0);
+      // Memory, from readings during the run: every part is found (model servers live from the first
+      // scale-out to back at zero, seconds, across several readings), no part's own peak is above the
+      // peak of their sum, and that is at most the parts' peaks summed (whole MB: each rounds by ≤ 0.5).
+      const rss = figures.peakRssMB;
+      const parts = [rss?.mainProcess, rss?.lambdaHost, rss?.dynamodb, rss?.models] as number[];
+      for (const part of parts) {
+        expect(part).toBeGreaterThan(0);
+        expect(part).toBeLessThanOrEqual(rss?.total as number);
+      }
+      expect(rss?.total).toBeLessThanOrEqual(parts.reduce((sum, part) => sum + part, 0) + parts.length / 2);
+      // The own peaks (VmHWM) of the processes alive at the end. Not compared with the readings: the kernel
+      // reads its RSS counters approximately, and raises VmHWM when memory is unmapped, not when reclaimed.
+      expect(figures.rssHighWaterMarkMB?.mainProcess).toBeGreaterThan(0);
+      expect(figures.rssHighWaterMarkMB?.dynamodb).toBeGreaterThan(0);
+      expect(figures.rssHighWaterMarkMB?.lambdaHost).toBeGreaterThan(0);
     }
     // From zero, the step policy on HasBacklogWithoutCapacity acts first (after one alarm period); target
     // tracking alone waits for three datapoints above target. Which policy acted is the emulator's record;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuUsage, parseStat, perArticle } from '../../bench/cpu-usage';
+import { cpuUsage, descendants, parseStat, perArticle } from '../../bench/cpu-usage';
 
 /** A /proc/<pid>/stat line: utime, stime, cutime and cstime where Linux puts them. */
 const statLine = (pid: number, comm: string, { ppid = 1, utime = 0, stime = 0, cutime = 0, cstime = 0 } = {}) =>
@@ -28,17 +28,20 @@ describe('CPU usage by part of the local cloud', () => {
 
   it('splits threads by role and children by command, counting ended children as models', () => {
     // Prepare: process 100 with a main thread, a function thread (named lambda:…) and a GC thread; a dynalite
-    // child, a model child, the Lambda host child, an unrelated process; and 3 ticks of children already reaped.
+    // child, a model child with a child of its own, the Lambda host child, an unrelated process; and 3 ticks of
+    // children already reaped by this process, 4 by the dynalite child.
     write('100/stat', statLine(100, 'node', { utime: 50, cutime: 2, cstime: 1 }));
     write('100/task/100/stat', statLine(100, 'node', { utime: 40, stime: 2 }));
     write('100/task/101/stat', statLine(101, 'lambda:submitAr', { utime: 20 }));
     write('100/task/101/comm', 'lambda:submitAr\n');
     write('100/task/102/comm', 'node\n');
     write('100/task/102/stat', statLine(102, 'node', { stime: 4 }));
-    write('200/stat', statLine(200, 'node', { ppid: 100, utime: 30 }));
+    write('200/stat', statLine(200, 'node', { ppid: 100, utime: 30, cutime: 4 }));
     write('200/cmdline', 'node\0-e\0const dynalite = require(process.env.DYNALITE_PATH);');
     write('201/stat', statLine(201, 'node', { ppid: 100, utime: 7 }));
     write('201/cmdline', 'node\0model-server.js\0--mode\0fixed');
+    write('210/stat', statLine(210, 'sh', { ppid: 201, utime: 6 }));
+    write('210/cmdline', 'sh\0-c\0dynalite');
     write('202/stat', statLine(202, 'node', { ppid: 100, utime: 5 }));
     write('202/cmdline', 'node\0dist/local/lambda-host.js\0dist/local/lambda-worker.js');
     write('300/stat', statLine(300, 'bash', { ppid: 1, utime: 999 }));
@@ -48,7 +51,15 @@ describe('CPU usage by part of the local cloud', () => {
     const usage = cpuUsage(proc, 100);
 
     // Assess: 10 ms per tick.
-    expect(usage).toEqual({ mainThread: 420, functions: 250, otherThreads: 40, dynamodb: 300, models: 100 });
+    expect(usage).toEqual({ mainThread: 420, functions: 250, otherThreads: 40, dynamodb: 340, models: 160 });
+    // A grandchild belongs to its ancestor's part, whatever its own command line says.
+    const parts = descendants(proc, 100).map(({ pid, part }) => [pid, part]);
+    expect(parts.sort()).toEqual([
+      [200, 'dynamodb'],
+      [201, 'models'],
+      [202, 'lambdaHost'],
+      [210, 'models'],
+    ]);
     expect(cpuUsage(join(proc, 'missing'), 100)).toBeUndefined();
   });
 
