@@ -106,7 +106,6 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
    */
   async listInState(state: ArticleState, received?: { since: string } | { before: string }): Promise<LedgerRow[]> {
     const bound = received && ('since' in received ? { op: '>=', value: received.since } : { op: '<', value: received.before });
-    const ids: string[] = [];
     const pages = paginateQuery(
       { client: this.db },
       {
@@ -118,17 +117,7 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
         ExpressionAttributeValues: { ':state': state, ...(bound ? { ':time': bound.value } : {}) },
       },
     );
-    try {
-      for await (const page of pages) ids.push(...(page.Items ?? []).map((item) => item.articleId as string));
-    } catch (error) {
-      throw await indexNotReady(error, this.db, this.table, 'byState');
-    }
-    const rows = await new LedgerRowsByKey(this.db, this.table).get<LedgerRow>(ids, { consistent: true });
-    const byId = new Map(rows.map((row) => [row.articleId, row]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row?.state === state ? [row] : [];
-    });
+    return this.wholeRows(pages, 'byState', (row) => row.state === state);
   }
 
   /**
@@ -252,7 +241,6 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
    * each row is then read whole, consistently, and kept if it is still pending since before `before`.
    */
   async listPendingEvents(before: string): Promise<LedgerRow[]> {
-    const ids: string[] = [];
     const pages = paginateScan(
       { client: this.db },
       {
@@ -263,13 +251,31 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
         ExpressionAttributeValues: { ':before': before },
       },
     );
+    return this.wholeRows(pages, 'byPendingEvent', (row) => row.eventPendingSince !== undefined && row.eventPendingSince < before);
+  }
+
+  /**
+   * The rows whose keys an index's pages name, in their order, each read whole and consistently, kept if
+   * `still` holds (the index may lag the table). An index being built or missing throws in words an
+   * operator can act on (index-readiness.ts).
+   */
+  private async wholeRows(
+    pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
+    index: string,
+    still: (row: LedgerRow) => boolean,
+  ): Promise<LedgerRow[]> {
+    const ids: string[] = [];
     try {
       for await (const page of pages) ids.push(...(page.Items ?? []).map((item) => item.articleId as string));
     } catch (error) {
-      throw await indexNotReady(error, this.db, this.table, 'byPendingEvent');
+      throw await indexNotReady(error, this.db, this.table, index);
     }
     const rows = await new LedgerRowsByKey(this.db, this.table).get<LedgerRow>(ids, { consistent: true });
-    return rows.filter((row) => row.eventPendingSince !== undefined && row.eventPendingSince < before);
+    const byId = new Map(rows.map((row) => [row.articleId, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row && still(row) ? [row] : [];
+    });
   }
 
   async planParts(articleId: string, inferenceId: string, plan: PartsPlan): Promise<void> {
