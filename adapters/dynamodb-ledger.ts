@@ -27,9 +27,11 @@ import {
   notPlanned,
   olderSequencer,
   otherAttempt,
+  pendingBefore,
   queued,
   rowIsNew,
   sameAttempt,
+  sameFinish,
   stepFailedInEarlierAttempt,
   stepOfCurrentLevel,
   stepOnlySent,
@@ -228,7 +230,7 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
     // Removing the attribute takes the row out of the sparse byPendingEvent index.
     await this.update(articleId, {
       remove: ['#eventPendingSince'],
-      when: 'finishId = :finishId',
+      when: sameFinish,
       names: { '#eventPendingSince': 'eventPendingSince' },
       values: { ':finishId': finishId },
     });
@@ -246,7 +248,7 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
       {
         TableName: this.table,
         IndexName: 'byPendingEvent',
-        FilterExpression: 'eventPendingSince < :before',
+        FilterExpression: pendingBefore,
         ProjectionExpression: 'articleId',
         ExpressionAttributeValues: { ':before': before },
       },

@@ -13,6 +13,10 @@ export const rowIsNew = 'attribute_not_exists(articleId)';
 export const sameAttempt = 'inferenceId = :inferenceId';
 export const otherAttempt = 'inferenceId <> :inferenceId';
 
+/** The article event's pending mark (core/article-events.ts): still this try's, and old enough to publish. */
+export const sameFinish = 'finishId = :finishId';
+export const pendingBefore = 'eventPendingSince < :before';
+
 /** Submission claims (SummaryLedger.claim). */
 export const neverSubmitted = 'attribute_not_exists(submittedAt)';
 export const withoutSteps = 'attribute_not_exists(#steps)';

@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { PendingEvent } from '../core/article-events';
-import type { PendingEvents } from '../core/ports';
+import type { EarlierPendingEvents } from '../core/ports';
 
 /**
  * The article events an earlier version recorded before its ledger write (core/article-events.ts), one
@@ -9,7 +9,7 @@ import type { PendingEvents } from '../core/ports';
  * marks a pending event on the ledger row instead; reconcile lists what an earlier version left (empty
  * but for events whose writer stopped) and settles each with a DELETE (free).
  */
-export class S3PendingEvents implements PendingEvents {
+export class S3EarlierPendingEvents implements EarlierPendingEvents {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,

@@ -206,7 +206,7 @@ export const publishPendingEvents = async (
     await publishAndSettle(event, row, deps);
     repairs.push({ articleId: row.articleId, key: event.key, state: 'notified' });
   }
-  for (const pending of await deps.events.pending.listBefore(before)) {
+  for (const pending of await deps.events.earlierPending.listBefore(before)) {
     const row = await deps.ledger.get(pending.articleId);
     const event = row && articleEventOf(row);
     if (row && event?.eventId === pending.eventId && row.finishId === pending.finishId) {
@@ -215,7 +215,7 @@ export const publishPendingEvents = async (
     } else {
       repairs.push({ articleId: pending.articleId, key: row?.key ?? pending.articleId, state: 'dropped' });
     }
-    await deps.events.pending.settle(pending);
+    await deps.events.earlierPending.settle(pending);
   }
   return repairs;
 };

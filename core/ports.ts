@@ -136,7 +136,7 @@ export interface ArticleEventTopic {
  * Pending events an earlier version recorded in S3 before its ledger write (`events/pending/`), found
  * and settled by reconcile; this version keeps the pending mark on the ledger row (core/article-events.ts).
  */
-export interface PendingEvents {
+export interface EarlierPendingEvents {
   settle(event: PendingEvent): Promise<void>;
   /** Every record made before `before`, with when it was made. */
   listBefore(before: Date): Promise<PendingEvent[]>;
@@ -145,7 +145,7 @@ export interface PendingEvents {
 /** Telling users: the topic, and the records an earlier version left pending in S3. */
 export interface ArticleEvents {
   topic: ArticleEventTopic;
-  pending: PendingEvents;
+  earlierPending: EarlierPendingEvents;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SnsArticleEventTopic } from '../../adapters/article-event-topic';
-import { S3PendingEvents } from '../../adapters/pending-events';
+import { S3EarlierPendingEvents } from '../../adapters/pending-events';
 import { articleEventOf, type ArticleEvent } from '../../core/article-events';
 import type { DynamoDbSummaryLedger } from '../../adapters/dynamodb-ledger';
 import type { LedgerRow } from '../../core/ledger';
@@ -66,7 +66,7 @@ describe('article events on the local SNS and S3 (the adapters)', () => {
 
   it('lists and settles the pending records an earlier version left in the bucket, one per try of a writer', async () => {
     // Prepare: two tries of one transition (two writers finishing the article at once), as an earlier version wrote them.
-    const pending = new S3PendingEvents(emu.s3, emu.bucket, 'events/pending/');
+    const pending = new S3EarlierPendingEvents(emu.s3, emu.bucket, 'events/pending/');
     const first = { eventId: '1'.repeat(32), articleId: '2'.repeat(32), finishId: '3'.repeat(32) };
     const second = { ...first, finishId: '4'.repeat(32) };
     for (const event of [first, second])
@@ -90,7 +90,7 @@ describe('article events on the local SNS and S3 (the adapters)', () => {
   });
 
   it('lists and settles a record made before tries had ids', async () => {
-    const pending = new S3PendingEvents(emu.s3, emu.bucket, 'events/legacy/');
+    const pending = new S3EarlierPendingEvents(emu.s3, emu.bucket, 'events/legacy/');
     const event = { eventId: '5'.repeat(32), articleId: '6'.repeat(32) };
     await emu.s3.send(
       new PutObjectCommand({
@@ -122,7 +122,7 @@ describe('record-result stopped between its ledger write and its publish (s3rver
     await writeOutput(emu, queued.outputLocation as string, JSON.stringify([{ summary_text: SUMMARY }]));
     let refusals = 1;
     const events: ArticleEvents = {
-      pending: emu.events.pending,
+      earlierPending: emu.events.earlierPending,
       topic: {
         publish: async (event) => {
           if (refusals-- > 0) throw new Error('the invocation stopped here');

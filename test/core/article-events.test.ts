@@ -52,7 +52,7 @@ const memoryEvents = (rowsAtStart: LedgerRow[] = []) => {
   const keyOf = (event: PendingEvent) => `${event.eventId}/${event.finishId ?? ''}`;
   const events: ArticleEvents = {
     topic: { publish: async (event) => void published.push(event) },
-    pending: {
+    earlierPending: {
       settle: async (event) => void earlier.delete(keyOf(event)),
       listBefore: async (before) => [...earlier.values()].filter((event) => (event.at as Date) < before),
     },
