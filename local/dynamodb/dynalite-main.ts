@@ -7,12 +7,18 @@
 import { rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
+import { cacheTableDescriptions, type DynaliteDbModule } from './table-cache';
 
 const required = (name: string): string => {
   const value = process.env[name];
   if (!value) throw new Error(`dynalite process: ${name} is not set`);
   return value;
 };
+
+// dynalite's index.js creates its store through the db module's exports, so wrapping `create` there
+// reaches the one store this process serves (table-cache.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+cacheTableDescriptions(require('dynalite/db') as DynaliteDbModule);
 
 const server = dynalite({ path: required('DYNALITE_DIR'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 
