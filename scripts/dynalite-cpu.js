@@ -112,13 +112,20 @@ const article = async (call, n) => {
     ExpressionAttributeNames: { '#s': 'state' },
     ExpressionAttributeValues: { ':queued': { S: 'QUEUED' }, ':stale': { S: '2000-01-01T00:00:00Z' } },
   });
-  await call('UpdateItem', {
-    TableName: TABLE,
-    Key,
-    UpdateExpression: 'SET inferenceId = :i, submittedAt = :t, title = :title, publishedDay = :day, keyphrases = :k',
-    ConditionExpression: '#s = :queued AND attribute_not_exists(inferenceId)',
-    ExpressionAttributeNames: { '#s': 'state' },
-    ExpressionAttributeValues: {
+  // `#s` is sent only with the expressions that use it: DynamoDB refuses an unused name.
+  const update = (UpdateExpression, ConditionExpression, ExpressionAttributeValues) =>
+    call('UpdateItem', {
+      TableName: TABLE,
+      Key,
+      UpdateExpression,
+      ConditionExpression,
+      ...(/#s\b/.test(UpdateExpression + ConditionExpression) && { ExpressionAttributeNames: { '#s': 'state' } }),
+      ExpressionAttributeValues,
+    });
+  await update(
+    'SET inferenceId = :i, submittedAt = :t, title = :title, publishedDay = :day, keyphrases = :k',
+    '#s = :queued AND attribute_not_exists(inferenceId)',
+    {
       ':i': inferenceId,
       ':t': at(),
       ':title': { S: 'A title of about sixty characters for the article being read' },
@@ -126,15 +133,12 @@ const article = async (call, n) => {
       ':k': { L: ['heat pump', 'energy use', 'grid'].map((S) => ({ S })) },
       ':queued': { S: 'QUEUED' },
     },
-  });
+  );
   await call('GetItem', { TableName: TABLE, Key, ConsistentRead: true });
-  await call('UpdateItem', {
-    TableName: TABLE,
-    Key,
-    UpdateExpression: 'SET #s = :done, completedAt = :t, summary = :summary, finishId = :f, eventPendingSince = :t',
-    ConditionExpression: '#s = :queued AND inferenceId = :i',
-    ExpressionAttributeNames: { '#s': 'state' },
-    ExpressionAttributeValues: {
+  await update(
+    'SET #s = :done, completedAt = :t, summary = :summary, finishId = :f, eventPendingSince = :t',
+    '#s = :queued AND inferenceId = :i',
+    {
       ':done': { S: 'COMPLETED' },
       ':t': at(),
       ':summary': { S: 'A summary. '.repeat(40) },
@@ -142,14 +146,8 @@ const article = async (call, n) => {
       ':queued': { S: 'QUEUED' },
       ':i': inferenceId,
     },
-  });
-  await call('UpdateItem', {
-    TableName: TABLE,
-    Key,
-    UpdateExpression: 'REMOVE eventPendingSince',
-    ConditionExpression: 'finishId = :f',
-    ExpressionAttributeValues: { ':f': { S: `finish-${n}` } },
-  });
+  );
+  await update('REMOVE eventPendingSince', 'finishId = :f', { ':f': { S: `finish-${n}` } });
 };
 
 const measure = async (program, articles, concurrency) => {

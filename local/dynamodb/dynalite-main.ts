@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
+import { cacheParses, type ExpressionParser } from './expression-cache';
 import { cacheTableDescriptions, type DynaliteDbModule } from './table-cache';
 
 const required = (name: string): string => {
@@ -15,10 +16,13 @@ const required = (name: string): string => {
   return value;
 };
 
-// dynalite's index.js creates its store through the db module's exports, so wrapping `create` there
-// reaches the one store this process serves (table-cache.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// dynalite's modules call each other through their exports, so wrapping them there reaches every
+// request: the store's table reads (table-cache.ts) and the expression parsers (expression-cache.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
 cacheTableDescriptions(require('dynalite/db') as DynaliteDbModule);
+cacheParses(require('dynalite/db/conditionParser') as ExpressionParser);
+cacheParses(require('dynalite/db/updateParser') as ExpressionParser);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const server = dynalite({ path: required('DYNALITE_DIR'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 
