@@ -97,16 +97,15 @@ export const cacheParses = (parser: ExpressionParser): void => {
     const names = unused(context.attrNames);
     const valuesLeft = unused(context.attrVals);
     const parsed = parse(text, { ...options, context: { ...context, unusedAttrNames: names, unusedAttrVals: valuesLeft } });
-    const entry: Entry = {
-      template: undefined,
+    const used = {
       names: Object.keys(context.attrNames ?? {}).filter((name) => !(name in names)),
       values: Object.keys(values).filter((name) => !(name in valuesLeft)),
     };
-    for (const name of entry.names) delete context.unusedAttrNames?.[name];
-    for (const name of entry.values) delete context.unusedAttrVals?.[name];
+    for (const name of used.names) delete context.unusedAttrNames?.[name];
+    for (const name of used.values) delete context.unusedAttrVals?.[name];
     if (parsed === null || typeof parsed !== 'object') return parsed; // an error, as a string
     if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(key, { ...entry, template: toTemplate(parsed, values) });
+    cache.set(key, { ...used, template: toTemplate(parsed, values) });
     return parsed;
   };
 };
