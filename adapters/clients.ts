@@ -29,7 +29,8 @@ export type ClientBase = Pick<S3ClientConfig, 'region' | 'endpoint' | 'credentia
  * (`cacheMiddleware`, https://github.com/aws/aws-sdk-js-v3/blob/main/supplemental-docs/CLIENTS.md):
  * about a fifth of the SDK's CPU per call, measured warm (docs/benchmarks.md, Where the CPU goes).
  * Nothing here adds middleware after a client's first request, which that cache would not see.
- * Not DynamoDB: lib-dynamodb's document client refuses it (its commands' handlers hold the command).
+ * Not the document client: lib-dynamodb refuses it (its commands' handlers hold the command); the
+ * ledger's per-article calls go through a DynamoDB client of their own that has it (dynamo-items.ts).
  */
 const sdkOptions = { cacheMiddleware: true } as const;
 

@@ -1,9 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, paginateScan, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  paginateQuery,
+  paginateScan,
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { StepId } from '../core/ids';
 import type { ArticleState, LedgerRow, LevelPlan, PartsPlan, StepRecord, SubmittedUpdate, TerminalUpdate } from '../core/ledger';
 import type { ClaimResult, SummaryLedger, Usage } from '../core/ports';
 import type { ReopenedRow, RetryLedger } from '../core/retry';
+import { DynamoItems } from './dynamo-items';
 import { indexNotReady } from './index-readiness';
 import { LedgerRowsByKey } from './ledger-rows';
 import type { FinishedLevel } from '../core/long-article/reconcile-steps';
@@ -86,14 +93,18 @@ interface RowUpdate {
  * the named pieces of adapters/ledger-conditions.ts and sent through `conditionally`.
  */
 export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
+  /** A row's reads and writes by key, the calls made per article (adapters/dynamo-items.ts). */
+  private readonly items: DynamoItems;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.items = DynamoItems.for(db);
+  }
 
   async get(articleId: string): Promise<LedgerRow | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { articleId }, ConsistentRead: true }));
-    return Item as LedgerRow | undefined;
+    return (await this.items.get({ TableName: this.table, Key: { articleId }, ConsistentRead: true })) as LedgerRow | undefined;
   }
 
   /** QUEUED rows received before a time, through the byState index (oldest first). */
@@ -173,8 +184,8 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
       ':staleBefore': staleBefore,
       ':sequencer': row.sequencer,
     };
-    const put = new PutCommand({ TableName: this.table, Item: row, ConditionExpression: when, ...aliasesFor([when], { values }) });
-    return (await this.conditionally(put)) ? 'claimed' : this.reclaimSteps(row, staleBefore);
+    const put: PutCommandInput = { TableName: this.table, Item: row, ConditionExpression: when, ...aliasesFor([when], { values }) };
+    return (await this.conditionally({ put })) ? 'claimed' : this.reclaimSteps(row, staleBefore);
   }
 
   /**
@@ -371,16 +382,16 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
   /** One conditional update of a row; the row after it when `returnNew`, `{}` when made, `undefined` when its condition did not hold. */
   private update(articleId: string, u: RowUpdate): Promise<Record<string, unknown> | undefined> {
     const UpdateExpression = updateExpression(u);
-    return this.conditionally(
-      new UpdateCommand({
+    return this.conditionally({
+      update: {
         TableName: this.table,
         Key: { articleId },
         UpdateExpression,
         ConditionExpression: u.when,
         ...aliasesFor([UpdateExpression, u.when], u),
         ...(u.returnNew ? { ReturnValues: 'ALL_NEW' as const } : {}),
-      }),
-    );
+      },
+    });
   }
 
   /**
@@ -388,10 +399,11 @@ export class DynamoDbSummaryLedger implements SummaryLedger, RetryLedger {
    * hold (another delivery, attempt or revision got there first), else what it returned. Every other
    * error throws, so the function's invocation is retried.
    */
-  private async conditionally(command: UpdateCommand | PutCommand): Promise<Record<string, unknown> | undefined> {
+  private async conditionally(
+    write: { put: PutCommandInput } | { update: UpdateCommandInput },
+  ): Promise<Record<string, unknown> | undefined> {
     try {
-      const output = command instanceof PutCommand ? await this.db.send(command) : await this.db.send(command);
-      return output.Attributes ?? {};
+      return 'put' in write ? await this.items.put(write.put) : await this.items.update(write.update);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { DynamoItems } from '../../adapters/dynamo-items';
 import { articleIdFor, parseStepInferenceId } from '../../core/ids';
 import { isTerminal, type LedgerRow } from '../../core/ledger';
 import { makeOnNotification } from '../../functions/record-result/on-notification';
@@ -49,7 +50,8 @@ describe('DynamoDB write units per article, with the previous and this releaseâ€
 
   beforeAll(async () => {
     emu = await startEmulators();
-    writes = recordWrites(emu.dynamo.middlewareStack, emu.rawDynamo, emu.table);
+    // The ledger's per-article calls go through a client of their own (adapters/dynamo-items.ts).
+    writes = recordWrites([emu.dynamo.middlewareStack, DynamoItems.for(emu.dynamo).middlewareStack], emu.rawDynamo, emu.table);
     const clock = fixedClock('2026-11-26T10:00:00.000Z');
     const queue = new RecordingInferenceQueue(emu.bucket);
     const settings = { ...testSettings, maxArticleBytes: 2 * 1024 * 1024 };

@@ -39,11 +39,15 @@ const KB = 1024;
 const units = (bytes: number): number => Math.max(1, Math.ceil(bytes / KB));
 
 /**
- * Records every Put/UpdateItem `stack` sends, one at a time (a lock, so that concurrent writes of one
- * row are each seen between their own before and after), reading the row through `reader`, a client
- * without this middleware. The table key is `articleId`.
+ * Records every Put/UpdateItem the clients of `stacks` send, one at a time (a lock, so that concurrent
+ * writes of one row are each seen between their own before and after), reading the row through
+ * `reader`, a client without this middleware. The table key is `articleId`.
  */
-export const recordWrites = (stack: DynamoDBDocumentClient['middlewareStack'], reader: DynamoDBClient, table: string): RecordedWrite[] => {
+export const recordWrites = (
+  stacks: DynamoDBDocumentClient['middlewareStack'][],
+  reader: DynamoDBClient,
+  table: string,
+): RecordedWrite[] => {
   const writes: RecordedWrite[] = [];
   let lock: Promise<unknown> = Promise.resolve();
   const read = async (articleId: string): Promise<Item | undefined> => {
@@ -52,30 +56,31 @@ export const recordWrites = (stack: DynamoDBDocumentClient['middlewareStack'], r
     );
     return Item ? unmarshall(Item) : undefined;
   };
-  stack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName);
-      const input = (args as { input: { Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> } }).input;
-      if (!WRITES.has(command)) return next(args);
-      const articleId = (input.Key ?? input.Item)?.articleId?.S as string;
-      const turn = lock.then(async () => {
-        const before = await read(articleId);
-        try {
-          const result = await next(args);
-          writes.push({ command, before, after: await read(articleId), failed: false });
-          return result;
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException')
-            writes.push({ command, before, failed: true });
-          throw error;
-        }
-      });
-      lock = turn.catch(() => undefined);
-      return turn;
-    },
-    // After lib-dynamodb has marshalled the input, before it is signed and sent.
-    { step: 'build', name: 'recordLedgerWrites' },
-  );
+  // After the input is marshalled (by lib-dynamodb, or by the ledger's own calls), before it is signed and sent.
+  for (const stack of stacks)
+    stack.add(
+      (next, context) => async (args) => {
+        const command = String(context.commandName);
+        const input = (args as { input: { Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> } }).input;
+        if (!WRITES.has(command)) return next(args);
+        const articleId = (input.Key ?? input.Item)?.articleId?.S as string;
+        const turn = lock.then(async () => {
+          const before = await read(articleId);
+          try {
+            const result = await next(args);
+            writes.push({ command, before, after: await read(articleId), failed: false });
+            return result;
+          } catch (error) {
+            if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException')
+              writes.push({ command, before, failed: true });
+            throw error;
+          }
+        });
+        lock = turn.catch(() => undefined);
+        return turn;
+      },
+      { step: 'build', name: 'recordLedgerWrites' },
+    );
   return writes;
 };
 
