@@ -14,6 +14,8 @@ const USAGE = `npm run bench:burst -- [--articles 10000] [--model fixed|summariz
   [--only ours|previous-release|target-tracking-only] [--out bench-results]`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** Above it, a create costs several times what it does on this disk when nothing was deleted lately (bench/file-creation.ts). */
+const SLOW_FILE_CREATION_MICROS = 200;
 
 const main = async (): Promise<number> => {
   const { values } = parseArgs({
@@ -120,6 +122,13 @@ const main = async (): Promise<number> => {
 
   say('');
   say(table(runs.map((r) => [r.name, r.figures])));
+  const slowCreate = Math.max(...runs.map((r) => r.figures.fileCreationMicros));
+  if (slowCreate > SLOW_FILE_CREATION_MICROS)
+    say(
+      `\nCreating a file cost ${slowCreate} µs at the start of a run: files were deleted on this disk in the last minutes ` +
+        '(a previous run, a build), and the CPU per article reads high; compare runs that began at similar figures ' +
+        '(docs/benchmarks.md, The machine and the method).',
+    );
   say(`\nwrote ${join(outDir, 'burst.json')}, ${join(outDir, 'burst.svg')} and ${join(outDir, 'burst-samples.json')}`);
   return runs.every((r) => r.figures.lost === 0) ? 0 : 1;
 };
@@ -149,6 +158,7 @@ const table = (rows: [string, BurstFigures][]): string => {
     ['p99 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP99Ms)],
     ['CPU ms/article: main thread, functions, other threads, DynamoDB, models = total', (f) => cpu(f.cpuMsPerArticle)],
     ['peak RSS MB: main process, Lambda host, DynamoDB, models = total', (f) => rss(f.peakRssMB)],
+    ['creating a file in the state folder, at the start (µs of CPU)', (f) => String(f.fileCreationMicros)],
     ['scale-out from zero (sim s)', (f) => String(f.scaleOutFromZeroS ?? 'never')],
     ['back to zero (sim s)', (f) => String(f.backToZeroS ?? 'never')],
     [

@@ -9,6 +9,7 @@ import { uploadBurst, uploaderProgram } from './burst-uploader';
 import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { inMB, memoryUsage, PeakMemory, withTotal, type MemoryFigures } from './memory-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
+import { fileCreationMicros } from './file-creation';
 
 /**
  * The seed experiment on the local cloud: N articles hit an endpoint at zero instances; measure what
@@ -66,6 +67,13 @@ export interface BurstFigures {
    * the benchmark (and with earlier runs in the same process); model servers count while they live.
    */
   peakRssMB: MemoryFigures | null;
+  /**
+   * µs of CPU to create a small file in the state folder just before the run (bench/file-creation.ts):
+   * the S3 store creates several files per article, and this disk's cost of a create moves with what
+   * was deleted on it in the minutes before (a previous run's state folder, a build), so CPU per article
+   * is only comparable between runs that began at a similar figure here.
+   */
+  fileCreationMicros: number;
   /**
    * VmHWM, MB: each process alive at the end of the run, its own peak RSS since it started (so also
    * between readings, and for this process before the run), summed by part; the peaks need not have
@@ -162,6 +170,7 @@ const articleTexts = (projectRoot: string, model: BurstOptions['model']): string
 export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
   const progress = options.onProgress ?? (() => undefined);
   const stateDir = mkdtempSync(join(tmpdir(), 'rs-burst-'));
+  const fileCreation = fileCreationMicros(stateDir);
   let keepState = false;
   const timings = new Map<string, { backlogMs: number; modelMs: number }>();
   const modelArgs = options.model === 'fixed' ? ['--mode', 'fixed', '--latency-ms', String(options.latencyMs)] : ['--mode', 'summarize'];
@@ -253,7 +262,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     };
 
     const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);
-    const figures = figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu, memory });
+    const figures = figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu, memory, fileCreation });
     // A run that left articles unfinished keeps its state folder (logs, dead-letter records) to look into.
     if (figures.lost > 0) {
       keepState = true;
@@ -278,6 +287,7 @@ interface Observed {
   dropSeconds: number;
   cpu: BurstFigures['cpuMsPerArticle'];
   memory: Pick<BurstFigures, 'peakRssMB' | 'rssHighWaterMarkMB'>;
+  fileCreation: number;
 }
 
 const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
@@ -353,6 +363,7 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     stagesP99Ms: stages(99),
     cpuMsPerArticle: o.cpu,
     ...o.memory,
+    fileCreationMicros: o.fileCreation,
     scaleOutFromZeroS: firstInService ? round((firstInService.sim - firstDropSim) / 1000, 1) : null,
     backToZeroS: zeroAgain && lastDoneSim !== undefined ? round((zeroAgain.sim - lastDoneSim) / 1000, 1) : null,
     instanceEfficiency: zeroAgain && used > 0 ? round(modelSeconds / (options.concurrencyPerInstance * used), 3) : null,

@@ -1,8 +1,10 @@
 /**
- * npm run bench:cold-start -- [--baseline <handler.js>] [--runs 1] [--out bench-results]
+ * npm run bench:cold-start -- [--baseline <handler.js>] [--runs 1] [--warm 200] [--out bench-results]
  * What a cold start of submit-article costs, in fresh execution environments (lambda-environment.ts):
  * the CPU and RSS to load the bundle `serverless package` built, and the CPU of an environment's first
- * invocation on a plain-text article and on a PDF. `--baseline` measures another build of the same
+ * invocation on a plain-text article and on a PDF; then what a warm invocation costs: `--warm` more
+ * plain-text articles, one at a time, in the environment that handled the first (the CPU per
+ * invocation over the second half of them, once its code has warmed up). `--baseline` measures another build of the same
  * function beside it (say, a copy of `.esbuild/.build/functions/submit-article/` from before a
  * change), in the same run. The environments run against a local cloud on a free port; the articles
  * go under `cold-start/`, which no notification watches, so only the measured environments handle
@@ -22,7 +24,7 @@ import { localFunctionEnv } from '../local/lambda/start-functions';
 import { toS3Record } from '../local/s3/events';
 import { BUNDLE_DIR } from '../local/template/functions';
 import { functionOf, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
-import { startLambdaEnvironment, type LoadCost } from './lambda-environment';
+import { startLambdaEnvironment, type LambdaEnvironment, type LoadCost } from './lambda-environment';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -38,6 +40,13 @@ interface FirstInvocation {
   state: string;
 }
 
+/** CPU per warm invocation on a plain-text article, over the second half of `count` in one environment. */
+interface WarmInvocations {
+  count: number;
+  meanCpuMs: number;
+  medianCpuMs: number;
+}
+
 interface BundleFigures {
   bundle: string;
   bundleBytes: number;
@@ -45,6 +54,7 @@ interface BundleFigures {
   load: LoadCost[];
   text: FirstInvocation;
   pdf: FirstInvocation;
+  warm?: WarmInvocations;
 }
 
 /** A two-page PDF of the sample article, typeset here: benchmarks build their own inputs. */
@@ -67,9 +77,25 @@ const samplePdf = async (text: string): Promise<Uint8Array> => {
   return pdf.save();
 };
 
+/** The second half of an environment's warm invocations: the first ones still run code V8 has not optimised. */
+const warmFigures = (cpuMs: number[]): WarmInvocations | undefined => {
+  const settled = cpuMs.slice(Math.floor(cpuMs.length / 2)).sort((a, b) => a - b);
+  if (settled.length === 0) return undefined;
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    count: cpuMs.length,
+    meanCpuMs: round(settled.reduce((sum, ms) => sum + ms, 0) / settled.length),
+    medianCpuMs: round(settled[Math.floor(settled.length / 2)] as number),
+  };
+};
+
 const main = async (): Promise<void> => {
-  const { values } = parseArgs({ options: { baseline: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { baseline: { type: 'string' }, runs: { type: 'string' }, warm: { type: 'string' }, out: { type: 'string' } },
+  });
   const runs = Number(values.runs ?? 1);
+  const warm = Number(values.warm ?? 200);
+  if (!Number.isInteger(warm) || warm < 0) throw new Error(`--warm must be a whole number of invocations, not ${values.warm}`);
   const outDir = resolve(values.out ?? join(projectRoot, 'bench-results'));
   const bundles: Record<string, string> = {
     ...(values.baseline ? { baseline: resolve(values.baseline) } : {}),
@@ -96,11 +122,11 @@ const main = async (): Promise<void> => {
   };
 
   let n = 0;
-  /** A fresh environment for `bundle` handles one new article; its load cost and the invocation's. */
-  const firstInvocation = async (bundle: string, body: Uint8Array, extension: string) => {
+  /** A new article under PREFIX and the S3 event the local cloud would hand submit-article for it (local/s3/events.ts). */
+  const upload = async (body: Uint8Array | string, extension: string) => {
     const key = `${PREFIX}${++n}.${extension}`;
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     const put = await cloud.s3.send(new PutObjectCommand({ Bucket: cloud.endpoints.bucket, Key: key, Body: body }));
-    // As the local cloud hands S3's notification to a function (local/s3/events.ts).
     const record = toS3Record(
       {
         eventName: 'ObjectCreated:Put',
@@ -112,15 +138,28 @@ const main = async (): Promise<void> => {
         region: cloud.endpoints.region,
         sequencer: `${n}`.padStart(16, '0'),
         eTag: (put.ETag ?? '').replace(/"/g, ''),
-        size: body.length,
+        size,
         configurationId: 'cold-start',
       },
     );
-    const event = { Records: [record] };
+    return { key, event: { Records: [record] } };
+  };
+
+  const invoke = async (environment: LambdaEnvironment, body: Uint8Array | string, extension: string) => {
+    const { key, event } = await upload(body, extension);
+    const result = await environment.invoke(event, `cold-start-${n}`);
+    if (result.error) throw new Error(`the handler failed on ${key}: ${result.error}`);
+    return { key, result };
+  };
+
+  /**
+   * A fresh environment for `bundle` handles one new article; its load cost and the invocation's. Then,
+   * if asked, `warmCount` more plain-text articles (`warmText` with a line of its own) in the same environment.
+   */
+  const firstInvocation = async (bundle: string, body: Uint8Array, extension: string, warmCount = 0, warmText = '') => {
     const environment = await startLambdaEnvironment(bundle, env);
     try {
-      const result = await environment.invoke(event, `cold-start-${n}`);
-      if (result.error) throw new Error(`the handler failed on ${key}: ${result.error}`);
+      const { key, result } = await invoke(environment, body, extension);
       const row = await ledger.get(articleIdFor(cloud.endpoints.bucket, key));
       const invocation: FirstInvocation = {
         cpuMs: Math.round(result.cpuMs),
@@ -128,7 +167,14 @@ const main = async (): Promise<void> => {
         onDemand: result.loaded.filter((file) => file.includes('.lazy/')).map((file) => file.slice(file.lastIndexOf('/') + 1)),
         state: row?.state ?? 'no row',
       };
-      return { load: { cpuMs: Math.round(environment.load.cpuMs), rssBytes: environment.load.rssBytes }, invocation };
+      const cpu: number[] = [];
+      // Each a new article (its own key, so its own row), as a burst brings them.
+      for (let i = 0; i < warmCount; i++) cpu.push((await invoke(environment, `${warmText}\nArticle ${i}.`, 'txt')).result.cpuMs);
+      return {
+        load: { cpuMs: Math.round(environment.load.cpuMs), rssBytes: environment.load.rssBytes },
+        invocation,
+        warm: warmFigures(cpu),
+      };
     } finally {
       await environment.close();
     }
@@ -139,7 +185,7 @@ const main = async (): Promise<void> => {
     for (let run = 1; run <= runs; run++) {
       // Side by side: each bundle's environments one after the other, in every run.
       for (const [label, bundle] of Object.entries(bundles)) {
-        const first = await firstInvocation(bundle, text, 'txt');
+        const first = await firstInvocation(bundle, text, 'txt', warm, text.toString('utf-8'));
         const second = await firstInvocation(bundle, pdf, 'pdf');
         const result: BundleFigures = {
           bundle,
@@ -147,13 +193,17 @@ const main = async (): Promise<void> => {
           load: [first.load, second.load],
           text: first.invocation,
           pdf: second.invocation,
+          ...(first.warm ? { warm: first.warm } : {}),
         };
         (figures[label] ??= []).push(result);
         const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
         say(
           `${label} run ${run}: load ${result.load.map((l) => `${l.cpuMs} ms CPU, ${mb(l.rssBytes)} RSS`).join(' / ')}; ` +
             `first text invocation ${result.text.cpuMs} ms CPU (${result.text.state}, on demand: ${result.text.onDemand.join(' ') || 'none'}); ` +
-            `first PDF invocation ${result.pdf.cpuMs} ms CPU, ${mb(result.pdf.rssBytes)} RSS (${result.pdf.state}, on demand: ${result.pdf.onDemand.join(' ') || 'none'})`,
+            `first PDF invocation ${result.pdf.cpuMs} ms CPU, ${mb(result.pdf.rssBytes)} RSS (${result.pdf.state}, on demand: ${result.pdf.onDemand.join(' ') || 'none'})` +
+            (result.warm
+              ? `; warm text invocations ${result.warm.meanCpuMs} ms CPU mean, ${result.warm.medianCpuMs} median (the last ${Math.ceil(result.warm.count / 2)} of ${result.warm.count})`
+              : ''),
         );
       }
     }

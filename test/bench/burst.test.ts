@@ -130,6 +130,8 @@ describe('bench:burst, small', () => {
       expect(cpu?.functions).toBeGreaterThan(0);
       expect(cpu?.dynamodb).toBeGreaterThan(0);
       expect(cpu?.models).toBeGreaterThan(0);
+      // A file create is a system call with a disk's bookkeeping behind it: never free.
+      expect(figures.fileCreationMicros).toBeGreaterThan(0);
       // Memory, from readings during the run: every part is found (model servers live from the first
       // scale-out to back at zero, seconds, across several readings), no part's own peak is above the
       // peak of their sum, and that is at most the parts' peaks summed (whole MB: each rounds by ≤ 0.5).
