@@ -9,7 +9,7 @@ type Item = Record<string, unknown>;
  * outputs (plain values, marshalled with the same options), on a DynamoDB client that resolves its
  * middleware stack once per command class (`cacheMiddleware`, adapters/clients.ts), which lib-dynamodb's
  * document client refuses. 0.2-0.45 ms less CPU per call in the caller, warm, through the local cloud's
- * edge (docs/benchmarks.md, Where the CPU goes), on five calls per article.
+ * edge (docs/benchmarks.md, How the local cloud keeps its own cost down), on five calls per article.
  *
  * Its client takes the document client's region, endpoint, credentials (one provider, so one fetch),
  * retry settings and HTTP handler (so the same connections): no second place to configure DynamoDB.

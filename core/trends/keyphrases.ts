@@ -46,7 +46,7 @@ let nlp: WinkMethods | undefined;
  * Loaded on first use (about 0.2 s): a cold start that never reads an article does not pay it. Parts of
  * speech only: phrases need no sentences, and without sentence boundary detection ('sbd') the tags,
  * lemmas and tokens are the same (checked on 562 news, research and sample articles) for about a
- * tenth less CPU (docs/benchmarks.md, Where the CPU goes).
+ * tenth less CPU (docs/benchmarks.md, How the local cloud keeps its own cost down).
  */
 const pipeline = (): WinkMethods => (nlp ??= winkNLP(model, ['pos']));
 
