@@ -24,6 +24,7 @@ import { localFunctionEnv } from '../local/lambda/start-functions';
 import { toS3Record } from '../local/s3/events';
 import { BUNDLE_DIR } from '../local/template/functions';
 import { functionOf, SUBMIT_ARTICLE_FUNCTION } from '../local/template/stack-config';
+import { percentile } from './burst-stats';
 import { startLambdaEnvironment, type LambdaEnvironment, type LoadCost } from './lambda-environment';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -79,13 +80,13 @@ const samplePdf = async (text: string): Promise<Uint8Array> => {
 
 /** The second half of an environment's warm invocations: the first ones still run code V8 has not optimised. */
 const warmFigures = (cpuMs: number[]): WarmInvocations | undefined => {
-  const settled = cpuMs.slice(Math.floor(cpuMs.length / 2)).sort((a, b) => a - b);
+  const settled = cpuMs.slice(Math.floor(cpuMs.length / 2));
   if (settled.length === 0) return undefined;
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     count: cpuMs.length,
     meanCpuMs: round(settled.reduce((sum, ms) => sum + ms, 0) / settled.length),
-    medianCpuMs: round(settled[Math.floor(settled.length / 2)] as number),
+    medianCpuMs: round(percentile(settled, 50)),
   };
 };
 
@@ -154,9 +155,9 @@ const main = async (): Promise<void> => {
 
   /**
    * A fresh environment for `bundle` handles one new article; its load cost and the invocation's. Then,
-   * if asked, `warmCount` more plain-text articles (`warmText` with a line of its own) in the same environment.
+   * if asked, `warmCount` more plain-text articles (the sample text with a line of its own) in the same environment.
    */
-  const firstInvocation = async (bundle: string, body: Uint8Array, extension: string, warmCount = 0, warmText = '') => {
+  const firstInvocation = async (bundle: string, body: Uint8Array, extension: string, warmCount = 0) => {
     const environment = await startLambdaEnvironment(bundle, env);
     try {
       const { key, result } = await invoke(environment, body, extension);
@@ -169,7 +170,8 @@ const main = async (): Promise<void> => {
       };
       const cpu: number[] = [];
       // Each a new article (its own key, so its own row), as a burst brings them.
-      for (let i = 0; i < warmCount; i++) cpu.push((await invoke(environment, `${warmText}\nArticle ${i}.`, 'txt')).result.cpuMs);
+      for (let i = 0; i < warmCount; i++)
+        cpu.push((await invoke(environment, `${text.toString('utf-8')}\nArticle ${i}.`, 'txt')).result.cpuMs);
       return {
         load: { cpuMs: Math.round(environment.load.cpuMs), rssBytes: environment.load.rssBytes },
         invocation,
@@ -185,7 +187,7 @@ const main = async (): Promise<void> => {
     for (let run = 1; run <= runs; run++) {
       // Side by side: each bundle's environments one after the other, in every run.
       for (const [label, bundle] of Object.entries(bundles)) {
-        const first = await firstInvocation(bundle, text, 'txt', warm, text.toString('utf-8'));
+        const first = await firstInvocation(bundle, text, 'txt', warm);
         const second = await firstInvocation(bundle, pdf, 'pdf');
         const result: BundleFigures = {
           bundle,
