@@ -16,6 +16,7 @@ const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require(
 const http = require('node:http');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 const { parseArgs } = require('node:util');
 
 const root = path.resolve(__dirname, '..');
@@ -154,6 +155,10 @@ const measure = async (program, articles, concurrency) => {
   const dynalite = await startDynalite(program);
   try {
     await dynalite.call('CreateTable', TABLE_INPUT);
+    // As on AWS, a new table takes writes once it is ACTIVE (dynalite's timer of 0 ms: a poll or two).
+    while ((await dynalite.call('DescribeTable', { TableName: TABLE })).Table.TableStatus !== 'ACTIVE') {
+      await sleep(10);
+    }
     for (let n = 0; n < WARM_UP; n++) await article(dynalite.call, `warm-${n}`);
     const before = dynalite.cpuMs();
     let next = 0;

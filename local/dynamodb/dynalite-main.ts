@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
 import { cacheParses, type ExpressionParser } from './expression-cache';
 import { cacheTableDescriptions, type DynaliteDbModule } from './table-cache';
+import { batchWrites, type DynaliteStoreModule } from './write-batches';
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -17,9 +18,11 @@ const required = (name: string): string => {
 };
 
 // dynalite's modules call each other through their exports, so wrapping them there reaches every
-// request: the store's table reads (table-cache.ts) and the expression parsers (expression-cache.ts).
+// request: the store's table reads (table-cache.ts), its writes (write-batches.ts) and the expression
+// parsers (expression-cache.ts).
 /* eslint-disable @typescript-eslint/no-require-imports */
 cacheTableDescriptions(require('dynalite/db') as DynaliteDbModule);
+batchWrites(require('dynalite/db') as DynaliteStoreModule);
 cacheParses(require('dynalite/db/conditionParser') as ExpressionParser);
 cacheParses(require('dynalite/db/updateParser') as ExpressionParser);
 /* eslint-enable @typescript-eslint/no-require-imports */
