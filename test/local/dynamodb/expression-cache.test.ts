@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -8,9 +7,9 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { cacheParses, type ExpressionParser } from '../../../local/dynamodb/expression-cache';
 import { claimableState, eachWith, neverSubmitted, stepUnansweredFromEarlierRequest } from '../../../adapters/ledger-conditions';
+import { startDynalite, type DynaliteServer } from '../../support/dynalite-server';
 
 // dynalite's own parsers and validation, as its actions use them: this test file has its own module
 // registry (Jest), so the caching below reaches only this file's dynalite.
@@ -158,17 +157,12 @@ describe("dynalite's expression parses kept with their values as placeholders (e
 });
 
 describe('conditional writes through the SDK, on a dynalite whose parses are cached', () => {
-  let server: ReturnType<typeof dynalite>;
+  let dynamo: DynaliteServer;
   let client: DynamoDBClient;
 
   beforeAll(async () => {
-    server = dynalite({ createTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    dynamo = await startDynalite();
+    client = dynamo.client;
     await client.send(
       new CreateTableCommand({
         TableName: 'rows',
@@ -179,10 +173,7 @@ describe('conditional writes through the SDK, on a dynalite whose parses are cac
     );
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => dynamo.stop());
 
   it('checks each write against its own values: the same expression passes, then fails, then passes', async () => {
     const finish = (id: string, from: string, to: string) =>

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,8 +11,8 @@ import {
   ResourceNotFoundException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { cacheReads, cacheTableDescriptions, type DynaliteDbModule, type TableDb } from '../../../local/dynamodb/table-cache';
+import { startDynalite, type DynaliteServer } from '../../support/dynalite-server';
 import { eventually } from '../../support/eventually';
 
 // dynalite's own db module, as its index.js uses it: this test file has its own module registry
@@ -24,23 +23,17 @@ cacheTableDescriptions(db);
 
 describe('table descriptions kept in memory by dynalite (table-cache.ts), on its LevelDB store', () => {
   let dir: string;
-  let server: ReturnType<typeof dynalite>;
+  let dynamo: DynaliteServer;
   let client: DynamoDBClient;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'table-cache-'));
-    server = dynalite({ path: join(dir, 'db'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    dynamo = await startDynalite({ path: join(dir, 'db') });
+    client = dynamo.client;
   });
 
   afterAll(async () => {
-    client.destroy();
-    await new Promise((resolve) => server.close(resolve));
+    await dynamo.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

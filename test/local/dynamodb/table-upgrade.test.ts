@@ -1,8 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import {
   DescribeTableCommand,
   DynamoDBClient,
@@ -12,9 +10,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import dynalite from 'dynalite';
 import { ensureTable } from '../../../local/dynamodb/tables';
 import { readStackConfig } from '../../../local/template/stack-config';
+import { startDynalite, type DynaliteServer } from '../../support/dynalite-server';
 import { projectRoot } from '../../support/local-cloud';
 
 /** The ledger as the template defines it now, and as earlier releases created it (test/template/previous-releases.json). */
@@ -42,25 +40,19 @@ const row = (i: number) => ({
 });
 
 describe("a local ledger created by an earlier version gains the template's new index on start", () => {
-  let server: Server;
+  let dynamo: DynaliteServer;
   let raw: DynamoDBClient;
   let db: DynamoDBDocumentClient;
   let dir: string;
 
   beforeEach(async () => {
-    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    raw = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
+    dynamo = await startDynalite();
+    raw = dynamo.client;
     db = DynamoDBDocumentClient.from(raw);
     dir = mkdtempSync(join(tmpdir(), 'rs-upgrade-'));
   });
   afterEach(async () => {
-    raw.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await dynamo.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,7 +10,6 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import {
   batchWrites,
   gatherWrites,
@@ -19,6 +17,7 @@ import {
   type DynaliteStoreModule,
   type WriteOperation,
 } from '../../../local/dynamodb/write-batches';
+import { startDynalite, type DynaliteServer } from '../../support/dynalite-server';
 import { eventually } from '../../support/eventually';
 
 // dynalite's own db module, as its index.js uses it: this test file has its own module registry
@@ -116,7 +115,7 @@ describe("dynalite's writes gathered into LevelDB batches (write-batches.ts)", (
   });
 
   describe('behind the DynamoDB API, with an index', () => {
-    let server: ReturnType<typeof dynalite>;
+    let dynamo: DynaliteServer;
     let client: DynamoDBClient;
     let batches: WriteOperation[][] = [];
 
@@ -129,13 +128,8 @@ describe("dynalite's writes gathered into LevelDB batches (write-batches.ts)", (
         return made;
       };
       batchWrites(dynaliteDb);
-      server = dynalite({ path: join(dir, 'api'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      client = new DynamoDBClient({
-        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
+      dynamo = await startDynalite({ path: join(dir, 'api') });
+      client = dynamo.client;
       await client.send(
         new CreateTableCommand({
           TableName: 'rows',
@@ -153,10 +147,7 @@ describe("dynalite's writes gathered into LevelDB batches (write-batches.ts)", (
       await eventually(async () => (await client.send(new DescribeTableCommand({ TableName: 'rows' }))).Table?.TableStatus === 'ACTIVE');
     });
 
-    afterAll(async () => {
-      client.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    });
+    afterAll(() => dynamo.stop());
 
     const inState = async (state: string) =>
       (
