@@ -23,7 +23,7 @@ export interface CpuUsage {
 }
 
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
-const TICK_MS = 10;
+export const TICK_MS = 10;
 
 export interface Stat {
   ppid: number;

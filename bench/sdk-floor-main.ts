@@ -25,7 +25,7 @@ import { Readable } from 'node:stream';
 import { DynamoItems } from '../adapters/dynamo-items';
 import { makeClients, type ClientBase, type Clients } from '../adapters/clients';
 import { keyphrases } from '../core/trends/keyphrases';
-import { parseStat } from './cpu-usage';
+import { parseStat, TICK_MS } from './cpu-usage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -263,7 +263,7 @@ const processCpuUs = () => {
   const used = process.cpuUsage();
   return used.user + used.system;
 };
-const childCpuUs = (child: ChildProcess) => parseStat(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).ticks * 10_000;
+const childCpuUs = (child: ChildProcess) => parseStat(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).ticks * TICK_MS * 1000;
 
 /** Mean µs of CPU per call of each kind: the caller's, and the server's when there is one. */
 export const measureCalls = async (

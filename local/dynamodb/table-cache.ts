@@ -8,6 +8,8 @@
  * writer of its LevelDB folder, so the cache cannot miss a change.
  */
 
+import { eachNewStore } from './new-stores';
+
 type Callback = (error: Error | null, value?: unknown) => void;
 
 /** dynalite's wrapper of the `table~` part of its LevelDB (db/index.js createPrefixedDbWrapper). */
@@ -24,14 +26,7 @@ export interface DynaliteDbModule {
 }
 
 /** Makes every store dynalite creates from now on keep its table descriptions in memory. */
-export const cacheTableDescriptions = (db: DynaliteDbModule): void => {
-  const create = db.create.bind(db);
-  db.create = (options) => {
-    const store = create(options);
-    cacheReads(store.tableDb);
-    return store;
-  };
-};
+export const cacheTableDescriptions = (db: DynaliteDbModule): void => eachNewStore(db, (store) => cacheReads(store.tableDb));
 
 /** Replaces the table store's methods with ones that serve a read from memory once it has been read. */
 export const cacheReads = (tableDb: TableDb): void => {

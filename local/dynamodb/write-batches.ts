@@ -9,6 +9,8 @@
  * together, atomically, in one native call. A failed batch fails every write in it.
  */
 
+import { eachNewStore } from './new-stores';
+
 type Callback = (error?: Error | null) => void;
 
 /** dynalite's LevelDB after its callback wrapper (db/index.js wrapWithCallbacks), the part used here. */
@@ -27,14 +29,7 @@ export interface DynaliteStoreModule {
 }
 
 /** Makes every store dynalite creates from now on write in batches. */
-export const batchWrites = (dynaliteDb: DynaliteStoreModule): void => {
-  const create = dynaliteDb.create.bind(dynaliteDb);
-  dynaliteDb.create = (options) => {
-    const store = create(options);
-    gatherWrites(store.db);
-    return store;
-  };
-};
+export const batchWrites = (dynaliteDb: DynaliteStoreModule): void => eachNewStore(dynaliteDb, (store) => gatherWrites(store.db));
 
 /** Replaces the LevelDB's put and del (with a callback) with ones that join the next batch. */
 export const gatherWrites = (db: CallbackLevel): void => {

@@ -18,6 +18,7 @@ import {
   type WriteOperation,
 } from '../../../local/dynamodb/write-batches';
 import { startDynalite, type DynaliteServer } from '../../support/dynalite-server';
+import { eachNewStore } from '../../../local/dynamodb/new-stores';
 import { eventually } from '../../support/eventually';
 
 // dynalite's own db module, as its index.js uses it: this test file has its own module registry
@@ -121,12 +122,9 @@ describe("dynalite's writes gathered into LevelDB batches (write-batches.ts)", (
 
     beforeAll(async () => {
       // The store dynalite makes here has its batches counted, then its writes gathered.
-      const create = dynaliteDb.create.bind(dynaliteDb);
-      dynaliteDb.create = (options) => {
-        const made = create(options);
-        batches = countBatches(made.db);
-        return made;
-      };
+      eachNewStore(dynaliteDb, (store) => {
+        batches = countBatches(store.db);
+      });
       batchWrites(dynaliteDb);
       dynamo = await startDynalite({ path: join(dir, 'api') });
       client = dynamo.client;
