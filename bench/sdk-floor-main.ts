@@ -22,6 +22,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { InvokeEndpointAsyncCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { Readable } from 'node:stream';
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoItems } from '../adapters/dynamo-items';
 import { makeClients, type ClientBase, type Clients } from '../adapters/clients';
 import { keyphrases } from '../core/trends/keyphrases';
@@ -46,27 +47,39 @@ const ROW = {
   keyphrases: ['heat pump', 'energy use', 'grid'],
 };
 const OUTPUT_LOCATION = 's3://bucket/output/0b0d6f0a-5a4f-4d4e-8f8e-2b2b8f1c3a77.out';
+/** What the fixed replies say, passed to them: the server process gets fixedReply's source and these as JSON. */
+const FIXED = { articleId: ROW.articleId, inferenceId: ROW.inferenceId, outputLocation: OUTPUT_LOCATION, article: ARTICLE };
 
-/** The fixed replies, by what the request asks for: each one what the service would answer. */
-export const fixedReply = (method: string, path: string, headers: Record<string, string | undefined>, body: string) => {
+/**
+ * The fixed replies, by what the request asks for: each one what the service would answer. It uses
+ * nothing from outside but `fixed`, so its source runs as it is in the server's process.
+ */
+export const fixedReply = (
+  method: string,
+  path: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  fixed: typeof FIXED,
+) => {
   const target = headers['x-amz-target'] ?? '';
   const json = (value: unknown) => ({
     status: 200,
     headers: { 'content-type': 'application/x-amz-json-1.0' },
     body: JSON.stringify(value),
   });
-  if (target.endsWith('.GetItem')) return json({ Item: { articleId: { S: ROW.articleId }, state: { S: 'QUEUED' }, attempt: { N: '1' } } });
-  if (target.endsWith('.UpdateItem')) return json(/ALL_NEW/.test(body) ? { Attributes: { articleId: { S: ROW.articleId } } } : {});
+  if (target.endsWith('.GetItem'))
+    return json({ Item: { articleId: { S: fixed.articleId }, state: { S: 'QUEUED' }, attempt: { N: '1' } } });
+  if (target.endsWith('.UpdateItem')) return json(/ALL_NEW/.test(body) ? { Attributes: { articleId: { S: fixed.articleId } } } : {});
   if (target.startsWith('DynamoDB_')) return json({});
   if (path.includes('/async-invocations')) {
     return {
       status: 202,
       headers: {
         'content-type': 'application/json',
-        'x-amzn-sagemaker-outputlocation': OUTPUT_LOCATION,
-        'x-amzn-sagemaker-failurelocation': OUTPUT_LOCATION.replace('.out', '-error.out'),
+        'x-amzn-sagemaker-outputlocation': fixed.outputLocation,
+        'x-amzn-sagemaker-failurelocation': fixed.outputLocation.replace('.out', '-error.out'),
       },
-      body: JSON.stringify({ InferenceId: ROW.inferenceId }),
+      body: JSON.stringify({ InferenceId: fixed.inferenceId }),
     };
   }
   if (method === 'POST' && /Action=Publish/.test(body)) {
@@ -84,7 +97,7 @@ export const fixedReply = (method: string, path: string, headers: Record<string,
         etag: '"0123456789abcdef0123456789abcdef"',
         'last-modified': 'Mon, 07 Dec 2026 19:00:00 GMT',
       },
-      body: ARTICLE,
+      body: fixed.article,
     };
   }
   return { status: 200, headers: { etag: '"0123456789abcdef0123456789abcdef"' }, body: '' };
@@ -94,12 +107,12 @@ export const fixedReply = (method: string, path: string, headers: Record<string,
 const SERVER = `
 const http = require('node:http');
 const fixedReply = ${fixedReply.toString()};
-const ROW = ${JSON.stringify(ROW)}, OUTPUT_LOCATION = ${JSON.stringify(OUTPUT_LOCATION)}, ARTICLE = ${JSON.stringify(ARTICLE)};
+const fixed = ${JSON.stringify(FIXED)};
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    const reply = fixedReply(req.method, req.url, req.headers, Buffer.concat(chunks).toString());
+    const reply = fixedReply(req.method, req.url, req.headers, Buffer.concat(chunks).toString(), fixed);
     res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
     res.end(reply.body);
   });
@@ -128,7 +141,7 @@ export const inMemory = {
   handle: async (request: SignedRequest) => {
     // JSON bodies are a Uint8Array with string methods that warn when used: decoded as bytes.
     const body = typeof request.body === 'string' ? request.body : request.body ? utf8.decode(request.body as Uint8Array) : '';
-    const reply = fixedReply(request.method, request.path, request.headers, body);
+    const reply = fixedReply(request.method, request.path, request.headers, body, FIXED);
     return { response: { statusCode: reply.status, headers: reply.headers, body: Readable.from([Buffer.from(reply.body)]) } };
   },
   updateHttpClientConfig: () => undefined,
@@ -136,6 +149,16 @@ export const inMemory = {
 };
 
 type Call = { name: string; make: (c: Clients) => Promise<unknown> };
+
+/** The article's ledger row, through the ledger's own per-article client (adapters/dynamo-items.ts). */
+const row = (c: Clients) => {
+  const items = DynamoItems.for(c.dynamo);
+  const key = { TableName: 'ledger', Key: { articleId: ROW.articleId } };
+  return {
+    get: () => items.get({ ...key, ConsistentRead: true }),
+    update: (input: Omit<UpdateCommandInput, 'TableName' | 'Key'>) => items.update({ ...key, ...input }),
+  };
+};
 
 /** The nine calls of one plain-text article, in the order the functions make them. */
 export const ARTICLE_CALLS: Call[] = [
@@ -186,9 +209,7 @@ export const ARTICLE_CALLS: Call[] = [
   {
     name: 'submit: UpdateItem (submitted)',
     make: (c) =>
-      DynamoItems.for(c.dynamo).update({
-        TableName: 'ledger',
-        Key: { articleId: ROW.articleId },
+      row(c).update({
         UpdateExpression: 'SET inferenceId = :i, submittedAt = :t, title = :title, publishedDay = :day, keyphrases = :k',
         ConditionExpression: '#s = :queued AND attribute_not_exists(inferenceId)',
         ExpressionAttributeNames: { '#s': 'state' },
@@ -204,14 +225,12 @@ export const ARTICLE_CALLS: Call[] = [
   },
   {
     name: 'record: GetItem (the row)',
-    make: (c) => DynamoItems.for(c.dynamo).get({ TableName: 'ledger', Key: { articleId: ROW.articleId }, ConsistentRead: true }),
+    make: (c) => row(c).get(),
   },
   {
     name: 'record: UpdateItem (the outcome, event pending)',
     make: (c) =>
-      DynamoItems.for(c.dynamo).update({
-        TableName: 'ledger',
-        Key: { articleId: ROW.articleId },
+      row(c).update({
         UpdateExpression: 'SET #s = :done, completedAt = :t, summary = :summary, finishId = :f, eventPendingSince = :t',
         ConditionExpression: '#s = :queued AND inferenceId = :i',
         ExpressionAttributeNames: { '#s': 'state' },
@@ -244,9 +263,7 @@ export const ARTICLE_CALLS: Call[] = [
   {
     name: 'record: UpdateItem (event sent)',
     make: (c) =>
-      DynamoItems.for(c.dynamo).update({
-        TableName: 'ledger',
-        Key: { articleId: ROW.articleId },
+      row(c).update({
         UpdateExpression: 'REMOVE eventPendingSince',
         ConditionExpression: 'finishId = :f',
         ExpressionAttributeValues: { ':f': 'finish-1' },
