@@ -33,6 +33,7 @@ import { DynamoItems } from '../adapters/dynamo-items';
 import { makeClients, type ClientBase, type Clients } from '../adapters/clients';
 import { keyphrases } from '../core/trends/keyphrases';
 import type { Endpoints } from '../local/types';
+import { cloudProcessArgs } from './cloud-process';
 import { cpuUsage, parseStat, TICK_MS, type CpuUsage } from './cpu-usage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -404,20 +405,7 @@ interface ChildCloud {
 
 const startLocalCloud = async (): Promise<ChildCloud> => {
   const stateDir = mkdtempSync(join(tmpdir(), 'rs-sdk-floor-'));
-  const program = join(projectRoot, 'dist', 'cli', 'main.js');
-  const args = [
-    '--openssl-legacy-provider',
-    program,
-    'start',
-    '--port',
-    '0',
-    '--model',
-    'fixed',
-    '--latency-ms',
-    '100',
-    '--state-dir',
-    stateDir,
-  ];
+  const args = cloudProcessArgs(projectRoot, stateDir);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

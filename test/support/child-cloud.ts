@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cloudProcessArgs } from '../../bench/cloud-process';
 import type { Endpoints } from '../../local/types';
 import { eventually } from './eventually';
 import { projectRoot } from './local-cloud';
@@ -11,25 +12,9 @@ import { projectRoot } from './local-cloud';
  * `output` gets what it prints, when given.
  */
 export const startChildCloud = (stateDir: string, output?: (text: string) => void): ChildProcess => {
-  const cloud = spawn(
-    process.execPath,
-    [
-      '--openssl-legacy-provider',
-      join(projectRoot, 'dist', 'cli', 'main.js'),
-      'start',
-      '--port',
-      '0',
-      '--time-scale',
-      '60',
-      '--model',
-      'fixed',
-      '--latency-ms',
-      '100',
-      '--state-dir',
-      stateDir,
-    ],
-    { stdio: ['ignore', output ? 'pipe' : 'ignore', 'ignore'] },
-  );
+  const cloud = spawn(process.execPath, cloudProcessArgs(projectRoot, stateDir, ['--time-scale', '60']), {
+    stdio: ['ignore', output ? 'pipe' : 'ignore', 'ignore'],
+  });
   cloud.stdout?.on('data', (chunk: Buffer) => output?.(chunk.toString()));
   return cloud;
 };
