@@ -19,7 +19,7 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ import { DynamoItems } from '../adapters/dynamo-items';
 import { makeClients, type ClientBase, type Clients } from '../adapters/clients';
 import { keyphrases } from '../core/trends/keyphrases';
 import type { Endpoints } from '../local/types';
-import { cloudProcessArgs } from './cloud-process';
+import { cloudProcessArgs, endpointsOnceUp } from './cloud-process';
 import { cpuUsage, parseStat, TICK_MS, type CpuUsage } from './cpu-usage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -415,18 +415,8 @@ const startLocalCloud = async (): Promise<ChildCloud> => {
     }
     rmSync(stateDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 120_000;
-  const file = join(stateDir, 'endpoints.json');
-  while (Date.now() < deadline && child.exitCode === null) {
-    if (existsSync(file)) {
-      const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-      const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`).catch(() => undefined);
-      if (health?.ok && child.pid !== undefined) {
-        return { pid: child.pid, target: localTarget(endpoints), edgeUrl: endpoints.edgeUrl, stop };
-      }
-    }
-    await new Promise((done) => setTimeout(done, 200));
-  }
+  const endpoints = await endpointsOnceUp(stateDir, { timeoutMs: 120_000, gone: () => child.exitCode !== null });
+  if (endpoints && child.pid !== undefined) return { pid: child.pid, target: localTarget(endpoints), edgeUrl: endpoints.edgeUrl, stop };
   await stop();
   throw new Error(`the local cloud did not start within 120 s (exit code ${child.exitCode})`);
 };
@@ -465,7 +455,8 @@ const measureLocalCloud = async (cloud: ChildCloud, calls: number, first: number
   }
 };
 
-const destroyAll = (c: Clients) => [c.s3, c.rawDynamo, c.sagemaker, c.sns].forEach((client) => client.destroy());
+/** Closes every client of `c` (their sockets). */
+export const destroyAll = (c: Clients) => [c.s3, c.rawDynamo, c.sagemaker, c.sns].forEach((client) => client.destroy());
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / 1000;
 const us = (n: number | undefined, width = 5) => (n ?? 0).toFixed(0).padStart(width);
 

@@ -2,7 +2,16 @@ import type { ChildProcess } from 'node:child_process';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { makeClients, type ClientBase, type Clients } from '../../adapters/clients';
 import { DynamoItems } from '../../adapters/dynamo-items';
-import { ARTICLE_CALLS, base, inMemory, LOCAL_CLOUD_CALLS, localTarget, measureCalls, startServer } from '../../bench/sdk-floor-main';
+import {
+  ARTICLE_CALLS,
+  base,
+  destroyAll,
+  inMemory,
+  LOCAL_CLOUD_CALLS,
+  localTarget,
+  measureCalls,
+  startServer,
+} from '../../bench/sdk-floor-main';
 import { startTestCloud, type TestCloud } from '../support/local-cloud';
 
 // bench:sdk-floor's fixed replies must stay replies the SDK accepts: a reply it refused would make
@@ -15,7 +24,7 @@ describe('bench:sdk-floor', () => {
     server = await startServer();
   });
   afterAll(() => {
-    for (const c of made) [c.s3, c.rawDynamo, c.sagemaker, c.sns].forEach((client) => client.destroy());
+    made.forEach(destroyAll);
     server.child.kill();
   });
 

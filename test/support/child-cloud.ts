@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cloudProcessArgs } from '../../bench/cloud-process';
+import { cloudProcessArgs, endpointsOnceUp } from '../../bench/cloud-process';
 import type { Endpoints } from '../../local/types';
-import { eventually } from './eventually';
 import { projectRoot } from './local-cloud';
 
 /**
@@ -20,17 +19,11 @@ export const startChildCloud = (stateDir: string, output?: (text: string) => voi
 };
 
 /** The endpoints a started cloud wrote to its state folder, once its edge answers. */
-export const endpointsOf = async (stateDir: string): Promise<Endpoints> =>
-  eventually(
-    async () => {
-      const file = join(stateDir, 'endpoints.json');
-      if (!existsSync(file)) return undefined;
-      const endpoints = JSON.parse(readFileSync(file, 'utf-8')) as Endpoints;
-      const health = await fetch(`${endpoints.edgeUrl}/_localcloud/health`).catch(() => undefined);
-      return health?.ok ? endpoints : undefined;
-    },
-    { timeoutMs: 60_000, everyMs: 200, what: 'the local cloud to answer' },
-  );
+export const endpointsOf = async (stateDir: string): Promise<Endpoints> => {
+  const endpoints = await endpointsOnceUp(stateDir, { timeoutMs: 60_000 });
+  if (!endpoints) throw new Error(`the local cloud in ${stateDir} did not answer within 60 s`);
+  return endpoints;
+};
 
 /** kill -9, and wait until the process is gone. */
 export const killNow = async (cloud: ChildProcess): Promise<void> => {
