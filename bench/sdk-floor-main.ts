@@ -34,7 +34,7 @@ import { makeClients, type ClientBase, type Clients } from '../adapters/clients'
 import { keyphrases } from '../core/trends/keyphrases';
 import type { Endpoints } from '../local/types';
 import { cloudProcessArgs, endpointsOnceUp } from './cloud-process';
-import { cpuUsage, parseStat, TICK_MS, type CpuUsage } from './cpu-usage';
+import { cpuUsage, parseStat, TICK_MS } from './cpu-usage';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -422,13 +422,12 @@ const startLocalCloud = async (): Promise<ChildCloud> => {
 };
 
 /** The local cloud's parts, as bench:burst splits them (bench/cpu-usage.ts), in µs. */
-const LOCAL_PARTS = ['mainThread', 'otherThreads', 'dynamodb', 'functions', 'models'] as const;
 const localParts =
   (pid: number): PartsReading =>
   () => {
     const usage = cpuUsage('/proc', pid);
     if (!usage) throw new Error(`the local cloud's process ${pid} is gone`);
-    return Object.fromEntries(LOCAL_PARTS.map((p) => [p, usage[p as keyof CpuUsage] * 1000]));
+    return Object.fromEntries(Object.entries(usage).map(([part, ms]) => [part, ms * 1000]));
   };
 
 /**
