@@ -26,6 +26,14 @@ export const HOST_RESTART_POLICY: RestartPolicy = { firstDelayMs: 100, maxDelayM
 
 export const HOST_NAME = 'Lambda host';
 
+/**
+ * V8 collects each isolate's garbage on the thread that runs it: with eight isolates (two functions ×
+ * four environments) on two cores, its parallel and concurrent collector spent about 2 ms per article
+ * more in all (the median of eight alternating 2,000-article bursts, docs/benchmarks.md, Against issue
+ * 22's targets). Worker threads take the process's V8 flags.
+ */
+export const HOST_NODE_FLAGS = ['--single-threaded-gc'];
+
 /** One run of the host process and the environments living in it. */
 class HostRun {
   readonly listeners = new Map<string, (message: FromHost) => void>();
@@ -55,7 +63,7 @@ export class LambdaHost {
     const { hostProgram, workerProgram, log = () => undefined } = this.options;
     this.supervised ??= superviseChild({
       name: HOST_NAME,
-      start: () => startChild([hostProgram, workerProgram], { description: HOST_NAME, env: process.env }),
+      start: () => startChild([...HOST_NODE_FLAGS, hostProgram, workerProgram], { description: HOST_NAME, env: process.env }),
       policy: this.options.policy ?? HOST_RESTART_POLICY,
       log,
       onStart: (started) => {

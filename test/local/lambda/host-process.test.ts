@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { localClients } from '../../../local/edge/clients';
 import { childCloudPerTest, endpointsOf, killNow, startChildCloud } from '../../support/child-cloud';
 import { eventually } from '../../support/eventually';
+import { HOST_NODE_FLAGS } from '../../../local/lambda/host-process';
 
 /** Child process ids of `pid`, from /proc (Linux). */
 const childrenOf = (pid: number): number[] =>
@@ -29,13 +30,14 @@ const runs = (pid: number): boolean => {
 describe('the Lambda host process of `npm start`', () => {
   const run = childCloudPerTest('rs-lambda-host-');
 
-  it('goes when the local cloud is killed with kill -9: no host process is left behind', async () => {
+  it('runs with the host flags, and goes when the local cloud is killed with kill -9: no host process is left behind', async () => {
     // Prepare: an upload, so the host holds an environment (a live thread would keep it running).
     run.cloud = startChildCloud(run.stateDir);
     const endpoints = await endpointsOf(run.stateDir);
     const hosts = childrenOf(run.cloud.pid as number).filter((pid) => commandOf(pid).includes('lambda-host'));
     expect(hosts).toHaveLength(1);
     const [host] = hosts as [number];
+    expect(commandOf(host).split('\0')).toEqual(expect.arrayContaining(HOST_NODE_FLAGS));
     const { s3, rawDynamo } = localClients(endpoints.edgeUrl, endpoints.region);
     await s3.send(new PutObjectCommand({ Bucket: endpoints.bucket, Key: 'input/one.txt', Body: 'One article. It states a fact.' }));
     await eventually(() => environmentsIn(host) > 0, { what: 'an execution environment in the host' });
