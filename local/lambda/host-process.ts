@@ -27,9 +27,10 @@ export const HOST_RESTART_POLICY: RestartPolicy = { firstDelayMs: 100, maxDelayM
 export const HOST_NAME = 'Lambda host';
 
 /**
- * V8 collects each isolate's garbage on the thread that runs it: with eight isolates (two functions ×
- * four environments) on two cores, its parallel and concurrent collector spent about 2 ms per article
- * more in all (the median of eight alternating 2,000-article bursts, docs/benchmarks.md, Against issue
+ * The host's Node.js flags. `--single-threaded-gc`: each isolate collects its garbage on the thread
+ * that runs it, not also on V8's shared helper threads. With eight isolates (two functions × four
+ * environments) on two cores, the parallel and concurrent collector cost the functions about 2 ms more
+ * per article (the median of eight alternating 2,000-article bursts, docs/benchmarks.md, Against issue
  * 22's targets). Worker threads take the process's V8 flags.
  */
 export const HOST_NODE_FLAGS = ['--single-threaded-gc'];
