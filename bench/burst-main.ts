@@ -139,6 +139,14 @@ const stages = (s: BurstFigures['stagesP50Ms']): string =>
 const cpu = (c: BurstFigures['cpuMsPerArticle']): string =>
   c ? `${c.mainThread} / ${c.functions} / ${c.otherThreads} / ${c.dynamodb} / ${c.models} = ${c.total}` : 'not on Linux';
 
+const threads = (t: BurstFigures['functionThreadsMsPerArticle']): string =>
+  t
+    ? Object.entries(t)
+        .filter(([name]) => name !== 'total')
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(' / ')
+    : 'not on Linux';
+
 const rss = (m: BurstFigures['peakRssMB']): string =>
   m ? `${m.mainProcess} / ${m.lambdaHost} / ${m.dynamodb} / ${m.models} = ${m.total}` : 'not on Linux';
 
@@ -157,6 +165,7 @@ const table = (rows: [string, BurstFigures][]): string => {
     ['p50 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP50Ms)],
     ['p99 ms: event>submit, submit, endpoint I/O, notify>ledger', (f) => stages(f.stagesP99Ms)],
     ['CPU ms/article: main thread, functions, other threads, DynamoDB, models = total', (f) => cpu(f.cpuMsPerArticle)],
+    ['functions by thread of the Lambda host, ms/article', (f) => threads(f.functionThreadsMsPerArticle)],
     ['peak RSS MB: main process, Lambda host, DynamoDB, models = total', (f) => rss(f.peakRssMB)],
     ['creating a file in the state folder, at the start (µs of CPU)', (f) => String(f.fileCreationMicros)],
     ['scale-out from zero (sim s)', (f) => String(f.scaleOutFromZeroS ?? 'never')],

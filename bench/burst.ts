@@ -6,7 +6,7 @@ import { rowsFor } from '../cli/wait';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { SUBMIT_ARTICLE_FUNCTION, type StackConfig } from '../local/template/stack-config';
 import { uploadBurst, uploaderProgram } from './burst-uploader';
-import { cpuUsage, perArticle, type CpuUsage } from './cpu-usage';
+import { cpuUsage, hostThreadUsage, perArticle, type CpuUsage } from './cpu-usage';
 import { inMB, memoryUsage, PeakMemory, withTotal, type MemoryFigures } from './memory-usage';
 import { instanceSeconds, percentile, saturatedThroughput, simAt, type Sample } from './burst-stats';
 import { fileCreationMicros } from './file-creation';
@@ -60,6 +60,8 @@ export interface BurstFigures {
   stagesP99Ms: Stages;
   /** CPU milliseconds per article by part of the local cloud, from drop to the last row (Linux; else null). */
   cpuMsPerArticle: (CpuUsage & { total: number }) | null;
+  /** `functions` of cpuMsPerArticle by thread of the Lambda host (bench/cpu-usage.ts, hostThreadUsage; Linux, else null). */
+  functionThreadsMsPerArticle: (Record<string, number> & { total: number }) | null;
   /**
    * Peak resident memory (VmRSS) of the local cloud by part, MB, over readings every
    * MEMORY_EVERY_SAMPLES samples from the cloud's start to the end of the run (Linux; else null): each
@@ -210,6 +212,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
   const sampler = setInterval(sample, SAMPLE_EVERY_MS);
   const started = Date.now();
   const cpuBefore = cpuUsage();
+  const threadsBefore = hostThreadUsage();
   try {
     sample();
     const { bucket } = cloud.endpoints;
@@ -254,6 +257,7 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     sample();
     const cpuAfter = cpuUsage();
     const cpu = cpuBefore && cpuAfter ? perArticle(cpuBefore, cpuAfter, keys.length) : null;
+    const functionThreads = cpu ? perArticle(threadsBefore, hostThreadUsage(), keys.length) : null;
     const memoryAtEnd = readMemory();
     const peak = peakMemory.peak();
     const memory = {
@@ -262,7 +266,20 @@ export const runBurst = async (options: BurstOptions): Promise<BurstRun> => {
     };
 
     const rows = await rowsFor(cloud.dynamo, cloud.endpoints.table, bucket, keys);
-    const figures = figuresOf(options, { keys, rows, dropAt, timings, samples, cloud, started, dropSeconds, cpu, memory, fileCreation });
+    const figures = figuresOf(options, {
+      keys,
+      rows,
+      dropAt,
+      timings,
+      samples,
+      cloud,
+      started,
+      dropSeconds,
+      cpu,
+      functionThreads,
+      memory,
+      fileCreation,
+    });
     // A run that left articles unfinished keeps its state folder (logs, dead-letter records) to look into.
     if (figures.lost > 0) {
       keepState = true;
@@ -286,6 +303,7 @@ interface Observed {
   started: number;
   dropSeconds: number;
   cpu: BurstFigures['cpuMsPerArticle'];
+  functionThreads: BurstFigures['functionThreadsMsPerArticle'];
   memory: Pick<BurstFigures, 'peakRssMB' | 'rssHighWaterMarkMB'>;
   fileCreation: number;
 }
@@ -362,6 +380,7 @@ const figuresOf = (options: BurstOptions, o: Observed): BurstFigures => {
     stagesP50Ms: stages(50),
     stagesP99Ms: stages(99),
     cpuMsPerArticle: o.cpu,
+    functionThreadsMsPerArticle: o.functionThreads,
     ...o.memory,
     fileCreationMicros: o.fileCreation,
     scaleOutFromZeroS: firstInService ? round((firstInService.sim - firstDropSim) / 1000, 1) : null,

@@ -54,6 +54,20 @@ const readText = (path: string): string => {
   }
 };
 
+/** Each thread of a process, with its name (comm); none once the process has ended. */
+const threadsOf = (procRoot: string, pid: number): { tid: number; name: string; ticks: number }[] => {
+  let tids: string[];
+  try {
+    tids = readdirSync(`${procRoot}/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tids.flatMap((tid) => {
+    const stat = readStat(`${procRoot}/${pid}/task/${tid}/stat`);
+    return stat ? [{ tid: Number(tid), name: readText(`${procRoot}/${pid}/task/${tid}/comm`).trim(), ticks: stat.ticks }] : [];
+  });
+};
+
 /** What each child of the local cloud's process is, told apart by its command line. */
 export type ChildPart = 'dynamodb' | 'lambdaHost' | 'models';
 
@@ -107,12 +121,9 @@ export const cpuUsage = (procRoot = '/proc', pid = process.pid): CpuUsage | unde
   const self = readStat(`${procRoot}/${pid}/stat`);
   if (!self) return undefined;
   const usage: CpuUsage = { mainThread: 0, functions: 0, otherThreads: 0, dynamodb: 0, models: self.childTicks * TICK_MS };
-  for (const tid of readdirSync(`${procRoot}/${pid}/task`)) {
-    const thread = readStat(`${procRoot}/${pid}/task/${tid}/stat`);
-    if (!thread) continue;
-    const isFunction = readText(`${procRoot}/${pid}/task/${tid}/comm`).startsWith(FUNCTION_THREAD_PREFIX);
-    const part = Number(tid) === pid ? 'mainThread' : isFunction ? 'functions' : 'otherThreads';
-    usage[part] += thread.ticks * TICK_MS;
+  for (const { tid, name, ticks } of threadsOf(procRoot, pid)) {
+    const part = tid === pid ? 'mainThread' : name.startsWith(FUNCTION_THREAD_PREFIX) ? 'functions' : 'otherThreads';
+    usage[part] += ticks * TICK_MS;
   }
   for (const { part, stat } of descendants(procRoot, pid)) {
     usage[part === 'lambdaHost' ? 'functions' : part] += (stat.ticks + stat.childTicks) * TICK_MS;
@@ -120,11 +131,39 @@ export const cpuUsage = (procRoot = '/proc', pid = process.pid): CpuUsage | unde
   return usage;
 };
 
-/** Milliseconds per article spent by each part between two readings, and their total. */
-export const perArticle = (before: CpuUsage, after: CpuUsage, articles: number): CpuUsage & { total: number } => {
-  const parts = Object.keys(before) as (keyof CpuUsage)[];
-  const each = Object.fromEntries(parts.map((p) => [p, round1((after[p] - before[p]) / articles)])) as unknown as CpuUsage;
-  return { ...each, total: round1(parts.reduce((sum, p) => sum + (after[p] - before[p]), 0) / articles) };
+/** What hostThreadUsage calls the Lambda host's threads that are not an environment's. */
+export const HOST_OWN_THREADS = 'host and V8 helpers';
+
+/**
+ * The `functions` part by thread, in ms: each function's environments (threads named
+ * FUNCTION_THREAD_PREFIX and the function's name, which Linux cuts to 15 characters), and the rest of
+ * the Lambda host (its own thread, and V8's helper threads that compile and collect for every
+ * environment). An environment stopped before the reading has left /proc and is not counted.
+ */
+export const hostThreadUsage = (procRoot = '/proc', pid = process.pid): Record<string, number> => {
+  const usage: Record<string, number> = {};
+  for (const host of descendants(procRoot, pid).filter((d) => d.part === 'lambdaHost')) {
+    for (const { name, ticks } of threadsOf(procRoot, host.pid)) {
+      const key = name.startsWith(FUNCTION_THREAD_PREFIX) ? name : HOST_OWN_THREADS;
+      usage[key] = (usage[key] ?? 0) + ticks * TICK_MS;
+    }
+  }
+  return usage;
+};
+
+/**
+ * Milliseconds per article spent by each part between two readings, and their total. A part missing
+ * from the first reading (a thread that started after it) counts from zero.
+ */
+export const perArticle = <K extends string>(
+  before: Partial<Record<K, number>>,
+  after: Record<K, number>,
+  articles: number,
+): Record<K, number> & { total: number } => {
+  const used = (p: K) => after[p] - (before[p] ?? 0);
+  const parts = Object.keys(after) as K[];
+  const each = Object.fromEntries(parts.map((p) => [p, round1(used(p) / articles)])) as Record<K, number>;
+  return { ...each, total: round1(parts.reduce((sum, p) => sum + used(p), 0) / articles) };
 };
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;

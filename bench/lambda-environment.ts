@@ -8,6 +8,7 @@
  */
 
 import { once } from 'node:events';
+import { HOST_NODE_FLAGS } from '../local/lambda/host-process';
 import { startChild } from '../local/support/child-process';
 
 export interface LoadCost {
@@ -70,7 +71,8 @@ export const startLambdaEnvironment = async (
   env: Record<string, string>,
   exportName = 'handler',
 ): Promise<LambdaEnvironment> => {
-  const { child, firstLine, exited } = await startChild(['-e', PROGRAM, bundle, exportName], {
+  // The local runtime's Node.js flags, so a function costs here what it costs in `npm start`.
+  const { child, firstLine, exited } = await startChild([...HOST_NODE_FLAGS, '-e', PROGRAM, bundle, exportName], {
     description: `a Lambda environment for ${bundle}`,
     env,
     timeoutMs: 120_000,

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuUsage, descendants, parseStat, perArticle } from '../../bench/cpu-usage';
+import { cpuUsage, descendants, HOST_OWN_THREADS, hostThreadUsage, parseStat, perArticle } from '../../bench/cpu-usage';
 
 /** A /proc/<pid>/stat line: utime, stime, cutime and cstime where Linux puts them. */
 const statLine = (pid: number, comm: string, { ppid = 1, utime = 0, stime = 0, cutime = 0, cstime = 0 } = {}) =>
@@ -61,6 +61,40 @@ describe('CPU usage by part of the local cloud', () => {
       [210, 'models'],
     ]);
     expect(cpuUsage(join(proc, 'missing'), 100)).toBeUndefined();
+  });
+
+  it("splits the Lambda host's CPU by environment thread name, the rest of the host in one line", () => {
+    // Prepare: the local cloud 100 with a dynalite child and the Lambda host 202, whose threads are its own, two
+    // submit-article environments, a record-result environment and a V8 helper.
+    write('100/stat', statLine(100, 'node', { utime: 50 }));
+    write('100/task/100/stat', statLine(100, 'node', { utime: 50 }));
+    write('200/stat', statLine(200, 'node', { ppid: 100, utime: 30 }));
+    write('200/cmdline', 'node\0dist/local/dynalite.js');
+    write('200/task/200/stat', statLine(200, 'node', { utime: 30 }));
+    write('202/stat', statLine(202, 'node', { ppid: 100, utime: 29 }));
+    write('202/cmdline', 'node\0--single-threaded-gc\0dist/local/lambda-host.js\0dist/local/lambda-worker.js');
+    const threads: [number, string, number][] = [
+      [202, 'node', 2],
+      [203, 'node', 5],
+      [204, 'lambda:submitAr', 8],
+      [205, 'lambda:submitAr', 6],
+      [206, 'lambda:recordRe', 8],
+    ];
+    for (const [tid, comm, utime] of threads) {
+      write(`202/task/${tid}/stat`, statLine(tid, comm, { utime }));
+      write(`202/task/${tid}/comm`, `${comm}\n`);
+    }
+
+    // Act
+    const usage = hostThreadUsage(proc, 100);
+
+    // Assess: 10 ms per tick; dynalite's threads are not the host's.
+    expect(usage).toEqual({ [HOST_OWN_THREADS]: 70, 'lambda:submitAr': 140, 'lambda:recordRe': 80 });
+    expect(Object.values(usage).reduce((a, b) => a + b, 0)).toBe(cpuUsage(proc, 100)?.functions);
+  });
+
+  it('counts a part missing from the first reading from zero', () => {
+    expect(perArticle({ host: 10 }, { host: 30, 'lambda:submitAr': 40 }, 10)).toEqual({ host: 2, 'lambda:submitAr': 4, total: 6 });
   });
 
   it('gives milliseconds per article between two readings, with their total', () => {
